@@ -1,0 +1,194 @@
+"""The main screen: the agenda run-sheet, the live view of the selected item and the join panel."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from screens.messages import WorkshopChanged
+from screens.views import LiveView, view_for
+from screens.views.maturity import MaturityView
+from screens.widgets.join_panel import JoinPanel
+from workshop import store
+from workshop.activities import get_activity
+from workshop.live import Snapshot, load_snapshot
+from workshop.models import ItemState
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+STATE_MARKS = {ItemState.PENDING: "  to do", ItemState.OPEN: "▶ open", ItemState.CLOSED: "✓ done"}
+
+
+class AgendaScreen(Screen[None]):
+    """Run the workshop: start items, watch answers arrive, show the join code."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start item", priority=True),
+        Binding("n", "next", "Next item"),
+        Binding("c", "close", "Close voting"),
+        Binding("h", "horizon", "Horizon"),
+        Binding("j", "toggle_join", "Join panel"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.snapshot: Snapshot | None = None
+        self._view_kind: str | None = None
+        self._current_id: int | None = None
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield DataTable(id="agenda", cursor_type="row", zebra_stripes=False)
+                yield Static("", id="live-title")
+                yield Vertical(id="live")
+            yield JoinPanel(self.workshop_app.join_url, self.workshop_app.join_code, id="join")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#agenda", DataTable)
+        table.add_columns("#", "Item", "Min", "State")
+        self.query_one("#join").display = False
+        self.refresh_snapshot()
+
+    # Reading -------------------------------------------------------------------------------------
+
+    def _selected_item_id(self) -> int | None:
+        table = self.query_one("#agenda", DataTable)
+        if not self.snapshot or not self.snapshot.items or table.row_count == 0:
+            return None
+        row = min(table.cursor_row, len(self.snapshot.items) - 1)
+        return self.snapshot.items[row].id
+
+    @work(thread=True, exclusive=True, group="snapshot")
+    def refresh_snapshot(self) -> None:
+        """Read a fresh snapshot off the event loop, then draw it."""
+        app = self.workshop_app
+        snapshot = load_snapshot(app.db, app.workshop_id, self._selected_item_id())
+        app.call_from_thread(self._draw, snapshot)
+
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        if self.snapshot is None or message.revision != self.snapshot.revision:
+            self.refresh_snapshot()
+
+    @on(DataTable.RowHighlighted, "#agenda")
+    def _row_moved(self, _event: DataTable.RowHighlighted) -> None:
+        if self.snapshot and self._selected_item_id() != (self.snapshot.focus and self.snapshot.focus.id):
+            self.refresh_snapshot()
+
+    # Drawing -------------------------------------------------------------------------------------
+
+    async def _draw(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.title = snapshot.workshop.title
+        self.sub_title = f"code {snapshot.workshop.join_code} · {snapshot.seats} joined"
+        self._draw_agenda(snapshot)
+        focus = snapshot.focus
+        live = self.query_one("#live", Vertical)
+        kind = focus.kind if focus else "info"
+        if kind != self._view_kind:
+            await live.remove_children()
+            await live.mount(view_for(kind)())
+            self._view_kind = kind
+        title = Text()
+        if focus:
+            title.append(focus.title, style="bold")
+            title.append(f"  ({get_activity(focus.kind).label.lower()}, {STATE_MARKS[ItemState(focus.state)].strip()})")
+        self.query_one("#live-title", Static).update(title)
+        self.call_after_refresh(self._show_view, snapshot)
+        current = snapshot.current
+        current_id = current.id if current else None
+        if current_id != self._current_id:
+            # A new item started: follow it, and bring the join panel up if phones have something to do.
+            self._current_id = current_id
+            if current is not None:
+                self.query_one("#agenda", DataTable).move_cursor(row=snapshot.items.index(current), animate=False)
+                if get_activity(current.kind).accepts_responses and self.workshop_app.join_url:
+                    self.query_one("#join").display = True
+        self.refresh_bindings()
+
+    def _show_view(self, snapshot: Snapshot) -> None:
+        for view in self.query(LiveView):
+            view.show(snapshot)
+
+    def _draw_agenda(self, snapshot: Snapshot) -> None:
+        table = self.query_one("#agenda", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for index, item in enumerate(snapshot.items, start=1):
+            mark = STATE_MARKS[ItemState(item.state)]
+            is_current = item.id == snapshot.workshop.current_item_id
+            table.add_row(
+                Text(f"{'▶' if is_current else ' '}{index}"),
+                Text(item.title, style="bold" if is_current else ""),
+                Text(str(item.planned_minutes), justify="right"),
+                Text(mark.strip()),
+                key=str(item.id),
+            )
+        if snapshot.items:
+            table.move_cursor(row=min(max(cursor, 0), len(snapshot.items) - 1), animate=False)
+
+    # Actions -------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        snapshot = self.snapshot
+        if action == "close":
+            current = snapshot.current if snapshot else None
+            return current is not None and current.state == ItemState.OPEN
+        if action == "horizon":
+            return bool(self.query(MaturityView))
+        if action == "next" and snapshot:
+            ids = [item.id for item in snapshot.items]
+            return snapshot.workshop.current_item_id != (ids[-1] if ids else None)
+        return True
+
+    async def _change(self, change: partial[object], done: str) -> None:
+        try:
+            await self.workshop_app.writer.submit(change)
+        except (store.AgendaError, store.WorkshopNotFound) as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        except Exception as exc:  # a locked or lost database must not take the run-sheet down
+            self.notify(f"Could not change the agenda: {exc}", title="Database problem", severity="error")
+            return
+        self.notify(done)
+        self.refresh_snapshot()
+
+    async def action_start(self) -> None:
+        item_id = self._selected_item_id()
+        if item_id is not None:
+            await self._change(partial(store.start_item, item_id=item_id), "Item started")
+
+    async def action_next(self) -> None:
+        await self._change(partial(store.next_item, workshop_id=self.workshop_app.workshop_id), "Moved to the next item")
+
+    async def action_close(self) -> None:
+        current = self.snapshot.current if self.snapshot else None
+        if current is not None:
+            await self._change(partial(store.close_item, item_id=current.id), "Voting closed")
+
+    def action_horizon(self) -> None:
+        for view in self.query(MaturityView):
+            view.next_horizon()
+
+    def action_toggle_join(self) -> None:
+        join = self.query_one("#join")
+        join.display = not join.display
+
+    async def action_quit(self) -> None:
+        await self.workshop_app.action_quit()

@@ -1,0 +1,128 @@
+"""The Textual app: owns the database handle, the writer, the participant server and the live tick."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from screens.agenda import AgendaScreen
+from screens.messages import WorkshopChanged
+from workshop import netinfo, store
+from workshop.db import Database
+from workshop.live import read_revision
+from workshop.writer import BatchWriter
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.25
+
+
+class WorkshopApp(App[None]):
+    """Runs one workshop. Build it with ``serve=False`` for tests that need no network."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "workshop"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(
+        self,
+        db: Database,
+        workshop_id: int,
+        *,
+        serve: bool = True,
+        host: str = "0.0.0.0",
+        port: int = 8000,
+        public_url: str | None = None,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.workshop_id = workshop_id
+        self.serve = serve
+        self.host = host
+        self.port = port
+        self.public_url = public_url
+        self.poll_seconds = poll_seconds
+        self.writer = BatchWriter(db)
+        self.server: Any = None
+        with db.reading() as session:
+            workshop = store.get_workshop(session, workshop_id)
+            self.join_code = workshop.join_code
+        self.join_url = ""
+        self._revision: int | None = None
+        self._polling = False
+
+    @property
+    def server_port(self) -> int | None:
+        """The port phones connect to, once the server is listening."""
+        return self.server.port if self.server is not None else None
+
+    async def on_mount(self) -> None:
+        self.writer.start()
+        if self.serve:
+            self._start_server()
+        self._install_signal_handlers()
+        self.set_interval(self.poll_seconds, self._poll)
+        await self.push_screen(AgendaScreen())
+
+    def _start_server(self) -> None:
+        # Imported here so a test app built with serve=False never loads FastAPI.
+        from workshop.web import EmbeddedServer, bind_socket, create_app
+        from workshop.web.server import PortUnavailable
+
+        try:
+            sock, notice = bind_socket(self.host, self.port)
+        except PortUnavailable as exc:
+            self.notify(f"{exc}. Phones cannot join until you restart with --port.", severity="error", timeout=30)
+            return
+        self.server = EmbeddedServer(create_app(self.db, self.writer), sock)
+        task = self.server.start()
+        task.add_done_callback(self._server_stopped)
+        base = netinfo.join_base_url(self.host, self.server.port, self.public_url)
+        self.join_url = f"{base}/j/{self.join_code}"
+        if notice:
+            self.notify(notice, severity="warning", timeout=15)
+
+    def _server_stopped(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("participant server stopped", exc_info=task.exception())
+            self.notify(f"The participant server stopped: {task.exception()}", severity="error", timeout=30)
+
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(self.action_quit()))
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+                pass
+
+    def _poll(self) -> None:
+        if not self._polling:
+            self._polling = True
+            self.run_worker(self._read_revision, thread=True, group="poll", exit_on_error=False)
+
+    def _read_revision(self) -> None:
+        try:
+            revision = read_revision(self.db, self.workshop_id)
+        except Exception as exc:  # a busy or unreachable database: try again on the next tick
+            log.warning("could not read the workshop revision: %s", exc)
+            return
+        finally:
+            self._polling = False
+        if revision != self._revision:
+            self._revision = revision
+            self.call_from_thread(self.screen.post_message, WorkshopChanged(revision))
+
+    async def action_quit(self) -> None:
+        """Stop the participant server, finish queued writes, then exit."""
+        if self.server is not None:
+            server, self.server = self.server, None
+            await server.stop()
+        await asyncio.get_running_loop().run_in_executor(None, self.writer.stop)
+        self.exit()

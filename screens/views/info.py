@@ -1,0 +1,24 @@
+"""Live view for a facilitated item: its notes, since phones have nothing to answer."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from screens.views.base import LiveView
+from workshop.live import Snapshot
+
+
+class InfoView(LiveView):
+    """Shows the item's title and facilitator notes."""
+
+    def show(self, snapshot: Snapshot) -> None:
+        item = snapshot.focus
+        if item is None:
+            self.update("Choose an agenda item.")
+            return
+        text = Text()
+        text.append(item.title, style="bold")
+        text.append(f"\n{item.planned_minutes} min planned · no phone input\n\n")
+        text.append(item.notes or "No notes for this item.")
+        # Text objects are never parsed as markup, so wording typed by anyone cannot restyle the screen.
+        self.update(text)

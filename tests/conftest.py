@@ -1,0 +1,103 @@
+"""Shared fixtures: a private home folder per test, a fresh database, and a real server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from workshop import store
+from workshop.db import Database, open_database
+from workshop.models import AgendaItem
+from workshop.templates import get_template
+from workshop.web import create_app
+from workshop.writer import BatchWriter
+
+# Snapshot tests and colour output must not depend on the developer's terminal settings.
+for _name in ("NO_COLOR", "TEXTUAL_THEME", "FORCE_COLOR", "WORKSHOP_DB", "WORKSHOP_PORT", "WORKSHOP_HOST"):
+    os.environ.pop(_name, None)
+
+
+@pytest.fixture(autouse=True)
+def workshop_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data, templates, exports and logs folders."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("WORKSHOP_HOME", str(home))
+    monkeypatch.delenv("WORKSHOP_TEMPLATES", raising=False)
+    return home
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh, migrated SQLite database."""
+    database = open_database(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def workshop_id(db: Database) -> int:
+    """A workshop made from the shipped template, nothing started."""
+    with db.writing() as session:
+        workshop = store.create_workshop(session, get_template("cyp-integration"), "Test workshop")
+        assert workshop.id is not None
+        return workshop.id
+
+
+def start_kind(db: Database, workshop_id: int, kind: str) -> AgendaItem:
+    """Start the first agenda item of ``kind`` and return it."""
+    with db.writing() as session:
+        item = next(i for i in store.agenda(session, workshop_id) if i.kind == kind)
+        return store.start_item(session, item.id)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def maturity_item(db: Database, workshop_id: int) -> AgendaItem:
+    """The maturity-matrix item, started."""
+    return start_kind(db, workshop_id, "maturity")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A real participant server on loopback, serving ``db``."""
+
+    url: str
+    db: Database
+    writer: BatchWriter
+
+
+@pytest.fixture
+def live_server(db: Database) -> Iterator[LiveServer]:
+    """uvicorn in a background thread on 127.0.0.1, stopped after the test."""
+    writer = BatchWriter(db)
+    writer.start()
+    port = free_port()
+    config = uvicorn.Config(create_app(db, writer), host="127.0.0.1", port=port, log_config=None, access_log=False,
+                            lifespan="off")
+    server = uvicorn.Server(config)
+    server.capture_signals = lambda: __import__("contextlib").nullcontext()  # type: ignore[method-assign]
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    yield LiveServer(f"http://127.0.0.1:{port}", db, writer)
+    server.should_exit = True
+    thread.join(10)
+    writer.stop()

@@ -1,0 +1,7 @@
+"""Lets ``python -m workshop`` run the CLI."""
+
+import sys
+
+from workshop.cli import main
+
+sys.exit(main())

@@ -1,0 +1,205 @@
+"""The ``workshop`` command: parses arguments, opens the database and starts what was asked for.
+
+The Textual UI is imported only by the commands that show it, so listing or creating workshops stays fast
+and never loads the UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from pydantic import ValidationError
+
+from workshop import __version__, locations, store
+from workshop.db import Database, DatabaseError, open_database
+from workshop.settings import Settings
+from workshop.templates import TemplateError, discover, get_template
+
+DEMO_TITLE = "Demo: integrating services for children and families"
+DEMO_TEMPLATE = "cyp-integration"
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be a number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
+def _workshop_id(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"a workshop id is a number (see 'workshop list'), not {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, shared by ``main`` and the tests."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="PATH-or-URL",
+        help="database: a SQLite file or an SQLAlchemy URL (default: $WORKSHOP_DB, else workshop.sqlite3 "
+        "in your data folder)",
+    )
+    serving = argparse.ArgumentParser(add_help=False)
+    serving.add_argument("--host", default=argparse.SUPPRESS, help="address to listen on (default 0.0.0.0)")
+    serving.add_argument("--port", type=_port, default=argparse.SUPPRESS, help="preferred port (default 8000)")
+    serving.add_argument(
+        "--public-url", default=argparse.SUPPRESS, metavar="URL", help="the address phones should open, if not this laptop's"
+    )
+
+    parser = _Parser(
+        prog="workshop",
+        parents=[common],
+        description="Run live partnership workshops from a terminal; participants vote from their phones.",
+    )
+    parser.add_argument("--version", action="version", version=f"workshop {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    commands.add_parser(
+        "demo", parents=[common, serving], help="open the demo workshop (made on first use) in the TUI",
+        description="Open the demo workshop in the TUI, with its participant server. It is made from the "
+        f"{DEMO_TEMPLATE} template the first time and kept, votes and all, for next time.",
+    )
+    new = commands.add_parser("new", parents=[common], help="make a workshop from a template; prints its id last",
+                              description="Make a workshop from a template. The last line printed is its id.")
+    new.add_argument("--template", required=True, metavar="NAME", help="template name (see 'workshop templates')")
+    new.add_argument("--title", required=True, metavar="TEXT", help="the workshop's title")
+    run = commands.add_parser("run", parents=[common, serving], help="run a workshop: the TUI and the participant server",
+                              description="Run a workshop in the TUI, with the participant server phones join.")
+    run.add_argument("workshop_id", type=_workshop_id, metavar="ID", help="the workshop's id (see 'workshop list')")
+    commands.add_parser("list", parents=[common], help="list workshops", description="List workshops, newest first.")
+    commands.add_parser("templates", parents=[common], help="list workshop templates and where they come from",
+                        description="List templates: shipped ones and those in your own templates folder.")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {key: getattr(args, key) for key in ("db", "host", "port", "public_url") if hasattr(args, key)}
+    return Settings(**overrides)
+
+
+def _open(settings: Settings) -> Database:
+    try:
+        return open_database(settings.database_url())
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _cmd_templates(_settings: Settings) -> None:
+    found = discover()
+    if not found:
+        print("No templates found.")
+    for name, entry in sorted(found.items()):
+        if entry.spec:
+            print(f"{name:24} {entry.spec.title}")
+            print(f"{'':24} {entry.path}")
+        else:
+            print(f"{name:24} BROKEN: {entry.error}")
+    print(f"\nYour own templates go in {locations.user_templates_dir()}")
+
+
+def _cmd_list(settings: Settings) -> None:
+    db = _open(settings)
+    with db.reading() as session:
+        workshops = store.list_workshops(session)
+    if not workshops:
+        print("No workshops yet. Make one with: workshop new --template cyp-integration --title \"…\"")
+    for w in workshops:
+        demo = " (demo)" if w.is_demo else ""
+        print(f"{w.id:>4}  {w.created_at:%Y-%m-%d}  code {w.join_code}  {w.title}{demo}")
+    db.dispose()
+
+
+def _cmd_new(settings: Settings, template: str, title: str) -> None:
+    if not title.strip():
+        raise UsageError("--title must not be empty")
+    try:
+        spec = get_template(template)
+    except TemplateError as exc:
+        raise UsageError(str(exc)) from exc
+    db = _open(settings)
+    with db.writing() as session:
+        workshop = store.create_workshop(session, spec, title)
+    print(f"Made workshop “{workshop.title}” with join code {workshop.join_code}. Run it with: workshop run {workshop.id}")
+    print(workshop.id)
+    db.dispose()
+
+
+def _run_tui(settings: Settings, db: Database, workshop_id: int) -> None:
+    logging.basicConfig(
+        filename=locations.log_dir(create=True) / "workshop.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from screens.app import WorkshopApp  # the UI loads only for the commands that show it
+
+    app = WorkshopApp(db, workshop_id, host=settings.host, port=settings.port, public_url=settings.public_url)
+    app.run()
+    db.dispose()
+
+
+def _cmd_run(settings: Settings, workshop_id: int) -> None:
+    db = _open(settings)
+    with db.reading() as session:
+        try:
+            store.get_workshop(session, workshop_id)
+        except store.WorkshopNotFound as exc:
+            raise UsageError(f"{exc} (see 'workshop list')") from exc
+    _run_tui(settings, db, workshop_id)
+
+
+def _cmd_demo(settings: Settings) -> None:
+    db = _open(settings)
+    with db.writing() as session:
+        workshop = store.latest_demo(session)
+        if workshop is None:
+            try:
+                spec = get_template(DEMO_TEMPLATE)
+            except TemplateError as exc:
+                raise UsageError(str(exc)) from exc
+            workshop = store.create_workshop(session, spec, DEMO_TITLE, demo=True)
+    _run_tui(settings, db, workshop.id)  # type: ignore[arg-type]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``workshop`` console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+        if args.command == "templates":
+            _cmd_templates(settings)
+        elif args.command == "list":
+            _cmd_list(settings)
+        elif args.command == "new":
+            _cmd_new(settings, args.template, args.title)
+        elif args.command == "run":
+            _cmd_run(settings, args.workshop_id)
+        elif args.command == "demo":
+            _cmd_demo(settings)
+    except UsageError as exc:
+        print(f"workshop: error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # a bad WORKSHOP_* variable
+        first = exc.errors()[0]
+        name = "WORKSHOP_" + "_".join(str(part) for part in first["loc"]).upper()
+        print(f"workshop: error: {name}: {first['msg']}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

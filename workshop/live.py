@@ -1,0 +1,49 @@
+"""What a live view shows, read from the database in one go (so it works whoever wrote the votes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from workshop import store
+from workshop.activities import get_activity
+from workshop.db import Database
+from workshop.models import AgendaItem, Seat, Workshop
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The workshop, its agenda, and the summary of the item being looked at."""
+
+    revision: int
+    workshop: Workshop
+    items: tuple[AgendaItem, ...]
+    seats: int
+    focus: AgendaItem | None
+    summary: Any
+
+    @property
+    def current(self) -> AgendaItem | None:
+        """The item the facilitator is running."""
+        return next((i for i in self.items if i.id == self.workshop.current_item_id), None)
+
+
+def read_revision(db: Database, workshop_id: int) -> int:
+    """The cheap read a live view polls: has anything changed?"""
+    with db.reading() as session:
+        return store.revision(session, workshop_id)
+
+
+def load_snapshot(db: Database, workshop_id: int, focus_item_id: int | None = None) -> Snapshot:
+    """Read everything a live view needs; ``focus_item_id`` defaults to the current item."""
+    with db.reading() as session:
+        workshop = store.get_workshop(session, workshop_id)
+        items = tuple(store.agenda(session, workshop_id))
+        seats = session.exec(select(func.count()).select_from(Seat).where(Seat.workshop_id == workshop_id)).one()
+        wanted = focus_item_id or workshop.current_item_id
+        focus = next((item for item in items if item.id == wanted), None)
+        summary = get_activity(focus.kind).summarise(session, focus) if focus else None
+        return Snapshot(workshop.revision, workshop, items, seats, focus, summary)

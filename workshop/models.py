@@ -1,0 +1,163 @@
+"""The database tables: workshops, their agenda, seats, and what participants answered.
+
+A workshop owns a copy of its template's content (organisations, role levels, maturity levels, horizons and
+factors), so a template edited later never changes a workshop already run, and a follow-up workshop a year
+on can be compared factor by factor.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, stored as UTC."""
+    return datetime.now(UTC)
+
+
+class ItemState(StrEnum):
+    """Where an agenda item is in the run-sheet."""
+
+    PENDING = "pending"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Workshop(SQLModel, table=True):
+    """One workshop: a title, a join code for phones and the agenda position."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    template: str = Field(max_length=100, description="Name of the template it was made from.")
+    join_code: str = Field(max_length=16, unique=True, index=True)
+    facilitator_token: str = Field(max_length=64)
+    current_item_id: int | None = Field(default=None)
+    is_demo: bool = Field(default=False)
+    baseline_id: int | None = Field(default=None, description="The earlier workshop this one re-assesses.")
+    # Bumped in the same transaction as every change phones or the facilitator make, so a TUI or phone
+    # on another process learns that something changed from one cheap read.
+    revision: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Organisation(SQLModel, table=True):
+    """An organisation type participants may say they come from (council, NHS trust, police, …)."""
+
+    __table_args__ = (UniqueConstraint("workshop_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    name: str = Field(max_length=120)
+    position: int = 0
+
+
+class RoleLevel(SQLModel, table=True):
+    """A role level (chief officer, senior leader, manager, front line)."""
+
+    __table_args__ = (UniqueConstraint("workshop_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    name: str = Field(max_length=120)
+    position: int = 0
+
+
+class MaturityLevel(SQLModel, table=True):
+    """One rung of the maturity scale (1 Separate … 5 Integrated) with its one-line meaning."""
+
+    __table_args__ = (UniqueConstraint("workshop_id", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    value: int
+    name: str = Field(max_length=60)
+    meaning: str = Field(default="", max_length=500)
+
+
+class Horizon(SQLModel, table=True):
+    """A time horizon a factor is rated for (now, in one year, in two years)."""
+
+    __table_args__ = (UniqueConstraint("workshop_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    key: str = Field(max_length=20)
+    label: str = Field(max_length=60)
+    position: int = 0
+
+
+class MaturityFactor(SQLModel, table=True):
+    """A factor of the collaborative maturity matrix with one descriptor per level."""
+
+    __table_args__ = (UniqueConstraint("workshop_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    key: str = Field(max_length=60)
+    name: str = Field(max_length=120)
+    position: int = 0
+    descriptors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class AgendaItem(SQLModel, table=True):
+    """One timed item of the agenda; its ``kind`` names the activity that runs during it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    position: int = 0
+    kind: str = Field(max_length=40)
+    title: str = Field(max_length=200)
+    planned_minutes: int = 0
+    state: str = Field(default=ItemState.PENDING.value, max_length=16)
+    notes: str = Field(default="", max_length=4000)
+    config: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+class Seat(SQLModel, table=True):
+    """A participant's place in a workshop: a random secret token, never a name."""
+
+    __table_args__ = (UniqueConstraint("workshop_id", "code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workshop_id: int = Field(foreign_key="workshop.id", index=True)
+    token: str = Field(max_length=64, unique=True, index=True)
+    code: str = Field(max_length=16, description="Short code a participant can use to get back to the seat.")
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    role_level_id: int | None = Field(default=None, foreign_key="rolelevel.id")
+    is_proxy: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Response(SQLModel, table=True):
+    """One seat's answer to one activity; editable while the activity is open."""
+
+    __table_args__ = (UniqueConstraint("item_id", "seat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="agendaitem.id", index=True)
+    seat_id: int = Field(foreign_key="seat.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MaturityRating(SQLModel, table=True):
+    """One rating inside a maturity response: a factor at a horizon, a level or ``None`` for don't know."""
+
+    __table_args__ = (
+        UniqueConstraint("response_id", "factor_id", "horizon_id"),
+        Index("ix_maturityrating_item_factor", "item_id", "factor_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id")
+    # Denormalised from the response so aggregation reads one table.
+    item_id: int = Field(foreign_key="agendaitem.id")
+    factor_id: int = Field(foreign_key="maturityfactor.id")
+    horizon_id: int = Field(foreign_key="horizon.id")
+    level: int | None = None

@@ -1,0 +1,111 @@
+"""Workshops: made from a template, found by id or join code, and their change counter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from workshop.models import (
+    AgendaItem,
+    Horizon,
+    MaturityFactor,
+    MaturityLevel,
+    Organisation,
+    RoleLevel,
+    Workshop,
+)
+from workshop.store.codes import normalise_code, secret_token, short_code
+from workshop.templates import TemplateSpec
+
+
+class WorkshopNotFound(LookupError):
+    """No workshop with that id or join code."""
+
+
+def create_workshop(session: Session, spec: TemplateSpec, title: str | None = None, *, demo: bool = False) -> Workshop:
+    """Make a workshop from a template, copying its content so later template edits don't change it."""
+    code = short_code()
+    while session.exec(select(Workshop.id).where(Workshop.join_code == code)).first() is not None:
+        code = short_code()
+    workshop = Workshop(
+        title=(title or spec.title).strip()[:200] or spec.title,
+        template=spec.name,
+        join_code=code,
+        facilitator_token=secret_token(),
+        is_demo=demo,
+    )
+    session.add(workshop)
+    session.flush()
+    assert workshop.id is not None
+    wid = workshop.id
+    session.add_all(Organisation(workshop_id=wid, name=name, position=i) for i, name in enumerate(spec.organisations))
+    session.add_all(RoleLevel(workshop_id=wid, name=name, position=i) for i, name in enumerate(spec.role_levels))
+    session.add_all(MaturityLevel(workshop_id=wid, value=lv.value, name=lv.name, meaning=lv.meaning) for lv in spec.levels)
+    session.add_all(Horizon(workshop_id=wid, key=h.key, label=h.label, position=i) for i, h in enumerate(spec.horizons))
+    session.add_all(
+        MaturityFactor(workshop_id=wid, key=f.key, name=f.name, position=i, descriptors=list(f.descriptors))
+        for i, f in enumerate(spec.factors)
+    )
+    session.add_all(
+        AgendaItem(workshop_id=wid, position=i, kind=a.kind, title=a.title, planned_minutes=a.minutes, notes=a.notes)
+        for i, a in enumerate(spec.agenda)
+    )
+    session.flush()
+    return workshop
+
+
+def get_workshop(session: Session, workshop_id: int) -> Workshop:
+    """The workshop with this id, or :class:`WorkshopNotFound`."""
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise WorkshopNotFound(f"no workshop with id {workshop_id}")
+    return workshop
+
+
+def find_by_join_code(session: Session, code: str) -> Workshop:
+    """The workshop phones join with ``code`` (as typed), or :class:`WorkshopNotFound`."""
+    workshop = session.exec(select(Workshop).where(Workshop.join_code == normalise_code(code))).first()
+    if workshop is None:
+        raise WorkshopNotFound(f"no workshop with join code {code!r}")
+    return workshop
+
+
+def list_workshops(session: Session) -> Sequence[Workshop]:
+    """Every workshop, newest first."""
+    return session.exec(select(Workshop).order_by(col(Workshop.created_at).desc(), col(Workshop.id).desc())).all()
+
+
+def latest_demo(session: Session) -> Workshop | None:
+    """The most recent demo workshop, so ``workshop demo`` returns to it with its votes."""
+    return session.exec(select(Workshop).where(col(Workshop.is_demo)).order_by(col(Workshop.id).desc())).first()
+
+
+def organisations(session: Session, workshop_id: int) -> Sequence[Organisation]:
+    """The organisation types participants can pick from."""
+    return session.exec(
+        select(Organisation).where(Organisation.workshop_id == workshop_id).order_by(Organisation.position)
+    ).all()
+
+
+def role_levels(session: Session, workshop_id: int) -> Sequence[RoleLevel]:
+    """The role levels participants can pick from."""
+    return session.exec(
+        select(RoleLevel).where(RoleLevel.workshop_id == workshop_id).order_by(RoleLevel.position)
+    ).all()
+
+
+def bump_revision(session: Session, workshop_id: int) -> None:
+    """Record that something in the workshop changed; call inside the transaction that changed it."""
+    session.execute(
+        update(Workshop).where(col(Workshop.id) == workshop_id).values(revision=Workshop.revision + 1)
+    )
+
+
+def revision(session: Session, workshop_id: int) -> int:
+    """The workshop's change counter: a live view redraws when it moves."""
+    value = session.exec(select(Workshop.revision).where(Workshop.id == workshop_id)).first()
+    if value is None:
+        raise WorkshopNotFound(f"no workshop with id {workshop_id}")
+    return value

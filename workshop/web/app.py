@@ -1,0 +1,54 @@
+"""Builds the participant web app around a database and its writer."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from workshop import __version__, locations
+from workshop.db import Database
+from workshop.web import pages
+from workshop.writer import BatchWriter
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(db: Database, writer: BatchWriter) -> FastAPI:
+    """The participant app; the caller owns (starts and stops) the writer."""
+    app = FastAPI(title="workshop participant server", version=__version__, docs_url=None, redoc_url=None)
+    app.state.db = db
+    app.state.writer = writer
+    app.state.templates = Jinja2Templates(directory=str(locations.web_templates_dir()))
+    app.mount("/static", StaticFiles(directory=str(locations.web_static_dir())), name="static")
+    app.include_router(pages.router)
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return HTMLResponse("<h1>Too much data</h1><p>That form was larger than this server accepts.</p>", 413)
+        response = await call_next(request)
+        # Pages carry a participant's answers and seat: never cache them, never frame them.
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        return app.state.templates.TemplateResponse(
+            request, "problem.html", {"title": "Page not found" if exc.status_code == 404 else "Something went wrong",
+                                      "message": exc.detail if exc.status_code != 404 else
+                                      "Check the address, or type the workshop code on the start page."},
+            status_code=exc.status_code,
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, bool]:
+        return {"ok": True}
+
+    return app

@@ -1,0 +1,217 @@
+"""The participant pages: join a workshop, answer the current activity, see that it was saved."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from workshop import store
+from workshop.activities import get_activity
+from workshop.db import Database
+from workshop.models import AgendaItem, ItemState, Seat, Workshop
+from workshop.store.codes import normalise_code
+from workshop.writer import BatchWriter
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+
+SEAT_COOKIE_DAYS = 7
+
+
+def _db(request: Request) -> Database:
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+def _writer(request: Request) -> BatchWriter:
+    return request.app.state.writer  # type: ignore[no-any-return]
+
+
+def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)  # type: ignore[no-any-return]
+
+
+def _cookie_name(workshop: Workshop) -> str:
+    return f"seat_{workshop.join_code}"
+
+
+def _workshop(session: Any, code: str) -> Workshop:
+    try:
+        return store.find_by_join_code(session, code)
+    except store.WorkshopNotFound:
+        raise HTTPException(404) from None
+
+
+def _seat(request: Request, session: Any, workshop: Workshop) -> Seat | None:
+    return store.seat_by_token(session, workshop.id, request.cookies.get(_cookie_name(workshop)))  # type: ignore[arg-type]
+
+
+def _to(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, code: str | None = None) -> Response:
+    """The start page: type the workshop code shown on the screen."""
+    error = None
+    if code is not None:
+        cleaned = normalise_code(code)
+        if not cleaned:
+            error = "Enter the workshop code shown on the screen"
+        else:
+            with _db(request).reading() as session:
+                try:
+                    workshop = store.find_by_join_code(session, cleaned)
+                except store.WorkshopNotFound:
+                    error = f"No workshop has the code {cleaned}. Check the code on the screen and try again"
+                else:
+                    return _to(f"/j/{workshop.join_code}")
+    errors = [{"anchor": "code", "message": error}] if error else []
+    return _render(request, "home.html", {"error": error, "errors": errors, "code": code or ""}, 422 if error else 200)
+
+
+def _join_context(db: Database, code: str) -> dict[str, Any]:
+    with db.reading() as session:
+        workshop = _workshop(session, code)
+        return {
+            "workshop": workshop,
+            "organisations": list(store.organisations(session, workshop.id)),  # type: ignore[arg-type]
+            "role_levels": list(store.role_levels(session, workshop.id)),  # type: ignore[arg-type]
+        }
+
+
+@router.get("/j/{code}", response_class=HTMLResponse)
+def join_page(request: Request, code: str) -> Response:
+    """Join a workshop: pick an organisation and a role level, both optional."""
+    with _db(request).reading() as session:
+        workshop = _workshop(session, code)
+        if _seat(request, session, workshop) is not None:
+            return _to(f"/w/{workshop.join_code}")
+    context = _join_context(_db(request), code)
+    return _render(request, "join.html", {**context, "errors": [], "entered": {}})
+
+
+def _choice(raw: str, options: list[Any]) -> tuple[int | None, bool]:
+    """An optional choice from a list of rows by id: (the id or None, whether the input was valid)."""
+    if raw in ("", "none"):
+        return None, True
+    ids = {str(option.id): option.id for option in options}
+    return (ids[raw], True) if raw in ids else (None, False)
+
+
+@router.post("/j/{code}", response_class=HTMLResponse)
+async def join_submit(request: Request, code: str) -> Response:
+    """Create the phone's seat and remember it in a cookie."""
+    form = await request.form()
+    db = _db(request)
+    context = await run_in_threadpool(_join_context, db, code)
+    workshop: Workshop = context["workshop"]
+    token = request.cookies.get(_cookie_name(workshop))
+    if token:
+        existing = await run_in_threadpool(_existing_seat, db, workshop.id, token)
+        if existing:  # a second tap on "Join" must not make a second seat
+            return _to(f"/w/{workshop.join_code}")
+    entered = {key: str(form.get(key) or "") for key in ("organisation", "role_level")}
+    organisation_id, org_ok = _choice(entered["organisation"], context["organisations"])
+    role_level_id, role_ok = _choice(entered["role_level"], context["role_levels"])
+    errors = []
+    if not org_ok:
+        errors.append({"anchor": "organisation-none", "message": "Choose an organisation from the list, or Prefer not to say"})
+    if not role_ok:
+        errors.append({"anchor": "role_level-none", "message": "Choose a role level from the list, or Prefer not to say"})
+    if errors:
+        return _render(request, "join.html", {**context, "errors": errors, "entered": entered}, 422)
+    seat = await _writer(request).submit(
+        partial(store.join, workshop_id=workshop.id, organisation_id=organisation_id, role_level_id=role_level_id)
+    )
+    response = _to(f"/w/{workshop.join_code}")
+    response.set_cookie(
+        _cookie_name(workshop), seat.token, max_age=SEAT_COOKIE_DAYS * 86400, httponly=True, samesite="lax"
+    )
+    return response
+
+
+def _existing_seat(db: Database, workshop_id: int, token: str) -> bool:
+    with db.reading() as session:
+        return store.seat_by_token(session, workshop_id, token) is not None
+
+
+def _activity_context(request: Request, code: str, item_id: int | None) -> dict[str, Any]:
+    """Everything a participant page needs, read in one short transaction."""
+    with _db(request).reading() as session:
+        workshop = _workshop(session, code)
+        seat = _seat(request, session, workshop)
+        context: dict[str, Any] = {"workshop": workshop, "seat": seat, "item": None}
+        if seat is None:
+            return context
+        item = store.current_item(session, workshop.id) if item_id is None else session.get(AgendaItem, item_id)
+        if item is None or item.workshop_id != workshop.id:
+            return context
+        activity = get_activity(item.kind)
+        context.update(item=item, activity=activity)
+        if activity.accepts_responses:
+            context["structure"] = activity.structure(session, item)
+            context["values"] = activity.current_answers(session, item, seat)
+        return context
+
+
+@router.get("/w/{code}", response_class=HTMLResponse)
+def current_activity(request: Request, code: str) -> Response:
+    """What the participant should do now: the current activity's form, or a waiting page."""
+    context = _activity_context(request, code, None)
+    workshop: Workshop = context["workshop"]
+    if context["seat"] is None:
+        return _to(f"/j/{workshop.join_code}")
+    item = context["item"]
+    if item is None or not context["activity"].accepts_responses:
+        return _render(request, "waiting.html", context)
+    if item.state != ItemState.OPEN:
+        return _render(request, "closed.html", context)
+    return _render(request, context["activity"].phone_template, {**context, "errors": []})
+
+
+@router.post("/w/{code}/items/{item_id}", response_class=HTMLResponse)
+async def submit_answers(request: Request, code: str, item_id: int) -> Response:
+    """Validate and save a participant's answers; the reply goes out only after the commit."""
+    form = await request.form()
+    data = {key: value for key, value in form.items() if isinstance(value, str)}
+    context = await run_in_threadpool(_activity_context, request, code, item_id)
+    workshop: Workshop = context["workshop"]
+    if context["seat"] is None:
+        return _to(f"/j/{workshop.join_code}")
+    item = context["item"]
+    if item is None or not context["activity"].accepts_responses:
+        raise HTTPException(404)
+    if item.state != ItemState.OPEN:
+        return _render(request, "closed.html", {**context, "unsaved": True}, 409)
+    activity = context["activity"]
+    parsed = activity.parse_form(context["structure"], data)
+    if parsed.errors:
+        page = {**context, "errors": parsed.errors, "values": parsed.entered}
+        return _render(request, activity.phone_template, page, 422)
+    try:
+        await _writer(request).submit(
+            partial(store.save_response, item_id=item.id, seat_id=context["seat"].id, answers=parsed.answers)
+        )
+    except store.ActivityClosed:
+        return _render(request, "closed.html", {**context, "unsaved": True}, 409)
+    except Exception:  # the commit failed: say so, so the participant tries again rather than trusting it
+        log.exception("saving answers to item %s failed", item.id)
+        page = {**context, "errors": [], "values": parsed.entered, "not_saved": True}
+        return _render(request, activity.phone_template, page, 503)
+    return _to(f"/w/{workshop.join_code}/items/{item.id}/saved")
+
+
+@router.get("/w/{code}/items/{item_id}/saved", response_class=HTMLResponse)
+def saved(request: Request, code: str, item_id: int) -> Response:
+    """The confirmation a participant sees after saving."""
+    context = _activity_context(request, code, item_id)
+    if context["seat"] is None or context["item"] is None:
+        return _to(f"/j/{quote(code)}")
+    return _render(request, "saved.html", context)
