@@ -25,7 +25,9 @@ from workshop.models import ItemState
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
 
-STATE_MARKS = {ItemState.PENDING: "  to do", ItemState.OPEN: "▶ open", ItemState.CLOSED: "✓ done"}
+JOIN_WIDTH = 31  # the QR code (29 columns at error correction L) and a margin; see app.tcss
+
+STATE_MARKS = {ItemState.PENDING: "· to do", ItemState.OPEN: "▶ open", ItemState.CLOSED: "✓ done"}
 
 
 class AgendaScreen(Screen[None]):
@@ -62,7 +64,7 @@ class AgendaScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#agenda", DataTable)
-        table.add_columns("#", "Item", "Min", "State")
+        table.add_columns("State", "Item", "Min")
         self.query_one("#join").display = False
         self.refresh_snapshot()
 
@@ -97,7 +99,21 @@ class AgendaScreen(Screen[None]):
         self.snapshot = snapshot
         self.title = snapshot.workshop.title
         self.sub_title = f"code {snapshot.workshop.join_code} · {snapshot.seats} joined"
+        current = snapshot.current
+        current_id = current.id if current else None
+        follow = current_id != self._current_id
+        if follow:
+            # A new item started: bring the join panel up if phones have something to do.
+            self._current_id = current_id
+            if (
+                current is not None
+                and get_activity(current.kind).accepts_responses
+                and self.workshop_app.join_url
+            ):
+                self.query_one("#join").display = True
         self._draw_agenda(snapshot)
+        if follow and current is not None:
+            self.query_one("#agenda", DataTable).move_cursor(row=snapshot.items.index(current), animate=False)
         focus = snapshot.focus
         live = self.query_one("#live", Vertical)
         kind = focus.kind if focus else "info"
@@ -105,21 +121,12 @@ class AgendaScreen(Screen[None]):
             await live.remove_children()
             await live.mount(view_for(kind)())
             self._view_kind = kind
-        title = Text()
+        title = Text(no_wrap=True, overflow="ellipsis")
         if focus:
             title.append(focus.title, style="bold")
-            title.append(f"  ({get_activity(focus.kind).label.lower()}, {STATE_MARKS[ItemState(focus.state)].strip()})")
+            title.append(f" · {STATE_MARKS[ItemState(focus.state)]}")
         self.query_one("#live-title", Static).update(title)
         self.call_after_refresh(self._show_view, snapshot)
-        current = snapshot.current
-        current_id = current.id if current else None
-        if current_id != self._current_id:
-            # A new item started: follow it, and bring the join panel up if phones have something to do.
-            self._current_id = current_id
-            if current is not None:
-                self.query_one("#agenda", DataTable).move_cursor(row=snapshot.items.index(current), animate=False)
-                if get_activity(current.kind).accepts_responses and self.workshop_app.join_url:
-                    self.query_one("#join").display = True
         self.refresh_bindings()
 
     def _show_view(self, snapshot: Snapshot) -> None:
@@ -130,14 +137,16 @@ class AgendaScreen(Screen[None]):
         table = self.query_one("#agenda", DataTable)
         cursor = table.cursor_row
         table.clear()
-        for index, item in enumerate(snapshot.items, start=1):
-            mark = STATE_MARKS[ItemState(item.state)]
+        # Titles give way first on a narrow screen; the state (symbol and word) always shows.
+        join = self.query_one("#join")
+        room = max(12, self.size.width - (JOIN_WIDTH if join.display else 0) - 20)
+        for item in snapshot.items:
             is_current = item.id == snapshot.workshop.current_item_id
+            title = item.title if len(item.title) <= room else item.title[: room - 1] + "…"
             table.add_row(
-                Text(f"{'▶' if is_current else ' '}{index}"),
-                Text(item.title, style="bold" if is_current else ""),
+                Text(STATE_MARKS[ItemState(item.state)]),
+                Text(title, style="bold" if is_current else ""),
                 Text(str(item.planned_minutes), justify="right"),
-                Text(mark.strip()),
                 key=str(item.id),
             )
         if snapshot.items:
@@ -157,7 +166,7 @@ class AgendaScreen(Screen[None]):
             return snapshot.workshop.current_item_id != (ids[-1] if ids else None)
         return True
 
-    async def _change(self, change: partial[object], done: str) -> None:
+    async def _change(self, change: partial[object], done: str | None = None) -> None:
         try:
             await self.workshop_app.writer.submit(change)
         except (store.AgendaError, store.WorkshopNotFound) as exc:
@@ -166,16 +175,17 @@ class AgendaScreen(Screen[None]):
         except Exception as exc:  # a locked or lost database must not take the run-sheet down
             self.notify(f"Could not change the agenda: {exc}", title="Database problem", severity="error")
             return
-        self.notify(done)
+        if done:
+            self.notify(done)
         self.refresh_snapshot()
 
     async def action_start(self) -> None:
         item_id = self._selected_item_id()
         if item_id is not None:
-            await self._change(partial(store.start_item, item_id=item_id), "Item started")
+            await self._change(partial(store.start_item, item_id=item_id))
 
     async def action_next(self) -> None:
-        await self._change(partial(store.next_item, workshop_id=self.workshop_app.workshop_id), "Moved to the next item")
+        await self._change(partial(store.next_item, workshop_id=self.workshop_app.workshop_id))
 
     async def action_close(self) -> None:
         current = self.snapshot.current if self.snapshot else None
@@ -189,6 +199,12 @@ class AgendaScreen(Screen[None]):
     def action_toggle_join(self) -> None:
         join = self.query_one("#join")
         join.display = not join.display
+        if self.snapshot:
+            self._draw_agenda(self.snapshot)
+
+    def on_resize(self) -> None:
+        if self.snapshot:
+            self._draw_agenda(self.snapshot)
 
     async def action_quit(self) -> None:
         await self.workshop_app.action_quit()

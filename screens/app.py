@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from typing import Any
@@ -79,7 +80,9 @@ class WorkshopApp(App[None]):
         try:
             sock, notice = bind_socket(self.host, self.port)
         except PortUnavailable as exc:
-            self.notify(f"{exc}. Phones cannot join until you restart with --port.", severity="error", timeout=30)
+            self.notify(
+                f"{exc}. Phones cannot join until you restart with --port.", severity="error", timeout=30
+            )
             return
         self.server = EmbeddedServer(create_app(self.db, self.writer), sock)
         task = self.server.start()
@@ -97,10 +100,9 @@ class WorkshopApp(App[None]):
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGHUP):
-            try:
+            # Not possible off the main thread or on Windows; Ctrl+Q still quits cleanly there.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, lambda: asyncio.ensure_future(self.action_quit()))
-            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
-                pass
 
     def _poll(self) -> None:
         if not self._polling:

@@ -86,8 +86,9 @@ def live_server(db: Database) -> Iterator[LiveServer]:
     writer = BatchWriter(db)
     writer.start()
     port = free_port()
-    config = uvicorn.Config(create_app(db, writer), host="127.0.0.1", port=port, log_config=None, access_log=False,
-                            lifespan="off")
+    config = uvicorn.Config(
+        create_app(db, writer), host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off"
+    )
     server = uvicorn.Server(config)
     server.capture_signals = lambda: __import__("contextlib").nullcontext()  # type: ignore[method-assign]
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)

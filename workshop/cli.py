@@ -56,9 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serving = argparse.ArgumentParser(add_help=False)
     serving.add_argument("--host", default=argparse.SUPPRESS, help="address to listen on (default 0.0.0.0)")
-    serving.add_argument("--port", type=_port, default=argparse.SUPPRESS, help="preferred port (default 8000)")
     serving.add_argument(
-        "--public-url", default=argparse.SUPPRESS, metavar="URL", help="the address phones should open, if not this laptop's"
+        "--port", type=_port, default=argparse.SUPPRESS, help="preferred port (default 8000)"
+    )
+    serving.add_argument(
+        "--public-url",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="the address phones should open, if not this laptop's",
     )
 
     parser = _Parser(
@@ -70,25 +75,47 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     commands.add_parser(
-        "demo", parents=[common, serving], help="open the demo workshop (made on first use) in the TUI",
+        "demo",
+        parents=[common, serving],
+        help="open the demo workshop (made on first use) in the TUI",
         description="Open the demo workshop in the TUI, with its participant server. It is made from the "
         f"{DEMO_TEMPLATE} template the first time and kept, votes and all, for next time.",
     )
-    new = commands.add_parser("new", parents=[common], help="make a workshop from a template; prints its id last",
-                              description="Make a workshop from a template. The last line printed is its id.")
-    new.add_argument("--template", required=True, metavar="NAME", help="template name (see 'workshop templates')")
+    new = commands.add_parser(
+        "new",
+        parents=[common],
+        help="make a workshop from a template; prints its id last",
+        description="Make a workshop from a template. The last line printed is its id.",
+    )
+    new.add_argument(
+        "--template", required=True, metavar="NAME", help="template name (see 'workshop templates')"
+    )
     new.add_argument("--title", required=True, metavar="TEXT", help="the workshop's title")
-    run = commands.add_parser("run", parents=[common, serving], help="run a workshop: the TUI and the participant server",
-                              description="Run a workshop in the TUI, with the participant server phones join.")
-    run.add_argument("workshop_id", type=_workshop_id, metavar="ID", help="the workshop's id (see 'workshop list')")
-    commands.add_parser("list", parents=[common], help="list workshops", description="List workshops, newest first.")
-    commands.add_parser("templates", parents=[common], help="list workshop templates and where they come from",
-                        description="List templates: shipped ones and those in your own templates folder.")
+    run = commands.add_parser(
+        "run",
+        parents=[common, serving],
+        help="run a workshop: the TUI and the participant server",
+        description="Run a workshop in the TUI, with the participant server phones join.",
+    )
+    run.add_argument(
+        "workshop_id", type=_workshop_id, metavar="ID", help="the workshop's id (see 'workshop list')"
+    )
+    commands.add_parser(
+        "list", parents=[common], help="list workshops", description="List workshops, newest first."
+    )
+    commands.add_parser(
+        "templates",
+        parents=[common],
+        help="list workshop templates and where they come from",
+        description="List templates: shipped ones and those in your own templates folder.",
+    )
     return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {key: getattr(args, key) for key in ("db", "host", "port", "public_url") if hasattr(args, key)}
+    overrides = {
+        key: getattr(args, key) for key in ("db", "host", "port", "public_url") if hasattr(args, key)
+    }
     return Settings(**overrides)
 
 
@@ -117,7 +144,7 @@ def _cmd_list(settings: Settings) -> None:
     with db.reading() as session:
         workshops = store.list_workshops(session)
     if not workshops:
-        print("No workshops yet. Make one with: workshop new --template cyp-integration --title \"…\"")
+        print('No workshops yet. Make one with: workshop new --template cyp-integration --title "…"')
     for w in workshops:
         demo = " (demo)" if w.is_demo else ""
         print(f"{w.id:>4}  {w.created_at:%Y-%m-%d}  code {w.join_code}  {w.title}{demo}")
@@ -134,7 +161,10 @@ def _cmd_new(settings: Settings, template: str, title: str) -> None:
     db = _open(settings)
     with db.writing() as session:
         workshop = store.create_workshop(session, spec, title)
-    print(f"Made workshop “{workshop.title}” with join code {workshop.join_code}. Run it with: workshop run {workshop.id}")
+    print(
+        f"Made workshop “{workshop.title}” with join code {workshop.join_code}. "
+        f"Run it with: workshop run {workshop.id}"
+    )
     print(workshop.id)
     db.dispose()
 
@@ -185,7 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "list":
             _cmd_list(settings)
         elif args.command == "new":
-            _cmd_new(settings, args.template, args.title)
+            # argparse on Python 3.11 turns the value "--" into an empty list: it was still a title.
+            title = args.title if isinstance(args.title, str) else "--"
+            _cmd_new(settings, args.template, title)
         elif args.command == "run":
             _cmd_run(settings, args.workshop_id)
         elif args.command == "demo":

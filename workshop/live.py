@@ -42,7 +42,9 @@ def load_snapshot(db: Database, workshop_id: int, focus_item_id: int | None = No
     with db.reading() as session:
         workshop = store.get_workshop(session, workshop_id)
         items = tuple(store.agenda(session, workshop_id))
-        seats = session.exec(select(func.count()).select_from(Seat).where(Seat.workshop_id == workshop_id)).one()
+        seats = session.exec(
+            select(func.count()).select_from(Seat).where(Seat.workshop_id == workshop_id)
+        ).one()
         wanted = focus_item_id or workshop.current_item_id
         focus = next((item for item in items if item.id == wanted), None)
         summary = get_activity(focus.kind).summarise(session, focus) if focus else None

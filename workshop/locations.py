@@ -62,7 +62,7 @@ def default_database_path() -> Path:
 
 
 def shipped_data_dir() -> Path:
-    """The shipped ``data/`` folder: inside the wheel as ``workshop/_shipped``, or beside a source checkout."""
+    """The shipped ``data/`` folder: in the wheel as ``workshop/_shipped``, or beside a source checkout."""
     installed = _PACKAGE_DIR / "_shipped"
     if installed.is_dir():
         return installed

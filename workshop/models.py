@@ -99,6 +99,7 @@ class MaturityFactor(SQLModel, table=True):
     workshop_id: int = Field(foreign_key="workshop.id", index=True)
     key: str = Field(max_length=60)
     name: str = Field(max_length=120)
+    short: str = Field(default="", max_length=16, description="Label for narrow screens.")
     position: int = 0
     descriptors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 

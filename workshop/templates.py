@@ -46,6 +46,12 @@ class FactorSpec(_Spec):
 
     key: Slug
     name: Text
+    short: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)] | None = (
+        Field(
+            default=None,
+            description="A label of at most 16 characters for narrow screens; defaults to the name.",
+        )
+    )
     descriptors: list[LongText]
 
 
@@ -70,7 +76,9 @@ class TemplateSpec(_Spec):
     name: Slug
     title: Text
     description: str = Field(default="", max_length=2000)
-    organisations: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]]
+    organisations: list[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    ]
     role_levels: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]]
     levels: list[LevelSpec] = Field(min_length=2)
     horizons: list[HorizonSpec] = Field(min_length=1)

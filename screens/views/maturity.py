@@ -15,7 +15,7 @@ AGREEMENT_MARKS = {
     Agreement.STRONG: "✔ strong",
     Agreement.SOME: "≈ some",
     Agreement.SPLIT: "✖ split",
-    Agreement.TOO_FEW: "· too few",
+    Agreement.TOO_FEW: "· few",
 }
 
 
@@ -44,8 +44,8 @@ class MaturityView(LiveView):
         levels = summary.structure.levels
         table = Table(
             title=Text.assemble(
-                (f"{horizon.label}", "bold"),
-                f"  ·  {summary.responses} of {snapshot.seats} joined have answered",
+                (horizon.label, "bold reverse"),
+                f" {summary.responses} of {snapshot.seats} joined answered",
             ),
             title_justify="left",
             expand=True,
@@ -53,17 +53,18 @@ class MaturityView(LiveView):
             padding=(0, 1, 0, 0),
             show_edge=False,
         )
+        wide = self.size.width >= 70
         table.add_column("Factor", ratio=1, no_wrap=True, overflow="ellipsis")
         for level in levels:
             table.add_column(str(level.value), justify="right", width=2)
         table.add_column("?", justify="right", width=2)
         table.add_column("Mid", justify="right", width=3)
-        table.add_column("Agreement", no_wrap=True, width=9)
+        table.add_column("Agree", no_wrap=True, width=8)
         for row in summary.factors:
             dist = row.by_horizon[horizon.key]
             cells = [str(count) if count else "·" for count in dist.counts]
             table.add_row(
-                Text(row.factor.name),
+                Text(row.factor.name if wide or not row.factor.short else row.factor.short),
                 *cells,
                 str(dist.dont_know) if dist.dont_know else "·",
                 format_median(dist.median()),

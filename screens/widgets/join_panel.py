@@ -15,7 +15,7 @@ class JoinPanel(Vertical):
 
     DEFAULT_CSS = """
     JoinPanel { width: auto; height: auto; align-horizontal: center; }
-    JoinPanel > .join-text { width: 33; text-align: center; }
+    JoinPanel > .join-text { width: 29; text-align: center; }
     """
 
     def __init__(self, url: str = "", code: str = "", *, id: str | None = None) -> None:
@@ -30,7 +30,10 @@ class JoinPanel(Vertical):
     def _caption(self) -> Text:
         if not self._url:
             return Text("Participant server is off")
-        return Text.assemble((self._url, "bold"), "\nor go to the address and type\n", ("code ", ""), (self._code, "bold reverse"))
+        base = self._url.rsplit("/j/", 1)[0]
+        return Text.assemble(
+            "Scan, or open\n", (base, "bold"), "\nand type the code\n", (f" {self._code} ", "bold reverse")
+        )
 
     def set_target(self, url: str, code: str) -> None:
         """Point the panel at a new join URL (after the server moved to another port)."""

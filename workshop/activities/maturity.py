@@ -58,7 +58,9 @@ class MatrixSummary:
 def load_structure(session: Session, workshop_id: int) -> MatrixStructure:
     """Read a workshop's matrix content from the database."""
     factors = session.exec(
-        select(MaturityFactor).where(MaturityFactor.workshop_id == workshop_id).order_by(MaturityFactor.position)
+        select(MaturityFactor)
+        .where(MaturityFactor.workshop_id == workshop_id)
+        .order_by(MaturityFactor.position)
     ).all()
     horizons = session.exec(
         select(Horizon).where(Horizon.workshop_id == workshop_id).order_by(Horizon.position)
@@ -117,7 +119,9 @@ class MaturityActivity(Activity):
                     errors.append(FormError(name, focus, f"Choose one of the levels shown for {where}"))
         return ParsedForm(answers=answers, errors=errors, entered=entered)
 
-    def save(self, session: Session, item_id: int, seat_id: int, answers: dict[tuple[int, int], int | None]) -> None:
+    def save(
+        self, session: Session, item_id: int, seat_id: int, answers: dict[tuple[int, int], int | None]
+    ) -> None:
         response = session.exec(
             select(Response).where(Response.item_id == item_id, Response.seat_id == seat_id)
         ).first()
@@ -133,7 +137,13 @@ class MaturityActivity(Activity):
         session.execute(
             insert(MaturityRating),
             [
-                {"response_id": response.id, "item_id": item_id, "factor_id": f, "horizon_id": h, "level": level}
+                {
+                    "response_id": response.id,
+                    "item_id": item_id,
+                    "factor_id": f,
+                    "horizon_id": h,
+                    "level": level,
+                }
                 for (f, h), level in answers.items()
             ],
         )

@@ -6,6 +6,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 
 from workshop import locations
@@ -34,6 +35,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def upgrade_to_head(engine: Engine) -> None:
     """Create or upgrade the schema; refuse a database written by a newer version of the app."""
     current = current_revision(engine)
@@ -41,7 +49,7 @@ def upgrade_to_head(engine: Engine) -> None:
     if current == head:
         return
     script = ScriptDirectory(str(locations.migrations_dir()))
-    if current is not None and script.get_revision(current) is None:
+    if current is not None and not _known(script, current):
         raise DatabaseError(
             f"the database is at schema revision {current!r}, which this version of workshop does not know; "
             "it was probably written by a newer version: upgrade workshop to open it"

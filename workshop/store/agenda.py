@@ -17,7 +17,9 @@ class AgendaError(ValueError):
 def agenda(session: Session, workshop_id: int) -> Sequence[AgendaItem]:
     """The workshop's agenda in running order."""
     return session.exec(
-        select(AgendaItem).where(AgendaItem.workshop_id == workshop_id).order_by(AgendaItem.position, AgendaItem.id)
+        select(AgendaItem)
+        .where(AgendaItem.workshop_id == workshop_id)
+        .order_by(AgendaItem.position, AgendaItem.id)
     ).all()
 
 

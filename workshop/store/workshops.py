@@ -24,7 +24,9 @@ class WorkshopNotFound(LookupError):
     """No workshop with that id or join code."""
 
 
-def create_workshop(session: Session, spec: TemplateSpec, title: str | None = None, *, demo: bool = False) -> Workshop:
+def create_workshop(
+    session: Session, spec: TemplateSpec, title: str | None = None, *, demo: bool = False
+) -> Workshop:
     """Make a workshop from a template, copying its content so later template edits don't change it."""
     code = short_code()
     while session.exec(select(Workshop.id).where(Workshop.join_code == code)).first() is not None:
@@ -40,16 +42,33 @@ def create_workshop(session: Session, spec: TemplateSpec, title: str | None = No
     session.flush()
     assert workshop.id is not None
     wid = workshop.id
-    session.add_all(Organisation(workshop_id=wid, name=name, position=i) for i, name in enumerate(spec.organisations))
-    session.add_all(RoleLevel(workshop_id=wid, name=name, position=i) for i, name in enumerate(spec.role_levels))
-    session.add_all(MaturityLevel(workshop_id=wid, value=lv.value, name=lv.name, meaning=lv.meaning) for lv in spec.levels)
-    session.add_all(Horizon(workshop_id=wid, key=h.key, label=h.label, position=i) for i, h in enumerate(spec.horizons))
     session.add_all(
-        MaturityFactor(workshop_id=wid, key=f.key, name=f.name, position=i, descriptors=list(f.descriptors))
+        Organisation(workshop_id=wid, name=name, position=i) for i, name in enumerate(spec.organisations)
+    )
+    session.add_all(
+        RoleLevel(workshop_id=wid, name=name, position=i) for i, name in enumerate(spec.role_levels)
+    )
+    session.add_all(
+        MaturityLevel(workshop_id=wid, value=lv.value, name=lv.name, meaning=lv.meaning) for lv in spec.levels
+    )
+    session.add_all(
+        Horizon(workshop_id=wid, key=h.key, label=h.label, position=i) for i, h in enumerate(spec.horizons)
+    )
+    session.add_all(
+        MaturityFactor(
+            workshop_id=wid,
+            key=f.key,
+            name=f.name,
+            short=f.short or f.name[:16],
+            position=i,
+            descriptors=list(f.descriptors),
+        )
         for i, f in enumerate(spec.factors)
     )
     session.add_all(
-        AgendaItem(workshop_id=wid, position=i, kind=a.kind, title=a.title, planned_minutes=a.minutes, notes=a.notes)
+        AgendaItem(
+            workshop_id=wid, position=i, kind=a.kind, title=a.title, planned_minutes=a.minutes, notes=a.notes
+        )
         for i, a in enumerate(spec.agenda)
     )
     session.flush()
@@ -74,12 +93,16 @@ def find_by_join_code(session: Session, code: str) -> Workshop:
 
 def list_workshops(session: Session) -> Sequence[Workshop]:
     """Every workshop, newest first."""
-    return session.exec(select(Workshop).order_by(col(Workshop.created_at).desc(), col(Workshop.id).desc())).all()
+    return session.exec(
+        select(Workshop).order_by(col(Workshop.created_at).desc(), col(Workshop.id).desc())
+    ).all()
 
 
 def latest_demo(session: Session) -> Workshop | None:
     """The most recent demo workshop, so ``workshop demo`` returns to it with its votes."""
-    return session.exec(select(Workshop).where(col(Workshop.is_demo)).order_by(col(Workshop.id).desc())).first()
+    return session.exec(
+        select(Workshop).where(col(Workshop.is_demo)).order_by(col(Workshop.id).desc())
+    ).first()
 
 
 def organisations(session: Session, workshop_id: int) -> Sequence[Organisation]:

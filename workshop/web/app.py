@@ -29,7 +29,9 @@ def create_app(db: Database, writer: BatchWriter) -> FastAPI:
     async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return HTMLResponse("<h1>Too much data</h1><p>That form was larger than this server accepts.</p>", 413)
+            return HTMLResponse(
+                "<h1>Too much data</h1><p>That form was larger than this server accepts.</p>", 413
+            )
         response = await call_next(request)
         # Pages carry a participant's answers and seat: never cache them, never frame them.
         response.headers.setdefault("Cache-Control", "no-store")
@@ -41,9 +43,14 @@ def create_app(db: Database, writer: BatchWriter) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
         return app.state.templates.TemplateResponse(
-            request, "problem.html", {"title": "Page not found" if exc.status_code == 404 else "Something went wrong",
-                                      "message": exc.detail if exc.status_code != 404 else
-                                      "Check the address, or type the workshop code on the start page."},
+            request,
+            "problem.html",
+            {
+                "title": "Page not found" if exc.status_code == 404 else "Something went wrong",
+                "message": exc.detail
+                if exc.status_code != 404
+                else "Check the address, or type the workshop code on the start page.",
+            },
             status_code=exc.status_code,
         )
 

@@ -73,7 +73,9 @@ def home(request: Request, code: str | None = None) -> Response:
                 else:
                     return _to(f"/j/{workshop.join_code}")
     errors = [{"anchor": "code", "message": error}] if error else []
-    return _render(request, "home.html", {"error": error, "errors": errors, "code": code or ""}, 422 if error else 200)
+    return _render(
+        request, "home.html", {"error": error, "errors": errors, "code": code or ""}, 422 if error else 200
+    )
 
 
 def _join_context(db: Database, code: str) -> dict[str, Any]:
@@ -122,13 +124,25 @@ async def join_submit(request: Request, code: str) -> Response:
     role_level_id, role_ok = _choice(entered["role_level"], context["role_levels"])
     errors = []
     if not org_ok:
-        errors.append({"anchor": "organisation-none", "message": "Choose an organisation from the list, or Prefer not to say"})
+        errors.append(
+            {
+                "anchor": "organisation-none",
+                "message": "Choose an organisation from the list, or Prefer not to say",
+            }
+        )
     if not role_ok:
-        errors.append({"anchor": "role_level-none", "message": "Choose a role level from the list, or Prefer not to say"})
+        errors.append(
+            {
+                "anchor": "role_level-none",
+                "message": "Choose a role level from the list, or Prefer not to say",
+            }
+        )
     if errors:
         return _render(request, "join.html", {**context, "errors": errors, "entered": entered}, 422)
     seat = await _writer(request).submit(
-        partial(store.join, workshop_id=workshop.id, organisation_id=organisation_id, role_level_id=role_level_id)
+        partial(
+            store.join, workshop_id=workshop.id, organisation_id=organisation_id, role_level_id=role_level_id
+        )
     )
     response = _to(f"/w/{workshop.join_code}")
     response.set_cookie(
@@ -150,7 +164,9 @@ def _activity_context(request: Request, code: str, item_id: int | None) -> dict[
         context: dict[str, Any] = {"workshop": workshop, "seat": seat, "item": None}
         if seat is None:
             return context
-        item = store.current_item(session, workshop.id) if item_id is None else session.get(AgendaItem, item_id)
+        item = (
+            store.current_item(session, workshop.id) if item_id is None else session.get(AgendaItem, item_id)
+        )
         if item is None or item.workshop_id != workshop.id:
             return context
         activity = get_activity(item.kind)

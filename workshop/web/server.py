@@ -76,7 +76,9 @@ class EmbeddedServer(uvicorn.Server):
 
     def start(self) -> asyncio.Task[None]:
         """Start serving in the running event loop."""
-        self.task = asyncio.get_running_loop().create_task(self.serve(sockets=[self.sock]), name="participant-server")
+        self.task = asyncio.get_running_loop().create_task(
+            self.serve(sockets=[self.sock]), name="participant-server"
+        )
         return self.task
 
     async def stop(self) -> None:

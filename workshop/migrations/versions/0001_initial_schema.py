@@ -82,6 +82,7 @@ def upgrade() -> None:
         sa.Column("workshop_id", sa.Integer(), nullable=False),
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("short", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("descriptors", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(

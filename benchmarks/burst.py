@@ -1,0 +1,286 @@
+"""A burst of phones voting while the facilitator watches: throughput, latency, stalls and durability.
+
+Run ``python -m benchmarks.burst [--phones 1000] [--seconds 10] [--db PATH]`` from the project folder.
+
+The server runs exactly as the app runs it: :class:`EmbeddedServer` and :class:`BatchWriter` in this
+process's event loop on 127.0.0.1. Beside it in the same loop run two stand-ins for the TUI: a timer that
+ticks every 10 ms and records how late each tick is (a stalled loop is a frozen screen), and a live view
+that reads :func:`load_snapshot` in a thread every 250 ms. The phones run in a separate (spawned) process
+(:mod:`benchmarks.loadgen`). At the end the acknowledged votes are counted in the database file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import queue
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.loadgen import LoadConfig, LoadResult, child_main
+
+TICK = 0.010
+LIVE_EVERY = 0.250
+HARD_LIMIT = 120.0
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The workshop under test."""
+
+    workshop_id: int
+    code: str
+    item_id: int
+    fields: tuple[str, ...]
+    choices: tuple[str, ...]
+
+
+def make_workshop(db: object) -> Setup:
+    """Create a workshop from the shipped template and start its maturity item.
+
+    Args:
+        db: The open :class:`workshop.db.Database`.
+
+    Returns:
+        The ids, the join code and the form fields a phone must fill in.
+    """
+    from workshop import store
+    from workshop.activities.maturity import DONT_KNOW, load_structure
+    from workshop.templates import get_template
+
+    with db.writing() as session:  # type: ignore[attr-defined]
+        workshop = store.create_workshop(session, get_template("cyp-integration"), "Burst benchmark")
+        item = next(i for i in store.agenda(session, workshop.id) if i.kind == "maturity")
+        store.start_item(session, item.id)
+        structure = load_structure(session, workshop.id)
+        fields = tuple(f"r-{f.key}-{h.key}" for f in structure.factors for h in structure.horizons)
+        choices = (*(str(level.value) for level in structure.levels), DONT_KNOW)
+        return Setup(workshop.id, workshop.join_code, item.id, fields, choices)
+
+
+@dataclass
+class Probes:
+    """The TUI stand-ins: event-loop tick lateness and live-view read times, in seconds."""
+
+    db: object
+    workshop_id: int
+    measuring: bool = False
+    lateness: list[float] = field(default_factory=list)
+    reads: list[float] = field(default_factory=list)
+    read_errors: int = 0
+    last_responses: int = 0
+
+    async def ticks(self) -> None:
+        """Tick every 10 ms like a screen refresh; record how late each tick fires."""
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(TICK)
+            if self.measuring:
+                self.lateness.append(time.perf_counter() - before - TICK)
+
+    async def live_view(self) -> None:
+        """Every 250 ms read the live snapshot in a thread, as the agenda screen does."""
+        from workshop.live import load_snapshot
+
+        while True:
+            started = time.perf_counter()
+            try:
+                snapshot = await asyncio.to_thread(load_snapshot, self.db, self.workshop_id)
+                self.last_responses = getattr(snapshot.summary, "responses", 0)
+            except Exception:
+                self.read_errors += 1
+            took = time.perf_counter() - started
+            if self.measuring:
+                self.reads.append(took)
+            await asyncio.sleep(max(0.0, LIVE_EVERY - took))
+
+
+def thread_cpu(native_id: int | None) -> float:
+    """CPU seconds used so far by one thread of this process (Linux only; 0 elsewhere)."""
+    try:
+        stat = Path(f"/proc/self/task/{native_id}/stat").read_text()
+    except (OSError, TypeError):
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _receive(channel: multiprocessing.Queue, process: multiprocessing.Process, timeout: float) -> tuple:  # type: ignore[type-arg]
+    """Wait (in a thread) for the load process's next message; notice if it dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return channel.get(timeout=0.5)  # type: ignore[no-any-return]
+        except queue.Empty:
+            if not process.is_alive():
+                return ("error", f"the load process exited with code {process.exitcode}")
+    return ("error", "the load process did not answer in time")
+
+
+@dataclass
+class Measured:
+    """Everything the server side measured during the burst."""
+
+    load: LoadResult | None
+    load_error: str | None
+    batches: int
+    writes: int
+    cpu: dict[str, float]
+    probes: Probes
+
+
+async def run_burst(db: object, setup: Setup, args: argparse.Namespace) -> Measured:
+    """Serve the workshop, fire the phones from another process, and measure what the facilitator sees."""
+    from workshop.web import EmbeddedServer, bind_socket, create_app
+    from workshop.writer import BatchWriter
+
+    writer = BatchWriter(db)  # type: ignore[arg-type]
+    writer.start()
+    sock, _notice = bind_socket("127.0.0.1", 0)
+    server = EmbeddedServer(create_app(db, writer), sock)  # type: ignore[arg-type]
+    server.start()
+    while not server.started:
+        await asyncio.sleep(0.01)
+    probes = Probes(db, setup.workshop_id)
+    watchers = [asyncio.create_task(probes.ticks()), asyncio.create_task(probes.live_view())]
+
+    config = LoadConfig(
+        base_url=f"http://127.0.0.1:{server.port}", code=setup.code, item_id=setup.item_id,
+        fields=setup.fields, choices=setup.choices, phones=args.phones, seconds=args.seconds,
+        concurrency=args.concurrency, deadline=HARD_LIMIT,
+    )  # fmt: skip
+    context = multiprocessing.get_context("spawn")
+    channel = context.Queue()
+    process = context.Process(target=child_main, args=(config, channel), name="burst-phones", daemon=True)
+    process.start()
+    load: LoadResult | None = None
+    error: str | None = None
+    kind, _ = await asyncio.to_thread(_receive, channel, process, 60.0)
+    if kind == "ready":
+        probes.measuring = True
+        cpu0 = (
+            time.process_time(),
+            time.thread_time(),
+            thread_cpu(writer._thread and writer._thread.native_id),
+        )
+        kind, payload = await asyncio.to_thread(_receive, channel, process, HARD_LIMIT + 30)
+        cpu1 = (
+            time.process_time(),
+            time.thread_time(),
+            thread_cpu(writer._thread and writer._thread.native_id),
+        )
+        probes.measuring = False
+        load, error = (payload, None) if kind == "result" else (None, payload)
+    else:
+        error, cpu0, cpu1 = "the load process never became ready", (0, 0, 0), (0, 0, 0)
+    await asyncio.sleep(2 * LIVE_EVERY)  # one last live read, after the final commit
+    process.join(10)
+    if process.is_alive():
+        process.kill()
+    for task in watchers:
+        task.cancel()
+    await asyncio.gather(*watchers, return_exceptions=True)
+    await server.stop()
+    await asyncio.to_thread(writer.stop)
+    cpu = {"process": cpu1[0] - cpu0[0], "loop thread": cpu1[1] - cpu0[1], "writer thread": cpu1[2] - cpu0[2]}
+    return Measured(load, error, writer.batches, writer.writes, cpu, probes)
+
+
+def pct(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (nearest rank) of ``values``, or NaN if there are none."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+def count_responses(path: Path, item_id: int) -> int:
+    """Count the saved responses for the item with a fresh connection to the database file."""
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute("SELECT count(*) FROM response WHERE item_id = ?", (item_id,)).fetchone()[0])
+
+
+def report(args: argparse.Namespace, m: Measured, saved: int) -> bool:
+    """Print the results; return whether the durability check passed."""
+    lines = [
+        f"phones {args.phones} over {args.seconds:g} s, {args.concurrency} connections, {os.cpu_count()} cores"
+    ]
+    load = m.load
+    if m.load_error:
+        lines.append(f"LOAD GENERATOR FAILED: {m.load_error}")
+    acked = load.acknowledged if load else 0
+    if load:
+        errors = ", ".join(f"{k}: {v}" for k, v in sorted(load.errors.items())) or "none"
+        rate = acked / load.wall if load.wall else 0.0
+        lines += [
+            f"votes acknowledged (303) {acked}; errors: {errors}",
+            f"wall {load.wall:.2f} s (last phone arrived at {load.last_arrival:.2f} s); {rate:.0f} votes/s",
+        ]
+        for name, values in (("join", load.join_latency), ("vote", load.vote_latency),
+                             ("phone (join+vote)", load.phone_latency)):  # fmt: skip
+            ms = [v * 1000 for v in values]
+            lines.append(
+                f"{name} latency ms: p50 {pct(ms, 50):.0f}  p95 {pct(ms, 95):.0f}  "
+                f"p99 {pct(ms, 99):.0f}  max {max(ms, default=float('nan')):.0f}"
+            )
+    mean = m.writes / m.batches if m.batches else 0.0
+    lines.append(f"writer: {m.writes} writes in {m.batches} batches, mean batch {mean:.1f}")
+    late = [v * 1000 for v in m.probes.lateness]
+    lines.append(f"event-loop stall (10 ms tick lateness) ms: worst {max(late, default=0):.0f}  "
+                 f"p99 {pct(late, 99):.1f}  ({len(late)} ticks)")  # fmt: skip
+    reads = [v * 1000 for v in m.probes.reads]
+    lines.append(f"live-view read ms: p50 {pct(reads, 50):.0f}  max {max(reads, default=0):.0f}  "
+                 f"({len(reads)} reads, {m.probes.read_errors} failed, last saw {m.probes.last_responses})")  # fmt: skip
+    cpu = ", ".join(f"{k} {v:.2f}" for k, v in m.cpu.items())
+    lines.append(f"CPU s: server {cpu}; load generator {load.cpu if load else 0:.2f}")
+    ok = load is not None and m.load_error is None and saved == acked
+    lines.append(
+        f"durability: {saved} responses in the database, {acked} acknowledged -> {'PASS' if ok else 'FAIL'}"
+    )
+    sys.stdout.write("\n".join(lines) + "\n")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options, run the burst, print the report; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.burst", description=__doc__.splitlines()[0])
+    parser.add_argument("--phones", type=int, default=1000, help="simulated phones (default 1000)")
+    parser.add_argument(
+        "--seconds", type=float, default=10.0, help="window the phones arrive in (default 10)"
+    )
+    parser.add_argument("--db", type=Path, help="new SQLite file to create (default: in a temporary folder)")
+    parser.add_argument(
+        "--concurrency", type=int, default=200, help="requests in flight at most (default 200)"
+    )
+    args = parser.parse_args(argv)
+    if args.phones < 1 or args.seconds < 0 or args.concurrency < 1:
+        parser.error("--phones and --concurrency must be positive and --seconds not negative")
+    if args.db is not None and args.db.exists():
+        parser.error(f"{args.db} exists; give a new path so the count checks only this run")
+    with tempfile.TemporaryDirectory(prefix="workshop-burst-") as tmp:
+        os.environ["WORKSHOP_HOME"] = str(Path(tmp) / "home")  # no user templates or settings leak in
+        path = (args.db or Path(tmp) / "burst.sqlite3").resolve()
+        from workshop.db import open_database
+
+        db = open_database(f"sqlite:///{path}")
+        try:
+            setup = make_workshop(db)
+            measured = asyncio.run(run_burst(db, setup, args))
+        finally:
+            db.dispose()
+        ok = report(args, measured, count_responses(path, setup.item_id))
+    alive = [t.name for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if alive:
+        sys.stdout.write(f"note: threads still running: {', '.join(alive)}\n")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

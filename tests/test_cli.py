@@ -1,0 +1,116 @@
+"""The command line: each command works, and every bad input is one line and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workshop import store
+from workshop.cli import main
+from workshop.db import open_database
+
+ROOT = Path(__file__).resolve().parents[1]
+BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workshop", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_new_then_list(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.sqlite3")
+    made = run("--db", db, "new", "--template", "cyp-integration", "--title", "Spring partnership day")
+    assert made.returncode == 0, made.stderr
+    workshop_id = made.stdout.strip().splitlines()[-1]
+    assert workshop_id.isdigit()
+    listed = run("list", "--db", db)
+    assert listed.returncode == 0
+    assert f"{workshop_id:>4}" in listed.stdout and "Spring partnership day" in listed.stdout
+
+
+def test_db_from_environment_and_default_location(tmp_path: Path, workshop_home: Path) -> None:
+    db = tmp_path / "env.sqlite3"
+    assert (
+        run("new", "--template", "cyp-integration", "--title", "Env", env={"WORKSHOP_DB": str(db)}).returncode
+        == 0
+    )
+    assert db.exists()
+    assert run("new", "--template", "cyp-integration", "--title", "Default").returncode == 0
+    assert (workshop_home / "data" / "workshop.sqlite3").exists()
+
+
+def test_templates_lists_shipped_and_broken(workshop_home: Path) -> None:
+    (workshop_home / "templates").mkdir(parents=True)
+    (workshop_home / "templates" / "half.toml").write_text('name = "half"\n', encoding="utf-8")
+    out = run("templates")
+    assert out.returncode == 0
+    assert "cyp-integration" in out.stdout and "Integrating services" in out.stdout
+    assert "half" in out.stdout and "BROKEN" in out.stdout and "title: Field required" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "42"], "no workshop with id 42 (see 'workshop list')"),
+        (["run", "abc"], "a workshop id is a number"),
+        (["run", "1", "--port", "70000"], "port must be a number from 0 to 65535"),
+        (["new", "--template", "nope", "--title", "x"], "no template called 'nope'"),
+        (["new", "--template", "cyp-integration", "--title", "   "], "--title must not be empty"),
+        (["new", "--title", "x"], "the following arguments are required: --template"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        ([], "the following arguments are required: COMMAND"),
+        (["--db", "/proc/no/such/dir/x.sqlite3", "list"], "cannot open database"),
+        (["--db", "nosuchdriver://x/y", "list"], "cannot open database"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    env = {} if "--db" in args else {"WORKSHOP_DB": str(tmp_path / "x.sqlite3")}
+    out = run(*args, env=env)
+    assert out.returncode == 2
+    assert message in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_bad_environment_setting() -> None:
+    out = run("list", env={"WORKSHOP_PORT": "eighty"})
+    assert out.returncode == 2
+    assert out.stderr.startswith("workshop: error: WORKSHOP_PORT:")
+
+
+def test_help_and_version() -> None:
+    assert run("--version").stdout.strip().startswith("workshop 0.")
+    for command in ("demo", "new", "run", "list", "templates"):
+        out = run(command, "--help")
+        assert out.returncode == 0 and "--db" in out.stdout, command
+
+
+def test_every_naughty_title_is_stored_as_typed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    strings = json.loads(BLNS.read_text(encoding="utf-8"))
+    db_path = str(tmp_path / "blns.sqlite3")
+    expected: dict[int, str] = {}
+    for text in strings:
+        rc = main(["--db", db_path, "new", "--template", "cyp-integration", f"--title={text}"])
+        out, err = capsys.readouterr()
+        if text.strip():
+            assert rc == 0, (text, err)
+            expected[int(out.strip().splitlines()[-1])] = text.strip()[:200]
+        else:
+            assert rc == 2 and "must not be empty" in err
+    db = open_database(f"sqlite:///{db_path}")
+    with db.reading() as session:
+        stored = {w.id: w.title for w in store.list_workshops(session)}
+    db.dispose()
+    assert stored == expected

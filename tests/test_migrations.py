@@ -1,0 +1,70 @@
+"""Schema migrations: models and scripts agree, old databases open, newer ones are refused clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import workshop.models  # noqa: F401
+from workshop import locations, store
+from workshop.db import Database, DatabaseError, open_database
+from workshop.migrations import alembic_config, current_revision, head_revision
+
+
+def test_migrations_match_the_models(tmp_path: Path) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    with db.write_engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
+        )
+    db.dispose()
+    assert diff == [], f"models changed without a migration: {diff}"
+
+
+def test_every_revision_upgrades_with_data_kept(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    first = ScriptDirectory(str(locations.migrations_dir())).get_base()
+    assert isinstance(first, str)
+    old = Database(url)
+    command.upgrade(alembic_config(old.write_engine), first)
+    with old.write_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO workshop"
+                " (title, template, join_code, facilitator_token, is_demo, revision, created_at) "
+                "VALUES ('Baseline 2025', 'cyp-integration', 'OLDONE', 'secret', 0, 7, '2025-11-01 10:00:00')"
+            )
+        )
+    old.dispose()
+
+    db = open_database(url)
+    assert current_revision(db.write_engine) == head_revision()
+    with db.reading() as session:
+        workshop = store.find_by_join_code(session, "OLDONE")
+        assert (workshop.title, workshop.revision) == ("Baseline 2025", 7)
+    db.dispose()
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    open_database(url).dispose()
+    db = Database(url)
+    with db.write_engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    db.dispose()
+    with pytest.raises(DatabaseError, match="newer version"):
+        open_database(url)
+
+
+def test_sqlite_is_in_wal_mode_with_full_sync(db: Database) -> None:
+    with db.write_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000

@@ -1,0 +1,173 @@
+"""The facilitator's TUI: Pilot flows, live updates from the database and over HTTP, and snapshots."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from screens.app import WorkshopApp
+from screens.views.maturity import MaturityView
+from workshop import store
+from workshop.activities.maturity import load_structure
+from workshop.db import Database, open_database
+from workshop.models import ItemState, Workshop
+
+
+async def wait_for(pilot: object, condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Let the app run until ``condition`` holds (bounded, so a broken app fails instead of hanging)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        assert loop.time() < deadline, "condition not met in time"
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+
+
+def vote(db: Database, workshop_id: int, item_id: int, value: int | None) -> None:
+    with db.writing() as session:
+        seat = store.join(session, workshop_id)
+        structure = load_structure(session, workshop_id)
+        answers = {(f.id, h.id): value for f in structure.factors for h in structure.horizons}
+        store.save_response(session, item_id, seat.id, answers)  # type: ignore[arg-type]
+
+
+def screen_text(app: WorkshopApp) -> str:
+    """The characters on screen, in reading order, as a person would read them."""
+    svg = app.export_screenshot()
+    return html.unescape("".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))).replace("\xa0", " ")
+
+
+def states(db: Database, workshop_id: int) -> list[str]:
+    with db.reading() as session:
+        return [item.state for item in store.agenda(session, workshop_id)]
+
+
+async def test_run_sheet_from_the_keyboard(db: Database, workshop_id: int) -> None:
+    app = WorkshopApp(db, workshop_id, serve=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        assert not app.screen.check_action("close", ())
+        await pilot.press("n")
+        await wait_for(pilot, lambda: states(db, workshop_id)[0] == ItemState.OPEN)
+        await pilot.press("down", "down", "enter")
+        await wait_for(pilot, lambda: states(db, workshop_id)[2] == ItemState.OPEN)
+        assert states(db, workshop_id)[:2] == [ItemState.CLOSED, ItemState.PENDING]
+        await wait_for(pilot, lambda: bool(app.screen.query(MaturityView)))
+        await wait_for(pilot, lambda: app.screen.check_action("close", ()))
+        await pilot.press("c")
+        await wait_for(pilot, lambda: states(db, workshop_id)[2] == ItemState.CLOSED)
+        await pilot.press("j")
+        assert app.screen.query_one("#join").display is True
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_live_view_follows_votes_written_by_another_process(
+    db: Database, workshop_id: int, tmp_path: Path
+) -> None:
+    item = None
+    app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "n", "n")
+        await wait_for(
+            pilot,
+            lambda: (
+                app.screen.snapshot is not None
+                and app.screen.snapshot.current is not None
+                and app.screen.snapshot.current.kind == "maturity"
+            ),
+        )
+        item = app.screen.snapshot.current
+        # A second handle on the same file stands in for a server worker elsewhere: the TUI must learn of
+        # these votes from the database alone.
+        other = open_database(db.url)
+        for value in (4, 4, 4, None):
+            await asyncio.to_thread(vote, other, workshop_id, item.id, value)
+        other.dispose()
+        await wait_for(pilot, lambda: app.screen.snapshot.summary.responses == 4)
+        first = app.screen.snapshot.summary.factors[0].by_horizon["now"]
+        assert first.counts == (0, 0, 0, 3, 0) and first.dont_know == 1
+        await wait_for(pilot, lambda: "4 of 4 joined answered" in screen_text(app))
+        assert "Goals and values" in screen_text(app) and "✔ strong" in screen_text(app)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: "In one year" in screen_text(app))
+        await pilot.press("q")
+
+
+async def test_a_phone_vote_over_http_reaches_the_screen(db: Database, workshop_id: int) -> None:
+    app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.server_port is not None and app.screen.snapshot is not None)
+        assert app.join_url == f"http://127.0.0.1:{app.server_port}/j/{app.join_code}"
+        await pilot.press("n", "n", "n")
+        await wait_for(
+            pilot,
+            lambda: (
+                app.screen.snapshot.current is not None and app.screen.snapshot.current.kind == "maturity"
+            ),
+        )
+        item_id = app.screen.snapshot.current.id
+        assert app.screen.query_one("#join").display is True
+        with db.reading() as session:
+            structure = load_structure(session, workshop_id)
+        form = {structure.field_name(f, h): "2" for f in structure.factors for h in structure.horizons}
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{app.server_port}", timeout=10) as phone:
+            assert (await phone.post(f"/j/{app.join_code}", data={})).status_code == 303
+            sent = await phone.post(f"/w/{app.join_code}/items/{item_id}", data=form)
+            assert sent.status_code == 303
+        await wait_for(pilot, lambda: app.screen.snapshot.summary.responses == 1)
+        assert app.screen.snapshot.summary.factors[4].by_horizon["1y"].counts == (0, 1, 0, 0, 0)
+        await app.action_quit()
+
+
+async def test_busy_port_moves_to_the_next_one(db: Database, workshop_id: int) -> None:
+    import socket
+
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    busy = blocker.getsockname()[1]
+    app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=busy)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: app.server_port is not None)
+            assert app.server_port != busy
+            assert any("was busy" in str(n.message) for n in app._notifications)
+            await app.action_quit()
+    finally:
+        blocker.close()
+
+
+# Snapshots ---------------------------------------------------------------------------------------
+
+
+def _fixed_app(db: Database, workshop_id: int, votes: bool) -> WorkshopApp:
+    with db.writing() as session:
+        workshop = session.exec(select(Workshop).where(Workshop.id == workshop_id)).one()
+        workshop.join_code = "K7QX3M"
+        session.add(workshop)
+        item = next(i for i in store.agenda(session, workshop_id) if i.kind == "maturity")
+        store.start_item(session, item.id)  # type: ignore[arg-type]
+    if votes:
+        for value in (3, 3, 4, 2, None):
+            vote(db, workshop_id, item.id, value)  # type: ignore[arg-type]
+    return WorkshopApp(db, workshop_id, serve=False)
+
+
+async def _settle(pilot: object) -> None:
+    app = pilot.app  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: app.screen.snapshot is not None and bool(app.screen.query(MaturityView)))
+    await pilot.pause(0.2)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_agenda_with_live_matrix(
+    snap_compare: Callable[..., bool], db: Database, workshop_id: int, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_fixed_app(db, workshop_id, votes=True), terminal_size=size, run_before=_settle)
