@@ -124,6 +124,12 @@ def _receive(channel: multiprocessing.Queue, process: multiprocessing.Process, t
     return ("error", "the load process did not answer in time")
 
 
+def _cpu_now(writer: object) -> tuple[float, float, float]:
+    """CPU seconds so far: the whole process, this (event-loop) thread, and the writer thread."""
+    thread = getattr(writer, "_thread", None)
+    return time.process_time(), time.thread_time(), thread_cpu(thread.native_id if thread else None)
+
+
 @dataclass
 class Measured:
     """Everything the server side measured during the burst."""
@@ -146,7 +152,7 @@ async def run_burst(db: object, setup: Setup, args: argparse.Namespace) -> Measu
     sock, _notice = bind_socket("127.0.0.1", 0)
     server = EmbeddedServer(create_app(db, writer), sock)  # type: ignore[arg-type]
     server.start()
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers only this flag
         await asyncio.sleep(0.01)
     probes = Probes(db, setup.workshop_id)
     watchers = [asyncio.create_task(probes.ticks()), asyncio.create_task(probes.live_view())]
@@ -162,24 +168,16 @@ async def run_burst(db: object, setup: Setup, args: argparse.Namespace) -> Measu
     process.start()
     load: LoadResult | None = None
     error: str | None = None
-    kind, _ = await asyncio.to_thread(_receive, channel, process, 60.0)
+    cpu0 = cpu1 = (0.0, 0.0, 0.0)
+    kind, payload = await asyncio.to_thread(_receive, channel, process, 60.0)
     if kind == "ready":
-        probes.measuring = True
-        cpu0 = (
-            time.process_time(),
-            time.thread_time(),
-            thread_cpu(writer._thread and writer._thread.native_id),
-        )
+        probes.measuring, cpu0 = True, _cpu_now(writer)
         kind, payload = await asyncio.to_thread(_receive, channel, process, HARD_LIMIT + 30)
-        cpu1 = (
-            time.process_time(),
-            time.thread_time(),
-            thread_cpu(writer._thread and writer._thread.native_id),
-        )
-        probes.measuring = False
-        load, error = (payload, None) if kind == "result" else (None, payload)
+        probes.measuring, cpu1 = False, _cpu_now(writer)
+    if kind == "result":
+        load = payload
     else:
-        error, cpu0, cpu1 = "the load process never became ready", (0, 0, 0), (0, 0, 0)
+        error = payload or "the load process never became ready"
     await asyncio.sleep(2 * LIVE_EVERY)  # one last live read, after the final commit
     process.join(10)
     if process.is_alive():
@@ -207,11 +205,18 @@ def count_responses(path: Path, item_id: int) -> int:
         return int(conn.execute("SELECT count(*) FROM response WHERE item_id = ?", (item_id,)).fetchone()[0])
 
 
+def _latency(name: str, seconds: list[float]) -> str:
+    ms = [v * 1000 for v in seconds]
+    return (
+        f"{name} latency ms: p50 {pct(ms, 50):.0f}  p95 {pct(ms, 95):.0f}  p99 {pct(ms, 99):.0f}  "
+        f"max {max(ms, default=float('nan')):.0f}"
+    )
+
+
 def report(args: argparse.Namespace, m: Measured, saved: int) -> bool:
     """Print the results; return whether the durability check passed."""
-    lines = [
-        f"phones {args.phones} over {args.seconds:g} s, {args.concurrency} connections, {os.cpu_count()} cores"
-    ]
+    lines = [f"phones {args.phones} over {args.seconds:g} s, {args.concurrency} connections"]
+    lines[0] += f", {os.cpu_count()} cores"
     load = m.load
     if m.load_error:
         lines.append(f"LOAD GENERATOR FAILED: {m.load_error}")
@@ -222,28 +227,24 @@ def report(args: argparse.Namespace, m: Measured, saved: int) -> bool:
         lines += [
             f"votes acknowledged (303) {acked}; errors: {errors}",
             f"wall {load.wall:.2f} s (last phone arrived at {load.last_arrival:.2f} s); {rate:.0f} votes/s",
+            _latency("join", load.join_latency),
+            _latency("vote", load.vote_latency),
+            _latency("phone (join+vote)", load.phone_latency),
         ]
-        for name, values in (("join", load.join_latency), ("vote", load.vote_latency),
-                             ("phone (join+vote)", load.phone_latency)):  # fmt: skip
-            ms = [v * 1000 for v in values]
-            lines.append(
-                f"{name} latency ms: p50 {pct(ms, 50):.0f}  p95 {pct(ms, 95):.0f}  "
-                f"p99 {pct(ms, 99):.0f}  max {max(ms, default=float('nan')):.0f}"
-            )
     mean = m.writes / m.batches if m.batches else 0.0
-    lines.append(f"writer: {m.writes} writes in {m.batches} batches, mean batch {mean:.1f}")
     late = [v * 1000 for v in m.probes.lateness]
-    lines.append(f"event-loop stall (10 ms tick lateness) ms: worst {max(late, default=0):.0f}  "
-                 f"p99 {pct(late, 99):.1f}  ({len(late)} ticks)")  # fmt: skip
     reads = [v * 1000 for v in m.probes.reads]
-    lines.append(f"live-view read ms: p50 {pct(reads, 50):.0f}  max {max(reads, default=0):.0f}  "
-                 f"({len(reads)} reads, {m.probes.read_errors} failed, last saw {m.probes.last_responses})")  # fmt: skip
     cpu = ", ".join(f"{k} {v:.2f}" for k, v in m.cpu.items())
-    lines.append(f"CPU s: server {cpu}; load generator {load.cpu if load else 0:.2f}")
     ok = load is not None and m.load_error is None and saved == acked
-    lines.append(
-        f"durability: {saved} responses in the database, {acked} acknowledged -> {'PASS' if ok else 'FAIL'}"
-    )
+    lines += [
+        f"writer: {m.writes} writes in {m.batches} batches, mean batch {mean:.1f}",
+        f"event-loop stall (10 ms tick lateness) ms: worst {max(late, default=0):.0f}  "
+        f"p99 {pct(late, 99):.1f}  ({len(late)} ticks)",
+        f"live-view read ms: p50 {pct(reads, 50):.0f}  max {max(reads, default=0):.0f}  ({len(reads)} reads, "
+        f"{m.probes.read_errors} failed, last saw {m.probes.last_responses} responses)",
+        f"CPU s: server {cpu}; load generator {load.cpu if load else 0:.2f}",
+        f"durability: {saved} responses in the database, {acked} acknowledged -> {'PASS' if ok else 'FAIL'}",
+    ]
     sys.stdout.write("\n".join(lines) + "\n")
     return ok
 

@@ -81,10 +81,10 @@ class _Phones:
 
     async def phone(self, arrival: float, rng: random.Random, t0: float) -> None:
         """One phone: wait for its arrival time, join, then vote."""
-        await asyncio.sleep(max(0.0, t0 + arrival - time.perf_counter()))
         form = {name: rng.choice(self.config.choices) for name in self.config.fields}
-        began = time.perf_counter()
         try:
+            await asyncio.sleep(max(0.0, t0 + arrival - time.perf_counter()))
+            began = time.perf_counter()
             response, took = await self._post(
                 f"/j/{self.config.code}", {"organisation": "", "role_level": ""}, None
             )
@@ -101,7 +101,7 @@ class _Phones:
             self.result.vote_latency.append(took)
             self.result.phone_latency.append(time.perf_counter() - began)
             self.result.acknowledged += 1
-        except asyncio.CancelledError:
+        except asyncio.CancelledError:  # the overall deadline passed before this phone finished
             self.result.errors["deadline"] += 1
             raise
         except (aiohttp.ClientError, TimeoutError) as exc:
