@@ -7,6 +7,7 @@ it is about to write to. Tests point everything at a temporary folder with ``WOR
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -21,39 +22,38 @@ def _home_override() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def data_dir(create: bool = False) -> Path:
-    """The folder that holds the default database (the user's data folder, or ``$WORKSHOP_HOME``)."""
+def _folder(name: str, platform_default: Callable[[], str], create: bool) -> Path:
     home = _home_override()
-    path = home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path = home / name if home else Path(platform_default())
     if create:
         path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def data_dir(create: bool = False) -> Path:
+    """The folder that holds the default database (the user's data folder, or ``$WORKSHOP_HOME``)."""
+    return _folder("data", lambda: platformdirs.user_data_dir(APP_NAME, appauthor=False), create)
 
 
 def user_templates_dir() -> Path:
     """Where a user may drop their own workshop templates (read if it exists, never created for them)."""
-    home = _home_override()
-    if home:
-        return home / "templates"
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "templates"
+    return _folder(
+        "templates",
+        lambda: str(Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "templates"),
+        False,
+    )
 
 
 def exports_dir(create: bool = False) -> Path:
     """Where exports are written unless the user names another folder."""
-    home = _home_override()
-    path = home / "exports" if home else Path(platformdirs.user_documents_dir()) / "workshop-exports"
-    if create:
-        path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _folder(
+        "exports", lambda: str(Path(platformdirs.user_documents_dir()) / "workshop-exports"), create
+    )
 
 
 def log_dir(create: bool = False) -> Path:
     """Where the app writes its log file (the terminal belongs to the TUI)."""
-    home = _home_override()
-    path = home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    if create:
-        path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _folder("logs", lambda: platformdirs.user_log_dir(APP_NAME, appauthor=False), create)
 
 
 def default_database_path() -> Path:
