@@ -118,6 +118,9 @@ def test_missing_and_forged_answers_save_nothing(
     assert "There is a problem" in reply.text and "<title>Error:" in reply.text
     assert "Choose one of the levels shown for Goals and values, now" in reply.text
     assert "Staff motivation and satisfaction, in two years, or choose Don&#39;t know" in reply.text
+    assert (
+        "Choose a level or Don&#39;t know for Staff motivation and satisfaction: in two years" in reply.text
+    )
     assert reply.text.count('value="4" checked') == 25
     assert count(live_server, Response) == 0
 

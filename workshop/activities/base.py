@@ -26,6 +26,8 @@ class ParsedForm:
 
     answers: Any
     errors: list[FormError] = field(default_factory=list)
+    # The error summary's lines, when the kind groups many field errors into fewer lines; else ``errors``.
+    summary: list[FormError] | None = None
     # What the participant picked, by field name, so a form with errors is shown again as they left it.
     entered: dict[str, str] = field(default_factory=dict)
 

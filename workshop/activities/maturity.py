@@ -71,6 +71,10 @@ def load_structure(session: Session, workshop_id: int) -> MatrixStructure:
     return MatrixStructure(tuple(factors), tuple(horizons), tuple(levels))
 
 
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 class MaturityActivity(Activity):
     """Rate each factor now, in one year and in two years; each rating may be "don't know"."""
 
@@ -100,15 +104,21 @@ class MaturityActivity(Activity):
         allowed = {str(level.value): level.value for level in structure.levels}
         answers: dict[tuple[int, int], int | None] = {}
         errors: list[FormError] = []
+        summary: list[FormError] = []
         entered: dict[str, str] = {}
+        first_level = structure.levels[0].value
         for factor in structure.factors:
+            missing: list[tuple[str, Horizon]] = []
             for horizon in structure.horizons:
                 name = structure.field_name(factor, horizon)
                 raw = (form.get(name) or "").strip()
-                focus = f"{name}-{structure.levels[0].value}"
+                anchor = f"{name}-{first_level}"
                 where = f"{factor.name}, {horizon.label.lower()}"
                 if not raw:
-                    errors.append(FormError(name, focus, f"Choose a level for {where}, or choose Don't know"))
+                    missing.append((anchor, horizon))
+                    errors.append(
+                        FormError(name, anchor, f"Choose a level for {where}, or choose Don't know")
+                    )
                 elif raw == DONT_KNOW:
                     answers[(factor.id, horizon.id)] = None  # type: ignore[index]
                     entered[name] = raw
@@ -116,8 +126,17 @@ class MaturityActivity(Activity):
                     answers[(factor.id, horizon.id)] = allowed[raw]  # type: ignore[index]
                     entered[name] = raw
                 else:
-                    errors.append(FormError(name, focus, f"Choose one of the levels shown for {where}"))
-        return ParsedForm(answers=answers, errors=errors, entered=entered)
+                    error = FormError(name, anchor, f"Choose one of the levels shown for {where}")
+                    errors.append(error)
+                    summary.append(error)
+            if missing:
+                # One summary line per factor: 27 lines for a blank form would bury the form itself.
+                times = _and([horizon.label.lower() for _, horizon in missing])
+                message = f"Choose a level or Don't know for {factor.name}: {times}"
+                summary.append(FormError(f"factor-{factor.key}", missing[0][0], message))
+        order = {error.anchor: index for index, error in enumerate(errors)}
+        summary.sort(key=lambda error: order.get(error.anchor, 0))
+        return ParsedForm(answers=answers, errors=errors, entered=entered, summary=summary)
 
     def save(
         self, session: Session, item_id: int, seat_id: int, answers: dict[tuple[int, int], int | None]

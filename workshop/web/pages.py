@@ -209,7 +209,7 @@ async def submit_answers(request: Request, code: str, item_id: int) -> Response:
     activity = context["activity"]
     parsed = activity.parse_form(context["structure"], data)
     if parsed.errors:
-        page = {**context, "errors": parsed.errors, "values": parsed.entered}
+        page = {**context, "errors": parsed.errors, "summary": parsed.summary, "values": parsed.entered}
         return _render(request, activity.phone_template, page, 422)
     try:
         await _writer(request).submit(
