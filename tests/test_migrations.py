@@ -42,6 +42,12 @@ def test_every_revision_upgrades_with_data_kept(tmp_path: Path) -> None:
                 "VALUES ('Baseline 2025', 'cyp-integration', 'OLDONE', 'secret', 0, 7, '2025-11-01 10:00:00')"
             )
         )
+        conn.execute(
+            text(
+                "INSERT INTO agendaitem (workshop_id, position, kind, title, planned_minutes, state, notes, config)"
+                " VALUES (1, 0, 'maturity', 'Matrix 2025', 40, 'closed', '', '{}')"
+            )
+        )
     old.dispose()
 
     db = open_database(url)
@@ -49,6 +55,13 @@ def test_every_revision_upgrades_with_data_kept(tmp_path: Path) -> None:
     with db.reading() as session:
         workshop = store.find_by_join_code(session, "OLDONE")
         assert (workshop.title, workshop.revision) == ("Baseline 2025", 7)
+        item = store.agenda(session, workshop.id)[0]
+        assert (item.title, item.state, item.revealed, item.entries_shown) == (
+            "Matrix 2025",
+            "closed",
+            False,
+            False,
+        )
     db.dispose()
 
 

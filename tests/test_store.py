@@ -8,17 +8,18 @@ from sqlmodel import func, select
 from tests.conftest import start_kind
 from workshop import store
 from workshop.activities import KINDS
-from workshop.activities.maturity import load_structure
+from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.db import Database
 from workshop.models import AgendaItem, ItemState, MaturityFactor, MaturityRating, Response
 
 MATURITY = KINDS["maturity"]
 
 
-def _all_answers(db: Database, workshop_id: int, value: int | None) -> dict[tuple[int, int], int | None]:
+def _all_answers(db: Database, workshop_id: int, value: int | None) -> MatrixAnswers:
     with db.reading() as session:
         structure = load_structure(session, workshop_id)
-    return {(f.id, h.id): value for f in structure.factors for h in structure.horizons}  # type: ignore[misc]
+    ratings = {(f.id, h.id): value for f in structure.factors for h in structure.horizons}
+    return MatrixAnswers(ratings, {})  # type: ignore[arg-type]
 
 
 def test_workshop_copies_template_content(db: Database, workshop_id: int) -> None:
@@ -136,7 +137,7 @@ def test_maturity_form_parsing(db: Database, workshop_id: int) -> None:
     ]
     assert parsed.errors[0].anchor == f"{first}-1"
     assert first not in parsed.entered and len(parsed.entered) == 25
-    assert all(value is None for value in parsed.answers.values())
+    assert all(value is None for value in parsed.answers.ratings.values())
 
 
 def test_start_kind_helper_starts_the_matrix(db: Database, workshop_id: int) -> None:

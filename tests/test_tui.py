@@ -15,7 +15,7 @@ from sqlmodel import select
 from screens.app import WorkshopApp
 from screens.views.maturity import MaturityView
 from workshop import store
-from workshop.activities.maturity import load_structure
+from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.db import Database, open_database
 from workshop.models import ItemState, Workshop
 
@@ -33,7 +33,9 @@ def vote(db: Database, workshop_id: int, item_id: int, value: int | None) -> Non
     with db.writing() as session:
         seat = store.join(session, workshop_id)
         structure = load_structure(session, workshop_id)
-        answers = {(f.id, h.id): value for f in structure.factors for h in structure.horizons}
+        answers = MatrixAnswers(
+            {(f.id, h.id): value for f in structure.factors for h in structure.horizons}, {}
+        )
         store.save_response(session, item_id, seat.id, answers)  # type: ignore[arg-type]
 
 

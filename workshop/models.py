@@ -118,6 +118,10 @@ class AgendaItem(SQLModel, table=True):
     config: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    # Participants see results only once revealed, and other people's proposals only once shown: seeing
+    # the room's answers before giving your own is the group-think these tools exist to avoid.
+    revealed: bool = Field(default=False)
+    entries_shown: bool = Field(default=False)
 
 
 class Seat(SQLModel, table=True):
@@ -162,3 +166,72 @@ class MaturityRating(SQLModel, table=True):
     factor_id: int = Field(foreign_key="maturityfactor.id")
     horizon_id: int = Field(foreign_key="horizon.id")
     level: int | None = None
+
+
+class EntryStatus(StrEnum):
+    """Where a participant's text entry stands with the facilitator."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    HIDDEN = "hidden"
+    MERGED = "merged"
+
+
+class Entry(SQLModel, table=True):
+    """A piece of text in an activity: a proposed value or behaviour, a priority, an idea, an answer.
+
+    ``seat_id`` is empty for entries that came from the template or from the facilitator.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="agendaitem.id", index=True)
+    seat_id: int | None = Field(default=None, foreign_key="seat.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="entry.id")
+    text: str = Field(max_length=500)
+    detail: str = Field(default="", max_length=1000)
+    tag: str = Field(default="", max_length=20, description="e.g. will/wont, civic/service/community")
+    tag2: str = Field(default="", max_length=20, description="e.g. the triangle question a/b/c")
+    status: str = Field(default=EntryStatus.PENDING.value, max_length=16)
+    merged_into: int | None = Field(default=None, foreign_key="entry.id")
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Dot(SQLModel, table=True):
+    """Dots one seat put on one entry in a dot vote."""
+
+    __table_args__ = (UniqueConstraint("item_id", "seat_id", "entry_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="agendaitem.id", index=True)
+    seat_id: int = Field(foreign_key="seat.id")
+    entry_id: int = Field(foreign_key="entry.id")
+    dots: int = 1
+
+
+class RankingChoice(SQLModel, table=True):
+    """One place in a seat's ranking ballot: position 1 is the first choice."""
+
+    __table_args__ = (
+        UniqueConstraint("response_id", "position"),
+        UniqueConstraint("response_id", "entry_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id")
+    item_id: int = Field(foreign_key="agendaitem.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id")
+    position: int
+
+
+class MaturityComment(SQLModel, table=True):
+    """An optional comment on one factor inside a maturity response."""
+
+    __table_args__ = (UniqueConstraint("response_id", "factor_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id")
+    item_id: int = Field(foreign_key="agendaitem.id", index=True)
+    factor_id: int = Field(foreign_key="maturityfactor.id")
+    text: str = Field(max_length=500)

@@ -1,14 +1,16 @@
-"""What every activity kind provides: its phone form, its storage and its live summary."""
+"""What every activity kind provides: its settings, phone form, storage, summary and reset."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
-from sqlmodel import Session
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import delete
+from sqlmodel import Session, col
 
-from workshop.models import AgendaItem, Seat
+from workshop.models import AgendaItem, Response, Seat
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,25 @@ class ParsedForm:
 
     answers: Any
     errors: list[FormError] = field(default_factory=list)
+    # What the participant typed or picked, by field name, so a form with errors comes back as they left it.
+    entered: dict[str, str] = field(default_factory=dict)
     # The error summary's lines, when the kind groups many field errors into fewer lines; else ``errors``.
     summary: list[FormError] | None = None
-    # What the participant picked, by field name, so a form with errors is shown again as they left it.
-    entered: dict[str, str] = field(default_factory=dict)
+    # A short confirmation for kinds that return to their own page after saving ("Value added").
+    notice: str | None = None
+
+
+class NoSettings(BaseModel):
+    """Settings of a kind that has none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnswerRefused(Exception):
+    """A limit the server enforces (dots, entries, ranking length) refused this answer.
+
+    The message is shown to the participant as it is.
+    """
 
 
 class Activity:
@@ -38,28 +55,59 @@ class Activity:
     kind: ClassVar[str]
     label: ClassVar[str]
     phone_template: ClassVar[str | None] = None
+    # A partial shown to participants once the facilitator reveals the results.
+    results_template: ClassVar[str | None] = None
+    # Where a participant goes after saving: a confirmation page, or back to the form to add more.
+    after_save: ClassVar[Literal["saved", "form"]] = "saved"
+    settings_model: ClassVar[type[BaseModel]] = NoSettings
 
     @property
     def accepts_responses(self) -> bool:
         """Whether participants answer this kind on their phones."""
         return self.phone_template is not None
 
+    def settings(self, item: AgendaItem) -> Any:
+        """The item's settings, validated (a template already checked them; defaults fill the gaps)."""
+        return self.settings_model.model_validate(item.config.get("settings", {}))
+
     def structure(self, session: Session, item: AgendaItem) -> Any:
         """What the phone form and the summary need to know about the item (factors, options, …)."""
         return None
 
-    def current_answers(self, session: Session, item: AgendaItem, seat: Seat) -> dict[str, str]:
-        """The seat's saved answers as form values, to fill the form when the participant comes back."""
-        return {}
+    def phone_context(self, session: Session, item: AgendaItem, seat: Seat, structure: Any) -> dict[str, Any]:
+        """Template context for the seat's phone page: saved answers as ``values``, own entries, …"""
+        return {"values": {}}
 
     def parse_form(self, structure: Any, form: Mapping[str, str]) -> ParsedForm:
         """Validate a submitted phone form against the item's structure."""
         raise NotImplementedError(f"{self.kind} takes no answers")
 
-    def save(self, session: Session, item_id: int, seat_id: int, answers: Any) -> None:
-        """Store (or replace) the seat's answers; runs inside the caller's write transaction."""
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
+        """Apply the answers in the caller's write transaction; raise :class:`AnswerRefused` on a limit."""
         raise NotImplementedError(f"{self.kind} takes no answers")
 
     def summarise(self, session: Session, item: AgendaItem) -> Any:
-        """Aggregate results for the live view and the exports."""
+        """Aggregate results for the live view, the phones (once revealed) and the exports."""
         return None
+
+    def reset(self, session: Session, item: AgendaItem) -> None:
+        """Delete every participant answer to the item; the kind removes its own rows first."""
+        session.execute(delete(Response).where(col(Response.item_id) == item.id))
+
+
+def ensure_response(session: Session, item_id: int, seat_id: int) -> Response:
+    """The seat's response row for the item, made if missing and touched if present."""
+    from sqlmodel import select
+
+    from workshop.models import utcnow
+
+    response = session.exec(
+        select(Response).where(Response.item_id == item_id, Response.seat_id == seat_id)
+    ).first()
+    if response is None:
+        response = Response(item_id=item_id, seat_id=seat_id)
+    else:
+        response.updated_at = utcnow()
+    session.add(response)
+    session.flush()
+    return response

@@ -4,24 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
-from workshop.activities.base import Activity, FormError, ParsedForm
+from workshop.activities.base import Activity, FormError, ParsedForm, ensure_response
 from workshop.analysis import Distribution
 from workshop.models import (
     AgendaItem,
     Horizon,
+    MaturityComment,
     MaturityFactor,
     MaturityLevel,
     MaturityRating,
     Response,
     Seat,
-    utcnow,
 )
 
 DONT_KNOW = "dk"
+COMMENT_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class MatrixAnswers:
+    """A seat's ratings by (factor id, horizon id), None meaning don't know, and comments by factor id."""
+
+    ratings: dict[tuple[int, int], int | None]
+    comments: dict[int, str]
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,8 @@ class MatrixSummary:
     responses: int
     structure: MatrixStructure
     factors: tuple[FactorSummary, ...]
+    # Comments by factor key, in the order they were written; never linked to a seat.
+    comments: dict[str, list[str]]
 
 
 def load_structure(session: Session, workshop_id: int) -> MatrixStructure:
@@ -85,20 +97,33 @@ class MaturityActivity(Activity):
     def structure(self, session: Session, item: AgendaItem) -> MatrixStructure:
         return load_structure(session, item.workshop_id)
 
-    def current_answers(self, session: Session, item: AgendaItem, seat: Seat) -> dict[str, str]:
-        structure = self.structure(session, item)
+    def phone_context(
+        self, session: Session, item: AgendaItem, seat: Seat, structure: MatrixStructure
+    ) -> dict[str, Any]:
         factor_keys = {f.id: f.key for f in structure.factors}
         horizon_keys = {h.id: h.key for h in structure.horizons}
-        rows = session.exec(
-            select(MaturityRating.factor_id, MaturityRating.horizon_id, MaturityRating.level)
-            .join(Response, col(Response.id) == MaturityRating.response_id)
-            .where(Response.item_id == item.id, Response.seat_id == seat.id)
-        ).all()
-        return {
-            f"r-{factor_keys[f]}-{horizon_keys[h]}": (DONT_KNOW if level is None else str(level))
-            for f, h, level in rows
-            if f in factor_keys and h in horizon_keys
-        }
+        response = session.exec(
+            select(Response).where(Response.item_id == item.id, Response.seat_id == seat.id)
+        ).first()
+        values: dict[str, str] = {}
+        if response is not None:
+            rows = session.exec(
+                select(MaturityRating.factor_id, MaturityRating.horizon_id, MaturityRating.level).where(
+                    MaturityRating.response_id == response.id
+                )
+            ).all()
+            for f, h, level in rows:
+                if f in factor_keys and h in horizon_keys:
+                    values[f"r-{factor_keys[f]}-{horizon_keys[h]}"] = (
+                        DONT_KNOW if level is None else str(level)
+                    )
+            comments = session.exec(
+                select(MaturityComment.factor_id, MaturityComment.text).where(
+                    MaturityComment.response_id == response.id
+                )
+            ).all()
+            values.update({f"c-{factor_keys[f]}": text for f, text in comments if f in factor_keys})
+        return {"values": values}
 
     def parse_form(self, structure: MatrixStructure, form: Mapping[str, str]) -> ParsedForm:
         allowed = {str(level.value): level.value for level in structure.levels}
@@ -106,6 +131,7 @@ class MaturityActivity(Activity):
         errors: list[FormError] = []
         summary: list[FormError] = []
         entered: dict[str, str] = {}
+        comments: dict[int, str] = {}
         first_level = structure.levels[0].value
         for factor in structure.factors:
             missing: list[tuple[str, Horizon]] = []
@@ -129,6 +155,20 @@ class MaturityActivity(Activity):
                     error = FormError(name, anchor, f"Choose one of the levels shown for {where}")
                     errors.append(error)
                     summary.append(error)
+            comment = form.get(f"c-{factor.key}") or ""
+            if len(comment) > COMMENT_LIMIT:
+                error = FormError(
+                    f"c-{factor.key}",
+                    f"c-{factor.key}",
+                    f"Comment on {factor.name} must be {COMMENT_LIMIT} characters or fewer "
+                    f"(it has {len(comment)})",
+                )
+                errors.append(error)
+                summary.append(error)
+            elif comment.strip():
+                comments[factor.id] = comment  # type: ignore[index]
+            if comment:
+                entered[f"c-{factor.key}"] = comment
             if missing:
                 # One summary line per factor: 27 lines for a blank form would bury the form itself.
                 times = _and([horizon.label.lower() for _, horizon in missing])
@@ -136,36 +176,41 @@ class MaturityActivity(Activity):
                 summary.append(FormError(f"factor-{factor.key}", missing[0][0], message))
         order = {error.anchor: index for index, error in enumerate(errors)}
         summary.sort(key=lambda error: order.get(error.anchor, 0))
-        return ParsedForm(answers=answers, errors=errors, entered=entered, summary=summary)
+        return ParsedForm(
+            answers=MatrixAnswers(answers, comments), errors=errors, entered=entered, summary=summary
+        )
 
-    def save(
-        self, session: Session, item_id: int, seat_id: int, answers: dict[tuple[int, int], int | None]
-    ) -> None:
-        response = session.exec(
-            select(Response).where(Response.item_id == item_id, Response.seat_id == seat_id)
-        ).first()
-        if response is None:
-            response = Response(item_id=item_id, seat_id=seat_id)
-            session.add(response)
-            session.flush()
-        else:
-            response.updated_at = utcnow()
-            session.add(response)
-            session.execute(delete(MaturityRating).where(col(MaturityRating.response_id) == response.id))
-        # Core bulk insert: the ORM unit of work costs more than the write itself on the hot path.
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: MatrixAnswers) -> None:
+        response = ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+        session.execute(delete(MaturityRating).where(col(MaturityRating.response_id) == response.id))
+        session.execute(delete(MaturityComment).where(col(MaturityComment.response_id) == response.id))
+        # Core bulk inserts: the ORM unit of work costs more than the write itself on the hot path.
         session.execute(
             insert(MaturityRating),
             [
                 {
                     "response_id": response.id,
-                    "item_id": item_id,
+                    "item_id": item.id,
                     "factor_id": f,
                     "horizon_id": h,
                     "level": level,
                 }
-                for (f, h), level in answers.items()
+                for (f, h), level in answers.ratings.items()
             ],
         )
+        if answers.comments:
+            session.execute(
+                insert(MaturityComment),
+                [
+                    {"response_id": response.id, "item_id": item.id, "factor_id": f, "text": text}
+                    for f, text in answers.comments.items()
+                ],
+            )
+
+    def reset(self, session: Session, item: AgendaItem) -> None:
+        session.execute(delete(MaturityRating).where(col(MaturityRating.item_id) == item.id))
+        session.execute(delete(MaturityComment).where(col(MaturityComment.item_id) == item.id))
+        super().reset(session, item)
 
     def summarise(self, session: Session, item: AgendaItem) -> MatrixSummary:
         structure = self.structure(session, item)
@@ -199,4 +244,13 @@ class MaturityActivity(Activity):
             )
             for factor in structure.factors
         )
-        return MatrixSummary(responses=responses, structure=structure, factors=factors)
+        keys = {f.id: f.key for f in structure.factors}
+        comments: dict[str, list[str]] = {}
+        for factor_id, text in session.exec(
+            select(MaturityComment.factor_id, MaturityComment.text)
+            .where(MaturityComment.item_id == item.id)
+            .order_by(MaturityComment.id)
+        ).all():
+            if factor_id in keys:
+                comments.setdefault(keys[factor_id], []).append(text)
+        return MatrixSummary(responses=responses, structure=structure, factors=factors, comments=comments)

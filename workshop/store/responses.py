@@ -28,5 +28,5 @@ def save_response(session: Session, item_id: int, seat_id: int, answers: Any) ->
         raise ActivityClosed("this seat does not belong to the workshop")
     if item.state != ItemState.OPEN:
         raise ActivityClosed(f"“{item.title}” is not open for answers")
-    get_activity(item.kind).save(session, item_id, seat_id, answers)
+    get_activity(item.kind).save(session, item, seat, answers)
     bump_revision(session, item.workshop_id)

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 
 from workshop import store
 from workshop.activities import get_activity
+from workshop.activities.base import AnswerRefused, FormError
 from workshop.db import Database
 from workshop.models import AgendaItem, ItemState, Seat, Workshop
 from workshop.store.codes import normalise_code
@@ -161,7 +162,7 @@ def _activity_context(request: Request, code: str, item_id: int | None) -> dict[
     with _db(request).reading() as session:
         workshop = _workshop(session, code)
         seat = _seat(request, session, workshop)
-        context: dict[str, Any] = {"workshop": workshop, "seat": seat, "item": None}
+        context: dict[str, Any] = {"workshop": workshop, "seat": seat, "item": None, "values": {}}
         if seat is None:
             return context
         item = (
@@ -172,13 +173,16 @@ def _activity_context(request: Request, code: str, item_id: int | None) -> dict[
         activity = get_activity(item.kind)
         context.update(item=item, activity=activity)
         if activity.accepts_responses:
-            context["structure"] = activity.structure(session, item)
-            context["values"] = activity.current_answers(session, item, seat)
+            structure = activity.structure(session, item)
+            context["structure"] = structure
+            context.update(activity.phone_context(session, item, seat, structure))
+            if item.revealed and activity.results_template:
+                context["results"] = activity.summarise(session, item)
         return context
 
 
 @router.get("/w/{code}", response_class=HTMLResponse)
-def current_activity(request: Request, code: str) -> Response:
+def current_activity(request: Request, code: str, notice: str | None = None) -> Response:
     """What the participant should do now: the current activity's form, or a waiting page."""
     context = _activity_context(request, code, None)
     workshop: Workshop = context["workshop"]
@@ -189,7 +193,16 @@ def current_activity(request: Request, code: str) -> Response:
         return _render(request, "waiting.html", context)
     if item.state != ItemState.OPEN:
         return _render(request, "closed.html", context)
-    return _render(request, context["activity"].phone_template, {**context, "errors": []})
+    # Only notices this app writes are shown: a link cannot make the page say anything else.
+    shown = NOTICES.get(notice or "")
+    return _render(request, context["activity"].phone_template, {**context, "errors": [], "notice": shown})
+
+
+NOTICES = {
+    "added": "Added. You can add more, or change what you sent, until this activity closes.",
+    "removed": "Removed.",
+    "saved": "Saved. You can change it until this activity closes.",
+}
 
 
 @router.post("/w/{code}/items/{item_id}", response_class=HTMLResponse)
@@ -209,7 +222,8 @@ async def submit_answers(request: Request, code: str, item_id: int) -> Response:
     activity = context["activity"]
     parsed = activity.parse_form(context["structure"], data)
     if parsed.errors:
-        page = {**context, "errors": parsed.errors, "summary": parsed.summary, "values": parsed.entered}
+        values = {**context["values"], **parsed.entered}
+        page = {**context, "errors": parsed.errors, "summary": parsed.summary, "values": values}
         return _render(request, activity.phone_template, page, 422)
     try:
         await _writer(request).submit(
@@ -217,10 +231,16 @@ async def submit_answers(request: Request, code: str, item_id: int) -> Response:
         )
     except store.ActivityClosed:
         return _render(request, "closed.html", {**context, "unsaved": True}, 409)
+    except AnswerRefused as exc:
+        error = FormError("form", "main", str(exc))
+        page = {**context, "errors": [error], "values": {**context["values"], **parsed.entered}}
+        return _render(request, activity.phone_template, page, 409)
     except Exception:  # the commit failed: say so, so the participant tries again rather than trusting it
         log.exception("saving answers to item %s failed", item.id)
         page = {**context, "errors": [], "values": parsed.entered, "not_saved": True}
         return _render(request, activity.phone_template, page, 503)
+    if activity.after_save == "form":
+        return _to(f"/w/{workshop.join_code}?notice={parsed.notice or 'saved'}")
     return _to(f"/w/{workshop.join_code}/items/{item.id}/saved")
 
 
