@@ -20,7 +20,7 @@ from screens.widgets.join_panel import JoinPanel
 from workshop import store
 from workshop.activities import get_activity
 from workshop.live import Snapshot, load_snapshot
-from workshop.models import ItemState
+from workshop.models import AgendaItem, ItemState
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -47,6 +47,7 @@ class AgendaScreen(Screen[None]):
         self.snapshot: Snapshot | None = None
         self._view_kind: str | None = None
         self._current_id: int | None = None
+        self._title_width = 0
 
     @property
     def workshop_app(self) -> WorkshopApp:
@@ -63,8 +64,6 @@ class AgendaScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#agenda", DataTable)
-        table.add_columns("State", "Item", "Min")
         self.query_one("#join").display = False
         self.refresh_snapshot()
 
@@ -135,22 +134,37 @@ class AgendaScreen(Screen[None]):
 
     def _draw_agenda(self, snapshot: Snapshot) -> None:
         table = self.query_one("#agenda", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        # Titles give way first on a narrow screen; the state (symbol and word) always shows.
         join = self.query_one("#join")
+        # Titles give way first on a narrow screen; the state (symbol and word) always shows.
         room = max(12, self.size.width - (JOIN_WIDTH if join.display else 0) - 20)
-        for item in snapshot.items:
-            is_current = item.id == snapshot.workshop.current_item_id
-            title = item.title if len(item.title) <= room else item.title[: room - 1] + "…"
-            table.add_row(
-                Text(STATE_MARKS[ItemState(item.state)]),
-                Text(title, style="bold" if is_current else ""),
-                Text(str(item.planned_minutes), justify="right"),
-                key=str(item.id),
-            )
-        if snapshot.items:
-            table.move_cursor(row=min(max(cursor, 0), len(snapshot.items) - 1), animate=False)
+        keys = [str(item.id) for item in snapshot.items]
+        rows = [self._row(snapshot, item, room) for item in snapshot.items]
+        if room != self._title_width or [key.value for key in table.rows] != keys:
+            # Fixed column widths: the table does not reflow (or flicker) as rows change.
+            cursor = table.cursor_row
+            table.clear(columns=True)
+            table.add_column("State", width=7, key="state")
+            table.add_column("Item", width=room, key="title")
+            table.add_column("Min", width=3, key="minutes")
+            for key, row in zip(keys, rows, strict=True):
+                table.add_row(*row, key=key)
+            self._title_width = room
+            if keys:
+                table.move_cursor(row=min(max(cursor, 0), len(keys) - 1), animate=False)
+            return
+        for key, row in zip(keys, rows, strict=True):
+            for column, value in zip(("state", "title", "minutes"), row, strict=True):
+                table.update_cell(key, column, value)
+
+    @staticmethod
+    def _row(snapshot: Snapshot, item: AgendaItem, room: int) -> tuple[Text, Text, Text]:
+        is_current = item.id == snapshot.workshop.current_item_id
+        title = item.title if len(item.title) <= room else item.title[: room - 1] + "…"
+        return (
+            Text(STATE_MARKS[ItemState(item.state)]),
+            Text(title, style="bold" if is_current else ""),
+            Text(str(item.planned_minutes), justify="right"),
+        )
 
     # Actions -------------------------------------------------------------------------------------
 

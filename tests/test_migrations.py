@@ -44,7 +44,8 @@ def test_every_revision_upgrades_with_data_kept(tmp_path: Path) -> None:
         )
         conn.execute(
             text(
-                "INSERT INTO agendaitem (workshop_id, position, kind, title, planned_minutes, state, notes, config)"
+                "INSERT INTO agendaitem"
+                " (workshop_id, position, kind, title, planned_minutes, state, notes, config)"
                 " VALUES (1, 0, 'maturity', 'Matrix 2025', 40, 'closed', '', '{}')"
             )
         )

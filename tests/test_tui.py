@@ -163,9 +163,13 @@ def _fixed_app(db: Database, workshop_id: int, votes: bool) -> WorkshopApp:
 
 
 async def _settle(pilot: object) -> None:
+    """Wait until the screen shows what a person would read, and nothing is still being redrawn."""
     app = pilot.app  # type: ignore[attr-defined]
-    await wait_for(pilot, lambda: app.screen.snapshot is not None and bool(app.screen.query(MaturityView)))
-    await pilot.pause(0.2)  # type: ignore[attr-defined]
+    await wait_for(
+        pilot, lambda: "5 of 5 joined answered" in screen_text(app) and "Goals and values" in screen_text(app)
+    )
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])

@@ -62,11 +62,21 @@ class AgendaItemSpec(_Spec):
     title: Text
     minutes: int = Field(ge=0, le=600)
     notes: str = Field(default="", max_length=4000)
+    key: Slug | None = Field(
+        default=None, description="A name other items can refer to (a dot vote's source)."
+    )
+    settings: dict[str, Any] = Field(default_factory=dict, description="Settings of the activity kind.")
 
     @model_validator(mode="after")
     def _known_kind(self) -> AgendaItemSpec:
         if self.kind not in KINDS:
             raise ValueError(f"unknown activity kind {self.kind!r}; known kinds: {', '.join(sorted(KINDS))}")
+        model = KINDS[self.kind].settings_model
+        try:
+            self.settings = model.model_validate(self.settings).model_dump(mode="json")
+        except ValidationError as exc:
+            problems = "; ".join(f"{_location(e['loc'])}: {e['msg']}" for e in exc.errors())
+            raise ValueError(f"settings for a {self.kind} item: {problems}") from None
         return self
 
 
@@ -101,6 +111,13 @@ class TemplateSpec(_Spec):
                 if key.casefold() in seen:
                     raise ValueError(f"{field}: {key!r} appears twice")
                 seen.add(key.casefold())
+        keys = [item.key for item in self.agenda if item.key]
+        if len(keys) != len(set(keys)):
+            raise ValueError("agenda: two items have the same key")
+        for index, item in enumerate(self.agenda):
+            source = item.settings.get("source")
+            if source is not None and source not in keys:
+                raise ValueError(f"agenda[{index}].settings.source: no agenda item has the key {source!r}")
         for index, factor in enumerate(self.factors):
             if len(factor.descriptors) != len(self.levels):
                 raise ValueError(

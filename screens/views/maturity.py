@@ -33,6 +33,11 @@ class MaturityView(LiveView):
         if self._snapshot is not None:
             self.show(self._snapshot)
 
+    def on_resize(self) -> None:
+        # Names or short labels depend on the width, which is only known once the view is laid out.
+        if self._snapshot is not None:
+            self.show(self._snapshot)
+
     def show(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         summary = snapshot.summary

@@ -90,6 +90,9 @@ class Activity:
         """Aggregate results for the live view, the phones (once revealed) and the exports."""
         return None
 
+    def on_create(self, session: Session, item: AgendaItem) -> None:
+        """Set up a new item from its settings (e.g. store the template's candidates)."""
+
     def reset(self, session: Session, item: AgendaItem) -> None:
         """Delete every participant answer to the item; the kind removes its own rows first."""
         session.execute(delete(Response).where(col(Response.item_id) == item.id))

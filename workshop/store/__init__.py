@@ -7,6 +7,9 @@ from workshop.store.agenda import (
     current_item,
     get_item,
     next_item,
+    reset_item,
+    set_entries_shown,
+    set_revealed,
     start_item,
 )
 from workshop.store.responses import ActivityClosed, save_response
@@ -42,9 +45,12 @@ __all__ = [
     "list_workshops",
     "next_item",
     "organisations",
+    "reset_item",
     "revision",
     "role_levels",
     "save_response",
     "seat_by_token",
+    "set_entries_shown",
+    "set_revealed",
     "start_item",
 ]

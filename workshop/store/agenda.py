@@ -88,3 +88,33 @@ def next_item(session: Session, workshop_id: int) -> AgendaItem:
     else:
         index = 0
     return start_item(session, items[index].id)  # type: ignore[arg-type]
+
+
+def reset_item(session: Session, item_id: int) -> AgendaItem:
+    """Delete every participant answer to an item; entries from the template or facilitator stay."""
+    from workshop.activities import get_activity
+
+    item = get_item(session, item_id)
+    get_activity(item.kind).reset(session, item)
+    item.revealed = False
+    session.add(item)
+    bump_revision(session, item.workshop_id)
+    return item
+
+
+def set_revealed(session: Session, item_id: int, revealed: bool) -> AgendaItem:
+    """Show or hide an item's results on participants' phones."""
+    item = get_item(session, item_id)
+    item.revealed = revealed
+    session.add(item)
+    bump_revision(session, item.workshop_id)
+    return item
+
+
+def set_entries_shown(session: Session, item_id: int, shown: bool) -> AgendaItem:
+    """Show or hide participants' proposals to one another."""
+    item = get_item(session, item_id)
+    item.entries_shown = shown
+    session.add(item)
+    bump_revision(session, item.workshop_id)
+    return item

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from workshop.activities import get_activity
 from workshop.models import (
     AgendaItem,
     Horizon,
@@ -65,13 +66,22 @@ def create_workshop(
         )
         for i, f in enumerate(spec.factors)
     )
-    session.add_all(
+    items = [
         AgendaItem(
-            workshop_id=wid, position=i, kind=a.kind, title=a.title, planned_minutes=a.minutes, notes=a.notes
+            workshop_id=wid,
+            position=i,
+            kind=a.kind,
+            title=a.title,
+            planned_minutes=a.minutes,
+            notes=a.notes,
+            config={"key": a.key, "settings": a.settings},
         )
         for i, a in enumerate(spec.agenda)
-    )
+    ]
+    session.add_all(items)
     session.flush()
+    for item in items:
+        get_activity(item.kind).on_create(session, item)
     return workshop
 
 

@@ -1,0 +1,95 @@
+"""Text entries participants add (values, behaviours, proposals, ideas, answers) and their moderation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from workshop.activities.base import AnswerRefused
+from workshop.models import AgendaItem, Entry, EntryStatus, Seat, utcnow
+from workshop.store.workshops import bump_revision
+
+# What other participants may see once the facilitator shows the entries.
+VISIBLE = (EntryStatus.PENDING.value, EntryStatus.APPROVED.value)
+
+
+def add_entry(
+    session: Session,
+    item: AgendaItem,
+    seat: Seat | None,
+    text: str,
+    *,
+    detail: str = "",
+    tag: str = "",
+    tag2: str = "",
+    parent_id: int | None = None,
+    limit: int | None = None,
+    status: EntryStatus = EntryStatus.PENDING,
+) -> Entry:
+    """Add an entry, refusing one over the seat's ``limit`` for this item or under a parent from elsewhere."""
+    if seat is not None and limit is not None:
+        count = session.exec(
+            select(func.count()).select_from(Entry).where(Entry.item_id == item.id, Entry.seat_id == seat.id)
+        ).one()
+        if count >= limit:
+            raise AnswerRefused(f"You have already added {limit}, the most this activity allows")
+    if parent_id is not None:
+        parent = session.get(Entry, parent_id)
+        if parent is None or parent.item_id != item.id or parent.status not in (*VISIBLE,):
+            raise AnswerRefused("That entry is no longer available: choose another")
+    entry = Entry(
+        item_id=item.id,  # type: ignore[arg-type]
+        seat_id=seat.id if seat else None,
+        text=text,
+        detail=detail,
+        tag=tag,
+        tag2=tag2,
+        parent_id=parent_id,
+        status=status.value,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def delete_own_entry(session: Session, item: AgendaItem, seat: Seat, entry_id: int) -> None:
+    """Remove an entry the seat added (and anything added under it by the same seat)."""
+    entry = session.get(Entry, entry_id)
+    if entry is None or entry.item_id != item.id or entry.seat_id != seat.id:
+        raise AnswerRefused("You can only remove what you added yourself")
+    for child in session.exec(select(Entry).where(Entry.parent_id == entry.id)).all():
+        if child.seat_id != seat.id:
+            raise AnswerRefused("Others have added to this, so it stays; ask the facilitator to change it")
+        session.delete(child)
+    session.delete(entry)
+
+
+def own_entries(session: Session, item_id: int, seat_id: int) -> Sequence[Entry]:
+    """What this seat added to the item, oldest first."""
+    return session.exec(
+        select(Entry).where(Entry.item_id == item_id, Entry.seat_id == seat_id).order_by(col(Entry.id))
+    ).all()
+
+
+def entries(session: Session, item_id: int, *, statuses: Sequence[str] | None = None) -> Sequence[Entry]:
+    """The item's entries in display order, optionally only those with the given statuses."""
+    query = select(Entry).where(Entry.item_id == item_id)
+    if statuses is not None:
+        query = query.where(col(Entry.status).in_(list(statuses)))
+    return session.exec(query.order_by(col(Entry.position), col(Entry.id))).all()
+
+
+def set_entry_status(session: Session, entry_id: int, status: EntryStatus) -> Entry:
+    """Approve, hide or restore an entry (a facilitator action)."""
+    entry = session.get(Entry, entry_id)
+    if entry is None:
+        raise LookupError(f"no entry with id {entry_id}")
+    entry.status = status.value
+    entry.updated_at = utcnow()
+    session.add(entry)
+    item = session.get(AgendaItem, entry.item_id)
+    assert item is not None
+    bump_revision(session, item.workshop_id)
+    return entry
