@@ -19,21 +19,20 @@ import queue
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.loadgen import LoadConfig, LoadResult, child_main
+from benchmarks.probes import LIVE_EVERY, Probes, cpu_now, pct
 
-TICK = 0.010
-LIVE_EVERY = 0.250
-HARD_LIMIT = 120.0
+HARD_LIMIT = 120.0  # seconds: the phones give up after this, whatever happens
 
 
 @dataclass(frozen=True)
 class Setup:
-    """The workshop under test."""
+    """The workshop under test: its ids, join code, and the form fields and values a phone may send."""
 
     workshop_id: int
     code: str
@@ -42,7 +41,7 @@ class Setup:
     choices: tuple[str, ...]
 
 
-def make_workshop(db: object) -> Setup:
+def make_workshop(db: Any) -> Setup:
     """Create a workshop from the shipped template and start its maturity item.
 
     Args:
@@ -55,65 +54,27 @@ def make_workshop(db: object) -> Setup:
     from workshop.activities.maturity import DONT_KNOW, load_structure
     from workshop.templates import get_template
 
-    with db.writing() as session:  # type: ignore[attr-defined]
+    with db.writing() as session:
         workshop = store.create_workshop(session, get_template("cyp-integration"), "Burst benchmark")
         item = next(i for i in store.agenda(session, workshop.id) if i.kind == "maturity")
         store.start_item(session, item.id)
         structure = load_structure(session, workshop.id)
-        fields = tuple(f"r-{f.key}-{h.key}" for f in structure.factors for h in structure.horizons)
+        fields = tuple(structure.field_name(f, h) for f in structure.factors for h in structure.horizons)
         choices = (*(str(level.value) for level in structure.levels), DONT_KNOW)
         return Setup(workshop.id, workshop.join_code, item.id, fields, choices)
 
 
-@dataclass
-class Probes:
-    """The TUI stand-ins: event-loop tick lateness and live-view read times, in seconds."""
+def _receive(channel: Any, process: Any, timeout: float) -> tuple[str, Any]:
+    """Wait (in a worker thread) for the load process's next message.
 
-    db: object
-    workshop_id: int
-    measuring: bool = False
-    lateness: list[float] = field(default_factory=list)
-    reads: list[float] = field(default_factory=list)
-    read_errors: int = 0
-    last_responses: int = 0
+    Args:
+        channel: The multiprocessing queue the load process reports on.
+        process: The load process, watched so that its death ends the wait.
+        timeout: Seconds to wait at most.
 
-    async def ticks(self) -> None:
-        """Tick every 10 ms like a screen refresh; record how late each tick fires."""
-        while True:
-            before = time.perf_counter()
-            await asyncio.sleep(TICK)
-            if self.measuring:
-                self.lateness.append(time.perf_counter() - before - TICK)
-
-    async def live_view(self) -> None:
-        """Every 250 ms read the live snapshot in a thread, as the agenda screen does."""
-        from workshop.live import load_snapshot
-
-        while True:
-            started = time.perf_counter()
-            try:
-                snapshot = await asyncio.to_thread(load_snapshot, self.db, self.workshop_id)
-                self.last_responses = getattr(snapshot.summary, "responses", 0)
-            except Exception:
-                self.read_errors += 1
-            took = time.perf_counter() - started
-            if self.measuring:
-                self.reads.append(took)
-            await asyncio.sleep(max(0.0, LIVE_EVERY - took))
-
-
-def thread_cpu(native_id: int | None) -> float:
-    """CPU seconds used so far by one thread of this process (Linux only; 0 elsewhere)."""
-    try:
-        stat = Path(f"/proc/self/task/{native_id}/stat").read_text()
-    except (OSError, TypeError):
-        return 0.0
-    fields = stat.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _receive(channel: multiprocessing.Queue, process: multiprocessing.Process, timeout: float) -> tuple:  # type: ignore[type-arg]
-    """Wait (in a thread) for the load process's next message; notice if it dies."""
+    Returns:
+        ``(kind, payload)`` as sent (``ready``, ``result`` or ``error``), or an ``error`` of our own.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -124,15 +85,18 @@ def _receive(channel: multiprocessing.Queue, process: multiprocessing.Process, t
     return ("error", "the load process did not answer in time")
 
 
-def _cpu_now(writer: object) -> tuple[float, float, float]:
-    """CPU seconds so far: the whole process, this (event-loop) thread, and the writer thread."""
-    thread = getattr(writer, "_thread", None)
-    return time.process_time(), time.thread_time(), thread_cpu(thread.native_id if thread else None)
-
-
 @dataclass
 class Measured:
-    """Everything the server side measured during the burst."""
+    """Everything measured during the burst.
+
+    Attributes:
+        load: What the phones saw, or None if the load generator failed.
+        load_error: Why the load generator failed, if it did.
+        batches: Transactions the writer committed.
+        writes: Writes (joins and votes) in those transactions.
+        cpu: CPU seconds during the burst: whole process, event-loop thread, writer thread.
+        probes: The TUI stand-ins' samples.
+    """
 
     load: LoadResult | None
     load_error: str | None
@@ -142,15 +106,24 @@ class Measured:
     probes: Probes
 
 
-async def run_burst(db: object, setup: Setup, args: argparse.Namespace) -> Measured:
-    """Serve the workshop, fire the phones from another process, and measure what the facilitator sees."""
+async def run_burst(db: Any, setup: Setup, args: argparse.Namespace) -> Measured:
+    """Serve the workshop as the app does, fire the phones from another process, and measure.
+
+    Args:
+        db: The open :class:`workshop.db.Database`.
+        setup: The workshop and item the phones vote on.
+        args: The command-line options (phones, seconds, concurrency).
+
+    Returns:
+        The measurements, taken from the moment the load process is ready until it reports.
+    """
     from workshop.web import EmbeddedServer, bind_socket, create_app
     from workshop.writer import BatchWriter
 
-    writer = BatchWriter(db)  # type: ignore[arg-type]
+    writer = BatchWriter(db)
     writer.start()
     sock, _notice = bind_socket("127.0.0.1", 0)
-    server = EmbeddedServer(create_app(db, writer), sock)  # type: ignore[arg-type]
+    server = EmbeddedServer(create_app(db, writer), sock)
     server.start()
     while not server.started:  # noqa: ASYNC110 - uvicorn offers only this flag
         await asyncio.sleep(0.01)
@@ -160,7 +133,7 @@ async def run_burst(db: object, setup: Setup, args: argparse.Namespace) -> Measu
     config = LoadConfig(
         base_url=f"http://127.0.0.1:{server.port}", code=setup.code, item_id=setup.item_id,
         fields=setup.fields, choices=setup.choices, phones=args.phones, seconds=args.seconds,
-        concurrency=args.concurrency, deadline=HARD_LIMIT,
+        concurrency=args.concurrency, deadline=HARD_LIMIT, pages=args.pages,
     )  # fmt: skip
     context = multiprocessing.get_context("spawn")
     channel = context.Queue()
@@ -171,9 +144,9 @@ async def run_burst(db: object, setup: Setup, args: argparse.Namespace) -> Measu
     cpu0 = cpu1 = (0.0, 0.0, 0.0)
     kind, payload = await asyncio.to_thread(_receive, channel, process, 60.0)
     if kind == "ready":
-        probes.measuring, cpu0 = True, _cpu_now(writer)
+        probes.measuring, cpu0 = True, cpu_now(writer)
         kind, payload = await asyncio.to_thread(_receive, channel, process, HARD_LIMIT + 30)
-        probes.measuring, cpu1 = False, _cpu_now(writer)
+        probes.measuring, cpu1 = False, cpu_now(writer)
     if kind == "result":
         load = payload
     else:
@@ -191,21 +164,22 @@ async def run_burst(db: object, setup: Setup, args: argparse.Namespace) -> Measu
     return Measured(load, error, writer.batches, writer.writes, cpu, probes)
 
 
-def pct(values: list[float], q: float) -> float:
-    """The ``q``-th percentile (nearest rank) of ``values``, or NaN if there are none."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
 def count_responses(path: Path, item_id: int) -> int:
-    """Count the saved responses for the item with a fresh connection to the database file."""
+    """Count the item's saved responses through a new connection, after the app has closed its own.
+
+    Args:
+        path: The SQLite database file.
+        item_id: The maturity item the phones voted on.
+
+    Returns:
+        The number of ``response`` rows for the item.
+    """
     with sqlite3.connect(path) as conn:
         return int(conn.execute("SELECT count(*) FROM response WHERE item_id = ?", (item_id,)).fetchone()[0])
 
 
 def _latency(name: str, seconds: list[float]) -> str:
+    """One report line: p50/p95/p99/max of ``seconds`` in milliseconds."""
     ms = [v * 1000 for v in seconds]
     return (
         f"{name} latency ms: p50 {pct(ms, 50):.0f}  p95 {pct(ms, 95):.0f}  p99 {pct(ms, 99):.0f}  "
@@ -214,8 +188,18 @@ def _latency(name: str, seconds: list[float]) -> str:
 
 
 def report(args: argparse.Namespace, m: Measured, saved: int) -> bool:
-    """Print the results; return whether the durability check passed."""
-    lines = [f"phones {args.phones} over {args.seconds:g} s, {args.concurrency} connections"]
+    """Print the results; return whether the durability check passed.
+
+    Args:
+        args: The command-line options.
+        m: What the server side and the phones measured.
+        saved: Responses for the item found in the database file after shutdown.
+
+    Returns:
+        True if every acknowledged vote, and no other, is in the database.
+    """
+    pages = ", with pages" if args.pages else ""
+    lines = [f"phones {args.phones} over {args.seconds:g} s, {args.concurrency} connections{pages}"]
     lines[0] += f", {os.cpu_count()} cores"
     load = m.load
     if m.load_error:
@@ -229,7 +213,7 @@ def report(args: argparse.Namespace, m: Measured, saved: int) -> bool:
             f"wall {load.wall:.2f} s (last phone arrived at {load.last_arrival:.2f} s); {rate:.0f} votes/s",
             _latency("join", load.join_latency),
             _latency("vote", load.vote_latency),
-            _latency("phone (join+vote)", load.phone_latency),
+            _latency("phone end-to-end", load.phone_latency),
         ]
     mean = m.writes / m.batches if m.batches else 0.0
     late = [v * 1000 for v in m.probes.lateness]
@@ -245,12 +229,22 @@ def report(args: argparse.Namespace, m: Measured, saved: int) -> bool:
         f"CPU s: server {cpu}; load generator {load.cpu if load else 0:.2f}",
         f"durability: {saved} responses in the database, {acked} acknowledged -> {'PASS' if ok else 'FAIL'}",
     ]
+    if load and acked < args.phones:
+        lines.append(f"INCOMPLETE: {args.phones - acked} of {args.phones} phones did not get a vote saved")
     sys.stdout.write("\n".join(lines) + "\n")
     return ok
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse the options, run the burst, print the report; return the exit status."""
+    """Parse the options, run the burst and print the report.
+
+    Args:
+        argv: Command-line arguments; ``sys.argv[1:]`` when None.
+
+    Returns:
+        0 if every phone's vote was acknowledged and is in the database, 1 if the durability check
+        failed (or the load generator did), 2 if it passed but some phones got no acknowledgement.
+    """
     parser = argparse.ArgumentParser(prog="python -m benchmarks.burst", description=__doc__.splitlines()[0])
     parser.add_argument("--phones", type=int, default=1000, help="simulated phones (default 1000)")
     parser.add_argument(
@@ -260,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--concurrency", type=int, default=200, help="requests in flight at most (default 200)"
     )
+    parser.add_argument("--pages", action="store_true", help="also GET the pages a browser would load")
     args = parser.parse_args(argv)
     if args.phones < 1 or args.seconds < 0 or args.concurrency < 1:
         parser.error("--phones and --concurrency must be positive and --seconds not negative")
@@ -277,10 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             db.dispose()
         ok = report(args, measured, count_responses(path, setup.item_id))
-    alive = [t.name for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
-    if alive:
-        sys.stdout.write(f"note: threads still running: {', '.join(alive)}\n")
-    return 0 if ok else 1
+        complete = measured.load is not None and measured.load.acknowledged == args.phones
+    return 1 if not ok else 0 if complete else 2
 
 
 if __name__ == "__main__":

@@ -22,7 +22,22 @@ LOOPBACK_PREFIXES = ("http://127.", "http://[::1]", "http://localhost")
 
 @dataclass(frozen=True)
 class LoadConfig:
-    """What the load generator needs to know; pickled across to the child process."""
+    """What the load generator needs to know; pickled across to the child process.
+
+    Attributes:
+        base_url: The server, e.g. ``http://127.0.0.1:8123`` (loopback only).
+        code: The workshop's join code.
+        item_id: The started maturity item.
+        fields: Every rating field of the form (``r-{factor}-{horizon}``).
+        choices: The values a rating may take (levels and don't know).
+        phones: How many phones join and vote.
+        seconds: The window the phones arrive in (0: all at once).
+        concurrency: Requests in flight at most (and connections kept).
+        deadline: Seconds after which unfinished phones are abandoned.
+        request_timeout: Seconds one request may take.
+        pages: Also load the pages a browser would (join page, form, saved page).
+        seed: For the arrival times and the answers.
+    """
 
     base_url: str
     code: str
@@ -34,12 +49,24 @@ class LoadConfig:
     concurrency: int = 200
     deadline: float = 120.0
     request_timeout: float = 60.0
+    pages: bool = False
     seed: int = 1
 
 
 @dataclass
 class LoadResult:
-    """What the phones saw; latencies are in seconds."""
+    """What the phones saw; latencies are in seconds.
+
+    Attributes:
+        join_latency: Each successful join POST.
+        vote_latency: Each acknowledged vote POST.
+        phone_latency: Each phone from its first request to its vote's acknowledgement, waits included.
+        acknowledged: Votes answered with 303 to the saved page.
+        errors: Failures by kind, e.g. ``vote 500``, ``deadline``, ``ClientOSError``.
+        wall: Seconds from the first arrival to the last phone's end.
+        last_arrival: When the last phone arrived, in seconds from the start.
+        cpu: CPU seconds the load process used.
+    """
 
     join_latency: list[float] = field(default_factory=list)
     vote_latency: list[float] = field(default_factory=list)
@@ -52,6 +79,7 @@ class LoadResult:
 
 
 def _seat_cookie(response: aiohttp.ClientResponse, name: str) -> str | None:
+    """The value of the seat cookie the server set, if it set one."""
     morsel = response.cookies.get(name)
     return morsel.value if morsel is not None else None
 
@@ -67,25 +95,44 @@ class _Phones:
         self.cookie_name = f"seat_{config.code}"
         self.saved_suffix = f"/items/{config.item_id}/saved"
 
-    async def _post(
-        self, path: str, data: dict[str, str], cookie: str | None
+    async def _request(
+        self, path: str, data: dict[str, str] | None, cookie: str | None
     ) -> tuple[aiohttp.ClientResponse, float]:
+        """POST a form (GET if ``data`` is None) once a slot is free; return the response and its time."""
         headers = {"Cookie": f"{self.cookie_name}={cookie}"} if cookie else {}
         async with self.slots:
             started = time.perf_counter()
-            async with self.session.post(
-                self.config.base_url + path, data=data, headers=headers, allow_redirects=False
+            async with self.session.request(
+                "GET" if data is None else "POST",
+                self.config.base_url + path,
+                data=data,
+                headers=headers,
+                allow_redirects=False,
             ) as response:
                 await response.read()
                 return response, time.perf_counter() - started
 
+    async def _page(self, path: str, cookie: str | None) -> None:
+        """Load a page as a browser would; a failure counts as an error but the phone goes on."""
+        response, _took = await self._request(path.split("?")[0], None, cookie)
+        if response.status != 200:
+            self.result.errors[f"page {response.status}"] += 1
+
     async def phone(self, arrival: float, rng: random.Random, t0: float) -> None:
-        """One phone: wait for its arrival time, join, then vote."""
+        """One phone: wait for its arrival time, join, then vote (loading the pages too if asked).
+
+        Args:
+            arrival: Seconds after ``t0`` at which the phone starts.
+            rng: This phone's source of random answers.
+            t0: The run's start (``time.perf_counter``).
+        """
         form = {name: rng.choice(self.config.choices) for name in self.config.fields}
         try:
             await asyncio.sleep(max(0.0, t0 + arrival - time.perf_counter()))
             began = time.perf_counter()
-            response, took = await self._post(
+            if self.config.pages:
+                await self._page(f"/j/{self.config.code}", None)
+            response, took = await self._request(
                 f"/j/{self.config.code}", {"organisation": "", "role_level": ""}, None
             )
             cookie = _seat_cookie(response, self.cookie_name)
@@ -93,14 +140,20 @@ class _Phones:
                 self.result.errors[f"join {response.status}"] += 1
                 return
             self.result.join_latency.append(took)
+            if self.config.pages:
+                await self._page(response.headers.get("Location", ""), cookie)
             path = f"/w/{self.config.code}/items/{self.config.item_id}"
-            response, took = await self._post(path, form, cookie)
-            if response.status != 303 or not response.headers.get("Location", "").endswith(self.saved_suffix):
-                self.result.errors[f"vote {response.status}"] += 1
+            response, took = await self._request(path, form, cookie)
+            location = response.headers.get("Location", "")
+            if response.status != 303 or not location.endswith(self.saved_suffix):
+                where = f" to {location.split('?')[0]}" if response.status == 303 else ""
+                self.result.errors[f"vote {response.status}{where}"] += 1
                 return
             self.result.vote_latency.append(took)
             self.result.phone_latency.append(time.perf_counter() - began)
             self.result.acknowledged += 1
+            if self.config.pages:
+                await self._page(location, cookie)
         except asyncio.CancelledError:  # the overall deadline passed before this phone finished
             self.result.errors["deadline"] += 1
             raise
@@ -109,7 +162,17 @@ class _Phones:
 
 
 async def run_phones(config: LoadConfig) -> LoadResult:
-    """Run the whole burst and return what the phones saw."""
+    """Run the whole burst.
+
+    Args:
+        config: Where to send the phones, how many, how fast.
+
+    Returns:
+        What the phones saw.
+
+    Raises:
+        ValueError: If ``config.base_url`` is not a loopback address.
+    """
     if not config.base_url.startswith(LOOPBACK_PREFIXES):
         raise ValueError(f"refusing to load a non-loopback address: {config.base_url}")
     rng = random.Random(config.seed)
@@ -132,7 +195,12 @@ async def run_phones(config: LoadConfig) -> LoadResult:
 
 
 def child_main(config: LoadConfig, channel: Any) -> None:
-    """Entry point of the load process: say "ready", run the burst, send back the result (or the error)."""
+    """Entry point of the load process: say "ready", run the burst, send back the result (or the error).
+
+    Args:
+        config: The burst to run.
+        channel: A multiprocessing queue to the parent; gets ``(kind, payload)`` tuples.
+    """
     channel.put(("ready", None))
     cpu = time.process_time()
     try:

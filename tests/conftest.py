@@ -65,6 +65,45 @@ def maturity_item(db: Database, workshop_id: int) -> AgendaItem:
     return start_kind(db, workshop_id, "maturity")
 
 
+def add_item(
+    db: Database,
+    workshop_id: int,
+    kind: str,
+    title: str,
+    settings: dict[str, object] | None = None,
+    key: str | None = None,
+    start: bool = True,
+) -> AgendaItem:
+    """Append an agenda item of ``kind`` (settings validated as a template would) and start it."""
+    from workshop.activities import get_activity
+    from workshop.templates import AgendaItemSpec
+
+    spec = AgendaItemSpec(kind=kind, title=title, minutes=10, key=key, settings=settings or {})
+    with db.writing() as session:
+        position = len(store.agenda(session, workshop_id))
+        item = AgendaItem(
+            workshop_id=workshop_id,
+            position=position,
+            kind=kind,
+            title=title,
+            planned_minutes=10,
+            config={"key": key, "settings": spec.settings},
+        )
+        session.add(item)
+        session.flush()
+        get_activity(kind).on_create(session, item)
+        if start:
+            store.start_item(session, item.id)  # type: ignore[arg-type]
+        session.refresh(item)
+        return item
+
+
+def join_code(db: Database, workshop_id: int) -> str:
+    """The workshop's join code."""
+    with db.reading() as session:
+        return store.get_workshop(session, workshop_id).join_code
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -8,10 +8,26 @@ template in ``workshop/web/templates/activities/``, its live view in ``screens/v
 from __future__ import annotations
 
 from workshop.activities.base import Activity, FormError, ParsedForm
+from workshop.activities.dots import DotsActivity
 from workshop.activities.info import InfoActivity
 from workshop.activities.maturity import MaturityActivity
+from workshop.activities.question import QuestionActivity
+from workshop.activities.ranking import RankingActivity
+from workshop.activities.triangle import TriangleActivity
+from workshop.activities.values import ValuesActivity
 
-KINDS: dict[str, Activity] = {activity.kind: activity for activity in (InfoActivity(), MaturityActivity())}
+KINDS: dict[str, Activity] = {
+    activity.kind: activity
+    for activity in (
+        InfoActivity(),
+        MaturityActivity(),
+        ValuesActivity(),
+        DotsActivity(),
+        RankingActivity(),
+        TriangleActivity(),
+        QuestionActivity(),
+    )
+}
 
 __all__ = ["KINDS", "Activity", "FormError", "ParsedForm", "get_activity"]
 
