@@ -34,6 +34,9 @@ class ParsedForm:
     summary: list[FormError] | None = None
     # A short confirmation for kinds that return to their own page after saving ("Value added").
     notice: str | None = None
+    # Show the form again with ``entered`` and save nothing: a step inside the form, such as moving an
+    # option up a draft ranking, that works by plain form posts for phones without JavaScript.
+    rerender: bool = False
 
 
 class NoSettings(BaseModel):

@@ -221,6 +221,8 @@ async def submit_answers(request: Request, code: str, item_id: int) -> Response:
         return _render(request, "closed.html", {**context, "unsaved": True}, 409)
     activity = context["activity"]
     parsed = activity.parse_form(context["structure"], data)
+    if parsed.rerender and not parsed.errors:
+        return _render(request, activity.phone_template, {**context, "errors": [], "values": parsed.entered})
     if parsed.errors:
         values = {**context["values"], **parsed.entered}
         page = {**context, "errors": parsed.errors, "summary": parsed.summary, "values": values}
