@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from tests.conftest import LiveServer
+from tests.conftest import CHROMIUM, LiveServer, OpenPage
 from workshop import store
 from workshop.activities import KINDS
 from workshop.activities.maturity import MatrixSummary
 from workshop.models import AgendaItem, Seat
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 # Cycled over the ratings: every level and several Don't knows.
 CHOICES = ("1", "2", "dk", "3", "4", "5", "dk")
@@ -36,8 +24,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian Chromium at /usr/bin/chromium"),
 ]
-
-OpenPage = Callable[..., Page]
 
 
 @dataclass
@@ -61,32 +47,6 @@ class Site:
     def seats(self) -> list[Seat]:
         with self.server.db.reading() as session:
             return list(session.exec(select(Seat).where(Seat.workshop_id == self.workshop_id)).all())
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser: Browser) -> Iterator[OpenPage]:
-    """Opens a page in a fresh phone-sized context (no cookies); all are closed after the test."""
-    contexts = []
-
-    def open_(width: int = 375, height: int = 740) -> Page:
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, is_mobile=True, has_touch=True
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture

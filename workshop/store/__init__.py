@@ -13,7 +13,7 @@ from workshop.store.agenda import (
     start_item,
 )
 from workshop.store.responses import ActivityClosed, save_response
-from workshop.store.seats import SeatError, join, seat_by_token
+from workshop.store.seats import SeatError, join, seat_by_code, seat_by_token
 from workshop.store.workshops import (
     WorkshopNotFound,
     bump_revision,
@@ -49,6 +49,7 @@ __all__ = [
     "revision",
     "role_levels",
     "save_response",
+    "seat_by_code",
     "seat_by_token",
     "set_entries_shown",
     "set_revealed",

@@ -41,6 +41,11 @@ def join(
     return seat
 
 
+def seat_by_code(session: Session, workshop_id: int, code: str) -> Seat | None:
+    """The seat with this short code in this workshop, if any."""
+    return session.exec(select(Seat).where(Seat.workshop_id == workshop_id, Seat.code == code)).first()
+
+
 def seat_by_token(session: Session, workshop_id: int, token: str | None) -> Seat | None:
     """The seat this cookie token belongs to in this workshop, if any."""
     if not token or len(token) > 64:

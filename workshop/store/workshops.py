@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from workshop.activities import get_activity
 from workshop.models import (
     AgendaItem,
     Horizon,
@@ -18,7 +18,9 @@ from workshop.models import (
     Workshop,
 )
 from workshop.store.codes import normalise_code, secret_token, short_code
-from workshop.templates import TemplateSpec
+
+if TYPE_CHECKING:
+    from workshop.templates import TemplateSpec
 
 
 class WorkshopNotFound(LookupError):
@@ -80,6 +82,9 @@ def create_workshop(
     ]
     session.add_all(items)
     session.flush()
+    # Imported here: activity kinds use the store, so the store cannot load them at import time.
+    from workshop.activities import get_activity
+
     for item in items:
         get_activity(item.kind).on_create(session, item)
     return workshop

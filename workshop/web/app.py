@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from workshop import __version__, locations
 from workshop.db import Database
-from workshop.web import pages
+from workshop.web import api, pages, remote
+from workshop.web.guards import SeatCodeGuard, StatusCache
 from workshop.writer import BatchWriter
 
 MAX_BODY_BYTES = 64 * 1024
@@ -22,8 +23,12 @@ def create_app(db: Database, writer: BatchWriter) -> FastAPI:
     app.state.db = db
     app.state.writer = writer
     app.state.templates = Jinja2Templates(directory=str(locations.web_templates_dir()))
+    app.state.seat_guard = SeatCodeGuard()
+    app.state.status_cache = StatusCache()
     app.mount("/static", StaticFiles(directory=str(locations.web_static_dir())), name="static")
     app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(remote.router)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -41,17 +46,18 @@ def create_app(db: Database, writer: BatchWriter) -> FastAPI:
         return response
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
-        return app.state.templates.TemplateResponse(
-            request,
-            "problem.html",
-            {
-                "title": "Page not found" if exc.status_code == 404 else "Something went wrong",
-                "message": exc.detail
-                if exc.status_code != 404
-                else "Check the address, or type the workshop code on the start page.",
-            },
-            status_code=exc.status_code,
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+        missing = exc.status_code == 404
+        context = {
+            "title": "Page not found" if missing else "Something went wrong",
+            "message": "Check the address, or type the workshop code on the start page."
+            if missing
+            else exc.detail,
+        }
+        return app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+            request, "problem.html", context, status_code=exc.status_code, headers=exc.headers
         )
 
     @app.get("/healthz", include_in_schema=False)

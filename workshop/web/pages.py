@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -18,9 +18,10 @@ from workshop.activities.base import AnswerRefused, FormError
 from workshop.db import Database
 from workshop.models import AgendaItem, ItemState, Seat, Workshop
 from workshop.store.codes import normalise_code
+from workshop.web.guards import SeatCodeGuard, StatusCache
 from workshop.writer import BatchWriter
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
 
 SEAT_COOKIE_DAYS = 7
@@ -150,6 +151,72 @@ async def join_submit(request: Request, code: str) -> Response:
         _cookie_name(workshop), seat.token, max_age=SEAT_COOKIE_DAYS * 86400, httponly=True, samesite="lax"
     )
     return response
+
+
+@router.get("/j/{code}/seat", response_class=HTMLResponse)
+def seat_page(request: Request, code: str, seat: str = "") -> Response:
+    """Get back to a seat on a phone that lost its cookie, with the seat code shown on the old page."""
+    with _db(request).reading() as session:
+        workshop = _workshop(session, code)
+    return _render(request, "seat.html", {"workshop": workshop, "entered": seat[:16], "errors": []})
+
+
+@router.post("/j/{code}/seat", response_class=HTMLResponse)
+async def seat_restore(request: Request, code: str) -> Response:
+    """Set the seat cookie from a seat code; repeated wrong codes from one address are slowed down."""
+    form = await request.form()
+    typed = str(form.get("seat_code") or "")
+    db = _db(request)
+    client = request.client.host if request.client else "?"
+    guard: SeatCodeGuard = request.app.state.seat_guard
+    with db.reading() as session:
+        workshop = _workshop(session, code)
+        if guard.blocked(client):
+            seat = None
+            message = "Too many wrong codes from this device. Wait a few minutes, or ask the facilitator"
+        else:
+            cleaned = normalise_code(typed)
+            seat = store.seat_by_code(session, workshop.id, cleaned) if cleaned else None  # type: ignore[arg-type]
+            message = (
+                "Enter the seat code shown on your old page"
+                if not cleaned
+                else (f"No seat in this workshop has the code {cleaned}. Check it and try again")
+            )
+    if seat is None:
+        guard.failed(client)
+        errors = [{"anchor": "seat_code", "message": message}]
+        return _render(
+            request, "seat.html", {"workshop": workshop, "entered": typed[:16], "errors": errors}, 422
+        )
+    response = _to(f"/w/{workshop.join_code}")
+    response.set_cookie(
+        _cookie_name(workshop), seat.token, max_age=SEAT_COOKIE_DAYS * 86400, httponly=True, samesite="lax"
+    )
+    return response
+
+
+@router.get("/w/{code}/status")
+def status(request: Request, code: str) -> JSONResponse:
+    """What a phone polls to follow the agenda: cheap, cached for a second, no seat needed."""
+    cache: StatusCache = request.app.state.status_cache
+    return JSONResponse(cache.get(normalise_code(code), lambda: _status(request, code)))
+
+
+def _status(request: Request, code: str) -> dict[str, Any]:
+    with _db(request).reading() as session:
+        try:
+            workshop = store.find_by_join_code(session, code)
+        except store.WorkshopNotFound:
+            return {"found": False}
+        item = store.current_item(session, workshop.id)  # type: ignore[arg-type]
+        return {
+            "found": True,
+            "revision": workshop.revision,
+            "item": item.id if item else None,
+            "state": item.state if item else None,
+            "revealed": bool(item and item.revealed),
+            "shown": bool(item and item.entries_shown),
+        }
 
 
 def _existing_seat(db: Database, workshop_id: int, token: str) -> bool:

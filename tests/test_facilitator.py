@@ -1,0 +1,196 @@
+"""The facilitator's API and phone remote over real HTTP, seat restore by code, and the status poll."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlmodel import func, select
+
+from tests.conftest import LiveServer, join_code
+from workshop import store
+from workshop.activities.maturity import load_structure
+from workshop.models import ItemState, Response, Seat
+from workshop.web.guards import SeatCodeGuard, StatusCache
+
+
+@pytest.fixture
+def token(live_server: LiveServer, workshop_id: int) -> str:
+    with live_server.db.reading() as session:
+        return store.get_workshop(session, workshop_id).facilitator_token
+
+
+@pytest.fixture
+def api(live_server: LiveServer, token: str) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=live_server.url, headers=headers, timeout=10) as client:
+        yield client  # type: ignore[misc]
+
+
+def _vote(live_server: LiveServer, workshop_id: int, item_id: int) -> None:
+    code = join_code(live_server.db, workshop_id)
+    with live_server.db.reading() as session:
+        structure = load_structure(session, workshop_id)
+    form = {structure.field_name(f, h): "3" for f in structure.factors for h in structure.horizons}
+    with httpx.Client(base_url=live_server.url, timeout=10) as phone:
+        phone.post(f"/j/{code}", data={})
+        assert phone.post(f"/w/{code}/items/{item_id}", data=form).status_code == 303
+
+
+def test_api_needs_the_token(live_server: LiveServer) -> None:
+    with httpx.Client(base_url=live_server.url) as client:
+        for headers in ({}, {"Authorization": "Bearer wrong"}):
+            reply = client.get("/api/v1/workshop", headers=headers)
+            assert reply.status_code == 401 and reply.headers["www-authenticate"] == "Bearer"
+            assert client.post("/api/v1/next", headers=headers).status_code == 401
+
+
+def test_api_runs_the_agenda(api: httpx.Client, live_server: LiveServer, workshop_id: int) -> None:
+    state = api.get("/api/v1/workshop").json()
+    assert state["current_item_id"] is None and len(state["items"]) == 5
+    assert api.post("/api/v1/current/open").status_code == 409  # nothing started yet
+    state = api.post("/api/v1/next").json()
+    first = state["items"][0]
+    assert first["is_current"] and first["state"] == ItemState.OPEN
+    matrix = next(item for item in state["items"] if item["kind"] == "maturity")
+    state = api.post(f"/api/v1/items/{matrix['id']}/open").json()
+    assert state["current_item_id"] == matrix["id"] and state["items"][0]["state"] == ItemState.CLOSED
+    _vote(live_server, workshop_id, matrix["id"])
+    state = api.get("/api/v1/workshop").json()
+    assert state["seats"] == 1 and state["items"][2]["responses"] == 1
+    assert api.post("/api/v1/current/reveal").json()["items"][2]["revealed"] is True
+    assert api.post("/api/v1/current/close").json()["items"][2]["state"] == ItemState.CLOSED
+    assert api.post("/api/v1/current/open").json()["items"][2]["state"] == ItemState.OPEN
+    state = api.post("/api/v1/current/reset").json()
+    assert state["items"][2]["responses"] == 0 and state["items"][2]["revealed"] is False
+    assert api.post("/api/v1/items/999999/open").status_code == 409
+    assert api.post(f"/api/v1/items/{matrix['id']}/explode").status_code == 422
+
+
+def test_api_cannot_touch_another_workshop(api: httpx.Client, live_server: LiveServer) -> None:
+    from workshop.templates import get_template
+
+    with live_server.db.writing() as session:
+        other = store.create_workshop(session, get_template("cyp-integration"), "Other")
+        other_item = store.agenda(session, other.id)[0]  # type: ignore[arg-type]
+    assert api.post(f"/api/v1/items/{other_item.id}/open").status_code == 409
+    with live_server.db.reading() as session:
+        assert store.get_item(session, other_item.id).state == ItemState.PENDING  # type: ignore[arg-type]
+
+
+def test_api_proxy_seat(api: httpx.Client, live_server: LiveServer, workshop_id: int) -> None:
+    reply = api.post("/api/v1/proxy-seats")
+    assert reply.status_code == 201
+    body = reply.json()
+    with live_server.db.reading() as session:
+        seat = session.exec(select(Seat)).one()
+    assert seat.is_proxy and body["seat_code"] == seat.code
+    assert body["url"] == f"/j/{join_code(live_server.db, workshop_id)}/seat?seat={seat.code}"
+
+
+def test_openapi_documents_the_api_only(api: httpx.Client) -> None:
+    schema = api.get("/openapi.json").json()
+    paths = set(schema["paths"])
+    assert "/api/v1/workshop" in paths and "/api/v1/current/{action}" in paths and "/api/v1/next" in paths
+    assert not any(path.startswith(("/w/", "/j/", "/f/")) for path in paths)
+    assert "HTTPBearer" in schema["components"]["securitySchemes"]
+
+
+def test_remote_signs_in_with_a_cookie_and_drives_the_agenda(
+    live_server: LiveServer, token: str, workshop_id: int
+) -> None:
+    with httpx.Client(base_url=live_server.url, timeout=10) as browser:
+        assert browser.get("/f/").status_code == 401
+        assert browser.get("/f/not-the-token").status_code == 401
+        signed = browser.get(f"/f/{token}")
+        assert signed.status_code == 303 and signed.headers["location"] == "/f/"
+        assert "samesite=strict" in signed.headers["set-cookie"].lower()
+        page = browser.get("/f/")
+        assert page.status_code == 200 and "Facilitator remote" in page.text and token not in page.text
+        assert browser.post("/f/next").status_code == 303
+        with live_server.db.reading() as session:
+            items = store.agenda(session, workshop_id)
+        assert items[0].state == ItemState.OPEN
+        matrix = next(i for i in items if i.kind == "maturity")
+        browser.post(f"/f/items/{matrix.id}", data={"action": "open"})
+        _vote(live_server, workshop_id, matrix.id)  # type: ignore[arg-type]
+        confirm = browser.post(f"/f/items/{matrix.id}", data={"action": "reset"})
+        assert confirm.status_code == 200 and "cannot be undone" in confirm.text
+        with live_server.db.reading() as session:
+            assert session.exec(select(func.count()).select_from(Response)).one() == 1
+        browser.post(f"/f/items/{matrix.id}", data={"action": "reset", "confirm": "yes"})
+        with live_server.db.reading() as session:
+            assert session.exec(select(func.count()).select_from(Response)).one() == 0
+        last = items[-1]
+        browser.post(f"/f/items/{last.id}", data={"action": "open"})
+        refused = browser.post("/f/next", follow_redirects=True)
+        assert "That is the last agenda item" in refused.text
+        assert "<script" not in browser.get("/f/?problem=<script>alert(1)</script>").text.split("</head>")[1]
+
+
+def test_remote_proxy_entry_marks_the_seat(live_server: LiveServer, token: str, workshop_id: int) -> None:
+    with httpx.Client(base_url=live_server.url, timeout=10) as browser:
+        browser.get(f"/f/{token}")
+        reply = browser.post("/f/proxy")
+        code = join_code(live_server.db, workshop_id)
+        assert reply.status_code == 303 and reply.headers["location"] == f"/w/{code}"
+        assert browser.get(f"/w/{code}").status_code == 200
+    with live_server.db.reading() as session:
+        assert session.exec(select(Seat)).one().is_proxy
+
+
+def test_seat_code_brings_a_phone_back(live_server: LiveServer, workshop_id: int) -> None:
+    code = join_code(live_server.db, workshop_id)
+    with httpx.Client(base_url=live_server.url, timeout=10) as first:
+        first.post(f"/j/{code}", data={})
+    with live_server.db.reading() as session:
+        seat = session.exec(select(Seat)).one()
+    with httpx.Client(base_url=live_server.url, timeout=10) as second:
+        assert "Seat code" in second.get(f"/j/{code}/seat").text
+        wrong = second.post(f"/j/{code}/seat", data={"seat_code": "ZZZZZZ"})
+        assert wrong.status_code == 422 and "No seat in this workshop has the code ZZZZZZ" in wrong.text
+        back = second.post(f"/j/{code}/seat", data={"seat_code": f" {seat.code.lower()} "})
+        assert back.status_code == 303
+        assert second.get(f"/j/{code}").headers["location"] == f"/w/{code}"
+    with live_server.db.reading() as session:
+        assert session.exec(select(func.count()).select_from(Seat)).one() == 1
+
+
+def test_seat_code_guessing_is_braked(live_server: LiveServer, workshop_id: int) -> None:
+    code = join_code(live_server.db, workshop_id)
+    with httpx.Client(base_url=live_server.url, timeout=10) as guesser:
+        for _ in range(10):
+            guesser.post(f"/j/{code}/seat", data={"seat_code": "AAAAAA"})
+        reply = guesser.post(f"/j/{code}/seat", data={"seat_code": "BBBBBB"})
+    assert reply.status_code == 422 and "Too many wrong codes" in reply.text
+
+
+def test_status_follows_the_agenda(live_server: LiveServer, workshop_id: int) -> None:
+    code = join_code(live_server.db, workshop_id)
+    with httpx.Client(base_url=live_server.url, timeout=10) as phone:
+        assert phone.get("/w/NOSUCH/status").json() == {"found": False}
+        first = phone.get(f"/w/{code}/status").json()
+        assert first["found"] and first["item"] is None
+        with live_server.db.writing() as session:
+            item = store.next_item(session, workshop_id)
+        deadline = 50
+        while phone.get(f"/w/{code}/status").json()["item"] != item.id:
+            deadline -= 1
+            assert deadline, "the status never caught up"
+            __import__("time").sleep(0.05)
+
+
+def test_guard_and_cache_units() -> None:
+    now = [0.0]
+    guard = SeatCodeGuard(limit=2, window_seconds=10, clock=lambda: now[0])
+    guard.failed("a")
+    guard.failed("a")
+    assert guard.blocked("a") and not guard.blocked("b")
+    now[0] = 11
+    assert not guard.blocked("a")
+    cache = StatusCache(seconds=1, clock=lambda: now[0])
+    calls = []
+    assert cache.get("k", lambda: calls.append(1) or "v1") == "v1"
+    assert cache.get("k", lambda: calls.append(1) or "v2") == "v1"
+    now[0] = 12.5
+    assert cache.get("k", lambda: calls.append(1) or "v3") == "v3"
+    assert len(calls) == 2
