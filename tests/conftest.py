@@ -144,7 +144,8 @@ def live_server(db: Database) -> Iterator[LiveServer]:
     writer.stop()
 
 
-# Browser tests drive Debian's Chromium: Playwright cannot download its own browsers here.
+# Browser tests drive Debian's Chromium: Playwright cannot download its own browsers here. One browser per
+# module: sync Playwright keeps an event loop running, which must end before asyncio tests run.
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless",
@@ -159,7 +160,7 @@ ARGS = [
 OpenPage = Callable[..., Page]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
