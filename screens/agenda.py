@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.dialogs import ConfirmScreen, RemoteScreen, WifiDetails, WifiScreen
 from screens.messages import WorkshopChanged
 from screens.views import LiveView, view_for
 from screens.views.maturity import MaturityView
@@ -21,11 +22,11 @@ from workshop import store
 from workshop.activities import get_activity
 from workshop.live import Snapshot, load_snapshot
 from workshop.models import AgendaItem, ItemState
+from workshop.qr import wifi_payload
+from workshop.store.control import ItemAction, apply_item_action
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
-
-JOIN_WIDTH = 31  # the QR code (29 columns at error correction L) and a margin; see app.tcss
 
 STATE_MARKS = {ItemState.PENDING: "· to do", ItemState.OPEN: "▶ open", ItemState.CLOSED: "✓ done"}
 
@@ -34,11 +35,20 @@ class AgendaScreen(Screen[None]):
     """Run the workshop: start items, watch answers arrive, show the join code."""
 
     BINDINGS = [
-        Binding("enter", "start", "Start item", priority=True),
-        Binding("n", "next", "Next item"),
-        Binding("c", "close", "Close voting"),
-        Binding("h", "horizon", "Horizon"),
-        Binding("j", "toggle_join", "Join panel"),
+        Binding("enter", "start", "Open", priority=True, tooltip="Open the highlighted item for answers"),
+        Binding("n", "next", "Next", tooltip="Close the current item and open the next one"),
+        Binding("c", "close", "Close", tooltip="Close the highlighted item: answers can no longer change"),
+        Binding("v", "reveal", "Reveal", tooltip="Show or hide the highlighted item's results on phones"),
+        Binding(
+            "s", "show_entries", "Proposals", tooltip="Show or hide participants' proposals to one another"
+        ),
+        Binding("r", "reset", "Reset", tooltip="Delete every answer to the highlighted item (asks first)"),
+        Binding(
+            "h", "horizon", "Horizon", show=False, tooltip="Maturity matrix: now, in one year, in two years"
+        ),
+        Binding("j", "toggle_join", "Join", tooltip="Show or hide the QR code and join code"),
+        Binding("w", "wifi", "Wi-Fi", show=False, tooltip="Set the venue Wi-Fi for a second QR code"),
+        Binding("f", "remote", "Remote", show=False, tooltip="The facilitator remote and API token"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -136,7 +146,9 @@ class AgendaScreen(Screen[None]):
         table = self.query_one("#agenda", DataTable)
         join = self.query_one("#join")
         # Titles give way first on a narrow screen; the state (symbol and word) always shows.
-        room = max(12, self.size.width - (JOIN_WIDTH if join.display else 0) - 20)
+        join_panel = self.query_one("#join", JoinPanel)
+        join_panel.set_side_by_side(self.size.width >= 110)
+        room = max(12, self.size.width - (join_panel.width_needed if join.display else 0) - 20)
         keys = [str(item.id) for item in snapshot.items]
         rows = [self._row(snapshot, item, room) for item in snapshot.items]
         if room != self._title_width or [key.value for key in table.rows] != keys:
@@ -168,11 +180,22 @@ class AgendaScreen(Screen[None]):
 
     # Actions -------------------------------------------------------------------------------------
 
+    def _selected(self) -> AgendaItem | None:
+        if not self.snapshot:
+            return None
+        wanted = self._selected_item_id()
+        return next((item for item in self.snapshot.items if item.id == wanted), None)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         snapshot = self.snapshot
+        selected = self._selected()
+        takes_answers = selected is not None and get_activity(selected.kind).accepts_responses
         if action == "close":
-            current = snapshot.current if snapshot else None
-            return current is not None and current.state == ItemState.OPEN
+            return selected is not None and selected.state == ItemState.OPEN
+        if action in ("reveal", "reset"):
+            return takes_answers
+        if action == "show_entries":
+            return takes_answers and get_activity(selected.kind).shares_entries  # type: ignore[union-attr]
         if action == "horizon":
             return bool(self.query(MaturityView))
         if action == "next" and snapshot:
@@ -193,18 +216,74 @@ class AgendaScreen(Screen[None]):
             self.notify(done)
         self.refresh_snapshot()
 
+    async def _act(self, action: ItemAction, done: str | None = None) -> None:
+        selected = self._selected()
+        if selected is not None:
+            await self._change(partial(apply_item_action, item_id=selected.id, action=action), done)
+
     async def action_start(self) -> None:
-        item_id = self._selected_item_id()
-        if item_id is not None:
-            await self._change(partial(store.start_item, item_id=item_id))
+        await self._act(ItemAction.OPEN)
 
     async def action_next(self) -> None:
         await self._change(partial(store.next_item, workshop_id=self.workshop_app.workshop_id))
 
     async def action_close(self) -> None:
-        current = self.snapshot.current if self.snapshot else None
-        if current is not None:
-            await self._change(partial(store.close_item, item_id=current.id), "Voting closed")
+        await self._act(ItemAction.CLOSE)
+
+    async def action_reveal(self) -> None:
+        selected = self._selected()
+        if selected is not None:
+            hide = selected.revealed
+            await self._act(
+                ItemAction.HIDE_RESULTS if hide else ItemAction.REVEAL,
+                "Results hidden from phones" if hide else "Results shown on phones",
+            )
+
+    async def action_show_entries(self) -> None:
+        selected = self._selected()
+        if selected is not None:
+            hide = selected.entries_shown
+            await self._act(
+                ItemAction.HIDE_ENTRIES if hide else ItemAction.SHOW_ENTRIES,
+                "Proposals hidden from phones" if hide else "Proposals shown on phones",
+            )
+
+    def action_reset(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                await self._change(
+                    partial(apply_item_action, item_id=selected.id, action=ItemAction.RESET),
+                    "Answers deleted",
+                )
+
+        question = f"Delete every answer to “{selected.title}”?"
+        self.app.push_screen(ConfirmScreen(question, "This cannot be undone.", "Yes, delete them"), answered)
+
+    def action_remote(self) -> None:
+        app = self.workshop_app
+        self.app.push_screen(RemoteScreen(app.remote_url, app.facilitator_token))
+
+    def action_wifi(self) -> None:
+        def chosen(details: WifiDetails | None) -> None:
+            if details is not None:
+                self.workshop_app.wifi = details if details.ssid else None
+                self._apply_wifi()
+
+        self.app.push_screen(WifiScreen(self.workshop_app.wifi), chosen)
+
+    def _apply_wifi(self) -> None:
+        wifi = self.workshop_app.wifi
+        join = self.query_one("#join", JoinPanel)
+        payload = wifi_payload(wifi.ssid, wifi.password or None, hidden=wifi.hidden) if wifi else None
+        join.set_wifi(payload, wifi.ssid if wifi else "")
+        if wifi:
+            join.display = True
+        if self.snapshot:
+            self._draw_agenda(self.snapshot)
 
     def action_horizon(self) -> None:
         for view in self.query(MaturityView):

@@ -12,6 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from screens.agenda import AgendaScreen
+from screens.dialogs import WifiDetails
 from screens.messages import WorkshopChanged
 from workshop import netinfo, store
 from workshop.db import Database
@@ -55,7 +56,10 @@ class WorkshopApp(App[None]):
         with db.reading() as session:
             workshop = store.get_workshop(session, workshop_id)
             self.join_code = workshop.join_code
+            self.facilitator_token = workshop.facilitator_token
         self.join_url = ""
+        self.remote_url = ""
+        self.wifi: WifiDetails | None = None
         self._revision: int | None = None
         self._polling = False
 
@@ -89,6 +93,7 @@ class WorkshopApp(App[None]):
         task.add_done_callback(self._server_stopped)
         base = netinfo.join_base_url(self.host, self.server.port, self.public_url)
         self.join_url = f"{base}/j/{self.join_code}"
+        self.remote_url = f"{base}/f/{self.facilitator_token}"
         if notice:
             self.notify(notice, severity="warning", timeout=15)
 

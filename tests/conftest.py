@@ -27,6 +27,17 @@ for _name in ("NO_COLOR", "TEXTUAL_THEME", "FORCE_COLOR", "WORKSHOP_DB", "WORKSH
     os.environ.pop(_name, None)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Within each module run browser tests last: sync Playwright's event loop stays up until the module
+    ends, and asyncio tests (Pilot) cannot start inside a running loop."""
+    modules: dict[str, int] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], len(modules))
+    items.sort(
+        key=lambda item: (modules[item.nodeid.split("::")[0]], item.get_closest_marker("browser") is not None)
+    )
+
+
 @pytest.fixture(autouse=True)
 def workshop_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data, templates, exports and logs folders."""

@@ -51,6 +51,7 @@ class MaturityView(LiveView):
             title=Text.assemble(
                 (horizon.label, "bold reverse"),
                 f" {summary.responses} of {snapshot.seats} joined answered",
+                ("  h: next horizon", "dim"),
             ),
             title_justify="left",
             expand=True,

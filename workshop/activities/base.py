@@ -63,6 +63,8 @@ class Activity:
     # Where a participant goes after saving: a confirmation page, or back to the form to add more.
     after_save: ClassVar[Literal["saved", "form"]] = "saved"
     settings_model: ClassVar[type[BaseModel]] = NoSettings
+    # Whether participants add entries that the facilitator can show to the room (proposals, ideas).
+    shares_entries: ClassVar[bool] = False
 
     @property
     def accepts_responses(self) -> bool:

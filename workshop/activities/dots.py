@@ -1,12 +1,250 @@
-"""The dot vote activity (being built: until its phone form lands it runs as a facilitated item)."""
+"""Dot vote: each seat spreads a budget of dots over another item's proposals; limits held on the server."""
 
 from __future__ import annotations
 
-from workshop.activities.base import Activity
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import delete, func, insert
+from sqlmodel import Session, col, select
+
+from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.models import AgendaItem, Dot, Entry, Seat
+from workshop.store.entries import VISIBLE, entries
+
+# Beyond this many dots on one option a row of radios is too long for a phone: a number box instead.
+MOST_RADIOS = 5
+
+
+class DotsSettings(BaseModel):
+    """Which item's entries are voted on, and how many dots a seat has."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$", description="The key of the item voted on.")
+    dots_per_seat: int = Field(default=3, ge=1, le=50)
+    max_per_entry: int = Field(default=1, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _fits_budget(self) -> DotsSettings:
+        if self.max_per_entry > self.dots_per_seat:
+            raise ValueError(
+                f"max_per_entry ({self.max_per_entry}) cannot be more than "
+                f"dots_per_seat ({self.dots_per_seat})"
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class DotsStructure:
+    """The settings, the source item (None when no item has the key) and the options, in source order."""
+
+    settings: DotsSettings | None
+    source: AgendaItem | None
+    options: tuple[Entry, ...]
+
+    @property
+    def control(self) -> str:
+        """How a phone picks the dots for one option: "checkbox", "radios" or "number"."""
+        most = self.settings.max_per_entry if self.settings else 1
+        return "checkbox" if most == 1 else "radios" if most <= MOST_RADIOS else "number"
+
+    @staticmethod
+    def field_name(entry: Entry) -> str:
+        """The form field for the dots on one option."""
+        return f"dots-{entry.id}"
+
+    def anchor(self, entry: Entry) -> str:
+        """The element an error about this option links to."""
+        return f"dots-{entry.id}-0" if self.control == "radios" else f"dots-{entry.id}"
+
+
+@dataclass(frozen=True)
+class DotsAnswers:
+    """A seat's dots by entry id (options left at zero are absent)."""
+
+    dots: dict[int, int]
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """One option's dots: the total, how many seats dotted it, and its place (shared when tied)."""
+
+    entry_id: int
+    text: str
+    detail: str
+    dots: int
+    seats: int
+    rank: int
+    tied: bool
+
+
+@dataclass(frozen=True)
+class DotsSummary:
+    """The live picture of a dot vote; ``source_title`` is None when the vote is not set up."""
+
+    source_title: str | None
+    options: tuple[OptionResult, ...]
+    voters: int
+    dots_per_seat: int
+    max_per_entry: int
+
+    @property
+    def total_dots(self) -> int:
+        """Every dot placed on an option still in the vote."""
+        return sum(option.dots for option in self.options)
+
+
+def find_source(session: Session, item: AgendaItem, key: str) -> AgendaItem | None:
+    """The item of the same workshop whose key is ``key`` (not the vote itself)."""
+    items = session.exec(select(AgendaItem).where(AgendaItem.workshop_id == item.workshop_id)).all()
+    return next((i for i in items if i.id != item.id and i.config.get("key") == key), None)
+
+
+def _count(raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return 0
+    # Capped in length: int() of thousands of digits is slow, then refused by Python itself.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
 
 
 class DotsActivity(Activity):
-    """Dot vote."""
+    """Spend a few dots on the proposals that matter most; at most ``max_per_entry`` on one."""
 
     kind = "dots"
     label = "Dot vote"
+    phone_template = "activities/dots.html"
+    results_template = "activities/dots_results.html"
+    after_save = "saved"
+    settings_model = DotsSettings
+
+    def structure(self, session: Session, item: AgendaItem) -> DotsStructure:
+        try:
+            settings: DotsSettings = self.settings(item)
+        except ValidationError:  # an item made without a template's checks: say "not set up", never crash
+            return DotsStructure(None, None, ())
+        source = find_source(session, item, settings.source)
+        if source is None:
+            return DotsStructure(settings, None, ())
+        listed = entries(session, source.id, statuses=VISIBLE)  # type: ignore[arg-type]
+        options = tuple(e for e in listed if e.parent_id is None)
+        return DotsStructure(settings, source, options)
+
+    def phone_context(
+        self, session: Session, item: AgendaItem, seat: Seat, structure: DotsStructure
+    ) -> dict[str, Any]:
+        votable = {e.id for e in structure.options}
+        # Dots on a proposal hidden since are gone from the form, so they are not counted as placed.
+        rows = [
+            (entry_id, dots)
+            for entry_id, dots in session.exec(
+                select(Dot.entry_id, Dot.dots).where(Dot.item_id == item.id, Dot.seat_id == seat.id)
+            ).all()
+            if entry_id in votable
+        ]
+        values = {f"dots-{entry_id}": str(dots) for entry_id, dots in rows}
+        return {"values": values, "used": sum(dots for _, dots in rows)}
+
+    def parse_form(self, structure: DotsStructure, form: Mapping[str, str]) -> ParsedForm:
+        settings = structure.settings
+        if settings is None or structure.source is None:
+            return ParsedForm(None, [FormError("form", "main", "This vote is not set up yet")])
+        most = settings.max_per_entry
+        known = {structure.field_name(e) for e in structure.options}
+        errors: list[FormError] = []
+        if any(name.startswith("dots-") and name not in known for name in form):
+            errors.append(
+                FormError("form", "main", "Something you voted on is no longer in the vote: check your dots")
+            )
+        dots: dict[int, int] = {}
+        entered: dict[str, str] = {}
+        for entry in structure.options:
+            name = structure.field_name(entry)
+            raw = form.get(name) or ""
+            entered[name] = raw
+            count = _count(raw)
+            if count is None or count > most:
+                limit = "0 or 1" if most == 1 else f"a whole number from 0 to {most}"
+                errors.append(
+                    FormError(name, structure.anchor(entry), f"Dots on “{entry.text}” must be {limit}")
+                )
+            elif count:
+                dots[entry.id] = count  # type: ignore[index]
+        used = sum(dots.values())
+        first = structure.anchor(structure.options[0]) if structure.options else "main"
+        if not errors and used > settings.dots_per_seat:
+            errors.append(
+                FormError(
+                    "dots",
+                    first,
+                    f"You have {settings.dots_per_seat} dots but placed {used}: "
+                    f"take {used - settings.dots_per_seat} off",
+                )
+            )
+        if not errors and used == 0:
+            errors.append(FormError("dots", first, "Place at least one dot on an option"))
+        return ParsedForm(DotsAnswers(dots), errors, entered)
+
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: DotsAnswers) -> None:
+        # Everything again, inside the write: a replayed or hand-made post never reaches the form's checks.
+        structure = self.structure(session, item)
+        settings = structure.settings
+        if settings is None or structure.source is None:
+            raise AnswerRefused("This vote is not set up yet")
+        votable = {e.id for e in structure.options}
+        if any(entry_id not in votable for entry_id in answers.dots):
+            raise AnswerRefused(
+                "Something you voted on is no longer in the vote: check your dots and send again"
+            )
+        if any(n < 0 or n > settings.max_per_entry for n in answers.dots.values()):
+            raise AnswerRefused(f"You can put at most {settings.max_per_entry} on one option")
+        used = sum(answers.dots.values())
+        if used > settings.dots_per_seat:
+            raise AnswerRefused(f"You have {settings.dots_per_seat} dots but placed {used}")
+        if used == 0:
+            raise AnswerRefused("Place at least one dot on an option")
+        session.execute(delete(Dot).where(col(Dot.item_id) == item.id, col(Dot.seat_id) == seat.id))
+        session.execute(
+            insert(Dot),
+            [
+                {"item_id": item.id, "seat_id": seat.id, "entry_id": entry_id, "dots": n}
+                for entry_id, n in answers.dots.items()
+                if n
+            ],
+        )
+        ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+
+    def summarise(self, session: Session, item: AgendaItem) -> DotsSummary:
+        structure = self.structure(session, item)
+        settings = structure.settings
+        if settings is None or structure.source is None:
+            return DotsSummary(None, (), 0, settings.dots_per_seat if settings else 0, 0)
+        totals = {
+            entry_id: (dots, seats)
+            for entry_id, dots, seats in session.exec(
+                select(Dot.entry_id, func.sum(Dot.dots), func.count(col(Dot.seat_id).distinct()))
+                .where(Dot.item_id == item.id, col(Dot.dots) > 0)
+                .group_by(Dot.entry_id)
+            ).all()
+        }
+        voters = session.exec(
+            select(func.count(col(Dot.seat_id).distinct())).where(Dot.item_id == item.id, col(Dot.dots) > 0)
+        ).one()
+        counted = [(e, *totals.get(e.id, (0, 0))) for e in structure.options]  # type: ignore[call-overload]
+        # list.sort is stable, so tied options keep the order they had in the source item.
+        counted.sort(key=lambda row: -row[1])
+        options = []
+        for index, (entry, dots, seats) in enumerate(counted):
+            rank = index + 1 if index == 0 or dots != counted[index - 1][1] else options[-1].rank
+            tied = sum(1 for _, d, _ in counted if d == dots) > 1
+            options.append(OptionResult(entry.id, entry.text, entry.detail, dots, seats, rank, tied))  # type: ignore[arg-type]
+        return DotsSummary(
+            structure.source.title, tuple(options), voters, settings.dots_per_seat, settings.max_per_entry
+        )
+
+    def reset(self, session: Session, item: AgendaItem) -> None:
+        session.execute(delete(Dot).where(col(Dot.item_id) == item.id))
+        super().reset(session, item)

@@ -1,12 +1,177 @@
-"""The open question activity (being built: until its phone form lands it runs as a facilitated item)."""
+"""The open question: short free-text answers, listed and counted into a word cloud."""
 
 from __future__ import annotations
 
-from workshop.activities.base import Activity
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import delete, func, or_, update
+from sqlmodel import Session, col, select
+
+from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.models import AgendaItem, Dot, Entry, RankingChoice, Response, Seat
+from workshop.store.entries import VISIBLE, add_entry, delete_own_entry, entries, own_entries
+from workshop.words import WordCount, word_frequencies
+
+TOP_WORDS = 30
+
+
+class QuestionSettings(BaseModel):
+    """Settings of an open question."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="The question, shown as the heading of the phone page."
+    )
+    max_answers_per_seat: int = Field(default=3, ge=1, le=20)
+    max_length: int = Field(default=80, ge=10, le=280, description="Characters allowed in one answer.")
+
+
+@dataclass(frozen=True)
+class Remove:
+    """Remove one of the seat's own entries."""
+
+    entry_id: int
+
+
+@dataclass(frozen=True)
+class AddAnswer:
+    """A new answer, exactly as typed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    """What the room has answered; never which seat wrote what."""
+
+    prompt: str
+    answers: tuple[str, ...]  # oldest first, hidden ones left out
+    words: tuple[WordCount, ...]
+    responses: int  # seats that have sent at least one answer
+
+
+def parse_remove(form: Mapping[str, str]) -> Remove | FormError | None:
+    """A "remove:ID" action from a submitted form; None when the form asks for something else."""
+    action = form.get("action") or "add"
+    if not action.startswith("remove:"):
+        return None
+    raw = action.removeprefix("remove:")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        return FormError("action", "main", "That entry could not be found: reload the page and try again")
+    return Remove(int(raw))
+
+
+def check_text(text: str, limit: int, what: str) -> str | None:
+    """Why ``text`` cannot be saved (empty or over ``limit`` characters), or None when it can."""
+    if not text.strip():
+        return f"Enter your {what}"
+    if len(text) > limit:
+        return f"Your {what} must be {limit} characters or fewer (it has {len(text)})"
+    return None
+
+
+def remove_own(session: Session, item: AgendaItem, seat: Seat, entry_id: int) -> None:
+    """Delete one of the seat's entries; the seat stops counting as answered when none are left."""
+    delete_own_entry(session, item, seat, entry_id)
+    session.flush()
+    left = session.exec(
+        select(func.count()).select_from(Entry).where(Entry.item_id == item.id, Entry.seat_id == seat.id)
+    ).one()
+    if not left:
+        session.execute(delete(Response).where(Response.item_id == item.id, Response.seat_id == seat.id))
+
+
+def delete_seat_entries(session: Session, item: AgendaItem) -> None:
+    """Delete what participants wrote for the item, and anything that points at it (votes, merges)."""
+    written = select(Entry.id).where(Entry.item_id == item.id, col(Entry.seat_id).is_not(None))
+    # Foreign keys are enforced: votes cast on these entries in a later item, and facilitator entries
+    # merged into or hung under them, must let go first.
+    session.execute(delete(Dot).where(col(Dot.entry_id).in_(written)))
+    session.execute(delete(RankingChoice).where(col(RankingChoice.entry_id).in_(written)))
+    session.execute(update(Entry).where(col(Entry.merged_into).in_(written)).values(merged_into=None))
+    session.execute(
+        update(Entry)
+        .where(col(Entry.parent_id).in_(written), or_(col(Entry.seat_id).is_(None), Entry.item_id != item.id))
+        .values(parent_id=None)
+    )
+    session.execute(delete(Entry).where(Entry.item_id == item.id, col(Entry.seat_id).is_not(None)))
+
+
+def responses(session: Session, item: AgendaItem) -> int:
+    """How many seats have answered the item."""
+    return session.exec(select(func.count()).select_from(Response).where(Response.item_id == item.id)).one()
 
 
 class QuestionActivity(Activity):
-    """Open question."""
+    """Ask one open question; each seat sends a few short answers and can remove its own."""
 
     kind = "question"
     label = "Open question"
+    phone_template = "activities/question.html"
+    results_template = "activities/question_results.html"
+    after_save = "form"
+    settings_model = QuestionSettings
+
+    def structure(self, session: Session, item: AgendaItem) -> QuestionSettings:
+        return self.settings(item)
+
+    def phone_context(
+        self, session: Session, item: AgendaItem, seat: Seat, structure: QuestionSettings
+    ) -> dict[str, Any]:
+        own = list(own_entries(session, item.id, seat.id))  # type: ignore[arg-type]
+        return {"values": {}, "own": own, "settings": structure}
+
+    def parse_form(self, structure: QuestionSettings, form: Mapping[str, str]) -> ParsedForm:
+        removal = parse_remove(form)
+        if isinstance(removal, FormError):
+            return ParsedForm(answers=None, errors=[removal])
+        if removal is not None:
+            return ParsedForm(answers=removal, notice="removed")
+        if form.get("action", "add") != "add":
+            error = FormError("action", "main", "Use the Send button to send an answer")
+            return ParsedForm(answers=None, errors=[error])
+        text = form.get("text") or ""
+        problem = check_text(text, structure.max_length, "answer")
+        entered = {"text": text} if text else {}
+        if problem:
+            return ParsedForm(answers=None, errors=[FormError("text", "text", problem)], entered=entered)
+        return ParsedForm(answers=AddAnswer(text), entered=entered, notice="added")
+
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
+        settings = self.settings(item)
+        if isinstance(answers, Remove):
+            remove_own(session, item, seat, answers.entry_id)
+            return
+        if not isinstance(answers, AddAnswer):
+            raise AnswerRefused("That answer could not be read: please send it again")
+        # Checked again here: parse_form is skipped by anything that calls the store directly.
+        problem = check_text(answers.text, settings.max_length, "answer")
+        if problem:
+            raise AnswerRefused(problem)
+        limit = settings.max_answers_per_seat
+        if len(own_entries(session, item.id, seat.id)) >= limit:  # type: ignore[arg-type]
+            raise AnswerRefused(
+                f"You have already sent {limit} {'answer' if limit == 1 else 'answers'}, the most this "
+                "question allows. Remove one to send another"
+            )
+        add_entry(session, item, seat, answers.text, limit=limit)
+        ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+
+    def reset(self, session: Session, item: AgendaItem) -> None:
+        delete_seat_entries(session, item)
+        super().reset(session, item)
+
+    def summarise(self, session: Session, item: AgendaItem) -> QuestionSummary:
+        settings = self.settings(item)
+        shown = sorted(entries(session, item.id, statuses=VISIBLE), key=lambda entry: entry.id or 0)
+        texts = tuple(entry.text for entry in shown)
+        return QuestionSummary(
+            prompt=settings.prompt,
+            answers=texts,
+            words=tuple(word_frequencies(texts, TOP_WORDS)),
+            responses=responses(session, item),
+        )

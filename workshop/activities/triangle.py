@@ -1,12 +1,234 @@
-"""The population intervention triangle activity (being built: runs as a facilitated item until then)."""
+"""The population intervention triangle: ideas for a priority, tagged by segment and by question."""
 
 from __future__ import annotations
 
-from workshop.activities.base import Activity
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlmodel import Session
+
+from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.activities.question import (
+    Remove,
+    check_text,
+    delete_seat_entries,
+    parse_remove,
+    remove_own,
+    responses,
+)
+from workshop.models import AgendaItem, Seat
+from workshop.store.entries import VISIBLE, add_entry, entries, own_entries
+
+IDEA_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a tag: its stored key, its name and a plain-language hint."""
+
+    key: str
+    name: str
+    hint: str
+
+
+# Plain-language summaries of the three groups of place-based interventions (see DOMAIN.md §3).
+SEGMENTS = (
+    Choice(
+        "civic",
+        "Civic",
+        "What the place does through policy, planning, licensing, spending and as an employer",
+    ),
+    Choice(
+        "service",
+        "Service",
+        "What services do: support that works, fair access, reaching enough people, joined-up pathways",
+    ),
+    Choice(
+        "community",
+        "Community",
+        "What is done with and by communities: local strengths, volunteers, peer roles, community groups",
+    ),
+)
+QUESTIONS = (
+    Choice("a", "(a)", "What children, young people and families can do for themselves"),
+    Choice("b", "(b)", "What they need a little help with"),
+    Choice("c", "(c)", "What agencies must do because families cannot"),
+)
+SEGMENT_KEYS = tuple(choice.key for choice in SEGMENTS)
+QUESTION_KEYS = tuple(choice.key for choice in QUESTIONS)
+
+
+class TriangleSettings(BaseModel):
+    """Settings of a triangle item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    priority: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="The priority participants add ideas for."
+    )
+    max_ideas_per_seat: int = Field(default=6, ge=1, le=30)
+
+
+@dataclass(frozen=True)
+class TriangleStructure:
+    """What the phone page needs: the priority, the limits and the two sets of tags."""
+
+    priority: str
+    max_ideas_per_seat: int
+    segments: tuple[Choice, ...] = SEGMENTS
+    questions: tuple[Choice, ...] = QUESTIONS
+    max_length: int = IDEA_LIMIT
+
+
+@dataclass(frozen=True)
+class AddIdea:
+    """A new idea as typed, with its segment and question keys."""
+
+    text: str
+    segment: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Idea:
+    """An idea on the board: its text and the question (a, b or c) it answers; never who wrote it."""
+
+    text: str
+    question: str
+
+
+@dataclass(frozen=True)
+class SegmentSummary:
+    """One segment's ideas, oldest first, and how many answer each question."""
+
+    segment: Choice
+    ideas: tuple[Idea, ...]
+    by_question: dict[str, int]
+
+
+@dataclass(frozen=True)
+class TriangleSummary:
+    """The board for one priority and its balance check."""
+
+    priority: str
+    responses: int  # seats that have added at least one idea
+    segments: tuple[SegmentSummary, ...]
+
+    @property
+    def total(self) -> int:
+        """Ideas on the board."""
+        return sum(len(s.ideas) for s in self.segments)
+
+    @property
+    def empty(self) -> tuple[Choice, ...]:
+        """Segments with no idea yet: the balance check asks for at least one in each."""
+        return tuple(s.segment for s in self.segments if not s.ideas)
+
+    @property
+    def by_question(self) -> dict[str, int]:
+        """Ideas per question across all segments."""
+        return {q: sum(s.by_question[q] for s in self.segments) for q in QUESTION_KEYS}
 
 
 class TriangleActivity(Activity):
-    """Population intervention triangle."""
+    """For one priority, add ideas tagged civic / service / community and one of the three questions."""
 
     kind = "triangle"
     label = "Population intervention triangle"
+    phone_template = "activities/triangle.html"
+    results_template = "activities/triangle_results.html"
+    after_save = "form"
+    settings_model = TriangleSettings
+
+    def structure(self, session: Session, item: AgendaItem) -> TriangleStructure:
+        settings = self.settings(item)
+        return TriangleStructure(settings.priority, settings.max_ideas_per_seat)
+
+    def phone_context(
+        self, session: Session, item: AgendaItem, seat: Seat, structure: TriangleStructure
+    ) -> dict[str, Any]:
+        names = {c.key: c.name for c in SEGMENTS}
+        hints = {c.key: c.hint for c in QUESTIONS}
+        own = [
+            {
+                "id": entry.id,
+                "text": entry.text,
+                "segment": names.get(entry.tag, entry.tag),
+                "question": f"({entry.tag2}) {hints[entry.tag2]}" if entry.tag2 in hints else "",
+                "hidden": entry.status not in VISIBLE,
+            }
+            for entry in own_entries(session, item.id, seat.id)  # type: ignore[arg-type]
+        ]
+        return {"values": {}, "own": own}
+
+    def parse_form(self, structure: TriangleStructure, form: Mapping[str, str]) -> ParsedForm:
+        removal = parse_remove(form)
+        if isinstance(removal, FormError):
+            return ParsedForm(answers=None, errors=[removal])
+        if removal is not None:
+            return ParsedForm(answers=removal, notice="removed")
+        if form.get("action", "add") != "add":
+            error = FormError("action", "main", "Use the Add idea button to add an idea")
+            return ParsedForm(answers=None, errors=[error])
+        text = form.get("text") or ""
+        segment = form.get("segment") or ""
+        question = form.get("question") or ""
+        entered = {name: value for name, value in (("text", text),) if value}
+        errors: list[FormError] = []
+        problem = check_text(text, structure.max_length, "idea")
+        if problem:
+            errors.append(FormError("text", "text", problem))
+        if segment in SEGMENT_KEYS:
+            entered["segment"] = segment
+        else:
+            message = "Choose civic, service or community" if not segment else "Choose one of the parts shown"
+            errors.append(FormError("segment", "segment-civic", message))
+        if question in QUESTION_KEYS:
+            entered["question"] = question
+        else:
+            message = "Choose which question the idea answers" if not question else "Choose (a), (b) or (c)"
+            errors.append(FormError("question", "question-a", message))
+        if errors:
+            return ParsedForm(answers=None, errors=errors, entered=entered)
+        return ParsedForm(answers=AddIdea(text, segment, question), entered=entered, notice="added")
+
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
+        settings = self.settings(item)
+        if isinstance(answers, Remove):
+            remove_own(session, item, seat, answers.entry_id)
+            return
+        if not isinstance(answers, AddIdea):
+            raise AnswerRefused("That idea could not be read: please add it again")
+        # Checked again here: parse_form is skipped by anything that calls the store directly.
+        problem = check_text(answers.text, IDEA_LIMIT, "idea")
+        if problem:
+            raise AnswerRefused(problem)
+        if answers.segment not in SEGMENT_KEYS or answers.question not in QUESTION_KEYS:
+            raise AnswerRefused("Choose a part of the triangle and one of the three questions")
+        limit = settings.max_ideas_per_seat
+        if len(own_entries(session, item.id, seat.id)) >= limit:  # type: ignore[arg-type]
+            raise AnswerRefused(
+                f"You have already added {limit} {'idea' if limit == 1 else 'ideas'}, the most this "
+                "activity allows. Remove one to add another"
+            )
+        add_entry(session, item, seat, answers.text, tag=answers.segment, tag2=answers.question, limit=limit)
+        ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+
+    def reset(self, session: Session, item: AgendaItem) -> None:
+        delete_seat_entries(session, item)
+        super().reset(session, item)
+
+    def summarise(self, session: Session, item: AgendaItem) -> TriangleSummary:
+        settings = self.settings(item)
+        shown = sorted(entries(session, item.id, statuses=VISIBLE), key=lambda entry: entry.id or 0)
+        segments = []
+        for segment in SEGMENTS:
+            # A facilitator's idea may carry a segment but no question: it is shown, just not counted.
+            ideas = tuple(
+                Idea(e.text, e.tag2 if e.tag2 in QUESTION_KEYS else "") for e in shown if e.tag == segment.key
+            )
+            counts = {q: sum(1 for idea in ideas if idea.question == q) for q in QUESTION_KEYS}
+            segments.append(SegmentSummary(segment, ideas, counts))
+        return TriangleSummary(settings.priority, responses(session, item), tuple(segments))

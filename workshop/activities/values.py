@@ -1,12 +1,314 @@
-"""The values and behaviours activity (being built: runs as a facilitated item until then)."""
+"""Values and behaviours: participants propose values and the "we will" / "we won't" behaviours under them."""
 
 from __future__ import annotations
 
-from workshop.activities.base import Activity
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
+
+from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.models import AgendaItem, Dot, Entry, RankingChoice, Response, Seat
+from workshop.store.entries import VISIBLE, add_entry, delete_own_entry, entries, own_entries
+
+NAME_LIMIT = 60
+STATEMENT_LIMIT = 200
+BEHAVIOUR_LIMIT = 200
+# Stored in Entry.tag; the words are what phones and exports say.
+STANCES = {"will": "We will", "wont": "We won't"}
+
+
+class ValuesSettings(BaseModel):
+    """How much one seat may propose."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_values_per_seat: int = Field(default=3, ge=1, le=50)
+    max_behaviours_per_seat: int = Field(default=10, ge=1, le=100)
+
+
+@dataclass(frozen=True)
+class AddValue:
+    """Propose a value: a short name and a one-sentence statement."""
+
+    name: str
+    statement: str
+
+
+@dataclass(frozen=True)
+class AddBehaviour:
+    """Add a behaviour under a value, as something we will or won't do."""
+
+    value_id: int
+    stance: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RemoveEntry:
+    """Remove a value or behaviour the seat added."""
+
+    entry_id: int
+
+
+@dataclass(frozen=True)
+class BehaviourSummary:
+    """One behaviour under a value."""
+
+    id: int
+    text: str
+    stance: str  # "will" or "wont"
+    status: str
+
+
+@dataclass(frozen=True)
+class ValueSummary:
+    """A value with its behaviours, in the order they were added."""
+
+    id: int
+    name: str
+    statement: str
+    status: str
+    behaviours: tuple[BehaviourSummary, ...]
+
+    @property
+    def will(self) -> int:
+        """How many "we will" behaviours it has."""
+        return sum(1 for b in self.behaviours if b.stance == "will")
+
+    @property
+    def wont(self) -> int:
+        """How many "we won't" behaviours it has."""
+        return sum(1 for b in self.behaviours if b.stance == "wont")
+
+
+@dataclass(frozen=True)
+class ValuesSummary:
+    """Every value and behaviour of the item (hidden ones marked by status), never linked to a seat."""
+
+    values: tuple[ValueSummary, ...]
+    responses: int  # seats that have added something
+    entries_shown: bool
+
+    @property
+    def value_count(self) -> int:
+        """Values not hidden or merged."""
+        return sum(1 for v in self.values if v.status in VISIBLE)
+
+    @property
+    def behaviour_count(self) -> int:
+        """Behaviours not hidden or merged, under values not hidden or merged."""
+        return sum(1 for v in self.values if v.status in VISIBLE for b in v.behaviours if b.status in VISIBLE)
+
+
+def _text_errors(
+    form: Mapping[str, str], field: str, limit: int, empty: str, what: str
+) -> tuple[str, list[FormError]]:
+    raw = form.get(field) or ""
+    if not raw.strip():
+        return raw, [FormError(field, field, empty)]
+    if len(raw) > limit:
+        return raw, [
+            FormError(field, field, f"{what} must be {limit} characters or fewer (it has {len(raw)})")
+        ]
+    return raw, []
+
+
+def _can_build_on(item: AgendaItem, seat: Seat, value: Entry) -> bool:
+    """Whether the seat may add a behaviour under a value: its own, the facilitator's, or shown ones."""
+    if value.status not in VISIBLE:
+        return False
+    return value.seat_id in (seat.id, None) or item.entries_shown
 
 
 class ValuesActivity(Activity):
-    """Values and behaviours."""
+    """Propose values and behaviours; others see them once the facilitator shows them."""
 
     kind = "values"
     label = "Values and behaviours"
+    phone_template = "activities/values.html"
+    after_save = "form"
+    settings_model = ValuesSettings
+
+    def structure(self, session: Session, item: AgendaItem) -> ValuesSettings:
+        try:
+            return self.settings(item)  # type: ignore[no-any-return]
+        except ValidationError:  # an item made without a template's checks still runs, with the defaults
+            return ValuesSettings()
+
+    def phone_context(
+        self, session: Session, item: AgendaItem, seat: Seat, structure: ValuesSettings
+    ) -> dict[str, Any]:
+        everything = entries(session, item.id)  # type: ignore[arg-type]
+        top = [e for e in everything if e.parent_id is None]
+        by_id = {e.id: e for e in everything}
+        mine = own_entries(session, item.id, seat.id)  # type: ignore[arg-type]
+        own_values = [e for e in mine if e.parent_id is None]
+        own_behaviours = [(e, by_id.get(e.parent_id)) for e in mine if e.parent_id is not None]
+        # Only values the seat may build on; hidden ones never, even its own.
+        choices = [e for e in top if _can_build_on(item, seat, e)]
+        shown: list[tuple[Entry, list[Entry]]] = []
+        if item.entries_shown:
+            for value in choices:
+                under = [e for e in everything if e.parent_id == value.id and e.status in VISIBLE]
+                shown.append((value, under))
+        return {
+            "values": {},
+            "own_values": own_values,
+            "own_behaviours": own_behaviours,
+            "choices": choices,
+            "shown": shown,
+            "stances": STANCES,
+            "limits": {"name": NAME_LIMIT, "statement": STATEMENT_LIMIT, "behaviour": BEHAVIOUR_LIMIT},
+            "can_add_value": len(own_values) < structure.max_values_per_seat,
+            "can_add_behaviour": len(own_behaviours) < structure.max_behaviours_per_seat,
+        }
+
+    def parse_form(self, structure: ValuesSettings, form: Mapping[str, str]) -> ParsedForm:
+        action = form.get("action") or ""
+        if action == "add-value":
+            name, errors = _text_errors(
+                form, "name", NAME_LIMIT, "Enter a name for the value", "The value's name"
+            )
+            statement, more = _text_errors(
+                form,
+                "statement",
+                STATEMENT_LIMIT,
+                "Enter a one-sentence statement of the value",
+                "The statement",
+            )
+            entered = {"name": name, "statement": statement}
+            return ParsedForm(AddValue(name, statement), errors + more, entered, notice="added")
+        if action == "add-behaviour":
+            raw_value = (form.get("value") or "").strip()
+            stance = (form.get("stance") or "").strip()
+            errors = []
+            if not raw_value.isascii() or not raw_value.isdigit():
+                errors.append(FormError("value", "value", "Choose the value this behaviour shows"))
+            if stance not in STANCES:
+                errors.append(FormError("stance", "stance", "Choose whether we will or we won't do this"))
+            text, more = _text_errors(
+                form, "behaviour", BEHAVIOUR_LIMIT, "Enter the behaviour", "The behaviour"
+            )
+            entered = {"value": raw_value, "stance": stance, "behaviour": text}
+            value_id = int(raw_value) if not errors else 0
+            return ParsedForm(AddBehaviour(value_id, stance, text), errors + more, entered, notice="added")
+        if action == "remove":
+            raw = (form.get("entry") or "").strip()
+            if raw.isascii() and raw.isdigit():
+                return ParsedForm(RemoveEntry(int(raw)), notice="removed")
+            return ParsedForm(None, [FormError("entry", "main", "Choose something of yours to remove")])
+        return ParsedForm(None, [FormError("action", "main", "Choose to propose a value or add a behaviour")])
+
+    def save(
+        self, session: Session, item: AgendaItem, seat: Seat, answers: AddValue | AddBehaviour | RemoveEntry
+    ) -> None:
+        settings = self.structure(session, item)
+        mine = own_entries(session, item.id, seat.id)  # type: ignore[arg-type]
+        if isinstance(answers, AddValue):
+            _check_text(answers.name, NAME_LIMIT, "A value's name")
+            _check_text(answers.statement, STATEMENT_LIMIT, "A value's statement")
+            if sum(1 for e in mine if e.parent_id is None) >= settings.max_values_per_seat:
+                raise AnswerRefused(
+                    f"You have already proposed the most values this activity allows "
+                    f"({settings.max_values_per_seat}). Remove one to propose another"
+                )
+            add_entry(session, item, seat, answers.name, detail=answers.statement)
+        elif isinstance(answers, AddBehaviour):
+            _check_text(answers.text, BEHAVIOUR_LIMIT, "A behaviour")
+            if answers.stance not in STANCES:
+                raise AnswerRefused("Choose whether we will or we won't do this")
+            if sum(1 for e in mine if e.parent_id is not None) >= settings.max_behaviours_per_seat:
+                raise AnswerRefused(
+                    f"You have already added the most behaviours this activity allows "
+                    f"({settings.max_behaviours_per_seat}). Remove one to add another"
+                )
+            parent = session.get(Entry, answers.value_id)
+            # A hand-made post must not reach a value the seat cannot see, nor nest under a behaviour.
+            if (
+                parent is None
+                or parent.item_id != item.id
+                or parent.parent_id is not None
+                or not _can_build_on(item, seat, parent)
+            ):
+                raise AnswerRefused("That value is not available: choose one from the list")
+            add_entry(session, item, seat, answers.text, tag=answers.stance, parent_id=parent.id)
+        elif isinstance(answers, RemoveEntry):
+            if _voted_on(session, answers.entry_id):
+                raise AnswerRefused("People are already voting on this, so it stays; ask the facilitator")
+            own = {e.id for e in mine}
+            under = session.exec(select(Entry).where(Entry.parent_id == answers.entry_id)).all()
+            if answers.entry_id in own and all(child.id in own for child in under):
+                # The seat's own behaviours go in a statement of their own first: one unit-of-work
+                # flush may delete the value before them, which the foreign key refuses.
+                session.execute(delete(Entry).where(col(Entry.parent_id) == answers.entry_id))
+            delete_own_entry(session, item, seat, answers.entry_id)
+            session.flush()
+            if not own_entries(session, item.id, seat.id):  # type: ignore[arg-type]
+                # Nothing left from this seat, so it no longer counts as having taken part.
+                session.execute(
+                    delete(Response).where(col(Response.item_id) == item.id, col(Response.seat_id) == seat.id)
+                )
+            return
+        else:
+            raise AnswerRefused("That form cannot be saved here")
+        ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+
+    def summarise(self, session: Session, item: AgendaItem) -> ValuesSummary:
+        everything = entries(session, item.id)  # type: ignore[arg-type]
+        children: dict[int, list[Entry]] = {}
+        for entry in everything:
+            if entry.parent_id is not None:
+                children.setdefault(entry.parent_id, []).append(entry)
+        values = tuple(
+            ValueSummary(
+                id=v.id,  # type: ignore[arg-type]
+                name=v.text,
+                statement=v.detail,
+                status=v.status,
+                behaviours=tuple(
+                    BehaviourSummary(b.id, b.text, b.tag, b.status)  # type: ignore[arg-type]
+                    for b in children.get(v.id, [])  # type: ignore[arg-type]
+                ),
+            )
+            for v in everything
+            if v.parent_id is None
+        )
+        responses = session.exec(
+            select(func.count()).select_from(Response).where(Response.item_id == item.id)
+        ).one()
+        return ValuesSummary(values=values, responses=responses, entries_shown=item.entries_shown)
+
+    def reset(self, session: Session, item: AgendaItem) -> None:
+        written = [e for e in entries(session, item.id) if e.seat_id is not None]  # type: ignore[arg-type]
+        _delete_children_first(session, written)
+        super().reset(session, item)
+
+
+def _check_text(text: str, limit: int, what: str) -> None:
+    """The limits again, inside the write: answers may reach ``save`` without the form."""
+    if not text.strip():
+        raise AnswerRefused(f"{what} cannot be empty")
+    if len(text) > limit:
+        raise AnswerRefused(f"{what} must be {limit} characters or fewer")
+
+
+def _voted_on(session: Session, entry_id: int) -> bool:
+    for table in (Dot, RankingChoice):
+        if session.exec(select(table.id).where(table.entry_id == entry_id)).first() is not None:
+            return True
+    return False
+
+
+def _delete_children_first(session: Session, rows: Sequence[Entry]) -> None:
+    ids = [e.id for e in rows]
+    # Votes elsewhere (a dot vote or ranking on these proposals) and merges cannot outlive the entries.
+    session.execute(delete(Dot).where(col(Dot.entry_id).in_(ids)))
+    session.execute(delete(RankingChoice).where(col(RankingChoice.entry_id).in_(ids)))
+    session.execute(update(Entry).where(col(Entry.merged_into).in_(ids)).values(merged_into=None))
+    # Behaviours point at their value, so they go first, with any the facilitator added under a seat's value.
+    session.execute(delete(Entry).where(col(Entry.parent_id).in_(ids)))
+    session.execute(delete(Entry).where(col(Entry.id).in_(ids)))

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from workshop.activities.base import AnswerRefused
-from workshop.models import AgendaItem, Entry, EntryStatus, Seat, utcnow
+from workshop.models import AgendaItem, Dot, Entry, EntryStatus, RankingChoice, Seat, utcnow
 from workshop.store.workshops import bump_revision
 
 # What other participants may see once the facilitator shows the entries.
@@ -59,10 +59,20 @@ def delete_own_entry(session: Session, item: AgendaItem, seat: Seat, entry_id: i
     entry = session.get(Entry, entry_id)
     if entry is None or entry.item_id != item.id or entry.seat_id != seat.id:
         raise AnswerRefused("You can only remove what you added yourself")
+    votes = session.exec(select(func.count()).select_from(Dot).where(Dot.entry_id == entry.id)).one()
+    ranked = session.exec(
+        select(func.count()).select_from(RankingChoice).where(RankingChoice.entry_id == entry.id)
+    ).one()
+    if votes or ranked:
+        raise AnswerRefused(
+            "People have already voted on this, so it stays; ask the facilitator to change it"
+        )
     for child in session.exec(select(Entry).where(Entry.parent_id == entry.id)).all():
         if child.seat_id != seat.id:
             raise AnswerRefused("Others have added to this, so it stays; ask the facilitator to change it")
         session.delete(child)
+    # Children first: the database refuses to drop a parent that rows still point at.
+    session.flush()
     session.delete(entry)
 
 

@@ -1,0 +1,124 @@
+"""Modal dialogs: each gathers one answer and returns it with ``dismiss``; the caller acts on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from screens.widgets.qr import QRCode
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask before something that cannot be undone; Escape or "No" answers no."""
+
+    BINDINGS = [Binding("escape", "answer(False)", "No"), Binding("y", "answer(True)", "Yes", show=False)]
+
+    def __init__(self, question: str, detail: str, yes: str) -> None:
+        super().__init__()
+        self.question, self.detail, self.yes = question, detail, yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question, style="bold"), classes="dialog-title")
+            yield Static(Text(self.detail))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, id="yes", variant="error")
+                yield Button("No, keep them", id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class RemoteScreen(ModalScreen[None]):
+    """The facilitator remote's QR code and the token for the JSON API."""
+
+    BINDINGS = [Binding("escape,f", "dismiss", "Close")]
+
+    def __init__(self, url: str, token: str) -> None:
+        super().__init__()
+        self.url, self.token = url, token
+
+    def compose(self) -> ComposeResult:
+        # Side by side: the remote's longer address makes a taller code than the join code.
+        with VerticalScroll(classes="dialog dialog-wide"), Horizontal(classes="dialog-row"):
+            if self.url:
+                yield QRCode(self.url)
+            with Vertical(classes="dialog-text"):
+                yield Label(Text("Facilitator remote", style="bold"), classes="dialog-title")
+                if self.url:
+                    yield Static(Text.assemble("Scan on your own phone, or open\n", (self.url, "bold")))
+                else:
+                    yield Static("The participant server is off, so there is no remote.")
+                yield Static(Text.assemble("\nAPI token (keep it private):\n", (self.token, "bold")))
+                yield Static(Text("\nEscape closes this.", style="dim"))
+
+
+@dataclass(frozen=True)
+class WifiDetails:
+    """The venue network phones should join first; kept in memory only, never in the database."""
+
+    ssid: str
+    password: str
+    hidden: bool
+
+
+class WifiScreen(ModalScreen[WifiDetails | None]):
+    """Enter the venue's Wi-Fi so a second QR code can join phones to it."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, current: WifiDetails | None) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        current = self.current
+        with Vertical(classes="dialog"):
+            yield Label(Text("Venue Wi-Fi", style="bold"), classes="dialog-title")
+            yield Static("Phones scan this first to join the network. Leave the name empty to remove it.")
+            yield Label("Network name (SSID)")
+            yield Input(current.ssid if current else "", id="ssid", max_length=32)
+            yield Label("Password (empty for an open network)")
+            yield Input(current.password if current else "", id="password", password=True, max_length=63)
+            yield Checkbox("Hidden network", current.hidden if current else False, id="hidden")
+            yield Static("", id="wifi-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#ssid", Input).focus()
+
+    def on_input_submitted(self) -> None:
+        self._save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self._save()
+        else:
+            self.dismiss(None)
+
+    def _save(self) -> None:
+        ssid = self.query_one("#ssid", Input).value
+        password = self.query_one("#password", Input).value
+        if not ssid.strip():
+            self.dismiss(WifiDetails("", "", False))
+            return
+        if password and not 8 <= len(password) <= 63:
+            self.query_one("#wifi-error", Static).update(
+                Text("✖ A WPA password has 8 to 63 characters.", style="bold")
+            )
+            return
+        self.dismiss(WifiDetails(ssid, password, self.query_one("#hidden", Checkbox).value))

@@ -1,0 +1,356 @@
+"""The open question: settings, limits, summary and word counts, reset, phone pages, browser and TUI."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from markupsafe import escape
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlmodel import func, select
+
+from screens.app import WorkshopApp
+from tests.conftest import ARGS, CHROMIUM, LiveServer, add_item, join_code
+from workshop import store
+from workshop.activities import KINDS
+from workshop.activities.base import AnswerRefused
+from workshop.activities.question import AddAnswer, QuestionSummary, Remove
+from workshop.db import Database, open_database
+from workshop.models import AgendaItem, Entry, EntryStatus, Response
+from workshop.store import entries
+from workshop.words import WordCount
+
+BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
+QUESTION = KINDS["question"]
+PROMPT = "What one word describes partnership working today?"
+
+
+def question(db: Database, workshop_id: int, **settings: object) -> AgendaItem:
+    return add_item(db, workshop_id, "question", "One word", {"prompt": PROMPT, **settings})
+
+
+def seat(db: Database, workshop_id: int) -> int:
+    with db.writing() as session:
+        return store.join(session, workshop_id).id  # type: ignore[return-value]
+
+
+def save(db: Database, item: AgendaItem, seat_id: int, answers: object) -> None:
+    with db.writing() as session:
+        store.save_response(session, item.id, seat_id, answers)  # type: ignore[arg-type]
+
+
+def summary(db: Database, item: AgendaItem) -> QuestionSummary:
+    with db.reading() as session:
+        return QUESTION.summarise(session, session.get(AgendaItem, item.id))
+
+
+def written(db: Database, item: AgendaItem) -> list[Entry]:
+    with db.reading() as session:
+        query = select(Entry).where(Entry.item_id == item.id, Entry.seat_id != None)  # noqa: E711
+        return list(session.exec(query.order_by(Entry.id)).all())
+
+
+def responses(db: Database) -> int:
+    with db.reading() as session:
+        return session.exec(select(func.count()).select_from(Response)).one()
+
+
+# Core --------------------------------------------------------------------------------------------
+
+
+def test_settings_have_defaults_and_limits(db: Database, workshop_id: int) -> None:
+    item = question(db, workshop_id)
+    assert item.config["settings"] == {"prompt": PROMPT, "max_answers_per_seat": 3, "max_length": 80}
+    for bad in (
+        {},
+        {"prompt": " "},
+        {"prompt": "?" * 201},
+        {"prompt": "p", "max_answers_per_seat": 0},
+        {"prompt": "p", "max_answers_per_seat": 21},
+        {"prompt": "p", "max_length": 9},
+        {"prompt": "p", "max_length": 281},
+        {"prompt": "p", "cloud": True},
+    ):
+        with pytest.raises(ValueError, match="settings for a question item"):
+            add_item(db, workshop_id, "question", "Bad", bad)
+
+
+def test_parse_form_checks_the_answer(db: Database, workshop_id: int) -> None:
+    item = question(db, workshop_id, max_length=10)
+    with db.reading() as session:
+        structure = QUESTION.structure(session, item)
+    good = QUESTION.parse_form(structure, {"text": " Trust ", "action": "add"})
+    assert (good.answers, good.errors, good.notice) == (AddAnswer(" Trust "), [], "added")
+    assert QUESTION.parse_form(structure, {"text": "\u3000\n\t "}).errors[0].message == "Enter your answer"
+    long = QUESTION.parse_form(structure, {"text": "x" * 11})
+    assert long.errors[0].message == "Your answer must be 10 characters or fewer (it has 11)"
+    assert long.entered == {"text": "x" * 11}
+    assert QUESTION.parse_form(structure, {"action": "remove:7"}).answers == Remove(7)
+    for action in ("remove:-1", "remove:1.5", "send"):
+        assert QUESTION.parse_form(structure, {"action": action, "text": "ok"}).errors, action
+
+
+def test_answers_are_limited_per_seat_and_rechecked_on_save(db: Database, workshop_id: int) -> None:
+    item = question(db, workshop_id, max_answers_per_seat=2, max_length=20)
+    me = seat(db, workshop_id)
+    for answers, message in (
+        (AddAnswer("   "), "Enter your answer"),
+        (AddAnswer("z" * 21), "20 characters or fewer"),
+        ("Trust", "could not be read"),
+    ):
+        with pytest.raises(AnswerRefused, match=message):
+            save(db, item, me, answers)
+    assert responses(db) == 0
+    save(db, item, me, AddAnswer("Trust"))
+    save(db, item, me, AddAnswer(" Patience "))
+    with pytest.raises(AnswerRefused, match="already sent 2 answers"):
+        save(db, item, me, AddAnswer("More"))
+    assert [e.text for e in written(db, item)] == ["Trust", " Patience "] and responses(db) == 1
+
+
+def test_remove_only_your_own_and_closed_items_refuse(db: Database, workshop_id: int) -> None:
+    item = question(db, workshop_id)
+    mine, theirs = seat(db, workshop_id), seat(db, workshop_id)
+    save(db, item, mine, AddAnswer("Mine"))
+    save(db, item, theirs, AddAnswer("Theirs"))
+    my_answer, their_answer = written(db, item)
+    with pytest.raises(AnswerRefused, match="only remove what you added yourself"):
+        save(db, item, mine, Remove(their_answer.id))  # type: ignore[arg-type]
+    save(db, item, mine, Remove(my_answer.id))  # type: ignore[arg-type]
+    assert [e.text for e in written(db, item)] == ["Theirs"] and responses(db) == 1
+    with db.writing() as session:
+        store.close_item(session, item.id)  # type: ignore[arg-type]
+    with pytest.raises(store.ActivityClosed):
+        save(db, item, theirs, Remove(their_answer.id))  # type: ignore[arg-type]
+    with pytest.raises(store.ActivityClosed):
+        save(db, item, mine, AddAnswer("Late"))
+    assert [e.text for e in written(db, item)] == ["Theirs"]
+
+
+def test_summary_lists_answers_and_counts_words(db: Database, workshop_id: int) -> None:
+    item = question(db, workshop_id)
+    assert summary(db, item) == QuestionSummary(PROMPT, (), (), 0)
+    for text in ("Trust", "trust and patience", "Rude", "slow, slow, TRUST", "Family hubs"):
+        save(db, item, seat(db, workshop_id), AddAnswer(text))
+    rude = next(e for e in written(db, item) if e.text == "Rude")
+    with db.writing() as session:
+        entries.set_entry_status(session, rude.id, EntryStatus.HIDDEN)  # type: ignore[arg-type]
+    result = summary(db, item)
+    assert result.answers == ("Trust", "trust and patience", "slow, slow, TRUST", "Family hubs")
+    assert result.responses == 5
+    assert result.words[:2] == (WordCount("Trust", 3), WordCount("Family", 1))
+    assert "Rude" not in {w.word for w in result.words}
+    assert "seat" not in repr(result).lower()
+
+
+def test_reset_keeps_facilitator_entries(db: Database, workshop_id: int) -> None:
+    item = question(db, workshop_id)
+    save(db, item, seat(db, workshop_id), AddAnswer("Trust"))
+    with db.writing() as session:
+        entries.add_entry(session, item, None, "An example answer")
+        store.reset_item(session, item.id)  # type: ignore[arg-type]
+    assert written(db, item) == [] and responses(db) == 0
+    assert summary(db, item).answers == ("An example answer",)
+
+
+# Phone pages over HTTP ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def phone(live_server: LiveServer) -> httpx.Client:
+    with httpx.Client(base_url=live_server.url, follow_redirects=False, timeout=10) as client:
+        yield client  # type: ignore[misc]
+
+
+def test_phone_sends_lists_and_removes(
+    live_server: LiveServer, phone: httpx.Client, workshop_id: int
+) -> None:
+    item = question(live_server.db, workshop_id, max_answers_per_seat=2, max_length=40)
+    code = join_code(live_server.db, workshop_id)
+    url = f"/w/{code}/items/{item.id}"
+    phone.post(f"/j/{code}", data={})
+    page = phone.get(f"/w/{code}").text
+    assert f'<h1><label for="text">{PROMPT}</label></h1>' in page
+    assert "Up to 40 characters. You can send up to 2 answers." in page
+    sent = phone.post(url, data={"text": "Trust", "action": "add"})
+    assert (sent.status_code, sent.headers["location"]) == (303, f"/w/{code}?notice=added")
+    page = phone.get(sent.headers["location"]).text
+    assert "Added." in page and "Your answers (1 of 2)" in page and ">Trust</p>" in page
+    phone.post(url, data={"text": "Patience"})
+    full = phone.get(f"/w/{code}").text
+    assert "the most this question allows" in full and 'name="text"' not in full
+    over = phone.post(url, data={"text": "Third"})
+    assert over.status_code == 409 and "already sent 2 answers" in over.text
+    blank = phone.post(url, data={"text": " "})
+    assert blank.status_code in (409, 422)
+    first = written(live_server.db, item)[0]
+    gone = phone.post(url, data={"action": f"remove:{first.id}"})
+    assert gone.headers["location"] == f"/w/{code}?notice=removed"
+    assert [e.text for e in written(live_server.db, item)] == ["Patience"]
+
+
+def test_hand_made_posts_and_other_seats(
+    live_server: LiveServer, phone: httpx.Client, workshop_id: int
+) -> None:
+    item = question(live_server.db, workshop_id, max_length=10)
+    code = join_code(live_server.db, workshop_id)
+    url = f"/w/{code}/items/{item.id}"
+    phone.post(f"/j/{code}", data={})
+    long = phone.post(url, data={"text": "<i>too long</i>"})
+    assert long.status_code == 422 and "10 characters or fewer (it has 15)" in long.text
+    assert 'value="&lt;i&gt;too long&lt;/i&gt;"' in long.text and "<i>too" not in long.text
+    empty = phone.post(url, data={"text": "\t"})
+    assert empty.status_code == 422 and "Enter your answer" in empty.text
+    assert phone.post(url, data={"action": "remove:"}).status_code == 422
+    assert phone.post(url, data={"text": "ok", "action": "shout"}).status_code == 422
+    assert phone.post(url, data={"text": "Mine"}).status_code == 303
+    [mine] = written(live_server.db, item)
+    with httpx.Client(base_url=live_server.url, timeout=10) as other:
+        other.post(f"/j/{code}", data={})
+        stolen = other.post(url, data={"action": f"remove:{mine.id}"}, follow_redirects=False)
+        assert stolen.status_code == 409 and "only remove what you added yourself" in stolen.text
+    assert [e.text for e in written(live_server.db, item)] == ["Mine"]
+
+
+def test_results_show_once_revealed(live_server: LiveServer, phone: httpx.Client, workshop_id: int) -> None:
+    item = question(live_server.db, workshop_id)
+    code = join_code(live_server.db, workshop_id)
+    phone.post(f"/j/{code}", data={})
+    for text in ("Trust", "More trust"):
+        phone.post(f"/w/{code}/items/{item.id}", data={"text": text})
+    assert "What the room said" not in phone.get(f"/w/{code}").text
+    with live_server.db.writing() as session:
+        store.set_revealed(session, item.id, True)  # type: ignore[arg-type]
+    page = phone.get(f"/w/{code}").text
+    assert "What the room said" in page and "<strong>Trust</strong>: 2" in page
+    assert "All answers (2)" in page and "<li>More trust</li>" in page
+
+
+def test_naughty_strings_as_answers(live_server: LiveServer, workshop_id: int) -> None:
+    item = question(live_server.db, workshop_id, max_answers_per_seat=20, max_length=280)
+    code = join_code(live_server.db, workshop_id)
+    corpus = json.loads(BLNS.read_text(encoding="utf-8"))
+    stored: list[str] = []
+    for start in range(0, len(corpus), 20):
+        with httpx.Client(base_url=live_server.url, timeout=10) as phone:
+            phone.post(f"/j/{code}", data={})
+            accepted = []
+            for text in corpus[start : start + 20]:
+                reply = phone.post(f"/w/{code}/items/{item.id}", data={"text": text}, follow_redirects=False)
+                assert reply.status_code in (303, 422), text
+                if reply.status_code == 303:
+                    accepted.append(text)
+                else:
+                    assert not text.strip(), text
+                    assert "<script>alert" not in reply.text
+            page = phone.get(f"/w/{code}").text
+            assert "<script>alert" not in page
+            assert all(str(escape(text)) in page for text in accepted)
+            stored += accepted
+    assert [e.text for e in written(live_server.db, item)] == stored
+    with live_server.db.writing() as session:
+        store.set_revealed(session, item.id, True)  # type: ignore[arg-type]
+    with httpx.Client(base_url=live_server.url, timeout=10) as phone:
+        phone.post(f"/j/{code}", data={})
+        page = phone.get(f"/w/{code}")
+    assert page.status_code == 200 and "<script>alert" not in page.text and "Words used most" in page.text
+
+
+# Browser -----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def phone_page() -> Iterator[Page]:
+    """A 320-pixel phone page in its own Playwright run, so no event loop outlives the test."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
+        context.set_default_timeout(10_000)
+        try:
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian Chromium at /usr/bin/chromium")
+def test_browser_sends_and_removes_an_answer(live_server: LiveServer, workshop_id: int) -> None:
+    question(live_server.db, workshop_id)
+    code = join_code(live_server.db, workshop_id)
+    with phone_page() as page:
+        send_and_remove_in_browser(page, live_server.url, code)
+
+
+def send_and_remove_in_browser(page: Page, url: str, code: str) -> None:
+    page.goto(f"{url}/j/{code}")
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(PROMPT)
+    page.get_by_label(PROMPT).fill("Getting better")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".notice")).to_contain_text("Added.")
+    expect(page.get_by_role("heading", name="Your answers (1 of 3)")).to_be_visible()
+    expect(page.locator("ol li")).to_contain_text("Getting better")
+    inner, scroll = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+    assert scroll <= inner, f"the page is {scroll} px wide in a {inner} px window"
+    page.get_by_role("button", name="Remove answer: Getting better").click()
+    expect(page.locator(".notice")).to_contain_text("Removed.")
+    expect(page.locator("ol li")).to_have_count(0)
+
+
+# TUI ---------------------------------------------------------------------------------------------
+
+
+def screen_lines(app: WorkshopApp) -> list[str]:
+    """The screen's rows of text, top to bottom."""
+    rows: dict[int, str] = {}
+    for line, text in re.findall(r'<text[^>]*-line-(\d+)\)"[^>]*>([^<]*)</text>', app.export_screenshot()):
+        rows[int(line)] = rows.get(int(line), "") + html.unescape(text).replace("\xa0", " ").strip("\n")
+    return [rows[key].rstrip() for key in sorted(rows)]
+
+
+async def wait_until(pilot: object, app: WorkshopApp, check: Callable[[list[str]], bool], what: str) -> None:
+    """Let the app run until ``check`` holds for the screen's lines (bounded: a broken view fails)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while not check(screen_lines(app)):
+        assert loop.time() < deadline, f"never shown: {what}\n" + "\n".join(screen_lines(app))
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+
+
+async def wait_for_text(pilot: object, app: WorkshopApp, *wanted: str) -> None:
+    """Wait until every one of ``wanted`` is on screen (the layout may settle a frame after the text)."""
+    await wait_until(pilot, app, lambda lines: all(w in "\n".join(lines) for w in wanted), repr(wanted))
+
+
+def answer_from_elsewhere(db: Database, workshop_id: int, item: AgendaItem, *texts: str) -> None:
+    other = open_database(db.url)  # a second handle stands in for the participant server
+    try:
+        me = seat(other, workshop_id)
+        for text in texts:
+            save(other, item, me, AddAnswer(text))
+    finally:
+        other.dispose()
+
+
+async def test_word_cloud_updates_as_answers_arrive(db: Database, workshop_id: int) -> None:
+    item = question(db, workshop_id)
+    seat(db, workshop_id)  # joined but silent
+    app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for_text(pilot, app, "0 answers from 0 of 1 joined")
+        assert "Word cloud: no words yet" in "\n".join(screen_lines(app))
+        await asyncio.to_thread(answer_from_elsewhere, db, workshop_id, item, "Trust", "[red]slow[/red]")
+        await asyncio.to_thread(answer_from_elsewhere, db, workshop_id, item, "trust, mostly")
+        await wait_for_text(pilot, app, "3 answers from 2 of 3 joined")
+        # Newest first; the layout may settle a frame after the text changes, so wait for the whole list.
+        await wait_for_text(pilot, app, "• trust, mostly\n• [red]slow[/red]\n• Trust")
+        text = "\n".join(screen_lines(app))
+        assert "TRUST 2" in text and "slow 1" in text and "mostly 1" in text
+        await app.action_quit()

@@ -1,0 +1,374 @@
+"""Values and behaviours: server limits and hiding, the phone flow over HTTP and in Chromium, the TUI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from markupsafe import escape
+from playwright.sync_api import Page, expect
+from pydantic import ValidationError
+from sqlmodel import select
+
+from screens.app import WorkshopApp
+from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
+from tests.test_tui import screen_text, wait_for
+from workshop import store
+from workshop.activities import KINDS
+from workshop.activities.base import AnswerRefused
+from workshop.activities.values import (
+    AddBehaviour,
+    AddValue,
+    RemoveEntry,
+    ValuesSummary,
+    ValueSummary,
+)
+from workshop.db import Database
+from workshop.models import AgendaItem, Dot, Entry, EntryStatus, Response
+from workshop.store.entries import add_entry, set_entry_status
+from workshop.templates import AgendaItemSpec
+
+BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
+VALUES = KINDS["values"]
+
+
+def new_seat(db: Database, workshop_id: int) -> int:
+    with db.writing() as session:
+        return store.join(session, workshop_id).id  # type: ignore[return-value]
+
+
+def send(db: Database, item_id: int, seat_id: int, answers: Any) -> None:
+    with db.writing() as session:
+        store.save_response(session, item_id, seat_id, answers)
+
+
+def rows(db: Database, item_id: int) -> list[Entry]:
+    with db.reading() as session:
+        return list(session.exec(select(Entry).where(Entry.item_id == item_id).order_by(Entry.id)).all())
+
+
+def summary(db: Database, item_id: int) -> ValuesSummary:
+    with db.reading() as session:
+        return VALUES.summarise(session, session.get(AgendaItem, item_id))  # type: ignore[arg-type,return-value]
+
+
+def responses(db: Database, item_id: int) -> int:
+    with db.reading() as session:
+        return len(session.exec(select(Response).where(Response.item_id == item_id)).all())
+
+
+# Core --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "problem"),
+    [
+        ({"max_value": 3}, "max_value: Extra inputs are not permitted"),
+        ({"max_values_per_seat": 0}, "max_values_per_seat: Input should be greater than or equal to 1"),
+        ({"max_behaviours_per_seat": "many"}, "max_behaviours_per_seat: Input should be a valid integer"),
+    ],
+)
+def test_settings_are_checked(settings: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValidationError, match="settings for a values item") as info:
+        AgendaItemSpec(kind="values", title="Values", minutes=5, settings=settings)
+    assert problem in str(info.value)
+    spec = AgendaItemSpec(kind="values", title="Values", minutes=5)
+    assert spec.settings == {"max_values_per_seat": 3, "max_behaviours_per_seat": 10}
+
+
+def test_parse_form_explains_each_problem() -> None:
+    settings = VALUES.settings_model()
+    blank = VALUES.parse_form(settings, {"action": "add-value", "name": "  ", "statement": "\t"})
+    assert [e.message for e in blank.errors] == [
+        "Enter a name for the value",
+        "Enter a one-sentence statement of the value",
+    ]
+    long = VALUES.parse_form(settings, {"action": "add-value", "name": "n" * 61, "statement": "s" * 201})
+    assert [e.message for e in long.errors] == [
+        "The value's name must be 60 characters or fewer (it has 61)",
+        "The statement must be 200 characters or fewer (it has 201)",
+    ]
+    assert long.entered == {"name": "n" * 61, "statement": "s" * 201}
+    ok = VALUES.parse_form(settings, {"action": "add-value", "name": " Trust ", "statement": "We trust."})
+    assert ok.errors == [] and ok.answers == AddValue(" Trust ", "We trust.") and ok.notice == "added"
+    bad = VALUES.parse_form(settings, {"action": "add-behaviour", "value": "x", "stance": "maybe"})
+    assert [e.anchor for e in bad.errors] == ["value", "stance", "behaviour"]
+    assert VALUES.parse_form(settings, {"action": "remove", "entry": "7"}).answers == RemoveEntry(7)
+    assert VALUES.parse_form(settings, {"action": "remove", "entry": "٧"}).errors  # a non-ASCII digit
+    assert VALUES.parse_form(settings, {"action": "launch"}).errors
+
+
+def test_limits_hiding_and_removal_on_the_server(db: Database, workshop_id: int) -> None:
+    item = add_item(
+        db, workshop_id, "values", "Values", {"max_values_per_seat": 2, "max_behaviours_per_seat": 2}
+    )
+    other = add_item(db, workshop_id, "values", "Elsewhere", start=False)
+    me, you = new_seat(db, workshop_id), new_seat(db, workshop_id)
+    send(db, item.id, me, AddValue("Respect", "We respect each other."))  # type: ignore[arg-type]
+    send(db, item.id, me, AddValue("Trust", "We trust each other."))  # type: ignore[arg-type]
+    with pytest.raises(AnswerRefused, match=r"most values this activity allows \(2\)"):
+        send(db, item.id, me, AddValue("Third", "We go on."))  # type: ignore[arg-type]
+    with pytest.raises(AnswerRefused, match="cannot be empty"):  # a replayed post without the form's checks
+        send(db, item.id, you, AddValue("   ", "We."))  # type: ignore[arg-type]
+    with pytest.raises(AnswerRefused, match="60 characters"):
+        send(db, item.id, you, AddValue("x" * 61, "We."))  # type: ignore[arg-type]
+    respect, trust = rows(db, item.id)
+    send(db, item.id, you, AddValue("Courage", "We speak up."))  # type: ignore[arg-type]
+    courage = rows(db, item.id)[-1]
+    with db.writing() as session:
+        foreign = add_entry(session, session.get(AgendaItem, other.id), None, "Elsewhere")  # type: ignore[arg-type]
+
+    def behaviour(seat: int, value_id: int, text: str = "listen", stance: str = "will") -> None:
+        send(db, item.id, seat, AddBehaviour(value_id, stance, text))  # type: ignore[arg-type]
+
+    refused = "That value is not available"
+    with pytest.raises(AnswerRefused, match=refused):
+        behaviour(me, courage.id)  # type: ignore[arg-type]  # not shown yet
+    for target in (foreign.id, 999_999):
+        with pytest.raises(AnswerRefused, match=refused):
+            behaviour(me, target)  # type: ignore[arg-type]
+    with pytest.raises(AnswerRefused, match="we will or we won't"):
+        behaviour(me, respect.id, stance="perhaps")  # type: ignore[arg-type]
+    behaviour(me, respect.id, "listen first", "will")  # type: ignore[arg-type]
+    with pytest.raises(AnswerRefused, match=refused):
+        behaviour(me, rows(db, item.id)[-1].id)  # type: ignore[arg-type]  # under a behaviour
+    with db.writing() as session:
+        store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
+    behaviour(me, courage.id, "blame people", "wont")  # type: ignore[arg-type]
+    with pytest.raises(AnswerRefused, match=r"most behaviours this activity allows \(2\)"):
+        behaviour(me, trust.id)  # type: ignore[arg-type]
+    with db.writing() as session:
+        set_entry_status(session, trust.id, EntryStatus.HIDDEN)  # type: ignore[arg-type]
+    with pytest.raises(AnswerRefused, match=refused):
+        behaviour(you, trust.id)  # type: ignore[arg-type]
+    with pytest.raises(AnswerRefused, match="only remove what you added"):
+        send(db, item.id, you, RemoveEntry(respect.id))  # type: ignore[arg-type]
+    with pytest.raises(AnswerRefused, match="Others have added to this"):
+        send(db, item.id, you, RemoveEntry(courage.id))  # type: ignore[arg-type]
+
+    result = summary(db, item.id)
+    assert [(v.name, v.status, [(b.text, b.stance) for b in v.behaviours]) for v in result.values] == [
+        ("Respect", "pending", [("listen first", "will")]),
+        ("Trust", "hidden", []),
+        ("Courage", "pending", [("blame people", "wont")]),
+    ]
+    assert (result.value_count, result.behaviour_count, result.responses) == (2, 2, 2)
+    assert (result.values[0].will, result.values[2].wont) == (1, 1)
+    assert not any("seat" in f.name for cls in (ValuesSummary, ValueSummary) for f in fields(cls))
+
+    for entry in reversed([e for e in rows(db, item.id) if e.seat_id == me]):  # behaviours first
+        send(db, item.id, me, RemoveEntry(entry.id))  # type: ignore[arg-type]
+    assert [e.text for e in rows(db, item.id)] == ["Courage"]
+    assert responses(db, item.id) == 1  # a seat with nothing left no longer counts as taking part
+    with db.writing() as session:
+        store.close_item(session, item.id)  # type: ignore[arg-type]
+    with pytest.raises(store.ActivityClosed):
+        send(db, item.id, you, AddValue("Late", "We are late."))  # type: ignore[arg-type]
+
+
+def test_reset_keeps_the_facilitators_entries(db: Database, workshop_id: int) -> None:
+    item = add_item(db, workshop_id, "values", "Values", key="values")
+    seat = new_seat(db, workshop_id)
+    with db.writing() as session:
+        seeded = add_entry(session, session.get(AgendaItem, item.id), None, "Care", detail="We care.")  # type: ignore[arg-type]
+    send(db, item.id, seat, AddValue("Respect", "We respect each other."))  # type: ignore[arg-type]
+    send(db, item.id, seat, AddBehaviour(seeded.id, "will", "ask families first"))  # type: ignore[arg-type]
+    respect = rows(db, item.id)[1]
+    with db.writing() as session:
+        facilitator = add_entry(session, session.get(AgendaItem, item.id), None, "x", parent_id=respect.id)  # type: ignore[arg-type]
+    assert facilitator.id and responses(db, item.id) == 1
+    vote = add_item(db, workshop_id, "dots", "Vote", {"source": "values"})
+    send(
+        db, vote.id, seat, KINDS["dots"].parse_form(_structure(db, vote), {f"dots-{respect.id}": "1"}).answers
+    )  # type: ignore[arg-type]
+    with db.writing() as session:
+        store.start_item(session, item.id)  # type: ignore[arg-type]  # back to the values, reopened
+    with pytest.raises(AnswerRefused, match="already voting on this"):
+        send(db, item.id, seat, RemoveEntry(respect.id))  # type: ignore[arg-type]
+    with db.writing() as session:
+        store.reset_item(session, item.id)  # type: ignore[arg-type]
+    assert [(e.text, e.seat_id) for e in rows(db, item.id)] == [("Care", None)]
+    assert responses(db, item.id) == 0
+    with db.reading() as session:
+        assert session.exec(select(Dot)).all() == []  # the dots on a deleted proposal went with it
+
+
+def _structure(db: Database, item: AgendaItem) -> Any:
+    with db.reading() as session:
+        return KINDS["dots"].structure(session, session.get(AgendaItem, item.id))  # type: ignore[arg-type]
+
+
+# Over HTTP ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def phone(server: LiveServer, code: str) -> Iterator[httpx.Client]:
+    """A phone that has joined the workshop."""
+    with httpx.Client(base_url=server.url, follow_redirects=False, timeout=10) as client:
+        assert client.post(f"/j/{code}", data={}).status_code == 303
+        yield client
+
+
+def test_propose_add_remove_and_hidden_until_shown(live_server: LiveServer, workshop_id: int) -> None:
+    db = live_server.db
+    item = add_item(db, workshop_id, "values", "Our values", {"max_values_per_seat": 1})
+    code = join_code(db, workshop_id)
+    url = f"/w/{code}/items/{item.id}"
+    with phone(live_server, code) as first, phone(live_server, code) as second:
+        page = first.get(f"/w/{code}")
+        assert "Propose a value" in page.text and "Propose a value first" in page.text
+        blank = first.post(url, data={"action": "add-value", "name": "Open <b>ness</b>", "statement": " "})
+        assert blank.status_code == 422 and "Enter a one-sentence statement" in blank.text
+        assert 'value="Open &lt;b&gt;ness&lt;/b&gt;"' in blank.text  # kept as typed, escaped
+        sent = first.post(
+            url, data={"action": "add-value", "name": "Openness", "statement": "We share early."}
+        )
+        assert (sent.status_code, sent.headers["location"]) == (303, f"/w/{code}?notice=added")
+        page = first.get(sent.headers["location"])
+        assert "Added." in page.text and "We share early." in page.text
+        assert "the most for this activity" in page.text
+        again = first.post(url, data={"action": "add-value", "name": "Twice", "statement": "We repeat."})
+        assert again.status_code == 409 and "most values this activity allows (1)" in again.text
+        value_id = rows(db, item.id)[0].id
+        added = first.post(
+            url,
+            data={
+                "action": "add-behaviour",
+                "value": str(value_id),
+                "stance": "wont",
+                "behaviour": "hide news",
+            },
+        )
+        assert added.status_code == 303
+        assert "We won&#39;t hide news" in first.get(f"/w/{code}").text
+
+        hidden = second.get(f"/w/{code}")
+        assert "Openness" not in hidden.text and "hide news" not in hidden.text
+        sneaky = second.post(
+            url, data={"action": "add-behaviour", "value": str(value_id), "stance": "will", "behaviour": "x"}
+        )
+        assert sneaky.status_code == 409 and "That value is not available" in sneaky.text
+        with db.writing() as session:
+            store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
+        shown = second.get(f"/w/{code}").text
+        assert "Everyone's proposals" in shown and "Openness" in shown and "hide news" in shown
+        assert f'name="value" value="{value_id}"' in shown
+        ok = second.post(
+            url,
+            data={
+                "action": "add-behaviour",
+                "value": str(value_id),
+                "stance": "will",
+                "behaviour": "call back",
+            },
+        )
+        assert ok.status_code == 303
+        refused = first.post(url, data={"action": "remove", "entry": str(value_id)})
+        assert refused.status_code == 409 and "Others have added to this" in refused.text
+        mine = [e.id for e in rows(db, item.id) if e.text == "hide news"]
+        gone = first.post(url, data={"action": "remove", "entry": str(mine[0])})
+        assert gone.headers["location"] == f"/w/{code}?notice=removed"
+        assert "hide news" not in first.get(f"/w/{code}").text
+        with db.writing() as session:
+            store.close_item(session, item.id)  # type: ignore[arg-type]
+        late = second.post(url, data={"action": "add-value", "name": "Late", "statement": "We are late."})
+        assert late.status_code == 409 and "were not saved" in late.text
+    assert [e.text for e in rows(db, item.id)] == ["Openness", "call back"]
+
+
+def test_naughty_strings_in_every_field(live_server: LiveServer, workshop_id: int) -> None:
+    db = live_server.db
+    item = add_item(db, workshop_id, "values", "Values")
+    code = join_code(db, workshop_id)
+    url = f"/w/{code}/items/{item.id}"
+    with phone(live_server, code) as client:
+        for text in json.loads(BLNS.read_text(encoding="utf-8")):
+            fits_name, fits_long = (
+                bool(text.strip()) and len(text) <= 60,
+                bool(text.strip()) and len(text) <= 200,
+            )
+            reply = client.post(url, data={"action": "add-value", "name": text, "statement": text})
+            assert reply.status_code == (303 if fits_name and fits_long else 422), text
+            if reply.status_code == 422:
+                assert escape(text) in reply.text, text  # given back as typed, escaped
+                continue
+            value = rows(db, item.id)[-1]
+            assert (value.text, value.detail) == (text, text)
+            data = {"action": "add-behaviour", "value": str(value.id), "stance": "will", "behaviour": text}
+            assert client.post(url, data=data).status_code == 303, text
+            assert rows(db, item.id)[-1].text == text
+            page = client.get(f"/w/{code}")
+            assert page.status_code == 200 and f"<strong>{escape(text)}</strong>" in page.text, text
+            assert "<script>alert" not in page.text
+            assert client.post(url, data={"action": "remove", "entry": str(value.id)}).status_code == 303
+    assert rows(db, item.id) == []
+
+
+# In a browser and on the facilitator's screen ----------------------------------------------------
+
+
+async def test_view_follows_proposals(db: Database, workshop_id: int) -> None:
+    item = add_item(db, workshop_id, "values", "Values")
+    seat = new_seat(db, workshop_id)
+    app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for(pilot, lambda: "hidden from phones" in screen_text(app))
+        assert "0 values · 0 behaviours" in screen_text(app)
+        await asyncio.to_thread(send, db, item.id, seat, AddValue("[bold]Trust[/bold]", "We keep our word."))  # type: ignore[arg-type]
+        value_id = rows(db, item.id)[0].id
+        await asyncio.to_thread(send, db, item.id, seat, AddBehaviour(value_id, "will", "reply in a day"))  # type: ignore[arg-type]
+        await asyncio.to_thread(send, db, item.id, seat, AddBehaviour(value_id, "wont", "pass the buck"))  # type: ignore[arg-type]
+        await wait_for(pilot, lambda: "✖ we won't  pass the buck" in screen_text(app))
+        text = screen_text(app)
+        assert "[bold]Trust[/bold]" in text and "✔ we will  reply in a day" in text
+        assert "1 value · 2 behaviours · 1 of 1 joined contributed" in text
+        with db.writing() as session:
+            store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
+            set_entry_status(session, value_id, EntryStatus.HIDDEN)  # type: ignore[arg-type]
+        await wait_for(
+            pilot, lambda: "shown to phones" in screen_text(app) and "(hidden)" in screen_text(app)
+        )
+        await pilot.press("q")
+
+
+# Browser tests come last: Playwright's event loop outlives them and would upset Pilot tests.
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian Chromium at /usr/bin/chromium")
+def test_propose_a_value_and_a_behaviour_on_a_phone(
+    live_server: LiveServer, workshop_id: int, open_page: OpenPage
+) -> None:
+    item = add_item(live_server.db, workshop_id, "values", "Shared values")
+    code = join_code(live_server.db, workshop_id)
+    propose_on(open_page(width=320, height=640), live_server.url, code)
+    [value] = summary(live_server.db, item.id).values  # type: ignore[arg-type]
+    assert (value.name, [(b.text, b.stance) for b in value.behaviours]) == (
+        "Respect",
+        [("talk over families", "wont")],
+    )
+
+
+def propose_on(page: Page, url: str, code: str) -> None:
+    page.goto(f"{url}/j/{code}")
+    page.get_by_role("button", name="Join").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shared values")
+    page.get_by_role("button", name="Propose this value").click()
+    expect(page.locator("#name-error")).to_contain_text("Enter a name for the value")
+    page.get_by_label("Name of the value").fill("Respect")
+    page.get_by_label("What it means").fill("We treat everyone with dignity.")
+    page.get_by_role("button", name="Propose this value").click()
+    expect(page.locator(".notice[role=status]")).to_contain_text("Added.")
+    page.get_by_label("Respect").check()
+    page.get_by_label("We won't").check()
+    page.get_by_label("The behaviour").fill("talk over families")
+    page.get_by_role("button", name="Add this behaviour").click()
+    expect(page.get_by_text("We won't talk over families")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -1,0 +1,104 @@
+"""The facilitator's item controls in the TUI: reveal, reset with confirmation, remote and Wi-Fi dialogs."""
+
+from __future__ import annotations
+
+from sqlmodel import func, select
+
+from screens.app import WorkshopApp
+from screens.dialogs import ConfirmScreen, RemoteScreen, WifiScreen
+from screens.widgets.qr import QRCode
+from tests.conftest import start_kind
+from tests.test_tui import screen_text, vote, wait_for
+from workshop import store
+from workshop.db import Database
+from workshop.models import Response
+
+
+def _item(db: Database, item_id: int):  # type: ignore[no-untyped-def]
+    with db.reading() as session:
+        return store.get_item(session, item_id)
+
+
+async def test_reveal_close_and_reset_the_highlighted_item(db: Database, workshop_id: int) -> None:
+    item = start_kind(db, workshop_id, "maturity")
+    vote(db, workshop_id, item.id, 3)  # type: ignore[arg-type]
+    app = WorkshopApp(db, workshop_id, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(
+            pilot, lambda: app.screen.snapshot is not None and app.screen.check_action("reveal", ())
+        )
+        await pilot.press("v")
+        await wait_for(pilot, lambda: _item(db, item.id).revealed)  # type: ignore[arg-type]
+        await pilot.press("v")
+        await wait_for(pilot, lambda: not _item(db, item.id).revealed)  # type: ignore[arg-type]
+        assert not app.screen.check_action("show_entries", ())  # the matrix has no proposals to show
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("escape")  # "no" is the default and Escape means no
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        with db.reading() as session:
+            assert session.exec(select(func.count()).select_from(Response)).one() == 1
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: "0 of 1 joined answered" in screen_text(app))
+        with db.reading() as session:
+            assert session.exec(select(func.count()).select_from(Response)).one() == 0
+        await pilot.press("c")
+        await wait_for(pilot, lambda: _item(db, item.id).state == "closed")  # type: ignore[arg-type]
+        assert not app.screen.check_action("close", ())
+
+
+async def test_remote_dialog_shows_the_token(db: Database, workshop_id: int) -> None:
+    app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.server_port is not None and app.screen.snapshot is not None)
+        await pilot.press("f")
+        await wait_for(pilot, lambda: isinstance(app.screen, RemoteScreen))
+        assert (
+            app.screen.query_one(QRCode).data
+            == f"http://127.0.0.1:{app.server_port}/f/{app.facilitator_token}"
+        )
+        assert app.facilitator_token in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, RemoteScreen))
+        await app.action_quit()
+
+
+async def test_wifi_code_joins_the_join_panel(db: Database, workshop_id: int) -> None:
+    app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, WifiScreen))
+        await wait_for(pilot, lambda: app.screen.focused is app.screen.query_one("#ssid"))
+        await pilot.press(*"Venue;Guest", "tab", *"short", "enter")
+        await wait_for(pilot, lambda: "8 to 63 characters" in screen_text(app))
+        await pilot.press(*" and correct horse", "enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, WifiScreen))
+        wifi = app.screen.query_one("#wifi-qr", QRCode)
+        assert wifi.data == "WIFI:T:WPA;S:Venue\\;Guest;P:short and correct horse;;"
+        assert app.screen.query_one("#wifi-box").display and app.screen.query_one("#join-box").display
+        assert "1. Join the Wi-Fi" in screen_text(app) and "2. Join the workshop" in screen_text(app)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, WifiScreen))
+        app.screen.query_one("#ssid").value = ""
+        await pilot.click("#save")
+        await wait_for(pilot, lambda: not app.screen.query_one("#wifi-box").display)
+        await app.action_quit()
+
+
+async def test_narrow_screen_takes_turns_between_codes(db: Database, workshop_id: int) -> None:
+    from screens.dialogs import WifiDetails
+
+    app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        app.wifi = WifiDetails("Guest", "", False)
+        app.screen._apply_wifi()
+        await pilot.pause()
+        wifi_box, join_box = app.screen.query_one("#wifi-box"), app.screen.query_one("#join-box")
+        assert wifi_box.display and not join_box.display
+        app.screen.query_one("#join")._take_turns()
+        assert join_box.display and not wifi_box.display
+        await app.action_quit()
