@@ -190,7 +190,7 @@ def test_reset_keeps_the_facilitators_entries(db: Database, workshop_id: int) ->
     )  # type: ignore[arg-type]
     with db.writing() as session:
         store.start_item(session, item.id)  # type: ignore[arg-type]  # back to the values, reopened
-    with pytest.raises(AnswerRefused, match="already voting on this"):
+    with pytest.raises(AnswerRefused, match="already voted on this"):
         send(db, item.id, seat, RemoveEntry(respect.id))  # type: ignore[arg-type]
     with db.writing() as session:
         store.reset_item(session, item.id)  # type: ignore[arg-type]

@@ -7,12 +7,19 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import delete, func, or_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
-from workshop.models import AgendaItem, Dot, Entry, RankingChoice, Response, Seat
-from workshop.store.entries import VISIBLE, add_entry, delete_own_entry, entries, own_entries
+from workshop.models import AgendaItem, Response, Seat
+from workshop.store.entries import (
+    VISIBLE,
+    add_entry,
+    delete_seat_entries,
+    entries,
+    own_entries,
+    remove_own_entry,
+)
 from workshop.words import WordCount, word_frequencies
 
 TOP_WORDS = 30
@@ -74,33 +81,6 @@ def check_text(text: str, limit: int, what: str) -> str | None:
     return None
 
 
-def remove_own(session: Session, item: AgendaItem, seat: Seat, entry_id: int) -> None:
-    """Delete one of the seat's entries; the seat stops counting as answered when none are left."""
-    delete_own_entry(session, item, seat, entry_id)
-    session.flush()
-    left = session.exec(
-        select(func.count()).select_from(Entry).where(Entry.item_id == item.id, Entry.seat_id == seat.id)
-    ).one()
-    if not left:
-        session.execute(delete(Response).where(Response.item_id == item.id, Response.seat_id == seat.id))
-
-
-def delete_seat_entries(session: Session, item: AgendaItem) -> None:
-    """Delete what participants wrote for the item, and anything that points at it (votes, merges)."""
-    written = select(Entry.id).where(Entry.item_id == item.id, col(Entry.seat_id).is_not(None))
-    # Foreign keys are enforced: votes cast on these entries in a later item, and facilitator entries
-    # merged into or hung under them, must let go first.
-    session.execute(delete(Dot).where(col(Dot.entry_id).in_(written)))
-    session.execute(delete(RankingChoice).where(col(RankingChoice.entry_id).in_(written)))
-    session.execute(update(Entry).where(col(Entry.merged_into).in_(written)).values(merged_into=None))
-    session.execute(
-        update(Entry)
-        .where(col(Entry.parent_id).in_(written), or_(col(Entry.seat_id).is_(None), Entry.item_id != item.id))
-        .values(parent_id=None)
-    )
-    session.execute(delete(Entry).where(Entry.item_id == item.id, col(Entry.seat_id).is_not(None)))
-
-
 def responses(session: Session, item: AgendaItem) -> int:
     """How many seats have answered the item."""
     return session.exec(select(func.count()).select_from(Response).where(Response.item_id == item.id)).one()
@@ -110,6 +90,7 @@ class QuestionActivity(Activity):
     """Ask one open question; each seat sends a few short answers and can remove its own."""
 
     kind = "question"
+    shares_entries = True
     label = "Open question"
     phone_template = "activities/question.html"
     results_template = "activities/question_results.html"
@@ -144,7 +125,7 @@ class QuestionActivity(Activity):
     def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
         settings = self.settings(item)
         if isinstance(answers, Remove):
-            remove_own(session, item, seat, answers.entry_id)
+            remove_own_entry(session, item, seat, answers.entry_id)
             return
         if not isinstance(answers, AddAnswer):
             raise AnswerRefused("That answer could not be read: please send it again")

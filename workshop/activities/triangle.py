@@ -13,13 +13,18 @@ from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedF
 from workshop.activities.question import (
     Remove,
     check_text,
-    delete_seat_entries,
     parse_remove,
-    remove_own,
     responses,
 )
 from workshop.models import AgendaItem, Seat
-from workshop.store.entries import VISIBLE, add_entry, entries, own_entries
+from workshop.store.entries import (
+    VISIBLE,
+    add_entry,
+    delete_seat_entries,
+    entries,
+    own_entries,
+    remove_own_entry,
+)
 
 IDEA_LIMIT = 200
 
@@ -136,6 +141,7 @@ class TriangleActivity(Activity):
     """For one priority, add ideas tagged civic / service / community and one of the three questions."""
 
     kind = "triangle"
+    shares_entries = True
     label = "Population intervention triangle"
     phone_template = "activities/triangle.html"
     results_template = "activities/triangle_results.html"
@@ -197,7 +203,7 @@ class TriangleActivity(Activity):
     def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
         settings = self.settings(item)
         if isinstance(answers, Remove):
-            remove_own(session, item, seat, answers.entry_id)
+            remove_own_entry(session, item, seat, answers.entry_id)
             return
         if not isinstance(answers, AddIdea):
             raise AnswerRefused("That idea could not be read: please add it again")

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import delete, func, update
-from sqlmodel import Session, col, select
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
-from workshop.models import AgendaItem, Dot, Entry, RankingChoice, Response, Seat
-from workshop.store.entries import VISIBLE, add_entry, delete_own_entry, entries, own_entries
+from workshop.models import AgendaItem, Entry, Response, Seat
+from workshop.store.entries import (
+    VISIBLE,
+    add_entry,
+    delete_seat_entries,
+    entries,
+    own_entries,
+    remove_own_entry,
+)
 
 NAME_LIMIT = 60
 STATEMENT_LIMIT = 200
@@ -128,6 +135,7 @@ class ValuesActivity(Activity):
     """Propose values and behaviours; others see them once the facilitator shows them."""
 
     kind = "values"
+    shares_entries = True
     label = "Values and behaviours"
     phone_template = "activities/values.html"
     after_save = "form"
@@ -237,21 +245,7 @@ class ValuesActivity(Activity):
                 raise AnswerRefused("That value is not available: choose one from the list")
             add_entry(session, item, seat, answers.text, tag=answers.stance, parent_id=parent.id)
         elif isinstance(answers, RemoveEntry):
-            if _voted_on(session, answers.entry_id):
-                raise AnswerRefused("People are already voting on this, so it stays; ask the facilitator")
-            own = {e.id for e in mine}
-            under = session.exec(select(Entry).where(Entry.parent_id == answers.entry_id)).all()
-            if answers.entry_id in own and all(child.id in own for child in under):
-                # The seat's own behaviours go in a statement of their own first: one unit-of-work
-                # flush may delete the value before them, which the foreign key refuses.
-                session.execute(delete(Entry).where(col(Entry.parent_id) == answers.entry_id))
-            delete_own_entry(session, item, seat, answers.entry_id)
-            session.flush()
-            if not own_entries(session, item.id, seat.id):  # type: ignore[arg-type]
-                # Nothing left from this seat, so it no longer counts as having taken part.
-                session.execute(
-                    delete(Response).where(col(Response.item_id) == item.id, col(Response.seat_id) == seat.id)
-                )
+            remove_own_entry(session, item, seat, answers.entry_id)
             return
         else:
             raise AnswerRefused("That form cannot be saved here")
@@ -283,8 +277,7 @@ class ValuesActivity(Activity):
         return ValuesSummary(values=values, responses=responses, entries_shown=item.entries_shown)
 
     def reset(self, session: Session, item: AgendaItem) -> None:
-        written = [e for e in entries(session, item.id) if e.seat_id is not None]  # type: ignore[arg-type]
-        _delete_children_first(session, written)
+        delete_seat_entries(session, item)
         super().reset(session, item)
 
 
@@ -294,21 +287,3 @@ def _check_text(text: str, limit: int, what: str) -> None:
         raise AnswerRefused(f"{what} cannot be empty")
     if len(text) > limit:
         raise AnswerRefused(f"{what} must be {limit} characters or fewer")
-
-
-def _voted_on(session: Session, entry_id: int) -> bool:
-    for table in (Dot, RankingChoice):
-        if session.exec(select(table.id).where(table.entry_id == entry_id)).first() is not None:
-            return True
-    return False
-
-
-def _delete_children_first(session: Session, rows: Sequence[Entry]) -> None:
-    ids = [e.id for e in rows]
-    # Votes elsewhere (a dot vote or ranking on these proposals) and merges cannot outlive the entries.
-    session.execute(delete(Dot).where(col(Dot.entry_id).in_(ids)))
-    session.execute(delete(RankingChoice).where(col(RankingChoice.entry_id).in_(ids)))
-    session.execute(update(Entry).where(col(Entry.merged_into).in_(ids)).values(merged_into=None))
-    # Behaviours point at their value, so they go first, with any the facilitator added under a seat's value.
-    session.execute(delete(Entry).where(col(Entry.parent_id).in_(ids)))
-    session.execute(delete(Entry).where(col(Entry.id).in_(ids)))

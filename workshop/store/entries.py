@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from workshop.activities.base import AnswerRefused
-from workshop.models import AgendaItem, Dot, Entry, EntryStatus, RankingChoice, Seat, utcnow
+from workshop.models import AgendaItem, Dot, Entry, EntryStatus, RankingChoice, Response, Seat, utcnow
 from workshop.store.workshops import bump_revision
 
 # What other participants may see once the facilitator shows the entries.
@@ -103,3 +103,33 @@ def set_entry_status(session: Session, entry_id: int, status: EntryStatus) -> En
     assert item is not None
     bump_revision(session, item.workshop_id)
     return entry
+
+
+def remove_own_entry(session: Session, item: AgendaItem, seat: Seat, entry_id: int) -> None:
+    """Delete one of the seat's entries; the seat stops counting as answered when none are left."""
+    delete_own_entry(session, item, seat, entry_id)
+    session.flush()
+    left = session.exec(
+        select(func.count()).select_from(Entry).where(Entry.item_id == item.id, Entry.seat_id == seat.id)
+    ).one()
+    if not left:
+        session.execute(delete(Response).where(Response.item_id == item.id, Response.seat_id == seat.id))
+
+
+def delete_seat_entries(session: Session, item: AgendaItem) -> None:
+    """Delete what participants wrote for the item, and anything that points at it (votes, merges)."""
+    written = select(Entry.id).where(Entry.item_id == item.id, col(Entry.seat_id).is_not(None))
+    # Foreign keys are enforced: votes cast on these entries in a later item, and facilitator entries
+    # merged into or hung under them, must let go first.
+    session.execute(delete(Dot).where(col(Dot.entry_id).in_(written)))
+    session.execute(delete(RankingChoice).where(col(RankingChoice.entry_id).in_(written)))
+    session.execute(update(Entry).where(col(Entry.merged_into).in_(written)).values(merged_into=None))
+    # Anything hung under them in this item means nothing without them (a facilitator's behaviour under a
+    # participant's value); links from other items are cut instead.
+    session.execute(
+        update(Entry)
+        .where(col(Entry.parent_id).in_(written), Entry.item_id != item.id)
+        .values(parent_id=None)
+    )
+    session.execute(delete(Entry).where(col(Entry.parent_id).in_(written), Entry.item_id == item.id))
+    session.execute(delete(Entry).where(Entry.item_id == item.id, col(Entry.seat_id).is_not(None)))
