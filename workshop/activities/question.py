@@ -90,7 +90,6 @@ class QuestionActivity(Activity):
     """Ask one open question; each seat sends a few short answers and can remove its own."""
 
     kind = "question"
-    shares_entries = True
     label = "Open question"
     phone_template = "activities/question.html"
     results_template = "activities/question_results.html"

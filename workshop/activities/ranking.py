@@ -1,12 +1,364 @@
-"""The priority ranking activity (being built: until its phone form lands it runs as a facilitated item)."""
+"""Priority ranking: each seat puts its top N approved options in order by tapping buttons, no dragging."""
 
 from __future__ import annotations
 
-from workshop.activities.base import Activity
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from sqlalchemy import delete, func, insert, update
+from sqlmodel import Session, col, select
+
+from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.models import AgendaItem, Dot, Entry, EntryStatus, RankingChoice, Response, Seat
+from workshop.ranking import DEFAULT_RULE, RULE_NAMES, Tally, describe, tally
+from workshop.store.entries import add_entry, entries, own_entries
+
+TEXT_LIMIT = 120
+APPROVED = (EntryStatus.APPROVED.value,)
+
+Candidate = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_LIMIT)]
+
+
+class RankingSettings(BaseModel):
+    """A ranking item's settings, as a template gives them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    candidates: list[Candidate] = Field(default_factory=list, description="Options from the template.")
+    top_n: int = Field(default=3, ge=1, le=20, description="How many options each person ranks.")
+    allow_proposals: bool = Field(default=True, description="Whether participants may propose options.")
+    max_proposals_per_seat: int = Field(default=2, ge=1, le=20)
+
+    @field_validator("candidates")
+    @classmethod
+    def _distinct(cls, candidates: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for text in candidates:
+            if text.casefold() in seen:
+                raise ValueError(f"{text!r} appears twice")
+            seen.add(text.casefold())
+        return candidates
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """A seat's ranking: entry ids, first choice first."""
+
+    entry_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A priority a participant proposes, exactly as typed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class RankingStructure:
+    """What can be ranked now (the approved options, in order) and the item's settings."""
+
+    options: tuple[Entry, ...]
+    settings: RankingSettings
+
+    @property
+    def needed(self) -> int:
+        """How many options a ballot must hold: the top N, or every option when there are fewer."""
+        return min(self.settings.top_n, len(self.options))
+
+    def option_ids(self, raw: str) -> list[int]:
+        """The approved options named in a comma-separated id list, once each, in order."""
+        known = {str(option.id): option.id for option in self.options}
+        ids: list[int] = []
+        for token in raw.split(","):
+            entry_id = known.get(token.strip())
+            if entry_id is not None and entry_id not in ids:
+                ids.append(entry_id)
+        return ids
+
+    def draft(self, raw: str) -> list[Entry]:
+        """The options of a draft order, for the page."""
+        by_id = {option.id: option for option in self.options}
+        return [by_id[entry_id] for entry_id in self.option_ids(raw)[: self.needed]]
+
+    def unchosen(self, raw: str) -> list[Entry]:
+        """The options not yet in a draft order."""
+        chosen = {option.id for option in self.draft(raw)}
+        return [option for option in self.options if option.id not in chosen]
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """One option's line in the results (never says who ranked it)."""
+
+    entry_id: int
+    text: str
+    place: int
+    tied: bool
+    score: float
+    first_choices: int
+    positions: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class OptionStatus:
+    """An option and where it stands with the facilitator; ``proposed`` when a participant wrote it."""
+
+    entry_id: int
+    text: str
+    status: str
+    proposed: bool
+
+
+@dataclass(frozen=True)
+class RankingSummary:
+    """The live picture of a ranking item."""
+
+    responses: int
+    method: str
+    headline: str
+    results: tuple[OptionResult, ...]
+    # The Schulze order as option texts, tied options sharing a group.
+    schulze: tuple[tuple[str, ...], ...]
+    tally: Tally[int]
+    options: tuple[OptionStatus, ...]
+    # Proposals waiting for the facilitator: the id to approve or hide them by, and the text; no seat.
+    pending: tuple[OptionStatus, ...]
+
+
+def _form_error(field: str, message: str) -> ParsedForm:
+    return ParsedForm(answers=None, errors=[FormError(field, field, message)])
+
+
+def _step(order: list[int], verb: str, target: int, needed: int) -> str | None:
+    """Apply one tap to a draft order in place; the problem in words if the tap cannot apply."""
+    if verb == "add":
+        if target < 0:
+            return "That option is no longer available: choose another"
+        if target in order:
+            return "That option is already in your ranking"
+        if len(order) >= needed:
+            return f"You have chosen {needed} already: remove one before adding another"
+        order.append(target)
+    elif verb in ("up", "down", "remove"):
+        if target not in order:
+            return "That option is not in your ranking any more"
+        index = order.index(target)
+        other = index - 1 if verb == "up" else index + 1
+        if verb == "remove":
+            order.pop(index)
+        elif 0 <= other < len(order):
+            order[index], order[other] = order[other], order[index]
+    else:
+        return "Choose an option to add, or Send my ranking"
+    return None
+
+
+def ballot_problem(ids: Sequence[int], approved: Collection[int], needed: int) -> str | None:
+    """What is wrong with a ballot, in words for the participant; None when it can be saved."""
+    if needed == 0:
+        return "There is nothing to rank yet: wait for the facilitator"
+    if len(set(ids)) != len(ids):
+        return "Each priority can appear only once in your ranking"
+    if not set(ids) <= set(approved):
+        return "Your ranking included an option that is no longer available: check it and send again"
+    if len(ids) != needed:
+        return f"Choose {needed} priorities for your ranking: you have chosen {len(ids)}"
+    return None
+
+
+def proposal_problem(text: str, settings: RankingSettings) -> str | None:
+    """What is wrong with a proposal, in words for the participant; None when it can be saved."""
+    if not settings.allow_proposals:
+        return "This ranking does not take proposals"
+    if not text.strip():
+        return "Enter the priority you want to propose"
+    if len(text) > TEXT_LIMIT:
+        return f"Your proposal must be {TEXT_LIMIT} characters or fewer (it has {len(text)})"
+    return None
 
 
 class RankingActivity(Activity):
-    """Priority ranking."""
+    """Rank the top N priorities; participants may propose more, which count once the facilitator approves."""
 
     kind = "ranking"
     label = "Priority ranking"
+    phone_template = "activities/ranking.html"
+    results_template = "activities/ranking_results.html"
+    after_save = "form"
+    settings_model = RankingSettings
+
+    def on_create(self, session: Session, item: AgendaItem) -> None:
+        for position, text in enumerate(self.settings(item).candidates):
+            session.add(
+                Entry(item_id=item.id, text=text, status=EntryStatus.APPROVED.value, position=position)  # type: ignore[arg-type]
+            )
+        session.flush()
+
+    def structure(self, session: Session, item: AgendaItem) -> RankingStructure:
+        return RankingStructure(tuple(entries(session, item.id, statuses=APPROVED)), self.settings(item))  # type: ignore[arg-type]
+
+    def phone_context(
+        self, session: Session, item: AgendaItem, seat: Seat, structure: RankingStructure
+    ) -> dict[str, Any]:
+        stored = session.exec(
+            select(RankingChoice.entry_id)
+            .join(Response, col(Response.id) == RankingChoice.response_id)
+            .where(Response.item_id == item.id, Response.seat_id == seat.id)
+            .order_by(col(RankingChoice.position))
+        ).all()
+        saved = ",".join(str(i) for i in structure.option_ids(",".join(map(str, stored))))
+        own = own_entries(session, item.id, seat.id)  # type: ignore[arg-type]
+        return {
+            "values": {"order": saved} if saved else {},
+            "saved_order": saved,
+            # An option the facilitator hid after this seat ranked it: the ballot needs another choice.
+            "dropped": len(structure.option_ids(saved)) != len(stored),
+            "own_proposals": own,
+            "proposals_left": max(0, structure.settings.max_proposals_per_seat - len(own)),
+        }
+
+    def parse_form(self, structure: RankingStructure, form: Mapping[str, str]) -> ParsedForm:
+        action = form.get("action") or ""
+        raw_order = form.get("order") or ""
+        order = structure.option_ids(raw_order)[: structure.needed]
+        entered = {"order": ",".join(map(str, order))}
+        verb, _, arg = action.partition(":")
+        if verb == "propose":
+            return self._parse_proposal(structure, form.get("proposal") or "", entered)
+        if verb == "submit":
+            parsed = self._parse_ballot(structure, raw_order)
+            parsed.entered = entered
+            return parsed
+        target = next((option.id for option in structure.options if str(option.id) == arg), -1)
+        problem = _step(order, verb, target, structure.needed)  # type: ignore[arg-type]
+        parsed = _form_error("ranking", problem) if problem else ParsedForm(answers=None, rerender=True)
+        entered["order"] = ",".join(map(str, order))
+        parsed.entered = entered
+        return parsed
+
+    @staticmethod
+    def _parse_ballot(structure: RankingStructure, raw_order: str) -> ParsedForm:
+        # Anything that is not an option's id stands in as an unknown option, so it is named as such.
+        tokens = [token.strip() for token in raw_order.split(",") if token.strip()]
+        ids = [int(token) if token.isascii() and token.isdecimal() else -1 for token in tokens]
+        problem = ballot_problem(ids, {option.id for option in structure.options}, structure.needed)  # type: ignore[misc]
+        if problem:
+            return _form_error("ranking", problem)
+        return ParsedForm(answers=Ballot(tuple(ids)), notice="saved")
+
+    @staticmethod
+    def _parse_proposal(structure: RankingStructure, text: str, entered: dict[str, str]) -> ParsedForm:
+        entered = {**entered, "proposal": text}
+        problem = proposal_problem(text, structure.settings)
+        if problem:
+            return ParsedForm(
+                answers=None, errors=[FormError("proposal", "proposal", problem)], entered=entered
+            )
+        return ParsedForm(answers=Proposal(text), entered=entered, notice="added")
+
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
+        settings: RankingSettings = self.settings(item)
+        if isinstance(answers, Proposal):
+            self._save_proposal(session, item, seat, settings, answers.text)
+        elif isinstance(answers, Ballot):
+            self._save_ballot(session, item, seat, settings, answers.entry_ids)
+        else:
+            raise AnswerRefused("Nothing to save: choose your priorities, then Send my ranking")
+
+    @staticmethod
+    def _save_proposal(
+        session: Session, item: AgendaItem, seat: Seat, settings: RankingSettings, text: str
+    ) -> None:
+        limit = settings.max_proposals_per_seat
+        problem = proposal_problem(text, settings)
+        if problem is None and len(own_entries(session, item.id, seat.id)) >= limit:  # type: ignore[arg-type]
+            problem = f"You have already proposed {limit}, the most each person can"
+        if problem:
+            raise AnswerRefused(problem)
+        last = session.exec(select(func.max(Entry.position)).where(Entry.item_id == item.id)).one()
+        entry = add_entry(session, item, seat, text, limit=limit, status=EntryStatus.PENDING)
+        # After every option already there, so approving it never reorders what people are looking at.
+        entry.position = (last or 0) + 1
+        session.add(entry)
+
+    @staticmethod
+    def _save_ballot(
+        session: Session, item: AgendaItem, seat: Seat, settings: RankingSettings, ids: tuple[int, ...]
+    ) -> None:
+        # Checked again in the write: options may have been hidden since the page was drawn, and a
+        # hand-made post never went through the form at all.
+        approved = {entry.id for entry in entries(session, item.id, statuses=APPROVED)}  # type: ignore[arg-type]
+        problem = ballot_problem(ids, approved, min(settings.top_n, len(approved)))  # type: ignore[arg-type]
+        if problem:
+            raise AnswerRefused(problem)
+        response = ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+        session.execute(delete(RankingChoice).where(col(RankingChoice.response_id) == response.id))
+        session.execute(
+            insert(RankingChoice),
+            [
+                {"response_id": response.id, "item_id": item.id, "entry_id": entry_id, "position": position}
+                for position, entry_id in enumerate(ids, start=1)
+            ],
+        )
+
+    def reset(self, session: Session, item: AgendaItem) -> None:
+        session.execute(delete(RankingChoice).where(col(RankingChoice.item_id) == item.id))
+        written = [e.id for e in entries(session, item.id) if e.seat_id is not None]  # type: ignore[arg-type]
+        if written:
+            # Anything pointing at the proposals (dots elsewhere, merges) cannot outlive them.
+            session.execute(delete(Dot).where(col(Dot.entry_id).in_(written)))
+            session.execute(delete(RankingChoice).where(col(RankingChoice.entry_id).in_(written)))
+            for column in ("merged_into", "parent_id"):
+                session.execute(
+                    update(Entry).where(getattr(Entry, column).in_(written)).values({column: None})
+                )
+            session.execute(delete(Entry).where(col(Entry.id).in_(written)))
+        super().reset(session, item)
+
+    def summarise(self, session: Session, item: AgendaItem) -> RankingSummary:
+        settings: RankingSettings = self.settings(item)
+        rows = entries(session, item.id)  # type: ignore[arg-type]
+        options = [e for e in rows if e.status == EntryStatus.APPROVED]
+        ids = tuple(e.id for e in options)
+        texts = {e.id: e.text for e in options}
+        ballots: dict[int, list[int]] = {
+            response_id: []
+            for response_id in session.exec(select(Response.id).where(Response.item_id == item.id)).all()
+        }
+        for response_id, entry_id in session.exec(
+            select(RankingChoice.response_id, RankingChoice.entry_id)
+            .where(RankingChoice.item_id == item.id)
+            .order_by(col(RankingChoice.response_id), col(RankingChoice.position))
+        ).all():
+            # A hidden option drops out of the ballots that ranked it; the places below move up.
+            if entry_id in texts and response_id in ballots:
+                ballots[response_id].append(entry_id)
+        result = tally(ids, list(ballots.values()), DEFAULT_RULE, depth=min(settings.top_n, len(ids)))  # type: ignore[arg-type]
+        borda = result.borda
+        results = tuple(
+            OptionResult(
+                entry_id=entry_id,
+                text=texts[entry_id],
+                place=borda.standing.place(entry_id),
+                tied=any(entry_id in tier and len(tier) > 1 for tier in borda.standing.tiers),
+                score=borda.scores[entry_id],
+                first_choices=int(result.plurality.scores[entry_id]),
+                positions=result.positions[entry_id],
+            )
+            for entry_id in borda.standing.order
+        )
+        headline = describe(borda.standing, texts.__getitem__) if ballots else "No rankings yet"
+        statuses = tuple(OptionStatus(e.id, e.text, e.status, e.seat_id is not None) for e in rows)  # type: ignore[arg-type]
+        return RankingSummary(
+            responses=len(ballots),
+            method=RULE_NAMES[DEFAULT_RULE],
+            headline=headline,
+            results=results,
+            schulze=tuple(tuple(texts[i] for i in tier) for tier in result.schulze.standing.tiers),
+            tally=result,
+            options=tuple(s for s in statuses if s.status != EntryStatus.PENDING),
+            pending=tuple(s for s in statuses if s.status == EntryStatus.PENDING),
+        )

@@ -141,7 +141,6 @@ class TriangleActivity(Activity):
     """For one priority, add ideas tagged civic / service / community and one of the three questions."""
 
     kind = "triangle"
-    shares_entries = True
     label = "Population intervention triangle"
     phone_template = "activities/triangle.html"
     results_template = "activities/triangle_results.html"
