@@ -10,6 +10,7 @@ from tests.conftest import LiveServer, join_code
 from workshop import store
 from workshop.activities.maturity import load_structure
 from workshop.models import ItemState, Response, Seat
+from workshop.templates import get_template
 from workshop.web.guards import SeatCodeGuard, StatusCache
 
 
@@ -46,22 +47,25 @@ def test_api_needs_the_token(live_server: LiveServer) -> None:
 
 def test_api_runs_the_agenda(api: httpx.Client, live_server: LiveServer, workshop_id: int) -> None:
     state = api.get("/api/v1/workshop").json()
-    assert state["current_item_id"] is None and len(state["items"]) == 5
+    assert state["current_item_id"] is None and len(state["items"]) == len(
+        get_template("cyp-integration").agenda
+    )
     assert api.post("/api/v1/current/open").status_code == 409  # nothing started yet
     state = api.post("/api/v1/next").json()
     first = state["items"][0]
     assert first["is_current"] and first["state"] == ItemState.OPEN
     matrix = next(item for item in state["items"] if item["kind"] == "maturity")
+    m = state["items"].index(matrix)
     state = api.post(f"/api/v1/items/{matrix['id']}/open").json()
     assert state["current_item_id"] == matrix["id"] and state["items"][0]["state"] == ItemState.CLOSED
     _vote(live_server, workshop_id, matrix["id"])
     state = api.get("/api/v1/workshop").json()
-    assert state["seats"] == 1 and state["items"][2]["responses"] == 1
-    assert api.post("/api/v1/current/reveal").json()["items"][2]["revealed"] is True
-    assert api.post("/api/v1/current/close").json()["items"][2]["state"] == ItemState.CLOSED
-    assert api.post("/api/v1/current/open").json()["items"][2]["state"] == ItemState.OPEN
+    assert state["seats"] == 1 and state["items"][m]["responses"] == 1
+    assert api.post("/api/v1/current/reveal").json()["items"][m]["revealed"] is True
+    assert api.post("/api/v1/current/close").json()["items"][m]["state"] == ItemState.CLOSED
+    assert api.post("/api/v1/current/open").json()["items"][m]["state"] == ItemState.OPEN
     state = api.post("/api/v1/current/reset").json()
-    assert state["items"][2]["responses"] == 0 and state["items"][2]["revealed"] is False
+    assert state["items"][m]["responses"] == 0 and state["items"][m]["revealed"] is False
     assert api.post("/api/v1/items/999999/open").status_code == 409
     assert api.post(f"/api/v1/items/{matrix['id']}/explode").status_code == 422
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from screens.app import WorkshopApp
-from tests.test_tui import wait_for
+from tests.test_tui import next_until, wait_for
 from workshop.db import Database
 
 CHROMIUM = shutil.which("chromium")
@@ -65,7 +65,7 @@ async def test_terminal_qr_decodes_to_the_join_url(
     async with app.run_test(size=(80, 24)) as pilot:
         app.theme = theme
         await wait_for(pilot, lambda: app.screen.snapshot is not None)
-        await pilot.press("n", "n", "n")
+        await next_until(pilot, db, workshop_id, "maturity")
         await wait_for(pilot, lambda: app.screen.query_one("#join").display is True)
         await pilot.pause(0.2)
         svg = tmp_path / "screen.svg"

@@ -35,8 +35,17 @@ def test_shipped_template_has_the_domain_content() -> None:
     assert [h.key for h in spec.horizons] == ["now", "1y", "2y"]
     assert spec.role_levels == ["Chief officer", "Senior leader", "Manager", "Front line"]
     assert all(len(f.descriptors) == 5 for f in spec.factors)
-    assert [a.kind for a in spec.agenda].count("maturity") == 1
-    assert len(spec.agenda) == 5 and spec.agenda[0].title.startswith("Welcome")
+    assert [a.kind for a in spec.agenda] == [
+        "info",
+        "question",
+        "values",
+        "dots",
+        "maturity",
+        "info",
+        "triangle",
+        "info",
+    ]
+    assert spec.agenda[0].title.startswith("Welcome") and spec.agenda[3].settings["source"] == "values"
     assert {"Council", "NHS trust", "Police", "Fire and rescue", "Voluntary and community sector"} <= set(
         spec.organisations
     )

@@ -45,6 +45,22 @@ def screen_text(app: WorkshopApp) -> str:
     return html.unescape("".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))).replace("\xa0", " ")
 
 
+def kinds(db: Database, workshop_id: int) -> list[str]:
+    with db.reading() as session:
+        return [item.kind for item in store.agenda(session, workshop_id)]
+
+
+async def next_until(pilot: object, db: Database, workshop_id: int, kind: str) -> None:
+    """Press "n" (next item) on a fresh workshop until the first item of ``kind`` is open."""
+    target = kinds(db, workshop_id).index(kind)
+    for presses in range(1, target + 2):
+        await pilot.press("n")  # type: ignore[attr-defined]
+        await wait_for(
+            pilot, lambda n=presses: sum(s != ItemState.PENDING for s in states(db, workshop_id)) >= n
+        )
+    assert states(db, workshop_id)[target] == ItemState.OPEN
+
+
 def states(db: Database, workshop_id: int) -> list[str]:
     with db.reading() as session:
         return [item.state for item in store.agenda(session, workshop_id)]
@@ -57,13 +73,14 @@ async def test_run_sheet_from_the_keyboard(db: Database, workshop_id: int) -> No
         assert not app.screen.check_action("close", ())
         await pilot.press("n")
         await wait_for(pilot, lambda: states(db, workshop_id)[0] == ItemState.OPEN)
-        await pilot.press("down", "down", "enter")
-        await wait_for(pilot, lambda: states(db, workshop_id)[2] == ItemState.OPEN)
+        matrix = kinds(db, workshop_id).index("maturity")
+        await pilot.press(*["down"] * matrix, "enter")
+        await wait_for(pilot, lambda: states(db, workshop_id)[matrix] == ItemState.OPEN)
         assert states(db, workshop_id)[:2] == [ItemState.CLOSED, ItemState.PENDING]
         await wait_for(pilot, lambda: bool(app.screen.query(MaturityView)))
         await wait_for(pilot, lambda: app.screen.check_action("close", ()))
         await pilot.press("c")
-        await wait_for(pilot, lambda: states(db, workshop_id)[2] == ItemState.CLOSED)
+        await wait_for(pilot, lambda: states(db, workshop_id)[matrix] == ItemState.CLOSED)
         await pilot.press("j")
         assert app.screen.query_one("#join").display is True
         await pilot.press("q")
@@ -76,7 +93,7 @@ async def test_live_view_follows_votes_written_by_another_process(
     item = None
     app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("n", "n", "n")
+        await next_until(pilot, db, workshop_id, "maturity")
         await wait_for(
             pilot,
             lambda: (
@@ -107,7 +124,7 @@ async def test_a_phone_vote_over_http_reaches_the_screen(db: Database, workshop_
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.server_port is not None and app.screen.snapshot is not None)
         assert app.join_url == f"http://127.0.0.1:{app.server_port}/j/{app.join_code}"
-        await pilot.press("n", "n", "n")
+        await next_until(pilot, db, workshop_id, "maturity")
         await wait_for(
             pilot,
             lambda: (
