@@ -114,3 +114,11 @@ def test_every_naughty_title_is_stored_as_typed(tmp_path: Path, capsys: pytest.C
         stored = {w.id: w.title for w in store.list_workshops(session)}
     db.dispose()
     assert stored == expected
+
+
+def test_output_into_a_closed_pipe_is_not_an_error() -> None:
+    shell = f"{sys.executable} -m workshop templates | head -c 0"
+    out = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", shell], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr

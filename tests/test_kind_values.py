@@ -174,7 +174,7 @@ def test_limits_hiding_and_removal_on_the_server(db: Database, workshop_id: int)
 
 
 def test_reset_keeps_the_facilitators_entries(db: Database, workshop_id: int) -> None:
-    item = add_item(db, workshop_id, "values", "Values", key="values")
+    item = add_item(db, workshop_id, "values", "Values", key="test-values")
     seat = new_seat(db, workshop_id)
     with db.writing() as session:
         seeded = add_entry(session, session.get(AgendaItem, item.id), None, "Care", detail="We care.")  # type: ignore[arg-type]
@@ -184,7 +184,7 @@ def test_reset_keeps_the_facilitators_entries(db: Database, workshop_id: int) ->
     with db.writing() as session:
         facilitator = add_entry(session, session.get(AgendaItem, item.id), None, "x", parent_id=respect.id)  # type: ignore[arg-type]
     assert facilitator.id and responses(db, item.id) == 1
-    vote = add_item(db, workshop_id, "dots", "Vote", {"source": "values"})
+    vote = add_item(db, workshop_id, "dots", "Vote", {"source": "test-values"})
     send(
         db, vote.id, seat, KINDS["dots"].parse_form(_structure(db, vote), {f"dots-{respect.id}": "1"}).answers
     )  # type: ignore[arg-type]

@@ -41,7 +41,7 @@ def test_shipped_template_has_the_domain_content() -> None:
         "values",
         "dots",
         "maturity",
-        "info",
+        "ranking",
         "triangle",
         "info",
     ]

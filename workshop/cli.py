@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -225,6 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"workshop: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `workshop list | head`: the reader left, which is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except ValidationError as exc:  # a bad WORKSHOP_* variable
         first = exc.errors()[0]
         name = "WORKSHOP_" + "_".join(str(part) for part in first["loc"]).upper()

@@ -1,9 +1,180 @@
-"""Live view for the priority ranking activity (being built: shows the item's notes until then)."""
+"""Live view for the priority ranking: the room's order as ballots arrive, and proposals to approve."""
 
 from __future__ import annotations
 
-from screens.views.info import InfoView
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.views.base import LiveView
+from workshop.activities.ranking import RankingSummary
+from workshop.live import Snapshot
+from workshop.models import EntryStatus
+from workshop.store import entries as store_entries
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+WAITING = "⧗ waiting for approval"
 
 
-class RankingView(InfoView):
-    """Priority ranking."""
+def _order(tiers: tuple[tuple[str, ...], ...]) -> Text:
+    """``A > B = C``: ties shown as ties, never broken silently."""
+    text = Text()
+    for index, tier in enumerate(tiers):
+        if index:
+            text.append(" > ", style="bold")
+        for position, option in enumerate(tier):
+            if position:
+                text.append(" = ", style="bold")
+            text.append(option)
+    return text
+
+
+class RankingView(LiveView):
+    """The Borda (rule c) order with first choices, then the proposals waiting for the facilitator.
+
+    Tab reaches the list of waiting proposals; the arrows move through it, ``a`` approves the highlighted
+    one (participants can rank it from then on) and ``x`` hides it.
+    """
+
+    DEFAULT_CSS = """
+    RankingView { height: auto; }
+    RankingView > #ranking-pending { height: auto; max-height: 10; }
+    """
+
+    BINDINGS = [
+        Binding("a", "approve", "Approve proposal"),
+        Binding("x", "hide_proposal", "Hide proposal"),
+    ]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._pending: tuple[tuple[int, str], ...] = ()
+        self._snapshot: Snapshot | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="ranking-results")
+        yield Static(id="ranking-pending-title")
+        yield OptionList(id="ranking-pending", markup=False)
+
+    def on_mount(self) -> None:
+        if self._snapshot is not None:
+            self.show(self._snapshot)
+
+    def show(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+        if not self.query("#ranking-results"):
+            return  # not composed yet (drawn from on_mount), or already taken off the screen
+        summary = snapshot.summary
+        results = self.query_one("#ranking-results", Static)
+        if not isinstance(summary, RankingSummary):
+            results.update("No results yet.")
+            self._show_pending(())
+            return
+        table = Table(
+            title=Text.assemble(
+                (summary.method, "bold"), f" · {summary.responses} of {snapshot.seats} joined have ranked"
+            ),
+            title_justify="left",
+            expand=True,
+            box=None,
+            padding=(0, 1, 0, 0),
+            show_edge=False,
+        )
+        table.add_column("#", width=3, no_wrap=True)
+        table.add_column("Priority", ratio=1, overflow="fold")
+        table.add_column("Borda", justify="right", width=6, no_wrap=True)
+        table.add_column("1st", justify="right", width=4, no_wrap=True)
+        for row in summary.results:
+            table.add_row(
+                f"{row.place}{'=' if row.tied else ''}",
+                Text(row.text),
+                f"{row.score:g}",
+                str(row.first_choices),
+            )
+        if not summary.results:
+            table.add_row("", Text("No options yet: approve a proposal below.", style="italic"), "", "")
+        lines = [table, Text(summary.headline, style="bold")]
+        if summary.responses:
+            lines.append(Text.assemble("Schulze: ", _order(summary.schulze)))
+        results.update(Group(*lines))
+        self._show_pending(tuple((p.entry_id, p.text) for p in summary.pending))
+
+    def _show_pending(self, pending: tuple[tuple[int, str], ...]) -> None:
+        title = self.query_one("#ranking-pending-title", Static)
+        options = self.query_one("#ranking-pending", OptionList)
+        if pending:
+            title.update(
+                Text.assemble(
+                    (f"\nProposals waiting for approval: {len(pending)}", "bold"),
+                    "  (Tab to the list, arrows to move, a approve, x hide)",
+                )
+            )
+        else:
+            title.update(Text("\nNo proposals waiting for approval."))
+        options.display = bool(pending)
+        if pending == self._pending:
+            return  # unchanged: keep the facilitator's place in the list
+        self._pending = pending
+        highlighted = options.highlighted
+        options.set_options(
+            Option(Text.assemble((WAITING, "bold"), " · ", Text(text)), id=str(entry_id))
+            for entry_id, text in pending
+        )
+        if pending:
+            options.highlighted = min(highlighted or 0, len(pending) - 1)
+        self.refresh_bindings()
+
+    def focus(self, scroll_visible: bool = True) -> RankingView:
+        """Focus the list of waiting proposals (the view itself is no extra stop for Tab)."""
+        for options in self.query("#ranking-pending").results(OptionList):
+            if options.display:
+                options.focus(scroll_visible)
+        return self
+
+    def _highlighted(self) -> int | None:
+        options = self.query_one("#ranking-pending", OptionList)
+        option = options.highlighted_option if options.display else None
+        return int(option.id) if option is not None and option.id is not None else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("approve", "hide_proposal"):
+            return self._highlighted() is not None
+        return True
+
+    @on(OptionList.OptionHighlighted, "#ranking-pending")
+    def _moved(self, _event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()
+
+    async def action_approve(self) -> None:
+        await self._decide(EntryStatus.APPROVED, "Proposal approved: participants can rank it now")
+
+    async def action_hide_proposal(self) -> None:
+        await self._decide(EntryStatus.HIDDEN, "Proposal hidden")
+
+    async def _decide(self, status: EntryStatus, done: str) -> None:
+        entry_id = self._highlighted()
+        if entry_id is None:
+            return
+        writer = cast("WorkshopApp", self.app).writer
+        try:
+            await writer.submit(partial(store_entries.set_entry_status, entry_id=entry_id, status=status))
+        except Exception as exc:  # a lost proposal or a locked database must not take the screen down
+            self.notify(f"Could not change the proposal: {exc}", severity="error", markup=False)
+            return
+        self.notify(done)
+        # Gone from the list at once, so a second key press cannot act on it; the next snapshot agrees.
+        options = self.query_one("#ranking-pending", OptionList)
+        options.remove_option(str(entry_id))
+        self._pending = tuple(p for p in self._pending if p[0] != entry_id)
+        options.display = bool(self._pending)
+        self.refresh_bindings()

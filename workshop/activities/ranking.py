@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
-from workshop.models import AgendaItem, Dot, Entry, EntryStatus, RankingChoice, Response, Seat
+from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Seat
 from workshop.ranking import DEFAULT_RULE, RULE_NAMES, Tally, describe, tally
-from workshop.store.entries import add_entry, entries, own_entries
+from workshop.store.entries import add_entry, delete_seat_entries, entries, own_entries
 
 TEXT_LIMIT = 120
 APPROVED = (EntryStatus.APPROVED.value,)
@@ -306,16 +306,7 @@ class RankingActivity(Activity):
 
     def reset(self, session: Session, item: AgendaItem) -> None:
         session.execute(delete(RankingChoice).where(col(RankingChoice.item_id) == item.id))
-        written = [e.id for e in entries(session, item.id) if e.seat_id is not None]  # type: ignore[arg-type]
-        if written:
-            # Anything pointing at the proposals (dots elsewhere, merges) cannot outlive them.
-            session.execute(delete(Dot).where(col(Dot.entry_id).in_(written)))
-            session.execute(delete(RankingChoice).where(col(RankingChoice.entry_id).in_(written)))
-            for column in ("merged_into", "parent_id"):
-                session.execute(
-                    update(Entry).where(getattr(Entry, column).in_(written)).values({column: None})
-                )
-            session.execute(delete(Entry).where(col(Entry.id).in_(written)))
+        delete_seat_entries(session, item)
         super().reset(session, item)
 
     def summarise(self, session: Session, item: AgendaItem) -> RankingSummary:

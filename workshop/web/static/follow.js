@@ -44,7 +44,8 @@
       .then(function (reply) { return reply.ok ? reply.json() : null; })
       .then(function (status) {
         if (!status || !status.found || !changed(status)) { return; }
-        if (edited) { offerReload(); } else { window.location.replace("/w/" + encodeURIComponent(code)); }
+        // A draft ranking built by taps fires no input events: the form marks itself unsent instead.
+        if (edited || document.querySelector("[data-unsent]")) { offerReload(); } else { window.location.replace("/w/" + encodeURIComponent(code)); }
       })
       .catch(function () { /* offline for a moment: the next tick tries again */ });
   }
