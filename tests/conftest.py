@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from workshop import store
@@ -129,6 +130,7 @@ class LiveServer:
     url: str
     db: Database
     writer: BatchWriter
+    app: FastAPI
 
 
 @pytest.fixture
@@ -137,8 +139,9 @@ def live_server(db: Database) -> Iterator[LiveServer]:
     writer = BatchWriter(db)
     writer.start()
     port = free_port()
+    app = create_app(db, writer)
     config = uvicorn.Config(
-        create_app(db, writer), host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off"
+        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off"
     )
     server = uvicorn.Server(config)
     server.capture_signals = lambda: __import__("contextlib").nullcontext()  # type: ignore[method-assign]
@@ -149,7 +152,7 @@ def live_server(db: Database) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    yield LiveServer(f"http://127.0.0.1:{port}", db, writer)
+    yield LiveServer(f"http://127.0.0.1:{port}", db, writer, app)
     server.should_exit = True
     thread.join(10)
     writer.stop()

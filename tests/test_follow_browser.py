@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import select
 
 from tests.conftest import CHROMIUM, LiveServer, OpenPage, join_code
 from workshop import store
+from workshop.models import Seat
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,3 +50,27 @@ def test_half_filled_form_is_kept_when_the_agenda_moves(
     expect(page.locator("#r-goals-and-values-now-4")).to_be_checked()
     notice.get_by_role("link", name="Show the current activity").click()
     expect(page.get_by_role("heading", name="Priorities for the next two years")).to_be_visible()
+
+
+def test_lost_cookie_comes_back_with_the_seat_code(
+    live_server: LiveServer, workshop_id: int, open_page: OpenPage
+) -> None:
+    _start(live_server, workshop_id, "maturity")
+    code = join_code(live_server.db, workshop_id)
+    old = open_page()
+    old.goto(f"{live_server.url}/j/{code}")
+    old.get_by_role("button", name="Join").click()
+    old.evaluate("document.querySelectorAll('input[value=dk]').forEach(radio => { radio.checked = true; })")
+    old.locator("label[for='r-risk-management-1y-4']").click()
+    old.get_by_role("button", name="Send my answers").click()
+    expect(old.get_by_role("heading", name="Your answers are saved")).to_be_visible()
+    seat_code = old.locator(".site-footer .code").inner_text()
+    new = open_page(width=320)  # another phone, or the same one after its cookies were cleared
+    new.goto(f"{live_server.url}/j/{code}")
+    new.get_by_role("link", name="Joined before on another page or phone? Use your seat code").click()
+    new.get_by_label("Seat code").fill(seat_code.lower())
+    new.get_by_role("button", name="Continue").click()
+    expect(new.locator("#r-risk-management-1y-4")).to_be_checked()
+    expect(new.locator(".site-footer .code")).to_have_text(seat_code)
+    with live_server.db.reading() as session:
+        assert len(session.exec(select(Seat)).all()) == 1

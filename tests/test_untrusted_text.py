@@ -1,0 +1,93 @@
+"""Participant text is untrusted everywhere: maturity comments, seat codes, and every live view in the TUI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+from markupsafe import escape
+from sqlmodel import select
+
+from screens.app import WorkshopApp
+from tests.conftest import LiveServer, add_item, join_code
+from tests.test_tui import screen_text, wait_for
+from workshop import store
+from workshop.activities.maturity import load_structure
+from workshop.db import Database
+from workshop.models import AgendaItem, MaturityComment
+from workshop.store.entries import add_entry
+from workshop.web.guards import SeatCodeGuard
+
+BLNS = json.loads(
+    (Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json").read_text("utf-8")
+)
+MARKUP = "[bold red]not bold[/bold red] [link=http://x]no link[/link] [@click=app.quit]no action[/]"
+
+
+def _form(live_server: LiveServer, workshop_id: int) -> tuple[dict[str, str], str]:
+    with live_server.db.reading() as session:
+        structure = load_structure(session, workshop_id)
+    form = {structure.field_name(f, h): "2" for f in structure.factors for h in structure.horizons}
+    return form, f"c-{structure.factors[0].key}"
+
+
+def test_maturity_comments_are_kept_as_typed_and_limited(
+    live_server: LiveServer, workshop_id: int, maturity_item: AgendaItem
+) -> None:
+    code = join_code(live_server.db, workshop_id)
+    form, comment = _form(live_server, workshop_id)
+    with httpx.Client(base_url=live_server.url, timeout=10) as phone:
+        phone.post(f"/j/{code}", data={})
+        too_long = phone.post(f"/w/{code}/items/{maturity_item.id}", data={**form, comment: "x" * 501})
+        assert too_long.status_code == 422
+        assert "Comment on Goals and values must be 500 characters or fewer (it has 501)" in too_long.text
+        assert "x" * 501 in too_long.text  # what they typed comes back for them to shorten
+        for text in BLNS:
+            reply = phone.post(f"/w/{code}/items/{maturity_item.id}", data={**form, comment: text})
+            assert reply.status_code in (303, 422), text
+            if reply.status_code == 303:
+                page = phone.get(f"/w/{code}").text
+                assert str(escape(text)) in page or not text.strip()
+                with live_server.db.reading() as session:
+                    stored = session.exec(select(MaturityComment.text)).all()
+                assert stored == ([text] if text.strip() else [])
+            else:
+                assert len(text) > 500
+
+
+def test_naughty_seat_codes_never_break_the_restore_page(live_server: LiveServer, workshop_id: int) -> None:
+    code = join_code(live_server.db, workshop_id)
+    with httpx.Client(base_url=live_server.url, timeout=10) as phone:
+        for index, text in enumerate(BLNS):
+            if index % 9 == 0:  # every test request comes from 127.0.0.1: stay under the guessing brake
+                live_server.app.state.seat_guard = SeatCodeGuard()
+            reply = phone.post(f"/j/{code}/seat", data={"seat_code": text})
+            assert reply.status_code == 422, text
+            assert "<script>alert" not in reply.text
+
+
+async def test_live_views_never_read_participant_text_as_markup(db: Database, workshop_id: int) -> None:
+    values = add_item(db, workshop_id, "values", "Values", key="v", start=False)
+    question = add_item(db, workshop_id, "question", "Word", {"prompt": "One word?"}, start=False)
+    nasty = [MARKUP, *BLNS[:60]]
+    with db.writing() as session:
+        for item in (values, question):
+            for text in nasty:
+                add_entry(session, session.get(AgendaItem, item.id), None, text[:500])  # type: ignore[arg-type]
+    app = WorkshopApp(db, workshop_id, serve=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for item in (values, question):
+            with db.writing() as session:
+                store.start_item(session, item.id)  # type: ignore[arg-type]
+            await wait_for(
+                pilot,
+                lambda i=item: (
+                    app.screen.snapshot is not None
+                    and app.screen.snapshot.current is not None
+                    and app.screen.snapshot.current.id == i.id
+                ),
+            )
+            await wait_for(pilot, lambda: "[bold red]not bold[/bold red]" in screen_text(app))
+        assert app.is_running  # no markup action ran (the text held [@click=app.quit])
+        await pilot.press("q")
