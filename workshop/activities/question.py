@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
-from workshop.models import AgendaItem, Response, Seat
+from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
+from workshop.models import AgendaItem, Seat
 from workshop.store.entries import (
     VISIBLE,
     add_entry,
@@ -38,13 +38,6 @@ class QuestionSettings(BaseModel):
 
 
 @dataclass(frozen=True)
-class Remove:
-    """Remove one of the seat's own entries."""
-
-    entry_id: int
-
-
-@dataclass(frozen=True)
 class AddAnswer:
     """A new answer, exactly as typed."""
 
@@ -59,31 +52,6 @@ class QuestionSummary:
     answers: tuple[str, ...]  # oldest first, hidden ones left out
     words: tuple[WordCount, ...]
     responses: int  # seats that have sent at least one answer
-
-
-def parse_remove(form: Mapping[str, str]) -> Remove | FormError | None:
-    """A "remove:ID" action from a submitted form; None when the form asks for something else."""
-    action = form.get("action") or "add"
-    if not action.startswith("remove:"):
-        return None
-    raw = action.removeprefix("remove:")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
-        return FormError("action", "main", "That entry could not be found: reload the page and try again")
-    return Remove(int(raw))
-
-
-def check_text(text: str, limit: int, what: str) -> str | None:
-    """Why ``text`` cannot be saved (empty or over ``limit`` characters), or None when it can."""
-    if not text.strip():
-        return f"Enter your {what}"
-    if len(text) > limit:
-        return f"Your {what} must be {limit} characters or fewer (it has {len(text)})"
-    return None
-
-
-def responses(session: Session, item: AgendaItem) -> int:
-    """How many seats have answered the item."""
-    return session.exec(select(func.count()).select_from(Response).where(Response.item_id == item.id)).one()
 
 
 class QuestionActivity(Activity):
@@ -106,14 +74,9 @@ class QuestionActivity(Activity):
         return {"values": {}, "own": own, "settings": structure}
 
     def parse_form(self, structure: QuestionSettings, form: Mapping[str, str]) -> ParsedForm:
-        removal = parse_remove(form)
-        if isinstance(removal, FormError):
-            return ParsedForm(answers=None, errors=[removal])
-        if removal is not None:
-            return ParsedForm(answers=removal, notice="removed")
-        if form.get("action", "add") != "add":
-            error = FormError("action", "main", "Use the Send button to send an answer")
-            return ParsedForm(answers=None, errors=[error])
+        settled = removal_or_refusal(form, "Send button to send an answer")
+        if settled is not None:
+            return settled
         text = form.get("text") or ""
         problem = check_text(text, structure.max_length, "answer")
         entered = {"text": text} if text else {}

@@ -10,12 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import Session
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
-from workshop.activities.question import (
-    Remove,
-    check_text,
-    parse_remove,
-    responses,
-)
+from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
 from workshop.models import AgendaItem, Seat
 from workshop.store.entries import (
     VISIBLE,
@@ -169,14 +164,9 @@ class TriangleActivity(Activity):
         return {"values": {}, "own": own}
 
     def parse_form(self, structure: TriangleStructure, form: Mapping[str, str]) -> ParsedForm:
-        removal = parse_remove(form)
-        if isinstance(removal, FormError):
-            return ParsedForm(answers=None, errors=[removal])
-        if removal is not None:
-            return ParsedForm(answers=removal, notice="removed")
-        if form.get("action", "add") != "add":
-            error = FormError("action", "main", "Use the Add idea button to add an idea")
-            return ParsedForm(answers=None, errors=[error])
+        settled = removal_or_refusal(form, "Add idea button to add an idea")
+        if settled is not None:
+            return settled
         text = form.get("text") or ""
         segment = form.get("segment") or ""
         question = form.get("question") or ""
