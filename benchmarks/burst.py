@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.loadgen import LoadConfig, LoadResult, child_main
-from benchmarks.probes import LIVE_EVERY, Probes, cpu_now, pct
+from benchmarks.probes import LIVE_EVERY, Probes, cpu_now, machine_cpu, pct
 
 HARD_LIMIT = 120.0  # seconds: the phones give up after this, whatever happens
 
@@ -94,7 +94,8 @@ class Measured:
         load_error: Why the load generator failed, if it did.
         batches: Transactions the writer committed.
         writes: Writes (joins and votes) in those transactions.
-        cpu: CPU seconds during the burst: whole process, event-loop thread, writer thread.
+        cpu: CPU seconds during the burst: this process, its event-loop and writer threads, and the
+            whole machine's busy and disk-wait time.
         probes: The TUI stand-ins' samples.
     """
 
@@ -133,7 +134,7 @@ async def run_burst(db: Any, setup: Setup, args: argparse.Namespace) -> Measured
     config = LoadConfig(
         base_url=f"http://127.0.0.1:{server.port}", code=setup.code, item_id=setup.item_id,
         fields=setup.fields, choices=setup.choices, phones=args.phones, seconds=args.seconds,
-        concurrency=args.concurrency, deadline=HARD_LIMIT, pages=args.pages,
+        concurrency=args.concurrency, deadline=HARD_LIMIT, pages=args.pages, poll=args.poll,
     )  # fmt: skip
     context = multiprocessing.get_context("spawn")
     channel = context.Queue()
@@ -141,12 +142,12 @@ async def run_burst(db: Any, setup: Setup, args: argparse.Namespace) -> Measured
     process.start()
     load: LoadResult | None = None
     error: str | None = None
-    cpu0 = cpu1 = (0.0, 0.0, 0.0)
+    cpu0 = cpu1 = (0.0, 0.0, 0.0, 0.0, 0.0)
     kind, payload = await asyncio.to_thread(_receive, channel, process, 60.0)
     if kind == "ready":
-        probes.measuring, cpu0 = True, cpu_now(writer)
+        probes.measuring, cpu0 = True, (*cpu_now(writer), *machine_cpu())
         kind, payload = await asyncio.to_thread(_receive, channel, process, HARD_LIMIT + 30)
-        probes.measuring, cpu1 = False, cpu_now(writer)
+        probes.measuring, cpu1 = False, (*cpu_now(writer), *machine_cpu())
     if kind == "result":
         load = payload
     else:
@@ -160,7 +161,8 @@ async def run_burst(db: Any, setup: Setup, args: argparse.Namespace) -> Measured
     await asyncio.gather(*watchers, return_exceptions=True)
     await server.stop()
     await asyncio.to_thread(writer.stop)
-    cpu = {"process": cpu1[0] - cpu0[0], "loop thread": cpu1[1] - cpu0[1], "writer thread": cpu1[2] - cpu0[2]}
+    names = ("process", "loop thread", "writer thread", "machine busy", "machine iowait")
+    cpu = {name: after - before for name, after, before in zip(names, cpu1, cpu0, strict=True)}
     return Measured(load, error, writer.batches, writer.writes, cpu, probes)
 
 
@@ -198,7 +200,7 @@ def report(args: argparse.Namespace, m: Measured, saved: int) -> bool:
     Returns:
         True if every acknowledged vote, and no other, is in the database.
     """
-    pages = ", with pages" if args.pages else ""
+    pages = (", with pages" if args.pages else "") + (f", polling every {args.poll:g} s" if args.poll else "")
     lines = [f"phones {args.phones} over {args.seconds:g} s, {args.concurrency} connections{pages}"]
     lines[0] += f", {os.cpu_count()} cores"
     load = m.load
@@ -215,10 +217,15 @@ def report(args: argparse.Namespace, m: Measured, saved: int) -> bool:
             _latency("vote", load.vote_latency),
             _latency("phone end-to-end", load.phone_latency),
         ]
+        if args.poll:
+            lines.append(_latency(f"status poll ({len(load.poll_latency)})", load.poll_latency))
     mean = m.writes / m.batches if m.batches else 0.0
     late = [v * 1000 for v in m.probes.lateness]
     reads = [v * 1000 for v in m.probes.reads]
-    cpu = ", ".join(f"{k} {v:.2f}" for k, v in m.cpu.items())
+    server = ", ".join(f"{k} {v:.2f}" for k, v in m.cpu.items() if not k.startswith("machine"))
+    load_cpu = load.cpu if load else 0.0
+    # Whatever else ran on the machine meanwhile: a large figure means the run was disturbed.
+    others = m.cpu["machine busy"] - m.cpu["process"] - load_cpu
     ok = load is not None and m.load_error is None and saved == acked
     lines += [
         f"writer: {m.writes} writes in {m.batches} batches, mean batch {mean:.1f}",
@@ -226,7 +233,8 @@ def report(args: argparse.Namespace, m: Measured, saved: int) -> bool:
         f"p99 {pct(late, 99):.1f}  ({len(late)} ticks)",
         f"live-view read ms: p50 {pct(reads, 50):.0f}  max {max(reads, default=0):.0f}  ({len(reads)} reads, "
         f"{m.probes.read_errors} failed, last saw {m.probes.last_responses} responses)",
-        f"CPU s: server {cpu}; load generator {load.cpu if load else 0:.2f}",
+        f"CPU s: server {server}; load generator {load_cpu:.2f}; "
+        f"other processes {others:.2f}; disk wait {m.cpu['machine iowait']:.2f}",
         f"durability: {saved} responses in the database, {acked} acknowledged -> {'PASS' if ok else 'FAIL'}",
     ]
     if load and acked < args.phones:
@@ -255,9 +263,10 @@ def main(argv: list[str] | None = None) -> int:
         "--concurrency", type=int, default=200, help="requests in flight at most (default 200)"
     )
     parser.add_argument("--pages", action="store_true", help="also GET the pages a browser would load")
+    parser.add_argument("--poll", type=float, default=0.0, help="joined phones poll the status every N s")
     args = parser.parse_args(argv)
-    if args.phones < 1 or args.seconds < 0 or args.concurrency < 1:
-        parser.error("--phones and --concurrency must be positive and --seconds not negative")
+    if args.phones < 1 or args.seconds < 0 or args.concurrency < 1 or args.poll < 0:
+        parser.error("--phones and --concurrency must be positive, --seconds and --poll not negative")
     if args.db is not None and args.db.exists():
         parser.error(f"{args.db} exists; give a new path so the count checks only this run")
     with tempfile.TemporaryDirectory(prefix="workshop-burst-") as tmp:

@@ -1,9 +1,10 @@
 """The simulated phones: runs in its own process so its CPU never counts against the server's event loop.
 
 Each phone joins the workshop (``POST /j/{code}``), keeps the seat cookie it was given, then submits one
-full, random maturity form. Phones arrive at random moments spread over the burst window; requests in
-flight are capped by a semaphore (as many connections as that cap). Everything is bounded: a per-request
-timeout and an overall deadline after which unfinished phones are cancelled and counted as timeouts.
+full, random maturity form; optionally it also loads the pages a browser would and polls the status as
+the pages' script does. Phones arrive at random moments spread over the burst window; requests in flight
+are capped by a semaphore (as many connections as that cap). Everything is bounded: a per-request timeout
+and an overall deadline after which unfinished phones are cancelled and counted as ``deadline``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class LoadConfig:
         deadline: Seconds after which unfinished phones are abandoned.
         request_timeout: Seconds one request may take.
         pages: Also load the pages a browser would (join page, form, saved page).
+        poll: If above 0, each joined phone polls ``/w/{code}/status`` this often (seconds), as the
+            phone pages' script does, until the last vote is in.
         seed: For the arrival times and the answers.
     """
 
@@ -50,6 +53,7 @@ class LoadConfig:
     deadline: float = 120.0
     request_timeout: float = 60.0
     pages: bool = False
+    poll: float = 0.0
     seed: int = 1
 
 
@@ -61,6 +65,7 @@ class LoadResult:
         join_latency: Each successful join POST.
         vote_latency: Each acknowledged vote POST.
         phone_latency: Each phone from its first request to its vote's acknowledgement, waits included.
+        poll_latency: Each successful status poll.
         acknowledged: Votes answered with 303 to the saved page.
         errors: Failures by kind, e.g. ``vote 500``, ``deadline``, ``ClientOSError``.
         wall: Seconds from the first arrival to the last phone's end.
@@ -71,6 +76,7 @@ class LoadResult:
     join_latency: list[float] = field(default_factory=list)
     vote_latency: list[float] = field(default_factory=list)
     phone_latency: list[float] = field(default_factory=list)
+    poll_latency: list[float] = field(default_factory=list)
     acknowledged: int = 0
     errors: Counter[str] = field(default_factory=Counter)
     wall: float = 0.0
@@ -94,6 +100,7 @@ class _Phones:
         self.result = LoadResult()
         self.cookie_name = f"seat_{config.code}"
         self.saved_suffix = f"/items/{config.item_id}/saved"
+        self.pollers: list[asyncio.Task[None]] = []
 
     async def _request(
         self, path: str, data: dict[str, str] | None, cookie: str | None
@@ -118,6 +125,20 @@ class _Phones:
         if response.status != 200:
             self.result.errors[f"page {response.status}"] += 1
 
+    async def _poll(self, cookie: str, rng: random.Random) -> None:
+        """Poll the status as a joined phone's page does, until cancelled; failures count as errors."""
+        await asyncio.sleep(rng.uniform(0.0, self.config.poll))
+        while True:
+            try:
+                response, took = await self._request(f"/w/{self.config.code}/status", None, cookie)
+                if response.status == 200:
+                    self.result.poll_latency.append(took)
+                else:
+                    self.result.errors[f"poll {response.status}"] += 1
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                self.result.errors[f"poll {type(exc).__name__}"] += 1
+            await asyncio.sleep(self.config.poll)
+
     async def phone(self, arrival: float, rng: random.Random, t0: float) -> None:
         """One phone: wait for its arrival time, join, then vote (loading the pages too if asked).
 
@@ -140,6 +161,8 @@ class _Phones:
                 self.result.errors[f"join {response.status}"] += 1
                 return
             self.result.join_latency.append(took)
+            if self.config.poll > 0:
+                self.pollers.append(asyncio.create_task(self._poll(cookie, rng)))
             if self.config.pages:
                 await self._page(response.headers.get("Location", ""), cookie)
             path = f"/w/{self.config.code}/items/{self.config.item_id}"
@@ -188,7 +211,9 @@ async def run_phones(config: LoadConfig) -> LoadResult:
         _done, pending = await asyncio.wait(tasks, timeout=config.deadline)
         for task in pending:
             task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        for poller in phones.pollers:
+            poller.cancel()
+        await asyncio.gather(*pending, *phones.pollers, return_exceptions=True)
         phones.result.wall = time.perf_counter() - t0
         phones.result.last_arrival = arrivals[-1] if arrivals else 0.0
         return phones.result

@@ -82,6 +82,21 @@ def thread_cpu(native_id: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """CPU seconds the whole machine has spent busy and waiting for disk, summed over its cores.
+
+    Returns:
+        ``(busy, iowait)`` from ``/proc/stat`` (Linux), or zeros where that cannot be read.
+    """
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    user, nice, system, _idle, iowait, irq, softirq = ticks
+    hz = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / hz, iowait / hz
+
+
 def cpu_now(writer: Any) -> tuple[float, float, float]:
     """CPU seconds so far of the whole process, the calling (event-loop) thread and the writer thread.
 

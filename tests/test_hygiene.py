@@ -77,3 +77,26 @@ def test_source_files_stay_small() -> None:
         if "versions" not in p.parts
     }
     assert {name: n for name, n in sizes.items() if n > 400} == {}
+
+
+def test_every_module_imports_on_its_own(tmp_path: Path) -> None:
+    """A cycle that only works in one import order breaks whoever imports the other module first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    modules = sorted(
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for folder in ("workshop", "screens")
+        for path in (ROOT / folder).rglob("*.py")
+        if "migrations" not in path.parts and path.name != "__main__.py"
+    )
+    env = {**os.environ, "WORKSHOP_HOME": str(tmp_path / "home")}
+
+    def failure(module: str) -> str | None:
+        out = subprocess.run(
+            [sys.executable, "-c", f"import {module}"], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        return f"{module}: {out.stderr.strip().splitlines()[-1]}" if out.returncode else None
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        failures = [f for f in pool.map(failure, modules) if f]
+    assert len(modules) > 30 and failures == []

@@ -10,7 +10,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
+from workshop.errors import AnswerRefused
 from workshop.models import AgendaItem, Response, Seat
+
+__all__ = ["Activity", "AnswerRefused", "FormError", "NoSettings", "ParsedForm", "ensure_response"]
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,6 @@ class NoSettings(BaseModel):
     """Settings of a kind that has none."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-class AnswerRefused(Exception):
-    """A limit the server enforces (dots, entries, ranking length) refused this answer.
-
-    The message is shown to the participant as it is.
-    """
 
 
 class Activity:

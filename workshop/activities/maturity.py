@@ -23,6 +23,7 @@ from workshop.models import (
 )
 
 DONT_KNOW = "dk"
+_STRUCTURES: dict[tuple[str, int], MatrixStructure] = {}
 COMMENT_LIMIT = 500
 
 
@@ -95,7 +96,15 @@ class MaturityActivity(Activity):
     phone_template = "activities/maturity.html"
 
     def structure(self, session: Session, item: AgendaItem) -> MatrixStructure:
-        return load_structure(session, item.workshop_id)
+        # A workshop's matrix never changes once made, and reading it was three queries on every vote.
+        key = (str(session.get_bind().url), item.workshop_id)
+        cached = _STRUCTURES.get(key)
+        if cached is None:
+            cached = load_structure(session, item.workshop_id)
+            if len(_STRUCTURES) >= 64:
+                _STRUCTURES.pop(next(iter(_STRUCTURES)))
+            _STRUCTURES[key] = cached
+        return cached
 
     def phone_context(
         self, session: Session, item: AgendaItem, seat: Seat, structure: MatrixStructure

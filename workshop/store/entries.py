@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from workshop.activities.base import AnswerRefused
+from workshop.errors import AnswerRefused
 from workshop.models import AgendaItem, Dot, Entry, EntryStatus, RankingChoice, Response, Seat, utcnow
 from workshop.store.workshops import bump_revision
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from workshop.activities import get_activity
 from workshop.models import ItemState, Seat
 from workshop.store.agenda import get_item
 from workshop.store.workshops import bump_revision
@@ -28,5 +27,7 @@ def save_response(session: Session, item_id: int, seat_id: int, answers: Any) ->
         raise ActivityClosed("this seat does not belong to the workshop")
     if item.state != ItemState.OPEN:
         raise ActivityClosed(f"“{item.title}” is not open for answers")
+    from workshop.activities import get_activity  # the kinds use the store: load them when first needed
+
     get_activity(item.kind).save(session, item, seat, answers)
     bump_revision(session, item.workshop_id)

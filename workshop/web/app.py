@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -12,6 +12,7 @@ from workshop import __version__, locations
 from workshop.db import Database
 from workshop.web import api, pages, remote
 from workshop.web.guards import SeatCodeGuard, StatusCache
+from workshop.web.middleware import GuardMiddleware
 from workshop.writer import BatchWriter
 
 MAX_BODY_BYTES = 64 * 1024
@@ -30,20 +31,7 @@ def create_app(db: Database, writer: BatchWriter) -> FastAPI:
     app.include_router(api.router)
     app.include_router(remote.router)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return HTMLResponse(
-                "<h1>Too much data</h1><p>That form was larger than this server accepts.</p>", 413
-            )
-        response = await call_next(request)
-        # Pages carry a participant's answers and seat: never cache them, never frame them.
-        response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
+    app.add_middleware(GuardMiddleware, max_body=MAX_BODY_BYTES)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

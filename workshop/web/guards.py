@@ -46,6 +46,12 @@ class StatusCache:
         self._entries: dict[str, tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
+    def fresh(self, key: str) -> Any | None:
+        """The cached value for ``key`` if it is recent enough, else None."""
+        with self._lock:
+            hit = self._entries.get(key)
+        return hit[1] if hit is not None and self._clock() - hit[0] < self.seconds else None
+
     def get(self, key: str, load: Callable[[], Any]) -> Any:
         """The cached value for ``key``, or ``load()`` when it is older than the time allowed."""
         now = self._clock()

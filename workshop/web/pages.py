@@ -196,10 +196,17 @@ async def seat_restore(request: Request, code: str) -> Response:
 
 
 @router.get("/w/{code}/status")
-def status(request: Request, code: str) -> JSONResponse:
-    """What a phone polls to follow the agenda: cheap, cached for a second, no seat needed."""
+async def status(request: Request, code: str) -> JSONResponse:
+    """What a phone polls to follow the agenda: cheap, cached for a second, no seat needed.
+
+    A fresh cached answer is served on the event loop; only a miss goes to the thread pool.
+    """
     cache: StatusCache = request.app.state.status_cache
-    return JSONResponse(cache.get(normalise_code(code), lambda: _status(request, code)))
+    key = normalise_code(code)
+    hit = cache.fresh(key)
+    if hit is None:
+        hit = await run_in_threadpool(cache.get, key, lambda: _status(request, code))
+    return JSONResponse(hit)
 
 
 def _status(request: Request, code: str) -> dict[str, Any]:

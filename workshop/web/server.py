@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import socket
 from collections.abc import Callable
 
+import anyio.to_thread
 import uvicorn
 
 PORT_ATTEMPTS = 20
+THREADS = 6
 
 
 class PortUnavailable(OSError):
@@ -74,8 +77,16 @@ class EmbeddedServer(uvicorn.Server):
         """The port the server listens on."""
         return int(self.sock.getsockname()[1])
 
-    def start(self) -> asyncio.Task[None]:
-        """Start serving in the running event loop."""
+    def start(self, threads: int = THREADS) -> asyncio.Task[None]:
+        """Start serving in the running event loop.
+
+        Fewer worker threads than the default forty: every thread contends for the GIL with the event loop
+        that draws the TUI, and a burst measured smoother and faster with a few (benchmarks/README.md).
+        Objects already made (the app, its imports) are frozen out of the garbage collector's full sweeps,
+        which otherwise paused everything for tens of milliseconds during a burst.
+        """
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        gc.freeze()
         self.task = asyncio.get_running_loop().create_task(
             self.serve(sockets=[self.sock]), name="participant-server"
         )

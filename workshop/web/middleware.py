@@ -1,0 +1,73 @@
+"""Plain ASGI middleware for every response: a body size limit and protective headers.
+
+Written against ASGI directly: Starlette's ``@app.middleware("http")`` wraps each request in extra tasks and
+streams, which measured as a fifth of the event loop's time in a burst of votes (benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+
+SECURITY_HEADERS = [
+    # Pages carry a participant's answers and seat: never cache them, never frame them.
+    (b"cache-control", b"no-store"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+TOO_LARGE = (
+    b"<!doctype html><title>Too much data</title><h1>Too much data</h1>"
+    b"<p>That form was larger than this server accepts.</p>"
+)
+
+
+class GuardMiddleware:
+    """Refuses request bodies over ``max_body`` bytes (declared or streamed) and adds the headers above."""
+
+    def __init__(self, app: Any, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message: Message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:  # a chunked body that never said how long it was
+                    raise BodyTooLarge
+            return message
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name, value) for name, value in SECURITY_HEADERS if name not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, with_headers)
+        except BodyTooLarge:
+            await self._refuse(send)
+
+    @staticmethod
+    async def _refuse(send: Any) -> None:
+        headers = [(b"content-type", b"text/html; charset=utf-8"), *SECURITY_HEADERS]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": TOO_LARGE})
+
+
+class BodyTooLarge(Exception):
+    """Raised inside the app when a streamed body passes the limit."""
