@@ -61,6 +61,8 @@ class Activity:
     settings_model: ClassVar[type[BaseModel]] = NoSettings
     # Whether participants add entries that the facilitator can show to the room (proposals, ideas).
     shares_entries: ClassVar[bool] = False
+    # Whether participants' entries wait for the facilitator's approval before they count (proposals).
+    approves_entries: ClassVar[bool] = False
 
     @property
     def accepts_responses(self) -> bool:

@@ -184,6 +184,7 @@ class RankingActivity(Activity):
     """Rank the top N priorities; participants may propose more, which count once the facilitator approves."""
 
     kind = "ranking"
+    approves_entries = True
     label = "Priority ranking"
     phone_template = "activities/ranking.html"
     results_template = "activities/ranking_results.html"
