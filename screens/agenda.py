@@ -28,6 +28,7 @@ from workshop.store.control import ItemAction, apply_item_action
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
 
+STATE_WORDS = {ItemState.PENDING: "to do", ItemState.OPEN: "open", ItemState.CLOSED: "done"}
 STATE_MARKS = {ItemState.PENDING: "· to do", ItemState.OPEN: "▶ open", ItemState.CLOSED: "✓ done"}
 
 
@@ -49,7 +50,7 @@ class AgendaScreen(Screen[None]):
         Binding("j", "toggle_join", "Join", tooltip="Show or hide the QR code and join code"),
         Binding("w", "wifi", "Wi-Fi", show=False, tooltip="Set the venue Wi-Fi for a second QR code"),
         Binding("f", "remote", "Remote", show=False, tooltip="The facilitator remote and API token"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
     ]
 
     def __init__(self) -> None:
@@ -106,8 +107,9 @@ class AgendaScreen(Screen[None]):
 
     async def _draw(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self.title = snapshot.workshop.title
-        self.sub_title = f"code {snapshot.workshop.join_code} · {snapshot.seats} joined"
+        # The code first: on a narrow screen the title gives way, and the room needs the code.
+        self.title = f"Code {snapshot.workshop.join_code} · {snapshot.seats} joined"
+        self.sub_title = snapshot.workshop.title
         current = snapshot.current
         current_id = current.id if current else None
         follow = current_id != self._current_id
@@ -133,7 +135,15 @@ class AgendaScreen(Screen[None]):
         title = Text(no_wrap=True, overflow="ellipsis")
         if focus:
             title.append(focus.title, style="bold")
-            title.append(f" · {STATE_MARKS[ItemState(focus.state)]}")
+            title.append(f"  ({STATE_WORDS[ItemState(focus.state)]})")
+            activity = get_activity(focus.kind)
+            if activity.results_template:
+                title.append(" · results shown on phones" if focus.revealed else " · results hidden")
+            if activity.shares_entries:
+                title.append(" · proposals shown" if focus.entries_shown else " · proposals hidden")
+            waiting = getattr(snapshot.summary, "pending", ())
+            if activity.approves_entries and waiting:
+                title.append(f" · ⧗ {len(waiting)} to approve (Tab)", style="bold")
         self.query_one("#live-title", Static).update(title)
         self.call_after_refresh(self._show_view, snapshot)
         self.refresh_bindings()
@@ -192,8 +202,10 @@ class AgendaScreen(Screen[None]):
         takes_answers = selected is not None and get_activity(selected.kind).accepts_responses
         if action == "close":
             return selected is not None and selected.state == ItemState.OPEN
-        if action in ("reveal", "reset"):
+        if action == "reset":
             return takes_answers
+        if action == "reveal":
+            return takes_answers and get_activity(selected.kind).results_template is not None  # type: ignore[union-attr]
         if action == "show_entries":
             return takes_answers and get_activity(selected.kind).shares_entries  # type: ignore[union-attr]
         if action == "horizon":
@@ -299,5 +311,17 @@ class AgendaScreen(Screen[None]):
         if self.snapshot:
             self._draw_agenda(self.snapshot)
 
-    async def action_quit(self) -> None:
-        await self.workshop_app.action_quit()
+    def action_quit(self) -> None:
+        snapshot = self.snapshot
+        current = snapshot.current if snapshot else None
+        if current is None or current.state != ItemState.OPEN or not self.workshop_app.server:
+            self.run_worker(self.workshop_app.action_quit())
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self.workshop_app.action_quit())
+
+        question = "Quit while phones can answer?"
+        detail = f"“{current.title}” is open. Phones cannot reach the workshop until you run it again."
+        self.app.push_screen(ConfirmScreen(question, detail, "Yes, quit", "No, keep running"), answered)

@@ -6,10 +6,13 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from screens.agenda import AgendaScreen
 from screens.dialogs import WifiDetails
@@ -125,6 +128,14 @@ class WorkshopApp(App[None]):
         if revision != self._revision:
             self._revision = revision
             self.call_from_thread(self.screen.post_message, WorkshopChanged(revision))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action of the current screen that makes sense now, in plain words, then Textual's own."""
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.tooltip and screen.check_action(binding.action, ()):
+                title = f"{binding.description} ({binding.key.split(',')[0]})"
+                yield SystemCommand(title, binding.tooltip, partial(screen.run_action, binding.action))
+        yield from super().get_system_commands(screen)
 
     async def action_quit(self) -> None:
         """Stop the participant server, finish queued writes, then exit."""

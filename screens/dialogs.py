@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from screens.widgets.qr import QRCode
 
@@ -19,17 +19,17 @@ class ConfirmScreen(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "answer(False)", "No"), Binding("y", "answer(True)", "Yes", show=False)]
 
-    def __init__(self, question: str, detail: str, yes: str) -> None:
+    def __init__(self, question: str, detail: str, yes: str, no: str = "No, keep them") -> None:
         super().__init__()
-        self.question, self.detail, self.yes = question, detail, yes
+        self.question, self.detail, self.yes, self.no = question, detail, yes, no
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.question, style="bold"), classes="dialog-title")
+            yield Static(Text(self.question, style="bold"), classes="dialog-title")
             yield Static(Text(self.detail))
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="error")
-                yield Button("No, keep them", id="no", variant="primary")
+                yield Button(self.no, id="no", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -92,7 +92,17 @@ class WifiScreen(ModalScreen[WifiDetails | None]):
             yield Input(current.ssid if current else "", id="ssid", max_length=32)
             yield Label("Password (empty for an open network)")
             yield Input(current.password if current else "", id="password", password=True, max_length=63)
-            yield Checkbox("Hidden network", current.hidden if current else False, id="hidden")
+            yield Label("Is the network name broadcast?")
+            # A choice shown in words: a checkbox here showed its state by colour alone.
+            yield Select(
+                [
+                    ("Visible: phones list it (most networks)", False),
+                    ("Hidden: phones must be told its name", True),
+                ],
+                value=current.hidden if current else False,
+                allow_blank=False,
+                id="hidden",
+            )
             yield Static("", id="wifi-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
@@ -121,4 +131,4 @@ class WifiScreen(ModalScreen[WifiDetails | None]):
                 Text("✖ A WPA password has 8 to 63 characters.", style="bold")
             )
             return
-        self.dismiss(WifiDetails(ssid, password, self.query_one("#hidden", Checkbox).value))
+        self.dismiss(WifiDetails(ssid, password, bool(self.query_one("#hidden", Select).value)))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import httpx
 import pytest
 from sqlmodel import func, select
 
-from tests.conftest import LiveServer, join_code
+from tests.conftest import LiveServer, add_item, join_code
 from workshop import store
+from workshop.activities import get_activity
 from workshop.activities.maturity import load_structure
-from workshop.models import ItemState, Response, Seat
+from workshop.models import Entry, ItemState, Response, Seat
+from workshop.store.entries import add_entry
 from workshop.templates import get_template
 from workshop.web.guards import SeatCodeGuard, StatusCache
 
@@ -198,3 +204,167 @@ def test_guard_and_cache_units() -> None:
     now[0] = 12.5
     assert cache.get("k", lambda: calls.append(1) or "v3") == "v3"
     assert len(calls) == 2
+
+
+# The remote page in detail: what waits for approval, which buttons each item gets, where actions lead back.
+
+
+@contextmanager
+def _signed_in(live_server: LiveServer, token: str) -> Iterator[httpx.Client]:
+    """A browser that has opened the remote's link (so it holds the cookie)."""
+    with httpx.Client(base_url=live_server.url, timeout=10) as browser:
+        assert browser.get(f"/f/{token}").status_code == 303
+        yield browser
+
+
+def _item_blocks(page: str) -> dict[int, str]:
+    """Each run-sheet item's HTML by item id (the summary on top is not part of any)."""
+    sheet = page.split('<ol class="run-sheet">', 1)[1].split("</ol>", 1)[0]
+    return {
+        int(match.group(1)): match.group(0)
+        for match in re.finditer(r'<li id="item-(\d+)".*?(?=<li id="item-|\Z)', sheet, flags=re.S)
+    }
+
+
+def _summary(page: str) -> str:
+    """The part above the run-sheet: the "Now" summary and its buttons."""
+    return page.split("<main", 1)[1].split('<ol class="run-sheet">', 1)[0]
+
+
+def _item_of_kind(live_server: LiveServer, workshop_id: int, kind: str) -> int:
+    with live_server.db.reading() as session:
+        return next(i.id for i in store.agenda(session, workshop_id) if i.kind == kind)  # type: ignore[misc]
+
+
+def test_remote_asks_approval_only_for_ranking_proposals(
+    live_server: LiveServer, token: str, workshop_id: int, api: httpx.Client
+) -> None:
+    question = add_item(live_server.db, workshop_id, "question", "Ask", {"prompt": "One word?"}, key="q")
+    code = join_code(live_server.db, workshop_id)
+    with httpx.Client(base_url=live_server.url, timeout=10) as phone:
+        phone.post(f"/j/{code}", data={})
+        assert phone.post(f"/w/{code}/items/{question.id}", data={"text": "Oneworded"}).status_code == 303
+    ranking = add_item(
+        live_server.db, workshop_id, "ranking", "Rank", {"candidates": ["A", "B", "C"], "top_n": 2}, key="r"
+    )
+    values = _item_of_kind(live_server, workshop_id, "values")
+    with live_server.db.writing() as session:
+        seat = session.exec(select(Seat)).one()
+        add_entry(session, store.get_item(session, values), seat, "Valuable openness")
+        proposal = add_entry(session, store.get_item(session, ranking.id), seat, "<b>Housing</b> first")  # type: ignore[arg-type]
+    with live_server.db.reading() as session:
+        assert {e.text for e in session.exec(select(Entry).where(Entry.status == "pending"))} == {
+            "Oneworded",
+            "Valuable openness",
+            "<b>Housing</b> first",
+        }  # all three are stored as pending, but only the ranking proposal waits for anyone
+    pending = {item["id"]: item["pending_entries"] for item in api.get("/api/v1/workshop").json()["items"]}
+    assert pending[ranking.id] == 1 and pending[question.id] == 0 and pending[values] == 0
+    with _signed_in(live_server, token) as browser:
+        page = browser.get("/f/").text
+        assert page.count("Waiting for approval") == 1
+        blocks = _item_blocks(page)
+        assert "Waiting for approval" in blocks[ranking.id]  # type: ignore[index]
+        assert "&lt;b&gt;Housing&lt;/b&gt; first" in blocks[ranking.id] and "<b>Housing" not in page  # type: ignore[index]
+        assert "Oneworded" not in page and "Valuable openness" not in page
+        assert "1 waiting for approval" in _summary(page)  # the ranking item is the current one
+        approved = browser.post(f"/f/entries/{proposal.id}", data={"status": "approved"})
+        assert approved.status_code == 303
+        assert approved.headers["location"] == f"/f/?at={ranking.id}#item-{ranking.id}"
+        assert "Waiting for approval" not in browser.get("/f/").text
+        stale = browser.post("/f/entries/999999", data={"status": "approved"})
+        assert stale.headers["location"] == "/f/?problem=stale"
+
+
+def test_remote_offers_only_buttons_that_make_sense(
+    live_server: LiveServer, token: str, workshop_id: int, api: httpx.Client
+) -> None:
+    kinds = {item["kind"]: item for item in api.get("/api/v1/workshop").json()["items"]}
+    for kind, item in kinds.items():
+        activity = get_activity(kind)
+        assert item["has_results"] is (activity.results_template is not None), kind
+        assert item["shares_entries"] is activity.shares_entries, kind
+    assert {kind for kind, item in kinds.items() if item["shares_entries"]} == {"values"}
+    assert kinds["question"]["has_results"] and not kinds["info"]["has_results"]
+    with _signed_in(live_server, token) as browser:
+        blocks = _item_blocks(browser.get("/f/").text)
+    by_kind = {kind: blocks[item["id"]] for kind, item in kinds.items()}
+    assert "Show proposals" in by_kind["values"]
+    for kind in ("question", "maturity", "ranking", "triangle", "dots", "info"):
+        assert "Show proposals" not in by_kind[kind], kind
+    for kind, item in kinds.items():
+        assert ("Reveal results" in by_kind[kind]) is item["has_results"], kind
+    assert "Reveal results" not in by_kind["info"] and "Reveal results" in by_kind["ranking"]
+    assert "Reset" not in "".join(blocks.values())  # nobody has answered anything yet
+    assert all("to do" in block and ">Close<" not in block for block in blocks.values())
+
+
+def test_remote_actions_come_back_to_the_item(live_server: LiveServer, token: str, workshop_id: int) -> None:
+    matrix = _item_of_kind(live_server, workshop_id, "maturity")
+    with _signed_in(live_server, token) as browser:
+        assert 'content="20"' in browser.get("/f/").text  # opened plainly: reload in place
+        opened = browser.post(f"/f/items/{matrix}", data={"action": "open"})
+        assert opened.status_code == 303 and opened.headers["location"] == f"/f/?at={matrix}#item-{matrix}"
+        page = browser.get(opened.headers["location"])
+        assert f'id="item-{matrix}"' in page.text
+        # A refresh to the same address plus #item-N would only scroll, so it alternates the query instead.
+        assert f'content="20; url=/f/?at={matrix}&amp;r=1#item-{matrix}"' in page.text
+        again = browser.get(f"/f/?at={matrix}&r=1")
+        assert f'content="20; url=/f/?at={matrix}#item-{matrix}"' in again.text
+        assert 'content="20"' in browser.get("/f/?at=<b>&r=1").text  # not an item: ignored, never echoed
+        _vote(live_server, workshop_id, matrix)
+        closed = browser.post(f"/f/items/{matrix}", data={"action": "close", "back": "top"})
+        assert closed.headers["location"] == "/f/"  # the "Now" buttons keep the page at its top
+        stale = browser.post(f"/f/items/{matrix}", data={"action": "explode"})
+        assert stale.headers["location"] == f"/f/?problem=stale&at={matrix}#item-{matrix}"
+        shown = browser.get(stale.headers["location"]).text
+        assert "the run-sheet had changed" in _item_blocks(shown)[matrix]
+        assert "the run-sheet had changed" not in _summary(shown)
+        nxt = browser.post("/f/next")
+        after = _item_of_kind(live_server, workshop_id, "ranking")  # the item after the matrix
+        assert nxt.headers["location"] == f"/f/?at={after}#item-{after}"
+        assert browser.post("/f/next", data={"back": "top"}).headers["location"] == "/f/"
+        confirm = browser.post(f"/f/items/{matrix}", data={"action": "reset"}).text
+        assert f'href="/f/?at={matrix}#item-{matrix}"' in confirm and "http-equiv" not in confirm
+        with live_server.db.writing() as session:
+            other = store.create_workshop(session, get_template("cyp-integration"), "Other")
+            other_item = store.agenda(session, other.id)[0]  # type: ignore[arg-type]
+        foreign = browser.post(f"/f/items/{other_item.id}", data={"action": "reset"})
+        assert foreign.status_code == 303 and foreign.headers["location"] == "/f/?problem=stale"
+        assert (
+            browser.post("/f/items/999999", data={"action": "open"}).headers["location"]
+            == "/f/?problem=stale"
+        )
+
+
+def test_remote_summary_shows_the_current_item_on_top(
+    live_server: LiveServer, token: str, workshop_id: int
+) -> None:
+    with _signed_in(live_server, token) as browser:
+        top = _summary(browser.get("/f/").text)
+        assert "Now: nothing started yet" in top and "Start the first item" in top
+        browser.post("/f/next", data={"back": "top"})
+        top = _summary(browser.get("/f/").text)
+        assert "Now: Welcome and purpose" in top and "▶ open" in top and "Next item" in top
+        assert "answered" not in top and "Reveal results" not in top  # an info item takes no answers
+        matrix = _item_of_kind(live_server, workshop_id, "maturity")
+        browser.post(f"/f/items/{matrix}", data={"action": "open"})
+        _vote(live_server, workshop_id, matrix)
+        page = browser.get("/f/").text
+        top = _summary(page)
+        assert "Now: Collaborative maturity matrix" in top and "1 of 1 joined answered" in top
+        assert ">Close<" in top and "Show proposals" not in top
+        assert ("Reveal results" in top) is (get_activity("maturity").results_template is not None)
+        assert "Now · " in _item_blocks(page)[matrix] and "✓ done" in page
+        values = _item_of_kind(live_server, workshop_id, "values")
+        browser.post(f"/f/items/{values}", data={"action": "open", "back": "top"})
+        browser.post(f"/f/items/{values}", data={"action": "close", "back": "top"})
+        top = _summary(browser.get("/f/").text)
+        assert "Now: Shared values and behaviours" in top and "✓ done" in top and ">Reopen<" in top
+        assert "Show proposals" in top and "0 of 1 joined answered" in top
+        browser.post(f"/f/items/{values}", data={"action": "show-entries", "back": "top"})
+        assert "Hide proposals" in _summary(browser.get("/f/").text)
+        last = add_item(live_server.db, workshop_id, "info", "Tea & <biscuits>", start=True)
+        top = _summary(browser.get("/f/").text)
+        assert "Now: Tea &amp; &lt;biscuits&gt;" in top and "Next item" not in top  # nothing after it
+        assert f'id="item-{last.id}"' in browser.get("/f/").text

@@ -247,7 +247,7 @@ def test_propose_add_remove_and_hidden_until_shown(live_server: LiveServer, work
             },
         )
         assert added.status_code == 303
-        assert "We won&#39;t hide news" in first.get(f"/w/{code}").text
+        assert "We won&#39;t: hide news" in first.get(f"/w/{code}").text
 
         hidden = second.get(f"/w/{code}")
         assert "Openness" not in hidden.text and "hide news" not in hidden.text
@@ -370,5 +370,5 @@ def propose_on(page: Page, url: str, code: str) -> None:
     page.get_by_label("We won't").check()
     page.get_by_label("The behaviour").fill("talk over families")
     page.get_by_role("button", name="Add this behaviour").click()
-    expect(page.get_by_text("We won't talk over families")).to_be_visible()
+    expect(page.get_by_text("We won't: talk over families")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

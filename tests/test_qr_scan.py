@@ -74,3 +74,37 @@ async def test_terminal_qr_decodes_to_the_join_url(
         await app.action_quit()
     decoded = await asyncio.to_thread(scan, svg, tmp_path)
     assert decoded == expected == f"http://192.168.1.23:8000/j/{app.join_code}"
+
+
+async def test_long_public_url_and_wifi_codes_are_never_cropped(
+    db: Database, workshop_id: int, tmp_path: Path
+) -> None:
+    from screens.dialogs import WifiDetails
+    from workshop.qr import wifi_payload
+
+    public = "https://workshop.example.org/partnership"
+    app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=0, public_url=public)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        app.wifi = WifiDetails("CityHall-Guest", "Welcome2024", False)
+        app.screen._apply_wifi()
+        await pilot.pause(0.2)
+        svg = tmp_path / "screen.svg"
+        svg.write_text(app.export_screenshot(), encoding="utf-8")
+        expected = {app.join_url, wifi_payload("CityHall-Guest", "Welcome2024")}
+        await app.action_quit()
+    decoded = await asyncio.to_thread(scan_all, svg, tmp_path)
+    assert decoded == expected
+
+
+def scan_all(svg: Path, folder: Path) -> set[str]:
+    """Every QR code a decoder reads off the rendered screen."""
+    png = folder / "all.png"
+    render_png(svg, png, (1500, 900))
+    out = subprocess.run(
+        [ZBARIMG, "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return {line for line in out.stdout.splitlines() if line}

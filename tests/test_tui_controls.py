@@ -102,3 +102,43 @@ async def test_narrow_screen_takes_turns_between_codes(db: Database, workshop_id
         app.screen.query_one("#join")._take_turns()
         assert join_box.display and not wifi_box.display
         await app.action_quit()
+
+
+async def test_every_action_is_in_the_command_palette(db: Database, workshop_id: int) -> None:
+    from screens.dialogs import WifiScreen as Wifi
+
+    start_kind(db, workshop_id, "maturity")
+    app = WorkshopApp(db, workshop_id, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for wanted in (
+            "Open (enter)",
+            "Next (n)",
+            "Close (c)",
+            "Reveal (v)",
+            "Reset (r)",
+            "Wi-Fi (w)",
+            "Remote (f)",
+        ):
+            assert wanted in titles
+        assert "Proposals (s)" not in titles  # the matrix has no proposals to show
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Wi-Fi", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, Wifi))
+
+
+async def test_quitting_while_phones_can_answer_asks_first(db: Database, workshop_id: int) -> None:
+    start_kind(db, workshop_id, "maturity")
+    app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.screen.snapshot is not None and app.server_port is not None)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: "is open. Phones cannot" in screen_text(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert app.is_running
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: not app.is_running)

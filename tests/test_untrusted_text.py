@@ -70,10 +70,11 @@ def test_naughty_seat_codes_never_break_the_restore_page(live_server: LiveServer
 async def test_live_views_never_read_participant_text_as_markup(db: Database, workshop_id: int) -> None:
     values = add_item(db, workshop_id, "values", "Values", key="v", start=False)
     question = add_item(db, workshop_id, "question", "Word", {"prompt": "One word?"}, start=False)
-    nasty = [MARKUP, *BLNS[:60]]
+    # Where each view shows it: values list oldest first, the question view the newest answers.
+    orders = {values.id: [MARKUP, *BLNS[:60]], question.id: [*BLNS[:60], MARKUP]}
     with db.writing() as session:
         for item in (values, question):
-            for text in nasty:
+            for text in orders[item.id]:
                 add_entry(session, session.get(AgendaItem, item.id), None, text[:500])  # type: ignore[arg-type]
     app = WorkshopApp(db, workshop_id, serve=False)
     async with app.run_test(size=(120, 40)) as pilot:

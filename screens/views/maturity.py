@@ -50,7 +50,7 @@ class MaturityView(LiveView):
         table = Table(
             title=Text.assemble(
                 (horizon.label, "bold reverse"),
-                f" {summary.responses} of {snapshot.seats} joined answered",
+                f" · {summary.responses} of {snapshot.seats} joined answered",
                 ("  h: next horizon", "dim"),
             ),
             title_justify="left",

@@ -9,8 +9,9 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from screens.widgets.qr import QRCode
+from workshop.qr import qr_text_size
 
-CODE_WIDTH = 30  # a 29-column QR code and the panel's margin
+MIN_BOX = 29  # a short join address makes a 29-column code; captions are written to fit that
 FLIP_SECONDS = 8.0
 
 
@@ -26,7 +27,7 @@ class JoinPanel(Vertical):
     JoinPanel #codes { width: auto; height: auto; }
     JoinPanel .code-box { width: 29; height: auto; align-horizontal: center; }
     JoinPanel #wifi-box { margin-right: 1; }
-    JoinPanel .join-text { width: 29; text-align: center; }
+    JoinPanel .join-text { width: 100%; text-align: center; }
     """
 
     def __init__(self, url: str = "", code: str = "", *, id: str | None = None) -> None:
@@ -48,11 +49,26 @@ class JoinPanel(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#wifi-box").display = False
+        self._size_boxes()
+
+    @staticmethod
+    def _box_width(data: str) -> int:
+        # Longer payloads (a public URL, a Wi-Fi name and password) need a bigger code: never crop one.
+        return max(MIN_BOX, qr_text_size(data)[0]) if data else MIN_BOX
+
+    def _size_boxes(self) -> None:
+        self.query_one("#join-box").styles.width = self._box_width(self._url)
+        self.query_one("#wifi-box").styles.width = self._box_width(self._wifi[0] if self._wifi else "")
 
     @property
     def width_needed(self) -> int:
-        """Columns the panel takes with its current codes and layout."""
-        return CODE_WIDTH * (2 if self._wifi and self._side_by_side else 1)
+        """Columns the panel takes with its current codes and layout (a margin column included)."""
+        join = self._box_width(self._url) + 1
+        if self._wifi and self._side_by_side:
+            return join + self._box_width(self._wifi[0]) + 1
+        if self._wifi:
+            return max(join, self._box_width(self._wifi[0]) + 1)
+        return join
 
     def _caption(self) -> Text:
         if not self._url:
@@ -72,6 +88,7 @@ class JoinPanel(Vertical):
         self._url, self._code = url, code
         self.query_one("#join-qr", QRCode).data = url
         self.query_one("#join-text", Static).update(self._caption())
+        self._size_boxes()
 
     def set_wifi(self, payload: str | None, ssid: str = "") -> None:
         """Show (or with ``None`` remove) the venue Wi-Fi code."""
@@ -80,6 +97,7 @@ class JoinPanel(Vertical):
         caption = Text.assemble("1. Join the Wi-Fi\n", (ssid, "bold")) if payload else Text("")
         self.query_one("#wifi-text", Static).update(caption)
         self.query_one("#join-text", Static).update(self._caption())
+        self._size_boxes()
         self._arrange()
 
     def set_side_by_side(self, side_by_side: bool) -> None:

@@ -94,6 +94,7 @@ class MaturityActivity(Activity):
     kind = "maturity"
     label = "Maturity matrix"
     phone_template = "activities/maturity.html"
+    results_template = "activities/maturity_results.html"
 
     def structure(self, session: Session, item: AgendaItem) -> MatrixStructure:
         # A workshop's matrix never changes once made, and reading it was three queries on every vote.

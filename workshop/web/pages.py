@@ -171,7 +171,8 @@ async def seat_restore(request: Request, code: str) -> Response:
     guard: SeatCodeGuard = request.app.state.seat_guard
     with db.reading() as session:
         workshop = _workshop(session, code)
-        if guard.blocked(client):
+        blocked = guard.blocked(client)
+        if blocked:
             seat = None
             message = "Too many wrong codes from this device. Wait a few minutes, or ask the facilitator"
         else:
@@ -183,7 +184,8 @@ async def seat_restore(request: Request, code: str) -> Response:
                 else (f"No seat in this workshop has the code {cleaned}. Check it and try again")
             )
     if seat is None:
-        guard.failed(client)
+        if not blocked:  # only guesses that were checked count, so waiting out the brake works
+            guard.failed(client)
         errors = [{"anchor": "seat_code", "message": message}]
         return _render(
             request, "seat.html", {"workshop": workshop, "entered": typed[:16], "errors": errors}, 422
@@ -223,7 +225,22 @@ def _status(request: Request, code: str) -> dict[str, Any]:
             "state": item.state if item else None,
             "revealed": bool(item and item.revealed),
             "shown": bool(item and item.entries_shown),
+            # Approved options (ranking): a phone that is ranking must see a newly approved one.
+            "options": _approved(session, item.id)
+            if item and get_activity(item.kind).approves_entries
+            else 0,
         }
+
+
+def _approved(session: Any, item_id: int) -> int:
+    from sqlmodel import func, select
+
+    from workshop.models import Entry, EntryStatus
+
+    query = select(func.count()).select_from(Entry)
+    return int(
+        session.exec(query.where(Entry.item_id == item_id, Entry.status == EntryStatus.APPROVED.value)).one()
+    )
 
 
 def _existing_seat(db: Database, workshop_id: int, token: str) -> bool:
@@ -245,7 +262,10 @@ def _activity_context(request: Request, code: str, item_id: int | None) -> dict[
         if item is None or item.workshop_id != workshop.id:
             return context
         activity = get_activity(item.kind)
-        context.update(item=item, activity=activity)
+        items = store.agenda(session, workshop.id)  # type: ignore[arg-type]
+        # The last item, done: phones should say goodbye rather than wait for an activity that won't come.
+        finished = item.id == items[-1].id and item.state == ItemState.CLOSED
+        context.update(item=item, activity=activity, finished=finished)
         if activity.accepts_responses:
             structure = activity.structure(session, item)
             context["structure"] = structure

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from workshop import store
-from workshop.models import EntryStatus, Workshop
+from workshop.models import AgendaItem, Entry, EntryStatus, Workshop
 from workshop.store.control import ItemAction, add_proxy_seat
 from workshop.store.entries import entries
 from workshop.web.api import _entry_action, _item_action, workshop_for_token
@@ -51,10 +53,15 @@ async def sign_in(request: Request, token: str) -> Response:
 def _remote_context(request: Request, workshop_id: int) -> dict[str, Any]:
     with request.app.state.db.reading() as session:
         state = workshop_state(session, workshop_id)
+        # Only kinds whose proposals wait for approval (ranking) count any; template entries never do.
         pending = {
-            item.id: list(entries(session, item.id, statuses=[EntryStatus.PENDING.value]))
+            item.id: [
+                entry
+                for entry in entries(session, item.id, statuses=[EntryStatus.PENDING.value])
+                if entry.seat_id is not None
+            ]
             for item in state.items
-            if item.pending_entries
+            if item.approves_entries and item.pending_entries
         }
         return {"state": state, "pending": pending, "workshop": store.get_workshop(session, workshop_id)}
 
@@ -66,54 +73,112 @@ PROBLEMS = {
 }
 
 
-def _back(problem: str | None = None) -> RedirectResponse:
-    return RedirectResponse(f"/f/?problem={problem}" if problem else "/f/", status_code=303)
+def _back(item_id: int | None = None, problem: str | None = None) -> RedirectResponse:
+    """Back to the run-sheet: at the item acted on (``#item-{id}``), or at the top when ``item_id`` is None.
+
+    The item also goes in the query (``at``): the page needs it to keep its 20-second refresh working, since
+    a browser treats a refresh to the address it is on plus a ``#fragment`` as a jump within the page.
+    """
+    query = {key: value for key, value in (("problem", problem), ("at", item_id)) if value is not None}
+    url = "/f/" + (f"?{urlencode(query)}" if query else "")
+    if item_id is not None:
+        url += f"#item-{item_id}"
+    return RedirectResponse(url, status_code=303)
+
+
+def _refresh_url(at: int | None, flip: bool) -> str | None:
+    """Where the page's meta refresh goes: None (reload in place) unless the page was opened at an item.
+
+    Opened at ``#item-N``, a plain reload would only jump to the fragment, so the refresh goes to the same
+    item with ``r`` toggled: the address differs each time and the browser loads the page again.
+    """
+    if at is None:
+        return None
+    return f"/f/?at={at}" + ("" if flip else "&r=1") + f"#item-{at}"
 
 
 @router.get("/", response_class=HTMLResponse)
-async def remote(request: Request, problem: str | None = None) -> Response:
-    """The run-sheet with a button for every action that makes sense now."""
+async def remote(
+    request: Request, problem: str | None = None, at: str | None = None, r: str | None = None
+) -> Response:
+    """The run-sheet with a button for every action that makes sense now; the current item on top."""
     workshop = await _workshop(request)
     if workshop is None:
         return _denied(request)
     context = await run_in_threadpool(_remote_context, request, workshop.id)
-    return _render(request, "remote.html", {**context, "problem": PROBLEMS.get(problem or "")})
+    state = context["state"]
+    # ``at`` is only ever used as one of this workshop's item ids, never echoed as given.
+    at_item = next((item.id for item in state.items if at is not None and str(item.id) == at), None)
+    current = next((item for item in state.items if item.is_current), None)
+    return _render(
+        request,
+        "remote.html",
+        {
+            **context,
+            "problem": PROBLEMS.get(problem or ""),
+            "at": at_item,
+            "current": current,
+            "is_last": bool(state.items) and current is state.items[-1],
+            "refresh_url": _refresh_url(at_item, flip=r is not None),
+        },
+    )
+
+
+def _own_item(request: Request, workshop_id: int, item_id: int) -> AgendaItem | None:
+    with request.app.state.db.reading() as session:
+        item = session.get(AgendaItem, item_id)
+    return item if item is not None and item.workshop_id == workshop_id else None
 
 
 @router.post("/items/{item_id}", response_class=HTMLResponse)
-async def act(request: Request, item_id: int, action: str = Form(...), confirm: str = Form("")) -> Response:
-    """Carry out one action; a reset asks for confirmation first, since it deletes answers."""
+async def act(
+    request: Request, item_id: int, action: str = Form(...), confirm: str = Form(""), back: str = Form("")
+) -> Response:
+    """Carry out one action; a reset asks for confirmation first, since it deletes answers.
+
+    Back to the item acted on, or to the top when the button was in the "Now" summary (``back=top``).
+    """
     workshop = await _workshop(request)
     if workshop is None:
         return _denied(request)
+    item = await run_in_threadpool(_own_item, request, workshop.id, item_id)
+    if item is None:
+        return _back(problem="stale")
+    to = None if back == "top" else item_id
     try:
         chosen = ItemAction(action)
     except ValueError:
-        return _back("stale")
+        return _back(to, "stale")
     if chosen is ItemAction.RESET and confirm != "yes":
-        with request.app.state.db.reading() as session:
-            item = store.get_item(session, item_id)
-        return _render(request, "remote_confirm.html", {"item": item, "workshop": workshop})
+        return _render(request, "remote_confirm.html", {"item": item, "workshop": workshop, "back": back})
     try:
         await request.app.state.writer.submit(
             partial(_item_action, workshop_id=workshop.id, item_id=item_id, action=chosen)
         )
     except store.AgendaError:
-        return _back("stale")
-    return _back()
+        return _back(to, "stale")
+    return _back(to)
 
 
 @router.post("/next", response_class=HTMLResponse)
-async def next_item(request: Request) -> Response:
-    """Close the current item and open the next."""
+async def next_item(request: Request, back: str = Form("")) -> Response:
+    """Close the current item and open the next; back at the top (``back=top``) or at the new item."""
     workshop = await _workshop(request)
     if workshop is None:
         return _denied(request)
     try:
-        await request.app.state.writer.submit(partial(store.next_item, workshop_id=workshop.id))
+        item = await request.app.state.writer.submit(partial(store.next_item, workshop_id=workshop.id))
     except store.AgendaError:
-        return _back("last")
-    return _back()
+        return _back(problem="last")
+    return _back(None if back == "top" else item.id)
+
+
+def _moderate(session: Session, workshop_id: int, entry_id: int, status: EntryStatus) -> int:
+    """Set the entry's status; the id of its agenda item, to go back to."""
+    _entry_action(session, workshop_id=workshop_id, entry_id=entry_id, status=status)
+    entry = session.get(Entry, entry_id)
+    assert entry is not None
+    return entry.item_id
 
 
 @router.post("/entries/{entry_id}", response_class=HTMLResponse)
@@ -124,12 +189,12 @@ async def moderate(request: Request, entry_id: int, status: str = Form(...)) -> 
         return _denied(request)
     try:
         chosen = EntryStatus(status)
-        await request.app.state.writer.submit(
-            partial(_entry_action, workshop_id=workshop.id, entry_id=entry_id, status=chosen)
+        item_id = await request.app.state.writer.submit(
+            partial(_moderate, workshop_id=workshop.id, entry_id=entry_id, status=chosen)
         )
     except (ValueError, LookupError, store.AgendaError):
-        return _back("stale")
-    return _back()
+        return _back(problem="stale")
+    return _back(item_id)
 
 
 @router.post("/proxy", response_class=HTMLResponse)

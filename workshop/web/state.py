@@ -23,6 +23,12 @@ class ItemState(BaseModel):
     state: str
     is_current: bool
     takes_answers: bool
+    # Whether the kind has results to reveal on phones ("reveal" / "hide-results" make sense).
+    has_results: bool
+    # Whether participants' entries can be shown to the room ("show-entries" / "hide-entries" make sense).
+    shares_entries: bool
+    # Whether participants' entries wait for approval; ``pending_entries`` counts only for these kinds.
+    approves_entries: bool
     revealed: bool
     entries_shown: bool
     responses: int
@@ -46,6 +52,10 @@ def workshop_state(session: Session, workshop_id: int) -> WorkshopState:
     workshop = store.get_workshop(session, workshop_id)
     items = store.agenda(session, workshop_id)
     ids = [item.id for item in items]
+    # Only kinds whose entries wait for approval have any "pending": a one-word answer or a value is
+    # stored as pending too, but nobody has to approve it.
+    activities = {item.kind: get_activity(item.kind) for item in items}
+    approving = [item.id for item in items if activities[item.kind].approves_entries]
     responses = dict(
         session.exec(
             select(Response.item_id, func.count())
@@ -57,7 +67,7 @@ def workshop_state(session: Session, workshop_id: int) -> WorkshopState:
         session.exec(
             select(Entry.item_id, func.count())
             .where(
-                col(Entry.item_id).in_(ids),
+                col(Entry.item_id).in_(approving),
                 Entry.status == EntryStatus.PENDING.value,
                 col(Entry.seat_id).is_not(None),
             )
@@ -77,12 +87,15 @@ def workshop_state(session: Session, workshop_id: int) -> WorkshopState:
                 id=item.id,  # type: ignore[arg-type]
                 position=item.position,
                 kind=item.kind,
-                kind_label=get_activity(item.kind).label,
+                kind_label=activities[item.kind].label,
                 title=item.title,
                 planned_minutes=item.planned_minutes,
                 state=item.state,
                 is_current=item.id == workshop.current_item_id,
-                takes_answers=get_activity(item.kind).accepts_responses,
+                takes_answers=activities[item.kind].accepts_responses,
+                has_results=activities[item.kind].results_template is not None,
+                shares_entries=activities[item.kind].shares_entries,
+                approves_entries=activities[item.kind].approves_entries,
                 revealed=item.revealed,
                 entries_shown=item.entries_shown,
                 responses=responses.get(item.id, 0),
