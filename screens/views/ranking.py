@@ -105,7 +105,14 @@ class RankingView(LiveView):
             table.add_row("", Text("No options yet: approve a proposal below.", style="italic"), "", "")
         lines = [table, Text(summary.headline, style="bold")]
         if summary.responses:
-            lines.append(Text.assemble("Schulze: ", _order(summary.schulze)))
+            # The head-to-head check names only the top places: a full order of long titles fills the pane.
+            top = _order(summary.schulze[:3])
+            more = "" if len(summary.schulze) <= 3 else " > …"
+            lines.append(
+                Text.assemble(
+                    ("Head to head (Schulze): ", "dim"), top, more, no_wrap=True, overflow="ellipsis"
+                )
+            )
         results.update(Group(*lines))
         self._show_pending(tuple((p.entry_id, p.text) for p in summary.pending))
 

@@ -293,7 +293,7 @@ def current_activity(request: Request, code: str, notice: str | None = None) -> 
 
 
 NOTICES = {
-    "added": "Added. You can add more, or change what you sent, until this activity closes.",
+    "added": "Added. You can add more, or remove what you added, until this activity closes.",
     "removed": "Removed.",
     "saved": "Saved. You can change it until this activity closes.",
 }
