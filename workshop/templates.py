@@ -115,9 +115,12 @@ class TemplateSpec(_Spec):
         if len(keys) != len(set(keys)):
             raise ValueError("agenda: two items have the same key")
         for index, item in enumerate(self.agenda):
-            source = item.settings.get("source")
-            if source is not None and source not in keys:
-                raise ValueError(f"agenda[{index}].settings.source: no agenda item has the key {source!r}")
+            for field in ("source", "priority_from"):
+                target = item.settings.get(field)
+                if target is not None and target not in keys:
+                    raise ValueError(
+                        f"agenda[{index}].settings.{field}: no agenda item has the key {target!r}"
+                    )
         for index, factor in enumerate(self.factors):
             if len(factor.descriptors) != len(self.levels):
                 raise ValueError(

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
 from workshop.models import AgendaItem, Dot, Entry, Seat
+from workshop.store.agenda import item_by_key
 from workshop.store.entries import VISIBLE, entries
 
 # Beyond this many dots on one option a row of radios is too long for a phone: a number box instead.
@@ -97,12 +98,6 @@ class DotsSummary:
         return sum(option.dots for option in self.options)
 
 
-def find_source(session: Session, item: AgendaItem, key: str) -> AgendaItem | None:
-    """The item of the same workshop whose key is ``key`` (not the vote itself)."""
-    items = session.exec(select(AgendaItem).where(AgendaItem.workshop_id == item.workshop_id)).all()
-    return next((i for i in items if i.id != item.id and i.config.get("key") == key), None)
-
-
 def _count(raw: str) -> int | None:
     raw = raw.strip()
     if not raw:
@@ -126,7 +121,7 @@ class DotsActivity(Activity):
             settings: DotsSettings = self.settings(item)
         except ValidationError:  # an item made without a template's checks: say "not set up", never crash
             return DotsStructure(None, None, ())
-        source = find_source(session, item, settings.source)
+        source = item_by_key(session, item, settings.source)
         if source is None:
             return DotsStructure(settings, None, ())
         listed = entries(session, source.id, statuses=VISIBLE)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
 from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
 from workshop.models import AgendaItem, Seat
+from workshop.store.agenda import item_by_key
 from workshop.store.entries import (
     VISIBLE,
     add_entry,
@@ -69,6 +70,11 @@ class TriangleSettings(BaseModel):
         description="The priority participants add ideas for."
     )
     max_ideas_per_seat: int = Field(default=6, ge=1, le=30)
+    priority_from: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")] | None = Field(
+        default=None,
+        description="The key of a ranking item: its current leader becomes the priority "
+        "(``priority`` stands in until the ranking has a single leader).",
+    )
 
 
 @dataclass(frozen=True)
@@ -142,9 +148,21 @@ class TriangleActivity(Activity):
     after_save = "form"
     settings_model = TriangleSettings
 
-    def structure(self, session: Session, item: AgendaItem) -> TriangleStructure:
+    def priority(self, session: Session, item: AgendaItem) -> str:
+        """The priority ideas are for: the ranking's single leader when linked to one, else the set text."""
         settings = self.settings(item)
-        return TriangleStructure(settings.priority, settings.max_ideas_per_seat)
+        source = item_by_key(session, item, settings.priority_from) if settings.priority_from else None
+        if source is not None and source.kind == "ranking":
+            from workshop.activities import get_activity
+
+            results = get_activity("ranking").summarise(session, source).results
+            leaders = [row for row in results if row.place == 1]
+            if len(leaders) == 1 and results[0].score > 0:  # a tie is the room's to settle, not ours
+                return leaders[0].text
+        return settings.priority
+
+    def structure(self, session: Session, item: AgendaItem) -> TriangleStructure:
+        return TriangleStructure(self.priority(session, item), self.settings(item).max_ideas_per_seat)
 
     def phone_context(
         self, session: Session, item: AgendaItem, seat: Seat, structure: TriangleStructure
@@ -216,7 +234,6 @@ class TriangleActivity(Activity):
         super().reset(session, item)
 
     def summarise(self, session: Session, item: AgendaItem) -> TriangleSummary:
-        settings = self.settings(item)
         shown = sorted(entries(session, item.id, statuses=VISIBLE), key=lambda entry: entry.id or 0)
         segments = []
         for segment in SEGMENTS:
@@ -226,4 +243,4 @@ class TriangleActivity(Activity):
             )
             counts = {q: sum(1 for idea in ideas if idea.question == q) for q in QUESTION_KEYS}
             segments.append(SegmentSummary(segment, ideas, counts))
-        return TriangleSummary(settings.priority, responses(session, item), tuple(segments))
+        return TriangleSummary(self.priority(session, item), responses(session, item), tuple(segments))

@@ -31,6 +31,12 @@ def get_item(session: Session, item_id: int) -> AgendaItem:
     return item
 
 
+def item_by_key(session: Session, item: AgendaItem, key: str) -> AgendaItem | None:
+    """Another item of the same workshop whose template key is ``key`` (a dot vote's source, …)."""
+    items = session.exec(select(AgendaItem).where(AgendaItem.workshop_id == item.workshop_id)).all()
+    return next((other for other in items if other.id != item.id and other.config.get("key") == key), None)
+
+
 def current_item(session: Session, workshop_id: int) -> AgendaItem | None:
     """The item the facilitator is running now, if any."""
     workshop = get_workshop(session, workshop_id)
