@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from screens.app import WorkshopApp
+from tests.conftest import ARGS
 from tests.test_tui import next_until, wait_for
 from workshop.db import Database
 
@@ -23,14 +24,7 @@ def render_png(svg: Path, png: Path, size: tuple[int, int]) -> None:
     subprocess.run(
         [
             CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *ARGS,
             f"--user-data-dir={png.parent / 'chromium'}",
             f"--window-size={size[0]},{size[1]}",
             f"--screenshot={png}",

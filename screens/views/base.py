@@ -14,6 +14,15 @@ class LiveView(Static):
     LiveView { height: auto; }
     """
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._snapshot: Snapshot | None = None
+
+    def on_resize(self) -> None:
+        # Layouts depend on the width, which is only known once the view is laid out: draw again.
+        if self._snapshot is not None:
+            self.show(self._snapshot)
+
     def show(self, snapshot: Snapshot) -> None:
-        """Redraw from ``snapshot``."""
+        """Redraw from ``snapshot`` (subclasses keep it in ``self._snapshot`` for redraws)."""
         raise NotImplementedError

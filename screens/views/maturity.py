@@ -25,16 +25,10 @@ class MaturityView(LiveView):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.horizon_index = 0
-        self._snapshot: Snapshot | None = None
 
     def next_horizon(self) -> None:
         """Show the next horizon (now → one year → two years → now)."""
         self.horizon_index += 1
-        if self._snapshot is not None:
-            self.show(self._snapshot)
-
-    def on_resize(self) -> None:
-        # Names or short labels depend on the width, which is only known once the view is laid out.
         if self._snapshot is not None:
             self.show(self._snapshot)
 

@@ -28,14 +28,6 @@ def _plural(count: int, word: str) -> str:
 class QuestionView(LiveView):
     """Top words sized by weight (style and the count as a number, never colour), then the newest answers."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._snapshot: Snapshot | None = None
-
-    def on_resize(self) -> None:
-        if self._snapshot is not None:
-            self.show(self._snapshot)
-
     def show(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
         summary = snapshot.summary

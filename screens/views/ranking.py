@@ -59,7 +59,6 @@ class RankingView(LiveView):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._pending: tuple[tuple[int, str], ...] = ()
-        self._snapshot: Snapshot | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="ranking-results")

@@ -24,15 +24,6 @@ def _plural(count: int, word: str) -> str:
 class TriangleView(LiveView):
     """The three segments with their ideas, each marked (a), (b) or (c), and a balance line in words."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._snapshot: Snapshot | None = None
-
-    def on_resize(self) -> None:
-        # Side by side or stacked depends on the width, only known once the view is laid out.
-        if self._snapshot is not None:
-            self.show(self._snapshot)
-
     def _room(self, stacked: bool) -> int | None:
         """How many idea lines fit per segment in the pane, or None before the pane has a size."""
         pane = self.parent.size.height if self.parent is not None else 0  # type: ignore[attr-defined]
