@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -24,6 +25,7 @@ from workshop.live import Snapshot, load_snapshot
 from workshop.models import AgendaItem, ItemState
 from workshop.qr import wifi_payload
 from workshop.store.control import ItemAction, apply_item_action
+from workshop.timing import countdown, minutes_cell
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -76,6 +78,7 @@ class AgendaScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#join").display = False
+        self.set_interval(1.0, self._tick)
         self.refresh_snapshot()
 
     # Reading -------------------------------------------------------------------------------------
@@ -132,8 +135,17 @@ class AgendaScreen(Screen[None]):
             await live.remove_children()
             await live.mount(view_for(kind)())
             self._view_kind = kind
+        self._draw_title(snapshot)
+        self.call_after_refresh(self._show_view, snapshot)
+        self.refresh_bindings()
+
+    def _draw_title(self, snapshot: Snapshot) -> None:
+        focus = snapshot.focus
         title = Text(no_wrap=True, overflow="ellipsis")
         if focus:
+            timer = countdown(focus, self.workshop_app.clock())
+            if timer:
+                title.append(f"{timer} ", style="bold reverse" if timer.startswith("⚠") else "bold")
             title.append(focus.title, style="bold")
             title.append(f"  ({STATE_WORDS[ItemState(focus.state)]})")
             activity = get_activity(focus.kind)
@@ -145,8 +157,18 @@ class AgendaScreen(Screen[None]):
             if activity.approves_entries and waiting:
                 title.append(f" · ⧗ {len(waiting)} to approve (Tab)", style="bold")
         self.query_one("#live-title", Static).update(title)
-        self.call_after_refresh(self._show_view, snapshot)
-        self.refresh_bindings()
+
+    def _tick(self) -> None:
+        """Once a second: the countdown and the running item's minutes, from the clock alone."""
+        snapshot = self.snapshot
+        if snapshot is None or snapshot.current is None:
+            return
+        self._draw_title(snapshot)
+        table = self.query_one("#agenda", DataTable)
+        key = str(snapshot.current.id)
+        if any(row.value == key for row in table.rows):
+            cell = Text(minutes_cell(snapshot.current, self.workshop_app.clock()), justify="right")
+            table.update_cell(key, "minutes", cell)
 
     def _show_view(self, snapshot: Snapshot) -> None:
         for view in self.query(LiveView):
@@ -158,16 +180,17 @@ class AgendaScreen(Screen[None]):
         # Titles give way first on a narrow screen; the state (symbol and word) always shows.
         join_panel = self.query_one("#join", JoinPanel)
         join_panel.set_side_by_side(self.size.width >= 110)
-        room = max(12, self.size.width - (join_panel.width_needed if join.display else 0) - 20)
+        room = max(12, self.size.width - (join_panel.width_needed if join.display else 0) - 23)
         keys = [str(item.id) for item in snapshot.items]
-        rows = [self._row(snapshot, item, room) for item in snapshot.items]
+        now = self.workshop_app.clock()
+        rows = [self._row(snapshot, item, room, now) for item in snapshot.items]
         if room != self._title_width or [key.value for key in table.rows] != keys:
             # Fixed column widths: the table does not reflow (or flicker) as rows change.
             cursor = table.cursor_row
             table.clear(columns=True)
             table.add_column("State", width=7, key="state")
             table.add_column("Item", width=room, key="title")
-            table.add_column("Min", width=3, key="minutes")
+            table.add_column("Min", width=6, key="minutes")
             for key, row in zip(keys, rows, strict=True):
                 table.add_row(*row, key=key)
             self._title_width = room
@@ -179,13 +202,13 @@ class AgendaScreen(Screen[None]):
                 table.update_cell(key, column, value)
 
     @staticmethod
-    def _row(snapshot: Snapshot, item: AgendaItem, room: int) -> tuple[Text, Text, Text]:
+    def _row(snapshot: Snapshot, item: AgendaItem, room: int, now: datetime) -> tuple[Text, Text, Text]:
         is_current = item.id == snapshot.workshop.current_item_id
         title = item.title if len(item.title) <= room else item.title[: room - 1] + "…"
         return (
             Text(STATE_MARKS[ItemState(item.state)]),
             Text(title, style="bold" if is_current else ""),
-            Text(str(item.planned_minutes), justify="right"),
+            Text(minutes_cell(item, now), justify="right"),
         )
 
     # Actions -------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -20,6 +21,7 @@ from screens.messages import WorkshopChanged
 from workshop import netinfo, store
 from workshop.db import Database
 from workshop.live import read_revision
+from workshop.models import utcnow
 from workshop.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ class WorkshopApp(App[None]):
         port: int = 8000,
         public_url: str | None = None,
         poll_seconds: float = POLL_SECONDS,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         super().__init__()
         self.db = db
@@ -54,6 +57,7 @@ class WorkshopApp(App[None]):
         self.port = port
         self.public_url = public_url
         self.poll_seconds = poll_seconds
+        self.clock = clock  # tests freeze it, so countdowns in snapshots do not move
         self.writer = BatchWriter(db)
         self.server: Any = None
         with db.reading() as session:

@@ -6,6 +6,7 @@ import asyncio
 import html
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -173,10 +174,17 @@ def _fixed_app(db: Database, workshop_id: int, votes: bool) -> WorkshopApp:
         session.add(workshop)
         item = next(i for i in store.agenda(session, workshop_id) if i.kind == "maturity")
         store.start_item(session, item.id)  # type: ignore[arg-type]
+        item.started_at = STARTED  # a frozen clock keeps the countdown still in the snapshot
+        session.add(item)
     if votes:
         for value in (3, 3, 4, 2, None):
             vote(db, workshop_id, item.id, value)  # type: ignore[arg-type]
-    return WorkshopApp(db, workshop_id, serve=False)
+    return WorkshopApp(
+        db, workshop_id, serve=False, clock=lambda: STARTED + timedelta(minutes=12, seconds=30)
+    )
+
+
+STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
 async def _settle(pilot: object) -> None:
