@@ -14,8 +14,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.agenda_edit import AgendaEditing
 from screens.dialogs import ConfirmScreen, RemoteScreen, WifiDetails, WifiScreen
 from screens.messages import WorkshopChanged
+from screens.projector import ProjectorScreen
 from screens.views import LiveView, view_for
 from screens.views.maturity import MaturityView
 from screens.widgets.join_panel import JoinPanel
@@ -34,7 +36,7 @@ STATE_WORDS = {ItemState.PENDING: "to do", ItemState.OPEN: "open", ItemState.CLO
 STATE_MARKS = {ItemState.PENDING: "· to do", ItemState.OPEN: "▶ open", ItemState.CLOSED: "✓ done"}
 
 
-class AgendaScreen(Screen[None]):
+class AgendaScreen(AgendaEditing, Screen[None]):
     """Run the workshop: start items, watch answers arrive, show the join code."""
 
     BINDINGS = [
@@ -47,9 +49,29 @@ class AgendaScreen(Screen[None]):
         ),
         Binding("r", "reset", "Reset", tooltip="Delete every answer to the highlighted item (asks first)"),
         Binding(
+            "e", "edit", "Edit", show=False, tooltip="Change the highlighted item's title, minutes or notes"
+        ),
+        Binding(
+            "shift+up", "move(-1)", "Move up", show=False, tooltip="Move the highlighted item up the agenda"
+        ),
+        Binding("shift+down", "move(1)", "Move down", show=False, tooltip="Move the highlighted item down"),
+        Binding(
+            "plus", "add", "Add item", show=False, tooltip="Add an agenda item after the highlighted one"
+        ),
+        Binding(
             "h", "horizon", "Horizon", show=False, tooltip="Maturity matrix: now, in one year, in two years"
         ),
-        Binding("j", "toggle_join", "Join", tooltip="Show or hide the QR code and join code"),
+        Binding("j", "toggle_join", "Join", show=False, tooltip="Show or hide the QR code and join code"),
+        Binding(
+            "p", "projector", "Projector", tooltip="The join code big, and revealed results, for the room"
+        ),
+        Binding(
+            "b",
+            "breakdown",
+            "Breakdown",
+            show=False,
+            tooltip="Maturity: whole room, by organisation, by role",
+        ),
         Binding("w", "wifi", "Wi-Fi", show=False, tooltip="Set the venue Wi-Fi for a second QR code"),
         Binding("f", "remote", "Remote", show=False, tooltip="The facilitator remote and API token"),
         Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
@@ -231,7 +253,7 @@ class AgendaScreen(Screen[None]):
             return takes_answers and get_activity(selected.kind).results_template is not None  # type: ignore[union-attr]
         if action == "show_entries":
             return takes_answers and get_activity(selected.kind).shares_entries  # type: ignore[union-attr]
-        if action == "horizon":
+        if action in ("horizon", "breakdown"):
             return bool(self.query(MaturityView))
         if action == "next" and snapshot:
             ids = [item.id for item in snapshot.items]
@@ -323,6 +345,17 @@ class AgendaScreen(Screen[None]):
     def action_horizon(self) -> None:
         for view in self.query(MaturityView):
             view.next_horizon()
+
+    def action_breakdown(self) -> None:
+        for view in self.query(MaturityView):
+            view.next_breakdown()
+
+    def action_projector(self) -> None:
+        self.app.push_screen(ProjectorScreen())
+
+    def on_screen_resume(self) -> None:
+        # Back from the projector or a dialog: catch up with anything that changed meanwhile.
+        self.refresh_snapshot()
 
     def action_toggle_join(self) -> None:
         join = self.query_one("#join")

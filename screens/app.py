@@ -18,6 +18,7 @@ from textual.screen import Screen
 from screens.agenda import AgendaScreen
 from screens.dialogs import WifiDetails
 from screens.messages import WorkshopChanged
+from screens.themes import register_themes
 from workshop import netinfo, store
 from workshop.db import Database
 from workshop.live import read_revision
@@ -76,6 +77,7 @@ class WorkshopApp(App[None]):
         return self.server.port if self.server is not None else None
 
     async def on_mount(self) -> None:
+        register_themes(self)
         self.writer.start()
         if self.serve:
             self._start_server()

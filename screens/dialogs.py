@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from screens.widgets.qr import QRCode
+from workshop.store.agenda import ItemEdit
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -132,3 +134,106 @@ class WifiScreen(ModalScreen[WifiDetails | None]):
             )
             return
         self.dismiss(WifiDetails(ssid, password, bool(self.query_one("#hidden", Select).value)))
+
+
+class EditItemScreen(ModalScreen[ItemEdit | None]):
+    """Change an agenda item's title, planned minutes and facilitator notes."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, title: str, minutes: int, notes: str) -> None:
+        super().__init__()
+        self.values = (title, minutes, notes)
+
+    def compose(self) -> ComposeResult:
+        title, minutes, notes = self.values
+        with Vertical(classes="dialog"):
+            yield Static(Text("Edit agenda item", style="bold"), classes="dialog-title")
+            yield Label("Title")
+            yield Input(title, id="title", max_length=200)
+            yield Label("Planned minutes")
+            yield Input(str(minutes), id="minutes", max_length=3)
+            yield Label("Facilitator notes (only you see these)")
+            yield TextArea(notes, id="notes")
+            yield Static("", id="edit-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "save":
+            self.dismiss(None)
+            return
+        edit = _validated(
+            self.query_one("#edit-error", Static),
+            title=self.query_one("#title", Input).value,
+            minutes=self.query_one("#minutes", Input).value,
+            notes=self.query_one("#notes", TextArea).text,
+        )
+        if edit is not None:
+            self.dismiss(edit)
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """What the facilitator asked to add to the agenda."""
+
+    kind: str
+    title: str
+    minutes: int
+
+
+class AddItemScreen(ModalScreen[NewItem | None]):
+    """Add an item to the agenda after the highlighted one."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, kinds: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.kinds = kinds  # (label, kind)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Add an agenda item", style="bold"), classes="dialog-title")
+            yield Label("Kind")
+            yield Select(self.kinds, value=self.kinds[0][1], allow_blank=False, id="kind")
+            yield Label("Title")
+            yield Input("", id="title", max_length=200)
+            yield Label("Planned minutes")
+            yield Input("10", id="minutes", max_length=3)
+            yield Static("", id="edit-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Add", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "save":
+            self.dismiss(None)
+            return
+        title, minutes = self.query_one("#title", Input).value, self.query_one("#minutes", Input).value
+        edit = _validated(self.query_one("#edit-error", Static), title=title, minutes=minutes)
+        if edit is not None:
+            kind = str(self.query_one("#kind", Select).value)
+            self.dismiss(NewItem(kind, edit.title or "", edit.minutes or 0))
+
+
+def _validated(error: Static, **fields: str) -> ItemEdit | None:
+    """The fields as an ItemEdit, or None after showing what is wrong, in words, in ``error``."""
+    problems = []
+    if "title" in fields and not fields["title"].strip():
+        problems.append("Enter a title.")
+    if "minutes" in fields and not fields["minutes"].strip().isdigit():
+        problems.append("Planned minutes must be a whole number, for example 15.")
+    if not problems:
+        try:
+            return ItemEdit.model_validate(fields)
+        except ValidationError as exc:
+            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    error.update(Text("✖ " + " ".join(problems), style="bold"))
+    return None

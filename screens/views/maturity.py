@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual.worker import Worker, WorkerState
 
 from screens.views.base import LiveView
 from workshop.activities.maturity import MatrixSummary
 from workshop.analysis import Agreement, format_median
+from workshop.breakdown import Breakdown, BreakdownBy, maturity_breakdown
+from workshop.db import Database
 from workshop.live import Snapshot
+from workshop.models import AgendaItem
 
 # Words and symbols, never colour alone, say how far the room agrees.
 AGREEMENT_MARKS = {
@@ -18,6 +23,18 @@ AGREEMENT_MARKS = {
     Agreement.TOO_FEW: "· few",
 }
 
+# The breakdown modes in the order ``next_breakdown`` cycles through them; None is the whole room.
+BREAKDOWNS: tuple[BreakdownBy | None, ...] = (None, "organisation", "role")
+BREAKDOWN_WORDS = {"organisation": "By organisation", "role": "By role level"}
+# (item id, database revision, breakdown mode): a breakdown is read again only when one of them changes.
+BreakdownKey = tuple[int | None, int, BreakdownBy]
+
+
+def read_breakdown(db: Database, item: AgendaItem, key: BreakdownKey) -> tuple[BreakdownKey, Breakdown]:
+    """Read a breakdown in a worker thread, returning it with the key it was read for."""
+    with db.reading() as session:
+        return key, maturity_breakdown(session, item, key[2])
+
 
 class MaturityView(LiveView):
     """A factor × level table for the chosen horizon, with the median and an agreement label."""
@@ -25,6 +42,20 @@ class MaturityView(LiveView):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.horizon_index = 0
+        self.breakdown_index = 0
+        self._breakdown: tuple[BreakdownKey, Breakdown] | None = None
+        self._breakdown_wanted: BreakdownKey | None = None
+
+    @property
+    def breakdown_mode(self) -> BreakdownBy | None:
+        """None for the whole room, else what the ratings are broken down by."""
+        return BREAKDOWNS[self.breakdown_index % len(BREAKDOWNS)]
+
+    def next_breakdown(self) -> None:
+        """Show the next breakdown (whole room → by organisation → by role level → whole room)."""
+        self.breakdown_index += 1
+        if self._snapshot is not None:
+            self.show(self._snapshot)
 
     def next_horizon(self) -> None:
         """Show the next horizon (now → one year → two years → now)."""
@@ -40,6 +71,10 @@ class MaturityView(LiveView):
             return
         horizons = summary.structure.horizons
         horizon = horizons[self.horizon_index % len(horizons)]
+        mode = self.breakdown_mode
+        if mode is not None:
+            self._show_breakdown(snapshot, mode, horizon.key)
+            return
         levels = summary.structure.levels
         table = Table(
             title=Text.assemble(
@@ -71,3 +106,96 @@ class MaturityView(LiveView):
                 AGREEMENT_MARKS[dist.agreement()],
             )
         self.update(table)
+
+    def _show_breakdown(self, snapshot: Snapshot, mode: BreakdownBy, horizon_key: str) -> None:
+        """Draw the breakdown if it is up to date, else read it in a thread and draw it when it comes."""
+        focus = snapshot.focus
+        assert focus is not None
+        key: BreakdownKey = (focus.id, snapshot.revision, mode)
+        if self._breakdown is not None and self._breakdown[0] == key:
+            self._draw_breakdown(self._breakdown[1], snapshot, horizon_key)
+            return
+        if self._breakdown_wanted != key:
+            self._breakdown_wanted = key
+            db = self.app.db  # type: ignore[attr-defined]
+            self.run_worker(
+                lambda: read_breakdown(db, focus, key),
+                thread=True,
+                exclusive=True,
+                group="breakdown",
+                exit_on_error=False,
+            )
+        # Keep the last breakdown of the same item and mode on screen while the fresh one is read.
+        last = self._breakdown
+        if last is not None and (last[0][0], last[0][2]) == (focus.id, mode):
+            self._draw_breakdown(last[1], snapshot, horizon_key)
+        else:
+            self.update(Text(f"{BREAKDOWN_WORDS[mode]}: reading the answers…"))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "breakdown":
+            return
+        if event.state == WorkerState.SUCCESS and worker.result is not None:
+            key, breakdown = worker.result
+            if key == self._breakdown_wanted:
+                self._breakdown = (key, breakdown)
+                if self._snapshot is not None:
+                    self.show(self._snapshot)
+        elif event.state == WorkerState.ERROR:
+            self._breakdown_wanted = None
+            self.update("The breakdown could not be read; it will be tried again with the next answer.")
+
+    def _draw_breakdown(self, breakdown: Breakdown, snapshot: Snapshot, horizon_key: str) -> None:
+        structure = breakdown.structure
+        horizon = next(h for h in structure.horizons if h.key == horizon_key)
+        table = Table(
+            title=Text.assemble(
+                (f"{BREAKDOWN_WORDS[breakdown.by]} · {horizon.label}", "bold reverse"),
+                f" · {breakdown.responses} of {snapshot.seats} joined answered",
+                ("  h: next horizon  b: next breakdown", "dim"),
+            ),
+            title_justify="left",
+            expand=True,
+            box=None,
+            padding=(0, 1, 0, 0),
+            show_edge=False,
+        )
+        wide = self.size.width >= 70
+        table.add_column("Factor", ratio=2, no_wrap=True, overflow="ellipsis")
+        table.add_column("Group", ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column("n", justify="right", width=3)
+        table.add_column("Mid", justify="right", width=3)
+        table.add_column("Agree", no_wrap=True, width=8)
+        for factor in structure.factors:
+            name = factor.name if wide or not factor.short else factor.short
+            for index, group in enumerate(breakdown.groups):
+                dist = group.distribution(factor.key, horizon.key)
+                table.add_row(
+                    Text(name if index == 0 else ""),
+                    Text(group.name),
+                    str(group.seats),
+                    format_median(dist.median()),
+                    AGREEMENT_MARKS[dist.agreement()],
+                    end_section=index == len(breakdown.groups) - 1,
+                )
+        notes: list[Text] = []
+        if breakdown.suppressed:
+            notes.append(
+                Text(
+                    f"{', '.join(breakdown.suppressed)}: fewer than {breakdown.min_group} answered, not shown"
+                )
+            )
+        if breakdown.withheld:
+            notes.append(
+                Text(
+                    f"{', '.join(breakdown.withheld)}: not shown either, so the smaller groups cannot be "
+                    "worked out from the whole room"
+                )
+            )
+        if breakdown.groups:
+            self.update(Group(table, *notes))
+        else:
+            # Nothing to tabulate: the title, and why there are no rows.
+            notes = notes or [Text("No answers yet.")]
+            self.update(Group(table.title or "", *notes))  # type: ignore[arg-type]

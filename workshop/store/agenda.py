@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from sqlmodel import Session, select
 
 from workshop.models import AgendaItem, ItemState, utcnow
@@ -124,3 +126,92 @@ def set_entries_shown(session: Session, item_id: int, shown: bool) -> AgendaItem
     session.add(item)
     bump_revision(session, item.workshop_id)
     return item
+
+
+class ItemEdit(BaseModel):
+    """A facilitator's change to an agenda item, validated like a template (blank fields stay as they are)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = (
+        None
+    )
+    minutes: int | None = Field(default=None, ge=0, le=600)
+    notes: Annotated[str, StringConstraints(max_length=4000)] | None = None
+
+
+def edit_item(session: Session, item_id: int, edit: ItemEdit) -> AgendaItem:
+    """Change an item's title, planned minutes or notes during the workshop."""
+    item = get_item(session, item_id)
+    if edit.title is not None:
+        item.title = edit.title
+    if edit.minutes is not None:
+        item.planned_minutes = edit.minutes
+    if edit.notes is not None:
+        item.notes = edit.notes
+    session.add(item)
+    bump_revision(session, item.workshop_id)
+    return item
+
+
+def move_item(session: Session, item_id: int, offset: int) -> AgendaItem:
+    """Move an item up (negative) or down the run-sheet; positions are renumbered 0, 1, 2, …"""
+    item = get_item(session, item_id)
+    items = list(agenda(session, item.workshop_id))
+    index = next(i for i, other in enumerate(items) if other.id == item.id)
+    target = min(max(index + offset, 0), len(items) - 1)
+    items.insert(target, items.pop(index))
+    for position, other in enumerate(items):
+        if other.position != position:
+            other.position = position
+            session.add(other)
+    bump_revision(session, item.workshop_id)
+    return item
+
+
+def add_item(
+    session: Session, workshop_id: int, kind: str, title: str, minutes: int, after: int | None
+) -> AgendaItem:
+    """Add an item of ``kind`` after the item ``after`` (at the end when None), with default settings.
+
+    Raises pydantic's ValidationError for a bad title or minutes, :class:`AgendaError` for a kind that
+    needs a template's settings.
+    """
+    from workshop.activities import get_activity
+
+    if kind not in addable_kinds():
+        raise AgendaError(f"items of kind {kind!r} cannot be added here")
+    edit = ItemEdit(title=title, minutes=minutes)
+    items = list(agenda(session, workshop_id))
+    index = next((i + 1 for i, other in enumerate(items) if other.id == after), len(items))
+    item = AgendaItem(
+        workshop_id=workshop_id,
+        kind=kind,
+        title=edit.title or "",
+        planned_minutes=edit.minutes or 0,
+        config={"key": None, "settings": {}},
+    )
+    session.add(item)
+    session.flush()
+    items.insert(index, item)
+    for position, other in enumerate(items):
+        other.position = position
+        session.add(other)
+    get_activity(kind).on_create(session, item)
+    bump_revision(session, workshop_id)
+    return item
+
+
+def addable_kinds() -> tuple[str, ...]:
+    """Kinds whose settings all have defaults; the others (a dot vote's source, a question's prompt) need
+    a template, which says what they are about."""
+    from workshop.activities import KINDS
+
+    addable = []
+    for name, activity in KINDS.items():
+        try:
+            activity.settings_model.model_validate({})
+        except ValidationError:
+            continue
+        addable.append(name)
+    return tuple(addable)

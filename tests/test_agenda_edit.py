@@ -1,0 +1,95 @@
+"""Live editing of the run-sheet: change, move and add items, from the store and from the keyboard."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from screens.app import WorkshopApp
+from screens.dialogs import AddItemScreen, EditItemScreen
+from tests.test_tui import screen_text, wait_for
+from workshop import store
+from workshop.db import Database
+from workshop.store.agenda import AgendaError, ItemEdit, add_item, addable_kinds, edit_item, move_item
+
+
+def titles(db: Database, workshop_id: int) -> list[str]:
+    with db.reading() as session:
+        return [item.title for item in store.agenda(session, workshop_id)]
+
+
+def test_store_edits_moves_and_adds(db: Database, workshop_id: int) -> None:
+    first, second = titles(db, workshop_id)[:2]
+    with db.writing() as session:
+        items = store.agenda(session, workshop_id)
+        edit_item(session, items[0].id, ItemEdit(minutes=25, notes="Start on time"))  # type: ignore[arg-type]
+        move_item(session, items[0].id, 1)  # type: ignore[arg-type]
+        added = add_item(session, workshop_id, "info", "Coffee break", 15, after=items[0].id)
+    assert titles(db, workshop_id)[:3] == [second, first, "Coffee break"]
+    with db.reading() as session:
+        moved = store.get_item(session, items[0].id)  # type: ignore[arg-type]
+        assert (moved.planned_minutes, moved.notes, moved.title) == (25, "Start on time", first)
+        assert [i.position for i in store.agenda(session, workshop_id)] == list(
+            range(len(titles(db, workshop_id)))
+        )
+        assert store.get_item(session, added.id).kind == "info"  # type: ignore[arg-type]
+    with db.writing() as session:
+        move_item(session, items[0].id, -99)  # type: ignore[arg-type]
+    assert titles(db, workshop_id)[0] == first
+
+
+def test_bad_edits_are_refused() -> None:
+    with pytest.raises(ValidationError):
+        ItemEdit(title="   ")
+    with pytest.raises(ValidationError):
+        ItemEdit(minutes=601)
+    assert "dots" not in addable_kinds() and "question" not in addable_kinds() and "info" in addable_kinds()
+
+
+def test_kinds_that_need_a_template_cannot_be_added(db: Database, workshop_id: int) -> None:
+    with db.writing() as session, pytest.raises(AgendaError, match="cannot be added"):
+        add_item(session, workshop_id, "dots", "Vote", 10, after=None)
+
+
+async def press_save(app: WorkshopApp, pilot: object) -> None:
+    """Tab to the dialog's Save button and press Enter, as a facilitator without a mouse would."""
+    app.screen.query_one("#save").focus()
+    await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+async def test_edit_move_and_add_from_the_keyboard(db: Database, workshop_id: int) -> None:
+    first, second = titles(db, workshop_id)[:2]
+    app = WorkshopApp(db, workshop_id, serve=False)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditItemScreen))
+        await pilot.pause()  # let the dialog lay out before clicking its buttons
+        app.screen.query_one("#minutes").value = "abc"
+        await press_save(app, pilot)
+        await wait_for(pilot, lambda: "whole number" in str(app.screen.query_one("#edit-error").render()))
+        await pilot.press("escape")  # cancel: nothing changes
+        await wait_for(pilot, lambda: not isinstance(app.screen, EditItemScreen))
+        assert titles(db, workshop_id)[0] == first
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditItemScreen))
+        await pilot.pause()
+        app.screen.query_one("#minutes").value = "20"
+        app.screen.query_one("#title").value = "Welcome, [bold]purpose[/bold]"
+        await press_save(app, pilot)
+        await wait_for(pilot, lambda: titles(db, workshop_id)[0] == "Welcome, [bold]purpose[/bold]")
+        await wait_for(
+            pilot, lambda: "Welcome, [bold]purpose[/bold]" in screen_text(app)
+        )  # shown, not styled
+        await pilot.press("shift+down")
+        await wait_for(
+            pilot, lambda: titles(db, workshop_id)[:2] == [second, "Welcome, [bold]purpose[/bold]"]
+        )
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddItemScreen))
+        await pilot.pause()
+        await pilot.press(*"Coffee break")
+        await press_save(app, pilot)
+        await wait_for(pilot, lambda: "Coffee break" in titles(db, workshop_id))
+        assert titles(db, workshop_id).index("Coffee break") == 2  # after the highlighted (moved) item
+        assert first != "Welcome, [bold]purpose[/bold]"

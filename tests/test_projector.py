@@ -1,0 +1,162 @@
+"""Projector mode: the join code big, the QR code, and results only once the facilitator reveals them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlmodel import select
+
+from screens.agenda import AgendaScreen
+from screens.app import WorkshopApp
+from screens.projector import FONT, ProjectorScreen, big_text
+from screens.themes import PROJECTOR_THEME, contrast_ratio, register_themes
+from screens.widgets.qr import QRCode
+from tests.conftest import start_kind
+from tests.test_tui import screen_text, vote, wait_for
+from workshop import store
+from workshop.db import Database
+from workshop.models import Workshop
+from workshop.store.codes import ALPHABET
+
+JOIN_URL = "http://192.168.1.10:8000/j/K7QX3M"
+
+
+def _fix_code(db: Database, workshop_id: int) -> None:
+    with db.writing() as session:
+        workshop = session.exec(select(Workshop).where(Workshop.id == workshop_id)).one()
+        workshop.join_code = "K7QX3M"
+        session.add(workshop)
+
+
+def _reveal(db: Database, item_id: int) -> None:
+    with db.writing() as session:
+        store.set_revealed(session, item_id, True)
+
+
+def _app(db: Database, workshop_id: int) -> WorkshopApp:
+    app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
+    app.join_url = JOIN_URL  # as if the server were listening, so the QR code shows
+    return app
+
+
+def test_font_covers_the_join_code_alphabet() -> None:
+    assert set(ALPHABET) <= set(FONT)
+    assert all(len(rows) == 7 and all(len(row) == 5 for row in rows) for rows in FONT.values())
+    small, large = big_text("K7QX3M"), big_text("K7QX3M", large=True)
+    assert len(small) == 4 and {len(line) for line in small} == {6 * 5 + 5 * 2}
+    assert len(large) == 7 and {len(line) for line in large} == {6 * 10 + 5 * 2}
+
+
+async def test_code_shown_and_results_only_after_reveal(db: Database, workshop_id: int) -> None:
+    _fix_code(db, workshop_id)
+    item = start_kind(db, workshop_id, "maturity")
+    for value in (3, 3, 4):
+        vote(db, workshop_id, item.id, value)  # type: ignore[arg-type]
+    app = _app(db, workshop_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen) and "Agree" in screen_text(app))
+        await app.push_screen(ProjectorScreen())
+        await wait_for(pilot, lambda: "3 of 3 joined have answered" in screen_text(app))
+        text = screen_text(app)
+        assert "K7QX3M" in text
+        assert item.title in text
+        assert app.screen.query_one("#qr", QRCode).data == JOIN_URL
+        assert app.screen.query_one("#qr", QRCode).display
+        # The room must not see results before the facilitator reveals them.
+        assert "Agree" not in text and "✔ strong" not in text and "≈ some" not in text
+        assert "reveals them" in text
+
+        vote(db, workshop_id, item.id, 2)  # type: ignore[arg-type]
+        await wait_for(pilot, lambda: "4 of 4 joined have answered" in screen_text(app))
+        assert "Agree" not in screen_text(app)
+
+        _reveal(db, item.id)  # type: ignore[arg-type]
+        await wait_for(pilot, lambda: "Agree" in screen_text(app), seconds=5)
+        assert "4 of 4 joined answered" in screen_text(app)
+        assert "reveals them" not in screen_text(app)
+
+
+async def test_no_qr_for_an_item_without_answers(db: Database, workshop_id: int) -> None:
+    _fix_code(db, workshop_id)
+    item = start_kind(db, workshop_id, "info")
+    app = _app(db, workshop_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ProjectorScreen())
+        await wait_for(pilot, lambda: item.title in screen_text(app))
+        assert "K7QX3M" in screen_text(app)
+        assert "nothing to answer" in screen_text(app)
+        assert not app.screen.query_one("#qr", QRCode).display
+
+
+@pytest.mark.parametrize("key", ["escape", "p"])
+async def test_escape_and_p_return_to_the_agenda(db: Database, workshop_id: int, key: str) -> None:
+    item = start_kind(db, workshop_id, "maturity")
+    app = _app(db, workshop_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
+        await app.push_screen(ProjectorScreen())
+        await wait_for(pilot, lambda: "joined have answered" in screen_text(app))
+        # A vote the agenda misses while the projector is up: it catches up on return.
+        vote(db, workshop_id, item.id, 3)  # type: ignore[arg-type]
+        await wait_for(pilot, lambda: "1 of 1 joined have answered" in screen_text(app))
+        for other in ("n", "v", "r", "q"):
+            await pilot.press(other)  # the facilitator drives from the agenda, not here
+        assert isinstance(app.screen, ProjectorScreen)
+        await pilot.press(key)
+        await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
+        await wait_for(pilot, lambda: "1 of 1 joined answered" in screen_text(app))
+
+
+async def test_projector_theme(db: Database, workshop_id: int) -> None:
+    assert contrast_ratio(PROJECTOR_THEME.foreground or "", PROJECTOR_THEME.background or "") >= 7
+    assert contrast_ratio(PROJECTOR_THEME.primary, PROJECTOR_THEME.background or "") >= 7
+    assert PROJECTOR_THEME.background == "#000000" and PROJECTOR_THEME.dark
+    start_kind(db, workshop_id, "maturity")
+    app = _app(db, workshop_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        register_themes(app)
+        app.theme = "projector-contrast"
+        await app.push_screen(ProjectorScreen())
+        await wait_for(pilot, lambda: "joined have answered" in screen_text(app))
+        assert app.theme == "projector-contrast"
+        assert app.screen.styles.background.hex.lower() == "#000000"
+
+
+async def test_scales_to_a_large_screen(db: Database, workshop_id: int) -> None:
+    _fix_code(db, workshop_id)
+    item = start_kind(db, workshop_id, "maturity")
+    vote(db, workshop_id, item.id, 3)  # type: ignore[arg-type]
+    _reveal(db, item.id)  # type: ignore[arg-type]
+    app = _app(db, workshop_id)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.push_screen(ProjectorScreen())
+        await wait_for(pilot, lambda: "Agree" in screen_text(app))
+        assert "██" in screen_text(app)  # the double-size letters
+        assert "Involvement" in screen_text(app) or "Agree" in screen_text(app)
+
+
+def _fixed_app(db: Database, workshop_id: int) -> WorkshopApp:
+    _fix_code(db, workshop_id)
+    item = start_kind(db, workshop_id, "maturity")
+    for value in (3, 3, 4, 2, None):
+        vote(db, workshop_id, item.id, value)  # type: ignore[arg-type]
+    _reveal(db, item.id)  # type: ignore[arg-type]
+    return _app(db, workshop_id)
+
+
+async def _show_projector(pilot: object) -> None:
+    app = pilot.app  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen) and "Agree" in screen_text(app))
+    await app.push_screen(ProjectorScreen())
+    await wait_for(
+        pilot, lambda: "Agree" in screen_text(app) and "5 of 5 joined have answered" in screen_text(app)
+    )
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def test_snapshot_projector_revealed(
+    snap_compare: Callable[..., bool], db: Database, workshop_id: int
+) -> None:
+    assert snap_compare(_fixed_app(db, workshop_id), terminal_size=(80, 24), run_before=_show_projector)
