@@ -36,7 +36,16 @@ class WorkshopApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "workshop"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding(
+            "f1,question_mark",
+            "toggle_help",
+            "Help",
+            show=False,
+            tooltip="Show or hide every key and what it does",
+        ),
+    ]
 
     def __init__(
         self,
@@ -134,6 +143,13 @@ class WorkshopApp(App[None]):
         if revision != self._revision:
             self._revision = revision
             self.call_from_thread(self.screen.post_message, WorkshopChanged(revision))
+
+    def action_toggle_help(self) -> None:
+        """The keys panel: every binding of the focused screen with its description."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of the current screen that makes sense now, in plain words, then Textual's own."""

@@ -188,8 +188,10 @@ def test_missing_answers_are_explained(site: Site, open_page: OpenPage) -> None:
 
 def expect_fits_320(page: Page) -> None:
     """No sideways scrolling, targets of at least 24 by 24 CSS pixels, and a label for every input."""
+    page.wait_for_load_state("load")  # measured before the stylesheet arrives, every label looks tiny
     inner, scroll = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
     assert inner == 320 and scroll <= inner, f"the page is {scroll} px wide in a {inner} px window"
+    page.wait_for_load_state("load")  # measure once the stylesheet is in
     small = page.evaluate("""() => [...document.querySelectorAll('.radio label, button, .button')]
         .map(el => [el.textContent.trim(), el.getBoundingClientRect()])
         .filter(([, box]) => box.width < 24 || box.height < 24)

@@ -318,6 +318,7 @@ def test_dot_vote_on_a_phone(live_server: LiveServer, workshop_id: int, open_pag
     page.get_by_label("Shared data").uncheck()
     page.get_by_role("button", name="Send my dots").click()
     expect(page.get_by_role("heading", name="Your answers are saved")).to_be_visible()
+    page.wait_for_load_state("load")  # measure once the stylesheet is in
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert [(o.text, o.dots) for o in summary(live_server.db, item.id).options] == [  # type: ignore[arg-type]
         ("Early help", 1),

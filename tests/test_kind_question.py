@@ -297,6 +297,7 @@ def send_and_remove_in_browser(page: Page, url: str, code: str) -> None:
     expect(page.locator(".notice")).to_contain_text("Added.")
     expect(page.get_by_role("heading", name="Your answers (1 of 3)")).to_be_visible()
     expect(page.locator("ol li")).to_contain_text("Getting better")
+    page.wait_for_load_state("load")  # measure once the stylesheet is in
     inner, scroll = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
     assert scroll <= inner, f"the page is {scroll} px wide in a {inner} px window"
     page.get_by_role("button", name="Remove answer: Getting better").click()

@@ -384,6 +384,7 @@ def test_rank_by_tapping_on_a_phone(
     page.get_by_role("button", name="Add to my ranking: Shared outcomes framework").click()
     names = ["Joint workforce plan", "Integrated front door", "Shared outcomes framework"]
     expect(ranking).to_have_text(names)
+    page.wait_for_load_state("load")  # measure once the stylesheet is in
     assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scrolling
     for button in page.get_by_role("button").all():
         box = button.bounding_box()

@@ -324,6 +324,7 @@ def add_and_remove_in_browser(page: Page, url: str, code: str) -> None:
     expect(page.get_by_role("heading", name="Your ideas (1 of 6)")).to_be_visible()
     expect(page.locator("ol li")).to_contain_text("Family hub outreach on estates")
     expect(page.locator("ol li")).to_contain_text("Service · (b) What they need a little help with")
+    page.wait_for_load_state("load")  # measure once the stylesheet is in
     inner, scroll = page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
     assert scroll <= inner, f"the page is {scroll} px wide in a {inner} px window"
     page.get_by_role("button", name="Remove idea: Family hub outreach on estates").click()

@@ -371,4 +371,5 @@ def propose_on(page: Page, url: str, code: str) -> None:
     page.get_by_label("The behaviour").fill("talk over families")
     page.get_by_role("button", name="Add this behaviour").click()
     expect(page.get_by_text("We won't: talk over families")).to_be_visible()
+    page.wait_for_load_state("load")  # measure once the stylesheet is in
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -24,6 +24,7 @@ assert len(LONG) == 60 and " " not in LONG  # the longest name a value may have
 
 
 def assert_fits(page: Page, width: int, where: str) -> None:
+    page.wait_for_load_state("load")  # measure once the stylesheet is in
     scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll <= inner and inner <= width and scroll <= width, (where, scroll, inner, width)
 

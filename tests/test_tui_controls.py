@@ -142,3 +142,14 @@ async def test_quitting_while_phones_can_answer_asks_first(db: Database, worksho
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#yes")
         await wait_for(pilot, lambda: not app.is_running)
+
+
+async def test_help_lists_every_key(db: Database, workshop_id: int) -> None:
+    app = WorkshopApp(db, workshop_id, serve=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: bool(app.screen.query("HelpPanel")))
+        await wait_for(pilot, lambda: "Move up" in screen_text(app) and "Add item" in screen_text(app))
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: not app.screen.query("HelpPanel"))
