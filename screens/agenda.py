@@ -62,6 +62,7 @@ class AgendaScreen(AgendaEditing, Screen[None]):
             "h", "horizon", "Horizon", show=False, tooltip="Maturity matrix: now, in one year, in two years"
         ),
         Binding("j", "toggle_join", "Join", show=False, tooltip="Show or hide the QR code and join code"),
+        Binding("g", "agree", "Agreed", show=False, tooltip="Record the level the room agreed, and why"),
         Binding(
             "p", "projector", "Projector", tooltip="The join code big, and revealed results, for the room"
         ),
@@ -253,7 +254,7 @@ class AgendaScreen(AgendaEditing, Screen[None]):
             return takes_answers and get_activity(selected.kind).results_template is not None  # type: ignore[union-attr]
         if action == "show_entries":
             return takes_answers and get_activity(selected.kind).shares_entries  # type: ignore[union-attr]
-        if action in ("horizon", "breakdown"):
+        if action in ("horizon", "breakdown", "agree"):
             return bool(self.query(MaturityView))
         if action == "next" and snapshot:
             ids = [item.id for item in snapshot.items]

@@ -1,4 +1,4 @@
-"""Live editing of the run-sheet: change an item, move it, add one. A mixin of the agenda screen."""
+"""Changes the facilitator makes to the workshop itself: edit, move and add items, record agreed levels."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widgets import DataTable
 
-from screens.dialogs import AddItemScreen, EditItemScreen, NewItem
+from screens.dialogs import AddItemScreen, AgreedChoice, AgreedScreen, EditItemScreen, NewItem
+from screens.views.maturity import MaturityView
 from workshop.activities import KINDS
+from workshop.activities.maturity import MatrixSummary
 from workshop.store.agenda import ItemEdit, add_item, addable_kinds, edit_item, move_item
+from workshop.store.agreed import set_agreed
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -66,3 +69,40 @@ class AgendaEditing:
                 await self._change(change, "Item added")
 
         self.app.push_screen(AddItemScreen(kinds), added)
+
+    def action_agree(self) -> None:
+        snapshot = self.snapshot
+        summary = snapshot.summary if snapshot else None
+        if not isinstance(summary, MatrixSummary) or snapshot is None or snapshot.focus is None:
+            return
+        item_id = snapshot.focus.id
+        structure = summary.structure
+        factor_ids = {f.key: f.id for f in structure.factors}
+        horizon_ids = {h.key: h.id for h in structure.horizons}
+        current = {(factor_ids[f], horizon_ids[h]): value for (f, h), value in summary.agreed.items()}
+        views = list(self.query(MaturityView))  # type: ignore[attr-defined]
+        index = views[0].horizon_index if views else 0
+        horizon_id = structure.horizons[index % len(structure.horizons)].id
+
+        async def chosen(choice: AgreedChoice | None) -> None:
+            if choice is not None:
+                change = partial(
+                    set_agreed,
+                    item_id=item_id,
+                    factor_id=choice.factor_id,
+                    horizon_id=choice.horizon_id,
+                    level=choice.level,
+                    rationale=choice.rationale,
+                )
+                await self._change(change, "Agreed level recorded")
+
+        self.app.push_screen(
+            AgreedScreen(
+                [(f.name, f.id) for f in structure.factors],  # type: ignore[misc]
+                [(h.label, h.id) for h in structure.horizons],  # type: ignore[misc]
+                [(f"{lv.value} {lv.name}", lv.value) for lv in structure.levels],
+                current,  # type: ignore[arg-type]
+                horizon_id,  # type: ignore[arg-type]
+            ),
+            chosen,
+        )

@@ -237,3 +237,80 @@ def _validated(error: Static, **fields: str) -> ItemEdit | None:
             problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
     error.update(Text("✖ " + " ".join(problems), style="bold"))
     return None
+
+
+NO_AGREEMENT = -1
+
+
+@dataclass(frozen=True)
+class AgreedChoice:
+    """The facilitator's record of what the room agreed for one factor at one horizon."""
+
+    factor_id: int
+    horizon_id: int
+    level: int | None
+    rationale: str
+
+
+class AgreedScreen(ModalScreen[AgreedChoice | None]):
+    """Record the agreed level and why, for a factor and horizon; the ratings themselves stay as they are."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(
+        self,
+        factors: list[tuple[str, int]],
+        horizons: list[tuple[str, int]],
+        levels: list[tuple[str, int]],
+        current: dict[tuple[int, int], tuple[int | None, str]],
+        horizon_id: int,
+    ) -> None:
+        super().__init__()
+        self.factors, self.horizons, self.levels = factors, horizons, levels
+        self.current, self.horizon_id = current, horizon_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Agreed level", style="bold"), classes="dialog-title")
+            yield Label("Factor")
+            yield Select(self.factors, value=self.factors[0][1], allow_blank=False, id="factor")
+            yield Label("Horizon")
+            yield Select(self.horizons, value=self.horizon_id, allow_blank=False, id="horizon")
+            yield Label("What the room agreed")
+            options = [*self.levels, ("No agreement reached", NO_AGREEMENT)]
+            yield Select(options, value=self.levels[0][1], allow_blank=False, id="level")
+            yield Label("Why (up to 1000 characters)")
+            yield TextArea("", id="rationale")
+            yield Static("", id="edit-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id in ("factor", "horizon"):
+            self._fill()
+
+    def _key(self) -> tuple[int, int]:
+        return int(self.query_one("#factor", Select).value), int(self.query_one("#horizon", Select).value)  # type: ignore[arg-type]
+
+    def _fill(self) -> None:
+        """Show what is already recorded for the chosen factor and horizon, so it can be changed."""
+        level, rationale = self.current.get(self._key(), (self.levels[0][1], ""))
+        self.query_one("#level", Select).value = NO_AGREEMENT if level is None else level
+        self.query_one("#rationale", TextArea).text = rationale
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "save":
+            self.dismiss(None)
+            return
+        rationale = self.query_one("#rationale", TextArea).text
+        if len(rationale) > 1000:
+            problem = f"✖ The reason must be 1000 characters or fewer (it has {len(rationale)})."
+            self.query_one("#edit-error", Static).update(Text(problem, style="bold"))
+            return
+        level = int(self.query_one("#level", Select).value)  # type: ignore[arg-type]
+        factor_id, horizon_id = self._key()
+        self.dismiss(AgreedChoice(factor_id, horizon_id, None if level == NO_AGREEMENT else level, rationale))

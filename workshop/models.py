@@ -235,3 +235,21 @@ class MaturityComment(SQLModel, table=True):
     item_id: int = Field(foreign_key="agendaitem.id", index=True)
     factor_id: int = Field(foreign_key="maturityfactor.id")
     text: str = Field(max_length=500)
+
+
+class AgreedLevel(SQLModel, table=True):
+    """The level the room agreed for a factor at a horizon after discussion, and why.
+
+    Kept beside the individual ratings, never in place of them: the spread stays the record of what
+    people said before they talked.
+    """
+
+    __table_args__ = (UniqueConstraint("item_id", "factor_id", "horizon_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="agendaitem.id", index=True)
+    factor_id: int = Field(foreign_key="maturityfactor.id")
+    horizon_id: int = Field(foreign_key="horizon.id")
+    level: int | None = Field(default=None, description="None: discussed, but no agreement reached.")
+    rationale: str = Field(default="", max_length=1000)
+    updated_at: datetime = Field(default_factory=utcnow)

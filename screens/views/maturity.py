@@ -36,6 +36,13 @@ def read_breakdown(db: Database, item: AgendaItem, key: BreakdownKey) -> tuple[B
         return key, maturity_breakdown(session, item, key[2])
 
 
+def _agreed_cell(value: tuple[int | None, str] | None) -> Text:
+    if value is None:
+        return Text("")
+    level, _rationale = value
+    return Text(f"→ {level}", style="bold") if level is not None else Text("✖ none")
+
+
 class MaturityView(LiveView):
     """A factor × level table for the chosen horizon, with the median and an agreement label."""
 
@@ -95,15 +102,21 @@ class MaturityView(LiveView):
         table.add_column("?", justify="right", width=2)
         table.add_column("Mid", justify="right", width=3)
         table.add_column("Agree", no_wrap=True, width=8)
+        # Beside the spread, never instead of it: the column appears once the room agrees something here.
+        agreed = {factor: value for (factor, key), value in summary.agreed.items() if key == horizon.key}
+        if agreed:
+            table.add_column("Agreed", no_wrap=True, width=6)
         for row in summary.factors:
             dist = row.by_horizon[horizon.key]
             cells = [str(count) if count else "·" for count in dist.counts]
+            extra = [_agreed_cell(agreed.get(row.factor.key))] if agreed else []
             table.add_row(
                 Text(row.factor.name if wide or not row.factor.short else row.factor.short),
                 *cells,
                 str(dist.dont_know) if dist.dont_know else "·",
                 format_median(dist.median()),
                 AGREEMENT_MARKS[dist.agreement()],
+                *extra,
             )
         self.update(table)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, insert
@@ -13,6 +13,7 @@ from workshop.activities.base import Activity, FormError, ParsedForm, ensure_res
 from workshop.analysis import Distribution
 from workshop.models import (
     AgendaItem,
+    AgreedLevel,
     Horizon,
     MaturityComment,
     MaturityFactor,
@@ -66,6 +67,8 @@ class MatrixSummary:
     factors: tuple[FactorSummary, ...]
     # Comments by factor key, in the order they were written; never linked to a seat.
     comments: dict[str, list[str]]
+    # (factor key, horizon key) -> (agreed level or None for "no agreement", rationale).
+    agreed: dict[tuple[str, str], tuple[int | None, str]] = field(default_factory=dict)
 
 
 def load_structure(session: Session, workshop_id: int) -> MatrixStructure:
@@ -218,6 +221,7 @@ class MaturityActivity(Activity):
             )
 
     def reset(self, session: Session, item: AgendaItem) -> None:
+        session.execute(delete(AgreedLevel).where(col(AgreedLevel.item_id) == item.id))
         session.execute(delete(MaturityRating).where(col(MaturityRating.item_id) == item.id))
         session.execute(delete(MaturityComment).where(col(MaturityComment.item_id) == item.id))
         super().reset(session, item)
@@ -263,4 +267,12 @@ class MaturityActivity(Activity):
         ).all():
             if factor_id in keys:
                 comments.setdefault(keys[factor_id], []).append(text)
-        return MatrixSummary(responses=responses, structure=structure, factors=factors, comments=comments)
+        horizon_keys = {h.id: h.key for h in structure.horizons}
+        agreed = {
+            (keys[row.factor_id], horizon_keys[row.horizon_id]): (row.level, row.rationale)
+            for row in session.exec(select(AgreedLevel).where(AgreedLevel.item_id == item.id)).all()
+            if row.factor_id in keys and row.horizon_id in horizon_keys
+        }
+        return MatrixSummary(
+            responses=responses, structure=structure, factors=factors, comments=comments, agreed=agreed
+        )

@@ -1,0 +1,74 @@
+"""Agreed levels: recorded beside the raw spread (never replacing it), checked, and shown in the TUI."""
+
+from __future__ import annotations
+
+import pytest
+
+from screens.app import WorkshopApp
+from screens.dialogs import AgreedScreen
+from tests.conftest import start_kind
+from tests.test_tui import screen_text, vote, wait_for
+from workshop import store
+from workshop.activities import KINDS
+from workshop.activities.maturity import load_structure
+from workshop.db import Database
+from workshop.models import AgendaItem
+from workshop.store.agenda import AgendaError
+from workshop.store.agreed import set_agreed
+
+
+def test_agreed_levels_sit_beside_the_ratings(db: Database, workshop_id: int) -> None:
+    item = start_kind(db, workshop_id, "maturity")
+    vote(db, workshop_id, item.id, 2)  # type: ignore[arg-type]
+    with db.writing() as session:
+        structure = load_structure(session, workshop_id)
+        goals, risk = structure.factors[0], structure.factors[4]
+        now, later = structure.horizons[0], structure.horizons[2]
+        set_agreed(session, item.id, goals.id, now.id, 3, "Boards endorsed the vision in May")  # type: ignore[arg-type]
+        set_agreed(session, item.id, goals.id, now.id, 2, "On reflection, mostly senior leaders")  # type: ignore[arg-type]
+        set_agreed(session, item.id, risk.id, later.id, None, "Split between police and council")  # type: ignore[arg-type]
+    with db.reading() as session:
+        summary = KINDS["maturity"].summarise(session, session.get(AgendaItem, item.id))  # type: ignore[arg-type]
+    assert summary.agreed == {
+        (goals.key, "now"): (2, "On reflection, mostly senior leaders"),
+        (risk.key, "2y"): (None, "Split between police and council"),
+    }
+    assert summary.factors[0].by_horizon["now"].counts == (0, 1, 0, 0, 0)  # the raw spread is untouched
+
+
+def test_agreed_levels_are_checked(db: Database, workshop_id: int) -> None:
+    item = start_kind(db, workshop_id, "maturity")
+    with db.writing() as session:
+        structure = load_structure(session, workshop_id)
+        factor, horizon = structure.factors[0].id, structure.horizons[0].id
+        info = store.agenda(session, workshop_id)[0]
+        with pytest.raises(AgendaError, match="not on this workshop's scale"):
+            set_agreed(session, item.id, factor, horizon, 9, "")  # type: ignore[arg-type]
+        with pytest.raises(AgendaError, match="maturity matrix item"):
+            set_agreed(session, info.id, factor, horizon, 3, "")  # type: ignore[arg-type]
+        with pytest.raises(AgendaError, match="1000 characters"):
+            set_agreed(session, item.id, factor, horizon, 3, "x" * 1001)  # type: ignore[arg-type]
+        with pytest.raises(AgendaError, match="not in this workshop"):
+            set_agreed(session, item.id, 99_999, horizon, 3, "")  # type: ignore[arg-type]
+
+
+async def test_record_an_agreed_level_from_the_keyboard(db: Database, workshop_id: int) -> None:
+    item = start_kind(db, workshop_id, "maturity")
+    for value in (2, 3, 3):
+        vote(db, workshop_id, item.id, value)  # type: ignore[arg-type]
+    app = WorkshopApp(db, workshop_id, serve=False)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await wait_for(pilot, lambda: "3 of 3 joined answered" in screen_text(app))
+        assert "Agreed" not in screen_text(app)  # no column until something is agreed
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgreedScreen))
+        await pilot.pause()
+        app.screen.query_one("#level").value = 3
+        app.screen.query_one("#rationale").text = "Most partners recognised the vision"
+        app.screen.query_one("#save").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "→ 3" in screen_text(app) and "Agreed" in screen_text(app))
+        with db.reading() as session:
+            summary = KINDS["maturity"].summarise(session, session.get(AgendaItem, item.id))  # type: ignore[arg-type]
+        first = summary.structure.factors[0].key
+        assert summary.agreed[(first, "now")] == (3, "Most partners recognised the vision")
