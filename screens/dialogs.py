@@ -26,7 +26,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question, self.detail, self.yes, self.no = question, detail, yes, no
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(Text(self.question, style="bold"), classes="dialog-title")
             yield Static(Text(self.detail))
             with Horizontal(classes="dialog-buttons"):
@@ -87,7 +87,7 @@ class WifiScreen(ModalScreen[WifiDetails | None]):
 
     def compose(self) -> ComposeResult:
         current = self.current
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Label(Text("Venue Wi-Fi", style="bold"), classes="dialog-title")
             yield Static("Phones scan this first to join the network. Leave the name empty to remove it.")
             yield Label("Network name (SSID)")
@@ -147,7 +147,7 @@ class EditItemScreen(ModalScreen[ItemEdit | None]):
 
     def compose(self) -> ComposeResult:
         title, minutes, notes = self.values
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(Text("Edit agenda item", style="bold"), classes="dialog-title")
             yield Label("Title")
             yield Input(title, id="title", max_length=200)
@@ -196,7 +196,7 @@ class AddItemScreen(ModalScreen[NewItem | None]):
         self.kinds = kinds  # (label, kind)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(Text("Add an agenda item", style="bold"), classes="dialog-title")
             yield Label("Kind")
             yield Select(self.kinds, value=self.kinds[0][1], allow_blank=False, id="kind")
@@ -270,7 +270,7 @@ class AgreedScreen(ModalScreen[AgreedChoice | None]):
         self.current, self.horizon_id = current, horizon_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(Text("Agreed level", style="bold"), classes="dialog-title")
             yield Label("Factor")
             yield Select(self.factors, value=self.factors[0][1], allow_blank=False, id="factor")
