@@ -156,7 +156,8 @@ async def _show_projector(pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 def test_snapshot_projector_revealed(
-    snap_compare: Callable[..., bool], db: Database, workshop_id: int
+    snap_compare: Callable[..., bool], db: Database, workshop_id: int, size: tuple[int, int]
 ) -> None:
-    assert snap_compare(_fixed_app(db, workshop_id), terminal_size=(80, 24), run_before=_show_projector)
+    assert snap_compare(_fixed_app(db, workshop_id), terminal_size=size, run_before=_show_projector)

@@ -202,3 +202,20 @@ def test_snapshot_agenda_with_live_matrix(
     snap_compare: Callable[..., bool], db: Database, workshop_id: int, size: tuple[int, int]
 ) -> None:
     assert snap_compare(_fixed_app(db, workshop_id, votes=True), terminal_size=size, run_before=_settle)
+
+
+async def _open_agreed_dialog(pilot: object) -> None:
+    await _settle(pilot)
+    await pilot.press("g")  # type: ignore[attr-defined]
+    app = pilot.app  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: "What the room agreed" in screen_text(app))
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_agreed_level_dialog(
+    snap_compare: Callable[..., bool], db: Database, workshop_id: int, size: tuple[int, int]
+) -> None:
+    assert snap_compare(
+        _fixed_app(db, workshop_id, votes=True), terminal_size=size, run_before=_open_agreed_dialog
+    )
