@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -14,6 +15,8 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from screens.widgets.qr import QRCode
 from workshop.store.agenda import ItemEdit
+
+T = TypeVar("T")
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -136,10 +139,28 @@ class WifiScreen(ModalScreen[WifiDetails | None]):
         self.dismiss(WifiDetails(ssid, password, bool(self.query_one("#hidden", Select).value)))
 
 
-class EditItemScreen(ModalScreen[ItemEdit | None]):
-    """Change an agenda item's title, planned minutes and facilitator notes."""
+class _FormDialog(ModalScreen[T]):
+    """A dialog with a Save and a Cancel button: Escape or Cancel answers None, Save calls ``submit``."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    FOCUS = "#title"
+
+    def on_mount(self) -> None:
+        self.query_one(self.FOCUS).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.submit()
+        else:
+            self.dismiss(None)
+
+    def submit(self) -> None:
+        """Validate the fields and ``dismiss`` with the result, or show what is wrong."""
+        raise NotImplementedError
+
+
+class EditItemScreen(_FormDialog[ItemEdit | None]):
+    """Change an agenda item's title, planned minutes and facilitator notes."""
 
     def __init__(self, title: str, minutes: int, notes: str) -> None:
         super().__init__()
@@ -160,13 +181,7 @@ class EditItemScreen(ModalScreen[ItemEdit | None]):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#title", Input).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "save":
-            self.dismiss(None)
-            return
+    def submit(self) -> None:
         edit = _validated(
             self.query_one("#edit-error", Static),
             title=self.query_one("#title", Input).value,
@@ -186,10 +201,8 @@ class NewItem:
     minutes: int
 
 
-class AddItemScreen(ModalScreen[NewItem | None]):
+class AddItemScreen(_FormDialog[NewItem | None]):
     """Add an item to the agenda after the highlighted one."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, kinds: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -209,13 +222,7 @@ class AddItemScreen(ModalScreen[NewItem | None]):
                 yield Button("Add", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#title", Input).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "save":
-            self.dismiss(None)
-            return
+    def submit(self) -> None:
         title, minutes = self.query_one("#title", Input).value, self.query_one("#minutes", Input).value
         edit = _validated(self.query_one("#edit-error", Static), title=title, minutes=minutes)
         if edit is not None:
@@ -252,10 +259,10 @@ class AgreedChoice:
     rationale: str
 
 
-class AgreedScreen(ModalScreen[AgreedChoice | None]):
+class AgreedScreen(_FormDialog[AgreedChoice | None]):
     """Record the agreed level and why, for a factor and horizon; the ratings themselves stay as they are."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    FOCUS = "#factor"
 
     def __init__(
         self,
@@ -287,6 +294,7 @@ class AgreedScreen(ModalScreen[AgreedChoice | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
+        super().on_mount()
         self._fill()
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -302,10 +310,7 @@ class AgreedScreen(ModalScreen[AgreedChoice | None]):
         self.query_one("#level", Select).value = NO_AGREEMENT if level is None else level
         self.query_one("#rationale", TextArea).text = rationale
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "save":
-            self.dismiss(None)
-            return
+    def submit(self) -> None:
         rationale = self.query_one("#rationale", TextArea).text
         if len(rationale) > 1000:
             problem = f"✖ The reason must be 1000 characters or fewer (it has {len(rationale)})."

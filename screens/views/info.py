@@ -16,9 +16,8 @@ class InfoView(LiveView):
         if item is None:
             self.update("Choose an agenda item.")
             return
-        text = Text()
-        text.append(item.title, style="bold")
-        text.append(f"\n{item.planned_minutes} min planned · no phone input\n\n")
+        # The title is on the line above (the screen's item line): not again here.
+        text = Text(f"{item.planned_minutes} min planned · no phone input\n\n")
         text.append(item.notes or "No notes for this item.")
         # Text objects are never parsed as markup, so wording typed by anyone cannot restyle the screen.
         self.update(text)

@@ -110,22 +110,22 @@ def reset_item(session: Session, item_id: int) -> AgendaItem:
     return item
 
 
-def set_revealed(session: Session, item_id: int, revealed: bool) -> AgendaItem:
-    """Show or hide an item's results on participants' phones."""
+def _set_flag(session: Session, item_id: int, flag: str, value: bool) -> AgendaItem:
     item = get_item(session, item_id)
-    item.revealed = revealed
+    setattr(item, flag, value)
     session.add(item)
     bump_revision(session, item.workshop_id)
     return item
+
+
+def set_revealed(session: Session, item_id: int, revealed: bool) -> AgendaItem:
+    """Show or hide an item's results on participants' phones."""
+    return _set_flag(session, item_id, "revealed", revealed)
 
 
 def set_entries_shown(session: Session, item_id: int, shown: bool) -> AgendaItem:
     """Show or hide participants' proposals to one another."""
-    item = get_item(session, item_id)
-    item.entries_shown = shown
-    session.add(item)
-    bump_revision(session, item.workshop_id)
-    return item
+    return _set_flag(session, item_id, "entries_shown", shown)
 
 
 class ItemEdit(BaseModel):

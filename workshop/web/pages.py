@@ -262,9 +262,9 @@ def _activity_context(request: Request, code: str, item_id: int | None) -> dict[
         if item is None or item.workshop_id != workshop.id:
             return context
         activity = get_activity(item.kind)
-        items = store.agenda(session, workshop.id)  # type: ignore[arg-type]
         # The last item, done: phones should say goodbye rather than wait for an activity that won't come.
-        finished = item.id == items[-1].id and item.state == ItemState.CLOSED
+        # Only a closed item can be that, so the agenda is read then, not on every vote.
+        finished = item.state == ItemState.CLOSED and store.agenda(session, workshop.id)[-1].id == item.id  # type: ignore[arg-type]
         context.update(item=item, activity=activity, finished=finished)
         if activity.accepts_responses:
             structure = activity.structure(session, item)
