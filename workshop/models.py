@@ -42,6 +42,8 @@ class Workshop(SQLModel, table=True):
     # on another process learns that something changed from one cheap read.
     revision: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
+    # Archived workshops leave the home screen's list but keep every answer, for follow-ups to compare.
+    archived_at: datetime | None = Field(default=None)
 
 
 class Organisation(SQLModel, table=True):
@@ -194,6 +196,11 @@ class Entry(SQLModel, table=True):
     status: str = Field(default=EntryStatus.PENDING.value, max_length=16)
     merged_into: int | None = Field(default=None, foreign_key="entry.id")
     position: int = 0
+    # What the participant first wrote, kept when the facilitator rewords an entry, so the outcome pack
+    # can say whose words these are.
+    original_text: str | None = Field(default=None, max_length=500)
+    # Set when the room agrees the entry (a value, a behaviour, a priority): its place among those agreed.
+    agreed_position: int | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

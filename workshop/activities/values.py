@@ -69,6 +69,8 @@ class BehaviourSummary:
     text: str
     stance: str  # "will" or "wont"
     status: str
+    agreed: int | None = None  # place among the agreed entries, if the room agreed it
+    original: str | None = None  # the participant's words, if the facilitator reworded them
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class ValueSummary:
     statement: str
     status: str
     behaviours: tuple[BehaviourSummary, ...]
+    agreed: int | None = None
+    original: str | None = None
+    merged_into: int | None = None
 
     @property
     def will(self) -> int:
@@ -264,9 +269,12 @@ class ValuesActivity(Activity):
                 statement=v.detail,
                 status=v.status,
                 behaviours=tuple(
-                    BehaviourSummary(b.id, b.text, b.tag, b.status)  # type: ignore[arg-type]
+                    BehaviourSummary(b.id, b.text, b.tag, b.status, b.agreed_position, b.original_text)  # type: ignore[arg-type]
                     for b in children.get(v.id, [])  # type: ignore[arg-type]
                 ),
+                agreed=v.agreed_position,
+                original=v.original_text,
+                merged_into=v.merged_into,
             )
             for v in everything
             if v.parent_id is None

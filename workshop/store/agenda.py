@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from sqlalchemy import update
 from sqlmodel import Session, select
 
-from workshop.models import AgendaItem, ItemState, utcnow
+from workshop.models import AgendaItem, Entry, ItemState, utcnow
 from workshop.store.workshops import bump_revision, get_workshop
 
 
@@ -104,6 +105,8 @@ def reset_item(session: Session, item_id: int) -> AgendaItem:
 
     item = get_item(session, item_id)
     get_activity(item.kind).reset(session, item)
+    # What the room agreed came from the answers just deleted: it goes with them.
+    session.execute(update(Entry).where(Entry.item_id == item.id).values(agreed_position=None))
     item.revealed = False
     session.add(item)
     bump_revision(session, item.workshop_id)

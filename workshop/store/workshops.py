@@ -31,13 +31,10 @@ def create_workshop(
     session: Session, spec: TemplateSpec, title: str | None = None, *, demo: bool = False
 ) -> Workshop:
     """Make a workshop from a template, copying its content so later template edits don't change it."""
-    code = short_code()
-    while session.exec(select(Workshop.id).where(Workshop.join_code == code)).first() is not None:
-        code = short_code()
     workshop = Workshop(
         title=(title or spec.title).strip()[:200] or spec.title,
         template=spec.name,
-        join_code=code,
+        join_code=unused_join_code(session),
         facilitator_token=secret_token(),
         is_demo=demo,
     )
@@ -88,6 +85,14 @@ def create_workshop(
     for item in items:
         get_activity(item.kind).on_create(session, item)
     return workshop
+
+
+def unused_join_code(session: Session) -> str:
+    """A join code no other workshop has."""
+    code = short_code()
+    while session.exec(select(Workshop.id).where(Workshop.join_code == code)).first() is not None:
+        code = short_code()
+    return code
 
 
 def get_workshop(session: Session, workshop_id: int) -> Workshop:

@@ -1,0 +1,168 @@
+"""The facilitator's moderation of values and priorities: reword, merge, move, hide, mark as agreed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from tests.conftest import start_kind
+from workshop import store
+from workshop.activities import KINDS
+from workshop.activities.values import ValuesSummary
+from workshop.db import Database
+from workshop.models import AgendaItem, Entry, EntryStatus
+from workshop.store import moderation
+from workshop.store.entries import add_entry, entries
+
+
+def values_summary(session: Session, item_id: int) -> ValuesSummary:
+    return KINDS["values"].summarise(session, session.get(AgendaItem, item_id))  # type: ignore[arg-type,return-value]
+
+
+@pytest.fixture
+def proposals(db: Database, workshop_id: int) -> dict[str, int]:
+    """An open values item: two seats proposed "Trust" and "Trusting", each with a behaviour, and "Care"."""
+    item = start_kind(db, workshop_id, "values")
+    with db.writing() as session:
+        a, b = store.join(session, workshop_id), store.join(session, workshop_id)
+        trust = add_entry(session, item, a, "Trust", detail="We trust each other")
+        trusting = add_entry(session, item, b, "Trusting", detail="Trust first")
+        care = add_entry(session, item, b, "Care")
+        keep = add_entry(session, item, a, "Keep promises", tag="will", parent_id=trust.id)
+        share = add_entry(session, item, b, "Share data", tag="will", parent_id=trusting.id)
+        return {
+            "item": item.id,
+            "trust": trust.id,
+            "trusting": trusting.id,
+            "care": care.id,
+            "keep": keep.id,
+            "share": share.id,
+        }  # type: ignore[dict-item]
+
+
+def test_reword_keeps_the_participants_original(db: Database, proposals: dict[str, int]) -> None:
+    with db.writing() as session:
+        moderation.reword_entry(session, proposals["trust"], "  Trust  ", "We trust each other first")
+        moderation.reword_entry(session, proposals["trust"], "Mutual trust")
+    with db.reading() as session:
+        entry = session.get(Entry, proposals["trust"])
+        assert entry is not None
+        assert (entry.text, entry.detail, entry.original_text) == (
+            "Mutual trust",
+            "We trust each other first",
+            "Trust",
+        )
+        value = next(v for v in values_summary(session, proposals["item"]).values if v.id == entry.id)
+        assert (value.name, value.original) == ("Mutual trust", "Trust")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("   ", "cannot be empty"), ("x" * 61, r"60 characters or fewer \(it has 61\)")],
+)
+def test_reword_refuses_bad_wording_and_changes_nothing(
+    db: Database, proposals: dict[str, int], text: str, problem: str
+) -> None:
+    with db.writing() as session, pytest.raises(moderation.ModerationError, match=problem):
+        moderation.reword_entry(session, proposals["trust"], text, text_limit=60)
+    with db.reading() as session:
+        entry = session.get(Entry, proposals["trust"])
+        assert entry is not None and (entry.text, entry.original_text) == ("Trust", None)
+
+
+def test_merge_moves_behaviours_and_keeps_the_duplicate_on_record(
+    db: Database, proposals: dict[str, int]
+) -> None:
+    with db.writing() as session:
+        moderation.set_agreed(session, proposals["trusting"], True)
+        moderation.merge_entries(session, proposals["trusting"], proposals["trust"])
+    with db.reading() as session:
+        duplicate = session.get(Entry, proposals["trusting"])
+        assert duplicate is not None
+        assert (duplicate.status, duplicate.merged_into, duplicate.agreed_position) == (
+            EntryStatus.MERGED.value,
+            proposals["trust"],
+            None,
+        )
+        summary = values_summary(session, proposals["item"])
+        trust = next(v for v in summary.values if v.id == proposals["trust"])
+        assert [b.text for b in trust.behaviours] == ["Keep promises", "Share data"]
+        assert summary.value_count == 2  # Trust and Care; the merged duplicate no longer counts
+
+
+@pytest.mark.parametrize(
+    ("duplicate", "into", "problem"),
+    [
+        ("trust", "trust", "different entry"),
+        ("keep", "trust", "Only values can be merged"),
+        ("trust", "share", "Only values can be merged"),
+    ],
+)
+def test_merge_refusals(
+    db: Database, proposals: dict[str, int], duplicate: str, into: str, problem: str
+) -> None:
+    with db.writing() as session, pytest.raises(moderation.ModerationError, match=problem):
+        moderation.merge_entries(session, proposals[duplicate], proposals[into])
+
+
+def test_merge_into_a_hidden_value_is_refused(db: Database, proposals: dict[str, int]) -> None:
+    with db.writing() as session:
+        moderation.set_hidden(session, proposals["care"], True)
+    with db.writing() as session, pytest.raises(moderation.ModerationError, match="restore it first"):
+        moderation.merge_entries(session, proposals["trust"], proposals["care"])
+
+
+def test_move_a_behaviour_to_another_value(db: Database, proposals: dict[str, int]) -> None:
+    with db.writing() as session:
+        moderation.move_entry(session, proposals["share"], proposals["care"])
+    with db.reading() as session:
+        summary = values_summary(session, proposals["item"])
+        care = next(v for v in summary.values if v.id == proposals["care"])
+        assert [b.text for b in care.behaviours] == ["Share data"]
+    with db.writing() as session, pytest.raises(moderation.ModerationError, match="Only behaviours"):
+        moderation.move_entry(session, proposals["trust"], proposals["care"])
+
+
+def test_hide_restore_and_agree(db: Database, proposals: dict[str, int]) -> None:
+    with db.writing() as session:
+        moderation.set_agreed(session, proposals["care"], True)
+        moderation.set_agreed(session, proposals["trust"], True)
+        moderation.set_agreed(session, proposals["keep"], True)
+        moderation.set_agreed(session, proposals["care"], True)  # a second press keeps its place
+    with db.reading() as session:
+        agreed = [e.text for e in moderation.agreed_entries(session, proposals["item"])]
+        assert agreed == ["Care", "Trust", "Keep promises"]
+    with db.writing() as session:
+        moderation.set_hidden(session, proposals["care"], True)
+    with db.reading() as session:
+        assert [e.text for e in moderation.agreed_entries(session, proposals["item"])] == [
+            "Trust",
+            "Keep promises",
+        ]
+    with db.writing() as session, pytest.raises(moderation.ModerationError, match="cannot be agreed"):
+        moderation.set_agreed(session, proposals["care"], True)
+    with db.writing() as session:
+        moderation.set_hidden(session, proposals["care"], False)
+        moderation.set_agreed(session, proposals["trust"], False)
+    with db.reading() as session:
+        care = session.get(Entry, proposals["care"])
+        assert care is not None and care.status == EntryStatus.PENDING.value
+        assert [e.text for e in moderation.agreed_entries(session, proposals["item"])] == ["Keep promises"]
+
+
+def test_agreed_priorities_in_order_and_cleared_by_reset(db: Database, workshop_id: int) -> None:
+    item = start_kind(db, workshop_id, "ranking")
+    with db.reading() as session:
+        options = [e.id for e in entries(session, item.id)]  # type: ignore[arg-type]
+    with db.writing() as session:
+        moderation.set_agreed_order(session, item.id, [options[2], options[0]])  # type: ignore[arg-type]
+    with db.reading() as session:
+        assert [e.id for e in moderation.agreed_entries(session, item.id)] == [options[2], options[0]]  # type: ignore[arg-type]
+    with db.writing() as session, pytest.raises(moderation.ModerationError, match="no longer part"):
+        moderation.set_agreed_order(session, item.id, [options[1], 10_000])  # type: ignore[arg-type]
+    with db.reading() as session:  # the refused change left the agreed order alone
+        assert [e.id for e in moderation.agreed_entries(session, item.id)] == [options[2], options[0]]  # type: ignore[arg-type]
+    with db.writing() as session:
+        store.reset_item(session, item.id)  # type: ignore[arg-type]
+    with db.reading() as session:
+        assert moderation.agreed_entries(session, item.id) == []  # type: ignore[arg-type]

@@ -1,0 +1,175 @@
+"""A workshop's life outside the room: the home list, follow-ups a year on, archiving and deleting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, delete, func, update
+from sqlmodel import Session, SQLModel, col, select
+
+from workshop.models import (
+    AgendaItem,
+    AgreedLevel,
+    Dot,
+    Entry,
+    Horizon,
+    ItemState,
+    MaturityComment,
+    MaturityFactor,
+    MaturityLevel,
+    MaturityRating,
+    Organisation,
+    RankingChoice,
+    Response,
+    RoleLevel,
+    Seat,
+    Workshop,
+    utcnow,
+)
+from workshop.store.codes import secret_token
+from workshop.store.workshops import get_workshop, unused_join_code
+
+# A workshop's own copy of its template's content: what a follow-up must share to be comparable.
+CONTENT = (Organisation, RoleLevel, MaturityLevel, Horizon, MaturityFactor)
+
+
+@dataclass(frozen=True)
+class WorkshopRow:
+    """One line of the home screen's list."""
+
+    id: int
+    title: str
+    template: str
+    join_code: str
+    created_at: datetime
+    is_demo: bool
+    archived: bool
+    baseline_id: int | None
+    baseline_title: str | None
+    items: int
+    items_done: int
+    seats: int
+
+
+def workshop_rows(session: Session, *, archived: bool = False) -> list[WorkshopRow]:
+    """Workshops newest first with their progress and seats; archived ones only when asked for."""
+    done = func.sum(case((col(AgendaItem.state) == ItemState.CLOSED.value, 1), else_=0))
+    progress = dict(
+        (wid, (total, finished or 0))
+        for wid, total, finished in session.exec(  # type: ignore[call-overload]
+            select(AgendaItem.workshop_id, func.count(), done).group_by(AgendaItem.workshop_id)
+        ).all()
+    )
+    seats = dict(
+        session.exec(select(Seat.workshop_id, func.count()).group_by(Seat.workshop_id)).all()  # type: ignore[call-overload]
+    )
+    query = select(Workshop).order_by(col(Workshop.created_at).desc(), col(Workshop.id).desc())
+    if not archived:
+        query = query.where(col(Workshop.archived_at).is_(None))
+    workshops = session.exec(query).all()
+    titles = dict(session.exec(select(Workshop.id, Workshop.title)).all())  # type: ignore[call-overload]
+    rows = []
+    for w in workshops:
+        assert w.id is not None
+        total, finished = progress.get(w.id, (0, 0))
+        rows.append(
+            WorkshopRow(
+                id=w.id,
+                title=w.title,
+                template=w.template,
+                join_code=w.join_code,
+                created_at=w.created_at,
+                is_demo=w.is_demo,
+                archived=w.archived_at is not None,
+                baseline_id=w.baseline_id,
+                baseline_title=titles.get(w.baseline_id) if w.baseline_id is not None else None,
+                items=total,
+                items_done=finished,
+                seats=seats.get(w.id, 0),
+            )
+        )
+    return rows
+
+
+def _copy(row: SQLModel, **changes: object) -> SQLModel:
+    data = row.model_dump(exclude={"id"})
+    data.update(changes)
+    return type(row)(**data)
+
+
+def create_follow_up(session: Session, baseline_id: int, title: str) -> Workshop:
+    """A new workshop re-running ``baseline_id``: the same factors, scales, groups and agenda, no answers.
+
+    Copied from the baseline itself rather than its template, so the two compare factor by factor even if
+    the template was edited in between; the agenda keeps the facilitator's edits, notes and timings.
+    """
+    baseline = get_workshop(session, baseline_id)
+    follow_up = Workshop(
+        title=title.strip()[:200] or baseline.title,
+        template=baseline.template,
+        join_code=unused_join_code(session),
+        facilitator_token=secret_token(),
+        baseline_id=baseline_id,
+    )
+    session.add(follow_up)
+    session.flush()
+    for model in CONTENT:
+        rows = session.exec(select(model).where(model.workshop_id == baseline_id)).all()  # type: ignore[attr-defined]
+        session.add_all(_copy(row, workshop_id=follow_up.id) for row in rows)
+    items = [
+        AgendaItem(
+            workshop_id=follow_up.id,  # type: ignore[arg-type]
+            position=item.position,
+            kind=item.kind,
+            title=item.title,
+            planned_minutes=item.planned_minutes,
+            notes=item.notes,
+            config=dict(item.config),
+        )
+        for item in session.exec(
+            select(AgendaItem).where(AgendaItem.workshop_id == baseline_id).order_by(AgendaItem.position)
+        ).all()
+    ]
+    session.add_all(items)
+    session.flush()
+    from workshop.activities import get_activity  # activity kinds use the store: loaded when needed
+
+    for item in items:
+        get_activity(item.kind).on_create(session, item)
+    return follow_up
+
+
+def set_archived(session: Session, workshop_id: int, archived: bool) -> Workshop:
+    """Archive a workshop (it leaves the home list, keeping everything) or bring it back."""
+    workshop = get_workshop(session, workshop_id)
+    workshop.archived_at = utcnow() if archived else None
+    workshop.revision += 1
+    session.add(workshop)
+    return workshop
+
+
+def follow_ups(session: Session, workshop_id: int) -> Sequence[Workshop]:
+    """Workshops that re-assess this one."""
+    return session.exec(select(Workshop).where(Workshop.baseline_id == workshop_id)).all()
+
+
+def delete_workshop(session: Session, workshop_id: int) -> None:
+    """Delete a workshop and everything in it; follow-ups keep their own answers and lose only the link."""
+    get_workshop(session, workshop_id)
+    items = select(AgendaItem.id).where(AgendaItem.workshop_id == workshop_id)
+    for model in (AgreedLevel, MaturityComment, MaturityRating, RankingChoice, Dot):
+        session.execute(delete(model).where(col(model.item_id).in_(items)))  # type: ignore[attr-defined]
+    # Entries point at each other (behaviours under values, merged duplicates): cut those links first.
+    session.execute(
+        update(Entry).where(col(Entry.item_id).in_(items)).values(parent_id=None, merged_into=None)
+    )
+    session.execute(delete(Entry).where(col(Entry.item_id).in_(items)))
+    session.execute(delete(Response).where(col(Response.item_id).in_(items)))
+    session.execute(delete(Seat).where(Seat.workshop_id == workshop_id))
+    session.execute(delete(AgendaItem).where(AgendaItem.workshop_id == workshop_id))
+    for model in CONTENT:
+        session.execute(delete(model).where(model.workshop_id == workshop_id))  # type: ignore[attr-defined]
+    session.execute(update(Workshop).where(Workshop.baseline_id == workshop_id).values(baseline_id=None))
+    session.execute(delete(Workshop).where(Workshop.id == workshop_id))
