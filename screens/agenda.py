@@ -75,6 +75,9 @@ class AgendaScreen(AgendaEditing, Screen[None]):
         ),
         Binding("w", "wifi", "Wi-Fi", show=False, tooltip="Set the venue Wi-Fi for a second QR code"),
         Binding("f", "remote", "Remote", show=False, tooltip="The facilitator remote and API token"),
+        Binding(
+            "escape", "home", "Home", tooltip="Back to the list of workshops; phones keep answering"
+        ),
         Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
     ]
 
@@ -97,7 +100,7 @@ class AgendaScreen(AgendaEditing, Screen[None]):
                 yield Static("", id="live-title")
                 yield Vertical(id="live")
             yield JoinPanel(self.workshop_app.join_url, self.workshop_app.join_code, id="join")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#join").display = False
@@ -367,6 +370,9 @@ class AgendaScreen(AgendaEditing, Screen[None]):
     def on_resize(self) -> None:
         if self.snapshot:
             self._draw_agenda(self.snapshot)
+
+    def action_home(self) -> None:
+        self.workshop_app.close_workshop()
 
     def action_quit(self) -> None:
         snapshot = self.snapshot

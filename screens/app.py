@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from screens.agenda import AgendaScreen
 from screens.dialogs import WifiDetails
+from screens.home import HomeScreen
 from screens.messages import WorkshopChanged
 from screens.themes import register_themes
 from workshop import netinfo, store
@@ -50,7 +51,7 @@ class WorkshopApp(App[None]):
     def __init__(
         self,
         db: Database,
-        workshop_id: int,
+        workshop_id: int | None = None,
         *,
         serve: bool = True,
         host: str = "0.0.0.0",
@@ -70,15 +71,16 @@ class WorkshopApp(App[None]):
         self.clock = clock  # tests freeze it, so countdowns in snapshots do not move
         self.writer = BatchWriter(db)
         self.server: Any = None
-        with db.reading() as session:
-            workshop = store.get_workshop(session, workshop_id)
-            self.join_code = workshop.join_code
-            self.facilitator_token = workshop.facilitator_token
+        self.join_code = ""
+        self.facilitator_token = ""
         self.join_url = ""
         self.remote_url = ""
-        self.wifi: WifiDetails | None = None
+        self._base_url = ""
+        self.wifi: WifiDetails | None = None  # the venue's, so it stays when another workshop opens
         self._revision: int | None = None
         self._polling = False
+        if workshop_id is not None:
+            self._load_workshop(workshop_id)
 
     @property
     def server_port(self) -> int | None:
@@ -92,7 +94,34 @@ class WorkshopApp(App[None]):
             self._start_server()
         self._install_signal_handlers()
         self.set_interval(self.poll_seconds, self._poll)
-        await self.push_screen(AgendaScreen())
+        # Home is always underneath, so leaving a workshop (Escape) goes back to the list.
+        await self.push_screen(HomeScreen())
+        if self.workshop_id is not None:
+            await self.push_screen(AgendaScreen())
+
+    def _load_workshop(self, workshop_id: int) -> None:
+        with self.db.reading() as session:
+            workshop = store.get_workshop(session, workshop_id)
+            self.join_code = workshop.join_code
+            self.facilitator_token = workshop.facilitator_token
+        self.workshop_id = workshop_id
+        self._revision = None
+        self.join_url = f"{self._base_url}/j/{self.join_code}" if self._base_url else ""
+        self.remote_url = f"{self._base_url}/f/{self.facilitator_token}" if self._base_url else ""
+
+    def open_workshop(self, workshop_id: int) -> None:
+        """Run another workshop: its agenda opens over the home screen; the server already serves it."""
+        try:
+            self._load_workshop(workshop_id)
+        except store.WorkshopNotFound:
+            self.notify("That workshop no longer exists.", severity="error")
+            return
+        self.push_screen(AgendaScreen())
+
+    def close_workshop(self) -> None:
+        """Back to the home screen; phones keep answering whatever is open."""
+        self.workshop_id = None
+        self.pop_screen()
 
     def _start_server(self) -> None:
         # Imported here so a test app built with serve=False never loads FastAPI.
@@ -109,9 +138,9 @@ class WorkshopApp(App[None]):
         self.server = EmbeddedServer(create_app(self.db, self.writer), sock)
         task = self.server.start()
         task.add_done_callback(self._server_stopped)
-        base = netinfo.join_base_url(self.host, self.server.port, self.public_url)
-        self.join_url = f"{base}/j/{self.join_code}"
-        self.remote_url = f"{base}/f/{self.facilitator_token}"
+        self._base_url = netinfo.join_base_url(self.host, self.server.port, self.public_url)
+        if self.workshop_id is not None:
+            self._load_workshop(self.workshop_id)
         if notice:
             self.notify(notice, severity="warning", timeout=15)
 
@@ -128,19 +157,23 @@ class WorkshopApp(App[None]):
                 loop.add_signal_handler(sig, lambda: asyncio.ensure_future(self.action_quit()))
 
     def _poll(self) -> None:
-        if not self._polling:
+        if self.workshop_id is not None and not self._polling:
             self._polling = True
             self.run_worker(self._read_revision, thread=True, group="poll", exit_on_error=False)
 
     def _read_revision(self) -> None:
+        workshop_id = self.workshop_id
+        if workshop_id is None:
+            self._polling = False
+            return
         try:
-            revision = read_revision(self.db, self.workshop_id)
+            revision = read_revision(self.db, workshop_id)
         except Exception as exc:  # a busy or unreachable database: try again on the next tick
             log.warning("could not read the workshop revision: %s", exc)
             return
         finally:
             self._polling = False
-        if revision != self._revision:
+        if workshop_id == self.workshop_id and revision != self._revision:
             self._revision = revision
             self.call_from_thread(self.screen.post_message, WorkshopChanged(revision))
 

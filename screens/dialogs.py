@@ -139,7 +139,7 @@ class WifiScreen(ModalScreen[WifiDetails | None]):
         self.dismiss(WifiDetails(ssid, password, bool(self.query_one("#hidden", Select).value)))
 
 
-class _FormDialog(ModalScreen[T]):
+class FormDialog(ModalScreen[T]):
     """A dialog with a Save and a Cancel button: Escape or Cancel answers None, Save calls ``submit``."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
@@ -159,7 +159,7 @@ class _FormDialog(ModalScreen[T]):
         raise NotImplementedError
 
 
-class EditItemScreen(_FormDialog[ItemEdit | None]):
+class EditItemScreen(FormDialog[ItemEdit | None]):
     """Change an agenda item's title, planned minutes and facilitator notes."""
 
     def __init__(self, title: str, minutes: int, notes: str) -> None:
@@ -201,7 +201,7 @@ class NewItem:
     minutes: int
 
 
-class AddItemScreen(_FormDialog[NewItem | None]):
+class AddItemScreen(FormDialog[NewItem | None]):
     """Add an item to the agenda after the highlighted one."""
 
     def __init__(self, kinds: list[tuple[str, str]]) -> None:
@@ -259,7 +259,7 @@ class AgreedChoice:
     rationale: str
 
 
-class AgreedScreen(_FormDialog[AgreedChoice | None]):
+class AgreedScreen(FormDialog[AgreedChoice | None]):
     """Record the agreed level and why, for a factor and horizon; the ratings themselves stay as they are."""
 
     FOCUS = "#factor"

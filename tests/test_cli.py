@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pty
+import select
+import struct
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +19,7 @@ import pytest
 from workshop import store
 from workshop.cli import main
 from workshop.db import open_database
+from workshop.store import lifecycle
 
 ROOT = Path(__file__).resolve().parents[1]
 BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
@@ -92,7 +99,7 @@ def test_bad_environment_setting() -> None:
 
 def test_help_and_version() -> None:
     assert run("--version").stdout.strip().startswith("workshop 0.")
-    for command in ("demo", "new", "run", "list", "templates"):
+    for command in ("demo", "home", "new", "run", "list", "templates"):
         out = run(command, "--help")
         assert out.returncode == 0 and "--db" in out.stdout, command
 
@@ -122,3 +129,52 @@ def test_output_into_a_closed_pipe_is_not_an_error() -> None:
         ["bash", "-o", "pipefail", "-c", shell], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+
+
+def test_list_marks_archived_workshops(tmp_path: Path) -> None:
+    db_path = tmp_path / "w.sqlite3"
+    for title in ("Kept", "Put away"):
+        assert (
+            run("--db", str(db_path), "new", "--template", "cyp-integration", "--title", title).returncode
+            == 0
+        )
+    db = open_database(f"sqlite:///{db_path}")
+    with db.writing() as session:
+        put_away = next(w for w in store.list_workshops(session) if w.title == "Put away")
+        lifecycle.set_archived(session, put_away.id, True)  # type: ignore[arg-type]
+    db.dispose()
+    lines = run("list", "--db", str(db_path)).stdout.splitlines()
+    assert any(line.endswith("Put away (archived)") for line in lines)
+    assert any(line.endswith("Kept") for line in lines)
+
+
+def test_home_opens_the_list_in_a_terminal_and_quits(tmp_path: Path) -> None:
+    """``workshop home`` in a real pseudo-terminal: the list appears, q quits cleanly."""
+    db = str(tmp_path / "w.sqlite3")
+    assert run("--db", db, "new", "--template", "cyp-integration", "--title", "Spring day").returncode == 0
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workshop", "home", "--db", db, "--host", "127.0.0.1", "--port", "0"],
+        cwd=ROOT,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "TERM": "xterm-256color"},
+        close_fds=True,
+    )
+    os.close(terminal)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 30
+        while b"Spring day" not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], 0.5)
+            if ready:
+                seen += os.read(controller, 65536)
+        assert b"Spring day" in seen and b"Workshops" in seen
+        os.write(controller, b"q")
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller)

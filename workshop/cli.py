@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Open the demo workshop in the TUI, with its participant server. It is made from the "
         f"{DEMO_TEMPLATE} template the first time and kept, votes and all, for next time.",
     )
+    commands.add_parser(
+        "home",
+        parents=[common, serving],
+        help="open the list of workshops in the TUI: new, run, follow up, archive, delete",
+        description="Open the TUI on the list of workshops, with the participant server. Make one from a "
+        "template, run one, make a follow-up of one a year on, archive or delete one.",
+    )
     new = commands.add_parser(
         "new",
         parents=[common],
@@ -147,8 +154,8 @@ def _cmd_list(settings: Settings) -> None:
     if not workshops:
         print('No workshops yet. Make one with: workshop new --template cyp-integration --title "…"')
     for w in workshops:
-        demo = " (demo)" if w.is_demo else ""
-        print(f"{w.id:>4}  {w.created_at:%Y-%m-%d}  code {w.join_code}  {w.title}{demo}")
+        marks = (" (demo)" if w.is_demo else "") + (" (archived)" if w.archived_at else "")
+        print(f"{w.id:>4}  {w.created_at:%Y-%m-%d}  code {w.join_code}  {w.title}{marks}")
     db.dispose()
 
 
@@ -170,7 +177,7 @@ def _cmd_new(settings: Settings, template: str, title: str) -> None:
     db.dispose()
 
 
-def _run_tui(settings: Settings, db: Database, workshop_id: int) -> None:
+def _run_tui(settings: Settings, db: Database, workshop_id: int | None) -> None:
     logging.basicConfig(
         filename=locations.log_dir(create=True) / "workshop.log",
         level=logging.INFO,
@@ -223,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _cmd_run(settings, args.workshop_id)
         elif args.command == "demo":
             _cmd_demo(settings)
+        elif args.command == "home":
+            _run_tui(settings, _open(settings), None)
     except UsageError as exc:
         print(f"workshop: error: {exc}", file=sys.stderr)
         return 2

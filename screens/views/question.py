@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.text import Text
 
 from screens.views.base import LiveView
+from screens.wording import plural
 from workshop.activities.question import QuestionSummary
 from workshop.live import Snapshot
 
@@ -19,10 +20,6 @@ def one_line(text: str) -> str:
     """Participant text for one screen line: control characters and line breaks become single spaces."""
     cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     return " ".join(cleaned.split())
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class QuestionView(LiveView):
@@ -37,7 +34,7 @@ class QuestionView(LiveView):
         heading = Text()
         heading.append(one_line(summary.prompt), style="bold")
         heading.append(
-            f"\n{_plural(len(summary.answers), 'answer')} from {summary.responses} of {snapshot.seats} joined"
+            f"\n{plural(len(summary.answers), 'answer')} from {summary.responses} of {snapshot.seats} joined"
         )
         self.update(Group(heading, Text(), self._cloud(summary), Text(), self._latest(summary)))
 

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from screens.views.base import LiveView
 from screens.views.question import one_line
+from screens.wording import plural
 from workshop.activities.triangle import QUESTIONS, SegmentSummary, TriangleSummary
 from workshop.live import Snapshot
 
@@ -15,10 +16,6 @@ from workshop.live import Snapshot
 WIDE = 90
 # Lines taken by the view's own headings, so the ideas get what is left of the pane.
 CHROME = 4
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class TriangleView(LiveView):
@@ -44,7 +41,7 @@ class TriangleView(LiveView):
         heading.append("Priority: ", style="bold")
         heading.append(one_line(summary.priority))
         heading.append(
-            f"\n{_plural(summary.total, 'idea')} from {summary.responses} of {snapshot.seats} joined · "
+            f"\n{plural(summary.total, 'idea')} from {summary.responses} of {snapshot.seats} joined · "
             + "  ".join(f"({q.key}) {summary.by_question[q.key]}" for q in QUESTIONS)
         )
         parts: list[RenderableType] = [heading, self._balance(summary)]
@@ -74,7 +71,7 @@ class TriangleView(LiveView):
         counts = "  ".join(f"({key}) {n}" for key, n in part.by_question.items())
         return Text.assemble(
             (f" {part.segment.name.upper()} ", "bold reverse"),
-            f" {_plural(len(part.ideas), 'idea')}{' · ' if stacked else chr(10)}{counts}",
+            f" {plural(len(part.ideas), 'idea')}{' · ' if stacked else chr(10)}{counts}",
         )
 
     @staticmethod

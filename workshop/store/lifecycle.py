@@ -50,18 +50,20 @@ class WorkshopRow:
     baseline_title: str | None
     items: int
     items_done: int
+    running: bool  # an item is open: phones may be answering right now
     seats: int
 
 
 def workshop_rows(session: Session, *, archived: bool = False) -> list[WorkshopRow]:
     """Workshops newest first with their progress and seats; archived ones only when asked for."""
     done = func.sum(case((col(AgendaItem.state) == ItemState.CLOSED.value, 1), else_=0))
-    progress = dict(
-        (wid, (total, finished or 0))
-        for wid, total, finished in session.exec(  # type: ignore[call-overload]
-            select(AgendaItem.workshop_id, func.count(), done).group_by(AgendaItem.workshop_id)
+    running = func.sum(case((col(AgendaItem.state) == ItemState.OPEN.value, 1), else_=0))
+    progress = {
+        wid: (total, finished or 0, bool(is_open))
+        for wid, total, finished, is_open in session.exec(  # type: ignore[call-overload]
+            select(AgendaItem.workshop_id, func.count(), done, running).group_by(AgendaItem.workshop_id)
         ).all()
-    )
+    }
     seats = dict(
         session.exec(select(Seat.workshop_id, func.count()).group_by(Seat.workshop_id)).all()  # type: ignore[call-overload]
     )
@@ -73,7 +75,7 @@ def workshop_rows(session: Session, *, archived: bool = False) -> list[WorkshopR
     rows = []
     for w in workshops:
         assert w.id is not None
-        total, finished = progress.get(w.id, (0, 0))
+        total, finished, is_open = progress.get(w.id, (0, 0, False))
         rows.append(
             WorkshopRow(
                 id=w.id,
@@ -87,6 +89,7 @@ def workshop_rows(session: Session, *, archived: bool = False) -> list[WorkshopR
                 baseline_title=titles.get(w.baseline_id) if w.baseline_id is not None else None,
                 items=total,
                 items_done=finished,
+                running=is_open,
                 seats=seats.get(w.id, 0),
             )
         )

@@ -1,0 +1,252 @@
+"""The home screen: every workshop, and making, following up, archiving and deleting them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from screens.dialogs import ConfirmScreen
+from screens.home_dialogs import FollowUpScreen, NewWorkshop, NewWorkshopScreen
+from screens.wording import plural
+from workshop import store
+from workshop.store import lifecycle
+from workshop.store.lifecycle import WorkshopRow
+from workshop.templates import discover
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+
+# Width of every column but the title, with cell padding and the scrollbar's gutter.
+TABLE_FIXED = 3 + 11 + 14 + 5 + 5 * 2 + 3
+
+
+class HomeScreen(Screen[None]):
+    """The workshops in this database, newest first; Enter runs the highlighted one."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", priority=True, tooltip="Run the highlighted workshop"),
+        Binding("n", "new", "New", tooltip="Make a workshop from a template"),
+        Binding(
+            "d",
+            "follow_up",
+            "Follow-up",
+            tooltip="Make a follow-up of the highlighted workshop, to re-assess it and compare",
+        ),
+        Binding("a", "archive", "Archive", tooltip="Archive the highlighted workshop, or restore it"),
+        Binding("x", "delete", "Delete", tooltip="Delete the highlighted workshop and its answers (asks)"),
+        Binding("t", "toggle_archived", "Show archived", tooltip="Show or hide archived workshops"),
+        Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[WorkshopRow] = []
+        self.show_archived = False
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="workshops", cursor_type="row")
+        yield Static("", id="workshop-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = "Workshops"
+        table = self.query_one("#workshops", DataTable)
+        table.add_column("#", key="id")
+        table.add_column("Workshop", key="title")
+        table.add_column("Made", key="made")
+        table.add_column("Progress", key="progress")
+        table.add_column("Seats", key="seats")
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def on_resize(self) -> None:
+        self._draw(self.rows, None)
+
+    @work(thread=True, exclusive=True, group="home")
+    def load(self, select: int | None = None) -> None:
+        """Read the list off the event loop: a database with years of workshops must not freeze the screen."""
+        with self.workshop_app.db.reading() as session:
+            rows = lifecycle.workshop_rows(session, archived=self.show_archived)
+        self.app.call_from_thread(self._draw, rows, select)
+
+    def _draw(self, rows: list[WorkshopRow], select: int | None) -> None:
+        table = self.query_one("#workshops", DataTable)
+        keep = select if select is not None else self._highlighted_id()
+        self.rows = rows
+        table.clear()
+        # Titles give way on a narrow screen (the detail below shows them whole); the other columns don't.
+        title_width = max(12, self.size.width - TABLE_FIXED)
+        for row in rows:
+            title = Text(row.title)
+            if row.is_demo:
+                title.append(" (demo)", style="italic")
+            if row.archived:
+                title.append(" ▣ archived", style="italic")
+            if row.baseline_id is not None:
+                title.append(f" ↳ follows #{row.baseline_id}", style="italic")
+            progress = f"{row.items_done}/{row.items} done"
+            if row.running:
+                progress = f"▶ running {row.items_done}/{row.items}"
+            elif row.items_done == 0:
+                progress = "not started"
+            title.truncate(title_width, overflow="ellipsis")
+            table.add_row(
+                str(row.id), title, f"{row.created_at:%d %b %Y}", progress, str(row.seats), key=str(row.id)
+            )
+        ids = [row.id for row in rows]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep), animate=False)
+        self.sub_title = "archived shown" if self.show_archived else ""
+        self._draw_detail()
+        self.refresh_bindings()
+
+    def _highlighted_id(self) -> int | None:
+        row = self._highlighted()
+        return row.id if row else None
+
+    def _highlighted(self) -> WorkshopRow | None:
+        table = self.query_one("#workshops", DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
+
+    @on(DataTable.RowHighlighted, "#workshops")
+    def _moved(self, _event: DataTable.RowHighlighted) -> None:
+        self._draw_detail()
+        self.refresh_bindings()
+
+    def _draw_detail(self) -> None:
+        row = self._highlighted()
+        detail = Text()
+        if row is None:
+            detail.append("No workshops yet. ", style="bold")
+            detail.append("Press n to make one from a template.")
+            if not self.show_archived:
+                detail.append(" (t shows archived ones.)")
+        else:
+            # Text.append, never markup: titles are whatever facilitators typed.
+            detail.append(row.title, style="bold")
+            detail.append(f"\nJoin code {row.join_code} · template {row.template} · ")
+            detail.append(f"{plural(row.items, 'agenda item')} · {plural(row.seats, 'seat')} joined")
+            if row.baseline_title is not None:
+                detail.append(f"\nFollow-up of #{row.baseline_id}: ")
+                detail.append(row.baseline_title)
+        self.query_one("#workshop-detail", Static).update(detail)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open", "follow_up", "archive", "delete"):
+            return self._highlighted() is not None
+        return True
+
+    # Actions -----------------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        row = self._highlighted()
+        if row is not None:
+            self.workshop_app.open_workshop(row.id)
+
+    async def _write(self, change: Callable[[Any], Any], done: str) -> Any:
+        """Run one change through the writer; a failure is a notice, never a crash."""
+        try:
+            result = await self.workshop_app.writer.submit(change)
+        except Exception as exc:  # a locked or lost database must leave the list as it was
+            self.notify(f"That did not work: {exc}", severity="error", markup=False, timeout=15)
+            return None
+        self.notify(done, markup=False)
+        return result
+
+    def action_new(self) -> None:
+        templates = sorted((e.spec.title, name) for name, e in discover().items() if e.spec is not None)
+        if not templates:
+            self.notify("No templates found: see 'workshop templates'.", severity="error")
+            return
+
+        async def chosen(new: NewWorkshop | None) -> None:
+            if new is None:
+                return
+            spec = discover()[new.template].spec
+
+            def make(session: Any) -> int:
+                return store.create_workshop(session, spec, new.title).id  # type: ignore[arg-type,return-value]
+
+            made = await self._write(make, f"Made “{new.title}”")
+            if made is not None:
+                self.load(select=made)
+
+        self.app.push_screen(NewWorkshopScreen(templates), chosen)
+
+    def action_follow_up(self) -> None:
+        row = self._highlighted()
+        if row is None:
+            return
+
+        async def chosen(title: str | None) -> None:
+            if title is None:
+                return
+            made = await self._write(
+                lambda session: lifecycle.create_follow_up(session, row.id, title).id,
+                f"Made the follow-up “{title}”, linked to #{row.id}",
+            )
+            if made is not None:
+                self.load(select=made)
+
+        self.app.push_screen(FollowUpScreen(row.title), chosen)
+
+    def action_archive(self) -> None:
+        row = self._highlighted()
+        if row is None:
+            return
+        change = partial(lifecycle.set_archived, workshop_id=row.id, archived=not row.archived)
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                await self._write(change, f"Archived “{row.title}”" if not row.archived else "Restored")
+                self.load()
+
+        if row.archived:  # restoring takes nothing away: no need to ask
+            self.run_worker(answered(True))
+            return
+        detail = "It leaves this list (t shows archived ones) and keeps every answer for follow-ups."
+        self.app.push_screen(ConfirmScreen(f"Archive “{row.title}”?", detail, "Yes, archive", "No"), answered)
+
+    def action_delete(self) -> None:
+        row = self._highlighted()
+        if row is None:
+            return
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                await self._write(
+                    partial(lifecycle.delete_workshop, workshop_id=row.id), f"Deleted “{row.title}”"
+                )
+                self.load()
+
+        detail = (
+            f"{plural(row.seats, 'seat')} and every answer, proposal and agreed result in it go for good."
+            " Archive keeps them instead. Follow-ups of it keep their own answers."
+        )
+        question = f"Delete “{row.title}”?"
+        self.app.push_screen(ConfirmScreen(question, detail, "Yes, delete it", "No, keep it"), answered)
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.load()
+
+    def action_quit(self) -> None:
+        self.run_worker(self.workshop_app.action_quit())

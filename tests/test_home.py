@@ -1,0 +1,162 @@
+"""The home screen: list, new from a template, open, follow-up, archive and delete, from the keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from screens.agenda import AgendaScreen
+from screens.app import WorkshopApp
+from screens.home import HomeScreen
+from tests.test_tui import screen_text, wait_for
+from workshop import store
+from workshop.db import Database
+from workshop.models import Workshop
+from workshop.store import lifecycle
+
+
+def titles(db: Database, *, archived: bool = False) -> list[str]:
+    with db.reading() as session:
+        return [row.title for row in lifecycle.workshop_rows(session, archived=archived)]
+
+
+def workshop_named(db: Database, title: str) -> Workshop:
+    with db.reading() as session:
+        return session.exec(select(Workshop).where(Workshop.title == title)).one()
+
+
+async def test_new_workshop_from_a_template(db: Database) -> None:
+    app = WorkshopApp(db, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "No workshops yet" in screen_text(app))
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: "New workshop" in screen_text(app))
+        await pilot.press("tab")  # from the template to the title
+        await pilot.press("enter")  # no title yet
+        await wait_for(pilot, lambda: "✖ Enter a title" in screen_text(app))
+        assert titles(db) == []
+        await pilot.press(*"Partnership [b]March[/b]", "enter")
+        await wait_for(pilot, lambda: "Partnership [b]March[/b]" in screen_text(app))
+        assert titles(db) == ["Partnership [b]March[/b]"]
+        made = workshop_named(db, "Partnership [b]March[/b]")
+        assert made.template == "cyp-integration"
+        assert f"Join code {made.join_code}" in screen_text(app)
+
+
+async def test_open_a_workshop_and_come_back(db: Database, workshop_id: int) -> None:
+    app = WorkshopApp(db, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen) and "Welcome" in screen_text(app))
+        assert app.workshop_id == workshop_id
+        await pilot.press("n")  # the agenda works as usual: the first item opens
+        await wait_for(pilot, lambda: "▶ open" in screen_text(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert app.workshop_id is None
+        # Phones are still answering the open item: the list says so.
+        await wait_for(pilot, lambda: "▶ running 0/8" in screen_text(app))
+
+
+async def test_follow_up_is_linked_to_its_baseline(db: Database, workshop_id: int) -> None:
+    app = WorkshopApp(db, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "Follow-up workshop" in screen_text(app))
+        await pilot.press("enter")  # the suggested title
+        await wait_for(pilot, lambda: f"follows #{workshop_id}" in screen_text(app))
+        follow_up = workshop_named(db, "Follow-up: Test workshop")
+        assert follow_up.baseline_id == workshop_id
+        # The new one is highlighted, and its detail names the baseline.
+        assert "Follow-up of #" in screen_text(app)
+
+
+async def test_archive_asks_hides_and_restores(db: Database, workshop_id: int) -> None:
+    app = WorkshopApp(db, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
+        await pilot.press("a")
+        await wait_for(pilot, lambda: "Archive “Test workshop”?" in screen_text(app))
+        await pilot.press("escape")  # no: nothing changes
+        await pilot.pause(0.2)
+        assert titles(db) == ["Test workshop"]
+        await pilot.press("a")
+        await wait_for(pilot, lambda: "Archive “Test workshop”?" in screen_text(app))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "No workshops yet" in screen_text(app))
+        assert titles(db) == [] and titles(db, archived=True) == ["Test workshop"]
+        await pilot.press("t")
+        await wait_for(pilot, lambda: "▣ archived" in screen_text(app))
+        await pilot.press("a")  # restoring takes nothing away, so it does not ask
+        await wait_for(pilot, lambda: titles(db) == ["Test workshop"])
+        await wait_for(pilot, lambda: "▣ archived" not in screen_text(app))
+
+
+async def test_delete_asks_first_and_keeps_on_no(db: Database, workshop_id: int) -> None:
+    app = WorkshopApp(db, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "Delete “Test workshop”?" in screen_text(app))
+        await pilot.press("enter")  # the focused button is "No, keep it"
+        await pilot.pause(0.2)
+        with db.reading() as session:
+            assert session.get(Workshop, workshop_id) is not None
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "Delete “Test workshop”?" in screen_text(app))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "No workshops yet" in screen_text(app))
+        with db.reading() as session:
+            assert session.get(Workshop, workshop_id) is None
+
+
+async def test_actions_on_a_row_are_offered_only_with_a_row(db: Database) -> None:
+    app = WorkshopApp(db, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "No workshops yet" in screen_text(app))
+        for action in ("open", "follow_up", "archive", "delete"):
+            assert not app.screen.check_action(action, ())
+        assert app.screen.check_action("new", ())
+        assert "Follow-up" not in screen_text(app) and "Delete" not in screen_text(app)
+
+
+# Snapshots ---------------------------------------------------------------------------------------
+
+MADE = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
+
+
+def _fixed_home(db: Database, workshop_id: int) -> WorkshopApp:
+    with db.writing() as session:
+        baseline = session.get(Workshop, workshop_id)
+        assert baseline is not None
+        baseline.join_code, baseline.created_at = "K7QX3M", MADE
+        session.add(baseline)
+        first = store.agenda(session, workshop_id)[0]
+        store.start_item(session, first.id)  # type: ignore[arg-type]
+        store.close_item(session, first.id)  # type: ignore[arg-type]
+        for _ in range(3):
+            store.join(session, workshop_id)
+        follow_up = lifecycle.create_follow_up(session, workshop_id, "Follow-up: Test workshop, 2027")
+        follow_up.join_code, follow_up.created_at = "P4RT2N", MADE.replace(year=2027)
+        session.add(follow_up)
+    return WorkshopApp(db, serve=False)
+
+
+async def _home_settled(pilot: object) -> None:
+    app = pilot.app  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: "Join code P4RT2N" in screen_text(app))
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_home(
+    snap_compare: Callable[..., bool], db: Database, workshop_id: int, size: tuple[int, int]
+) -> None:
+    assert snap_compare(_fixed_home(db, workshop_id), terminal_size=size, run_before=_home_settled)
