@@ -75,9 +75,7 @@ class AgendaScreen(AgendaEditing, Screen[None]):
         ),
         Binding("w", "wifi", "Wi-Fi", show=False, tooltip="Set the venue Wi-Fi for a second QR code"),
         Binding("f", "remote", "Remote", show=False, tooltip="The facilitator remote and API token"),
-        Binding(
-            "escape", "home", "Home", tooltip="Back to the list of workshops; phones keep answering"
-        ),
+        Binding("escape", "home", "Home", tooltip="Back to the list of workshops; phones keep answering"),
         Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
     ]
 
