@@ -185,11 +185,13 @@ class WorkshopApp(App[None]):
             self.action_show_help_panel()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every action of the current screen that makes sense now, in plain words, then Textual's own."""
-        for binding in getattr(screen, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.tooltip and screen.check_action(binding.action, ()):
+        """Every action that makes sense now, in plain words: the focused list's, the screen's, then
+        Textual's own."""
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.tooltip and active.enabled:
                 title = f"{binding.description} ({binding.key.split(',')[0]})"
-                yield SystemCommand(title, binding.tooltip, partial(screen.run_action, binding.action))
+                yield SystemCommand(title, binding.tooltip, partial(active.node.run_action, binding.action))
         yield from super().get_system_commands(screen)
 
     async def action_quit(self) -> None:

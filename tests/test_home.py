@@ -160,3 +160,17 @@ def test_snapshot_home(
     snap_compare: Callable[..., bool], db: Database, workshop_id: int, size: tuple[int, int]
 ) -> None:
     assert snap_compare(_fixed_home(db, workshop_id), terminal_size=size, run_before=_home_settled)
+
+
+async def test_home_actions_are_in_the_command_palette(db: Database, workshop_id: int) -> None:
+    from screens.home_dialogs import FollowUpScreen
+
+    app = WorkshopApp(db, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for wanted in ("Open (enter)", "New (n)", "Follow-up (d)", "Archive (a)", "Delete (x)"):
+            assert wanted in titles
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Follow-up", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, FollowUpScreen))

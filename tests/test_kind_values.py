@@ -283,6 +283,29 @@ def test_propose_add_remove_and_hidden_until_shown(live_server: LiveServer, work
     assert [e.text for e in rows(db, item.id)] == ["Openness", "call back"]
 
 
+def test_phones_see_agreed_marks_and_their_reworded_words(live_server: LiveServer, workshop_id: int) -> None:
+    from workshop.store import moderation
+
+    db = live_server.db
+    item = add_item(db, workshop_id, "values", "Our values")
+    code = join_code(db, workshop_id)
+    url = f"/w/{code}/items/{item.id}"
+    with phone(live_server, code) as first, phone(live_server, code) as second:
+        first.post(url, data={"action": "add-value", "name": "<i>Trust</i>", "statement": "We share early."})
+        value_id = rows(db, item.id)[0].id
+        with db.writing() as session:
+            moderation.reword_entry(session, value_id, "Mutual trust")  # type: ignore[arg-type]
+            moderation.set_agreed(session, value_id, True)  # type: ignore[arg-type]
+        mine = first.get(f"/w/{code}").text
+        assert "Reworded by the facilitator; you wrote “&lt;i&gt;Trust&lt;/i&gt;”." in mine
+        assert "★ Agreed" not in second.get(f"/w/{code}").text  # not shown to others yet
+        with db.writing() as session:
+            store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
+        shown = second.get(f"/w/{code}").text
+        assert '<span class="agreed">★ Agreed:</span> Mutual trust' in shown
+        assert "&lt;i&gt;Trust" not in shown  # the original stays between the facilitator and its author
+
+
 def test_naughty_strings_in_every_field(live_server: LiveServer, workshop_id: int) -> None:
     db = live_server.db
     item = add_item(db, workshop_id, "values", "Values")
@@ -328,7 +351,7 @@ async def test_view_follows_proposals(db: Database, workshop_id: int) -> None:
         await wait_for(pilot, lambda: "✖ we won't  pass the buck" in screen_text(app))
         text = screen_text(app)
         assert "[bold]Trust[/bold]" in text and "✔ we will  reply in a day" in text
-        assert "1 value · 2 behaviours · 1 of 1 joined contributed" in text
+        assert "1 value · 2 behaviours · 0 agreed · 1 of 1 joined contributed" in text
         with db.writing() as session:
             store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
             set_entry_status(session, value_id, EntryStatus.HIDDEN)  # type: ignore[arg-type]

@@ -1,0 +1,97 @@
+"""Dialogs for moderating what participants wrote: reword an entry, choose a value to merge or move into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens.dialogs import FormDialog
+
+
+@dataclass(frozen=True)
+class Rewording:
+    """New wording, and a value's new statement (``None`` for a behaviour)."""
+
+    text: str
+    detail: str | None
+
+
+class RewordScreen(FormDialog[Rewording | None]):
+    """Change an entry's wording; the participant's own words stay on record and are shown here."""
+
+    def __init__(
+        self, text: str, statement: str | None, limits: tuple[int, int], original: str | None
+    ) -> None:
+        super().__init__()
+        self.text, self.statement, self.limits, self.original = text, statement, limits, original
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(Text("Reword", style="bold"), classes="dialog-title")
+            if self.original is not None:
+                yield Static(Text.assemble("Participant's words: ", (self.original, "italic")))
+            what = "Value" if self.statement is not None else "Behaviour"
+            yield Label(f"{what} (up to {self.limits[0]} characters)")
+            # Room for one character too many, so an over-long entry gets a message rather than a cut.
+            yield Input(self.text, id="title", max_length=self.limits[0] + 1)
+            if self.statement is not None:
+                yield Label(f"Statement (up to {self.limits[1]} characters)")
+                yield Input(self.statement, id="statement", max_length=self.limits[1] + 1)
+            yield Static("", id="edit-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_input_submitted(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        text = self.query_one("#title", Input).value.strip()
+        statement = self.query_one("#statement", Input).value.strip() if self.statement is not None else None
+        problem = ""
+        if not text:
+            problem = "✖ The wording cannot be empty."
+        elif len(text) > self.limits[0]:
+            problem = f"✖ The wording must be {self.limits[0]} characters or fewer (it has {len(text)})."
+        elif statement is not None and len(statement) > self.limits[1]:
+            problem = (
+                f"✖ The statement must be {self.limits[1]} characters or fewer (it has {len(statement)})."
+            )
+        if problem:
+            self.query_one("#edit-error", Static).update(Text(problem, style="bold"))
+            return
+        self.dismiss(Rewording(text, statement))
+
+
+class ChooseValueScreen(ModalScreen[int | None]):
+    """Pick one value from a list: arrows and Enter, or a click; Escape cancels."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, title: str, prompt: str, values: list[tuple[str, int]]) -> None:
+        super().__init__()
+        self.heading, self.prompt, self.values = title, prompt, values
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(Text(self.heading, style="bold"), classes="dialog-title")
+            yield Static(Text(self.prompt))
+            yield OptionList(
+                *(Option(Text(name), id=str(value_id)) for name, value_id in self.values),
+                id="choices",
+                markup=False,
+            )
+            yield Static(Text("Enter chooses · Escape cancels", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#choices", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
