@@ -23,10 +23,12 @@ from screens.views.maturity import MaturityView
 from screens.widgets.join_panel import JoinPanel
 from workshop import store
 from workshop.activities import get_activity
+from workshop.activities.ranking import RankingSummary
 from workshop.live import Snapshot, load_snapshot
 from workshop.models import AgendaItem, ItemState
 from workshop.qr import wifi_payload
 from workshop.store.control import ItemAction, apply_item_action
+from workshop.store.moderation import ModerationError
 from workshop.timing import countdown, minutes_cell
 
 if TYPE_CHECKING:
@@ -62,7 +64,13 @@ class AgendaScreen(AgendaEditing, Screen[None]):
             "h", "horizon", "Horizon", show=False, tooltip="Maturity matrix: now, in one year, in two years"
         ),
         Binding("j", "toggle_join", "Join", show=False, tooltip="Show or hide the QR code and join code"),
-        Binding("g", "agree", "Agreed", show=False, tooltip="Record the level the room agreed, and why"),
+        Binding(
+            "g",
+            "agree",
+            "Agreed",
+            show=False,
+            tooltip="Record what the room agreed: a maturity level and why, or the agreed priorities",
+        ),
         Binding(
             "p", "projector", "Projector", tooltip="The join code big, and revealed results, for the room"
         ),
@@ -255,8 +263,12 @@ class AgendaScreen(AgendaEditing, Screen[None]):
             return takes_answers and get_activity(selected.kind).results_template is not None  # type: ignore[union-attr]
         if action == "show_entries":
             return takes_answers and get_activity(selected.kind).shares_entries  # type: ignore[union-attr]
-        if action in ("horizon", "breakdown", "agree"):
+        if action in ("horizon", "breakdown"):
             return bool(self.query(MaturityView))
+        if action == "agree":
+            return bool(self.query(MaturityView)) or isinstance(
+                getattr(snapshot, "summary", None), RankingSummary
+            )
         if action == "next" and snapshot:
             ids = [item.id for item in snapshot.items]
             return snapshot.workshop.current_item_id != (ids[-1] if ids else None)
@@ -265,8 +277,8 @@ class AgendaScreen(AgendaEditing, Screen[None]):
     async def _change(self, change: partial[object], done: str | None = None) -> None:
         try:
             await self.workshop_app.writer.submit(change)
-        except (store.AgendaError, store.WorkshopNotFound) as exc:
-            self.notify(str(exc), severity="warning")
+        except (store.AgendaError, store.WorkshopNotFound, ModerationError) as exc:
+            self.notify(str(exc), severity="warning", markup=False)
             return
         except Exception as exc:  # a locked or lost database must not take the run-sheet down
             self.notify(f"Could not change the agenda: {exc}", title="Database problem", severity="error")

@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING, Any
 from textual.widgets import DataTable
 
 from screens.dialogs import AddItemScreen, AgreedChoice, AgreedScreen, EditItemScreen, NewItem
+from screens.moderation_dialogs import AgreedPrioritiesScreen
 from screens.views.maturity import MaturityView
+from screens.wording import ordinal
 from workshop.activities import KINDS
 from workshop.activities.maturity import MatrixSummary
+from workshop.activities.ranking import RankingSummary
 from workshop.store.agenda import ItemEdit, add_item, addable_kinds, edit_item, move_item
 from workshop.store.agreed import set_agreed
+from workshop.store.moderation import set_agreed_order
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -73,6 +77,9 @@ class AgendaEditing:
     def action_agree(self) -> None:
         snapshot = self.snapshot
         summary = snapshot.summary if snapshot else None
+        if isinstance(summary, RankingSummary) and snapshot is not None and snapshot.focus is not None:
+            self._agree_priorities(snapshot.focus.id, summary)  # type: ignore[arg-type]
+            return
         if not isinstance(summary, MatrixSummary) or snapshot is None or snapshot.focus is None:
             return
         item_id = snapshot.focus.id
@@ -106,3 +113,16 @@ class AgendaEditing:
             ),
             chosen,
         )
+
+    def _agree_priorities(self, item_id: int, summary: RankingSummary) -> None:
+        async def chosen(agreed: list[int] | None) -> None:
+            if agreed is not None:
+                change = partial(set_agreed_order, item_id=item_id, entry_ids=agreed)
+                await self._change(change, f"Agreed priorities recorded: {len(agreed)}")
+
+        options = [
+            (row.entry_id, row.text, f"{'=' if row.tied else ''}{ordinal(row.place)}")
+            for row in summary.results
+        ]
+        agreed = [entry_id for entry_id, _ in summary.agreed]
+        self.app.push_screen(AgreedPrioritiesScreen(options, agreed), chosen)

@@ -95,3 +95,101 @@ class ChooseValueScreen(ModalScreen[int | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))
+
+
+class AgreedPrioritiesScreen(ModalScreen[list[int] | None]):
+    """Mark which priorities the room agreed, in the agreed order, beside the room's ranking."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("space", "toggle", "Agreed or not"),
+        Binding("shift+up", "move(-1)", "Move up"),
+        Binding("shift+down", "move(1)", "Move down"),
+        Binding("s", "save", "Save"),
+    ]
+
+    def __init__(self, options: list[tuple[int, str, str]], agreed: list[int]) -> None:
+        super().__init__()
+        self.texts = {entry_id: (text, place) for entry_id, text, place in options}
+        rest = [entry_id for entry_id, _, _ in options if entry_id not in agreed]
+        self.order = [entry_id for entry_id in agreed if entry_id in self.texts] + rest
+        self.agreed = set(agreed) & set(self.texts)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog dialog-wide"):
+            yield Static(Text("Agreed priorities", style="bold"), classes="dialog-title")
+            yield Static(
+                "Mark what the room agreed after discussion. The ranking stays as people voted; this is "
+                "recorded beside it."
+            )
+            yield OptionList(id="choices", markup=False)
+            yield Static(
+                Text("Space or Enter: agreed or not · Shift+↑/↓: order · s: save · Escape: cancel", "dim")
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self._draw(0)
+        self.query_one("#choices", OptionList).focus()
+
+    def _draw(self, highlight: int) -> None:
+        options = self.query_one("#choices", OptionList)
+        lines = []
+        place = 0
+        for entry_id in self.order:
+            text, room = self.texts[entry_id]
+            line = Text()
+            if entry_id in self.agreed:
+                place += 1
+                line.append(f"☑ agreed {place}. ", style="bold")
+            else:
+                line.append("☐ ")
+            line.append(text)
+            line.append(f"  (room: {room})", style="dim")
+            lines.append(Option(line, id=str(entry_id)))
+        options.set_options(lines)
+        if lines:
+            options.highlighted = max(0, min(highlight, len(lines) - 1))
+
+    def _index(self) -> int | None:
+        return self.query_one("#choices", OptionList).highlighted
+
+    def action_toggle(self) -> None:
+        index = self._index()
+        if index is None:
+            return
+        entry_id = self.order[index]
+        if entry_id in self.agreed:
+            self.agreed.discard(entry_id)
+            # Unmarked ones go back below the agreed ones, so the agreed order reads top to bottom.
+            self.order.remove(entry_id)
+            self.order.insert(len(self.agreed), entry_id)
+            self._draw(index)
+            return
+        self.agreed.add(entry_id)
+        self.order.remove(entry_id)
+        self.order.insert(len(self.agreed) - 1, entry_id)
+        self._draw(len(self.agreed) - 1)
+
+    def action_move(self, offset: int) -> None:
+        index = self._index()
+        if index is None:
+            return
+        target = index + offset
+        if 0 <= target < len(self.order):
+            self.order[index], self.order[target] = self.order[target], self.order[index]
+            self._draw(target)
+
+    def on_option_list_option_selected(self, _event: OptionList.OptionSelected) -> None:
+        self.action_toggle()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        self.dismiss([entry_id for entry_id in self.order if entry_id in self.agreed])

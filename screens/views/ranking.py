@@ -103,6 +103,12 @@ class RankingView(LiveView):
         if not summary.results:
             table.add_row("", Text("No options yet: approve a proposal below.", style="italic"), "", "")
         lines = [table, Text(summary.headline, style="bold")]
+        if summary.agreed:
+            agreed = Text("★ Agreed: ", style="bold")
+            for place, (_, text) in enumerate(summary.agreed, start=1):
+                agreed.append(f"{' · ' if place > 1 else ''}{place}. ")
+                agreed.append(text)  # as typed: a participant may have proposed it
+            lines.append(agreed)
         if summary.responses:
             # The head-to-head check names only the top places: a full order of long titles fills the pane.
             top = _order(summary.schulze[:3])

@@ -126,6 +126,8 @@ class RankingSummary:
     options: tuple[OptionStatus, ...]
     # Proposals waiting for the facilitator: the id to approve or hide them by, and the text; no seat.
     pending: tuple[OptionStatus, ...]
+    # What the room agreed after discussion, in the agreed order: (entry id, text).
+    agreed: tuple[tuple[int, str], ...] = ()
 
 
 def _form_error(field: str, message: str) -> ParsedForm:
@@ -353,4 +355,9 @@ class RankingActivity(Activity):
             tally=result,
             options=tuple(s for s in statuses if s.status != EntryStatus.PENDING),
             pending=tuple(s for s in statuses if s.status == EntryStatus.PENDING),
+            agreed=tuple(
+                (e.id, e.text)  # type: ignore[misc]
+                for e in sorted(options, key=lambda e: e.agreed_position or 0)
+                if e.agreed_position is not None
+            ),
         )
