@@ -15,9 +15,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.agenda_edit import AgendaEditing
-from screens.dialogs import ConfirmScreen, RemoteScreen, WifiDetails, WifiScreen
+from screens.agenda_room import AgendaRoom
+from screens.dialogs import ConfirmScreen
 from screens.messages import WorkshopChanged
-from screens.projector import ProjectorScreen
 from screens.views import LiveView, view_for
 from screens.views.maturity import MaturityView
 from screens.widgets.join_panel import JoinPanel
@@ -26,7 +26,6 @@ from workshop.activities import get_activity
 from workshop.activities.ranking import RankingSummary
 from workshop.live import Snapshot, load_snapshot
 from workshop.models import AgendaItem, ItemState
-from workshop.qr import wifi_payload
 from workshop.store.control import ItemAction, apply_item_action
 from workshop.store.moderation import ModerationError
 from workshop.timing import countdown, minutes_cell
@@ -38,7 +37,7 @@ STATE_WORDS = {ItemState.PENDING: "to do", ItemState.OPEN: "open", ItemState.CLO
 STATE_MARKS = {ItemState.PENDING: "· to do", ItemState.OPEN: "▶ open", ItemState.CLOSED: "✓ done"}
 
 
-class AgendaScreen(AgendaEditing, Screen[None]):
+class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
     """Run the workshop: start items, watch answers arrive, show the join code."""
 
     BINDINGS = [
@@ -81,6 +80,7 @@ class AgendaScreen(AgendaEditing, Screen[None]):
             show=False,
             tooltip="Maturity: whole room, by organisation, by role",
         ),
+        Binding("o", "export", "Outcomes", show=False, tooltip="Write the outcome pack (Markdown and JSON)"),
         Binding("w", "wifi", "Wi-Fi", show=False, tooltip="Set the venue Wi-Fi for a second QR code"),
         Binding("f", "remote", "Remote", show=False, tooltip="The facilitator remote and API token"),
         Binding("escape", "home", "Home", tooltip="Back to the list of workshops; phones keep answering"),
@@ -208,11 +208,11 @@ class AgendaScreen(AgendaEditing, Screen[None]):
 
     def _draw_agenda(self, snapshot: Snapshot) -> None:
         table = self.query_one("#agenda", DataTable)
-        join = self.query_one("#join")
-        # Titles give way first on a narrow screen; the state (symbol and word) always shows.
-        join_panel = self.query_one("#join", JoinPanel)
-        join_panel.set_side_by_side(self.size.width >= 110)
-        room = max(12, self.size.width - (join_panel.width_needed if join.display else 0) - 23)
+        self.query_one("#join", JoinPanel).set_side_by_side(self.size.width >= 110)
+        # Titles give way to the table's own width, which either panel or the terminal changes: redraw then.
+        self.watch(self.query_one("#main"), "virtual_size", self.on_resize, init=False)
+        fixed = 7 + 6 + 3 * 2 * table.cell_padding + table.styles.scrollbar_size_vertical
+        room = max(12, table.size.width - fixed)
         keys = [str(item.id) for item in snapshot.items]
         now = self.workshop_app.clock()
         rows = [self._row(snapshot, item, room, now) for item in snapshot.items]
@@ -334,28 +334,6 @@ class AgendaScreen(AgendaEditing, Screen[None]):
         question = f"Delete every answer to “{selected.title}”?"
         self.app.push_screen(ConfirmScreen(question, "This cannot be undone.", "Yes, delete them"), answered)
 
-    def action_remote(self) -> None:
-        app = self.workshop_app
-        self.app.push_screen(RemoteScreen(app.remote_url, app.facilitator_token))
-
-    def action_wifi(self) -> None:
-        def chosen(details: WifiDetails | None) -> None:
-            if details is not None:
-                self.workshop_app.wifi = details if details.ssid else None
-                self._apply_wifi()
-
-        self.app.push_screen(WifiScreen(self.workshop_app.wifi), chosen)
-
-    def _apply_wifi(self) -> None:
-        wifi = self.workshop_app.wifi
-        join = self.query_one("#join", JoinPanel)
-        payload = wifi_payload(wifi.ssid, wifi.password or None, hidden=wifi.hidden) if wifi else None
-        join.set_wifi(payload, wifi.ssid if wifi else "")
-        if wifi:
-            join.display = True
-        if self.snapshot:
-            self._draw_agenda(self.snapshot)
-
     def action_horizon(self) -> None:
         for view in self.query(MaturityView):
             view.next_horizon()
@@ -364,18 +342,9 @@ class AgendaScreen(AgendaEditing, Screen[None]):
         for view in self.query(MaturityView):
             view.next_breakdown()
 
-    def action_projector(self) -> None:
-        self.app.push_screen(ProjectorScreen())
-
     def on_screen_resume(self) -> None:
         # Back from the projector or a dialog: catch up with anything that changed meanwhile.
         self.refresh_snapshot()
-
-    def action_toggle_join(self) -> None:
-        join = self.query_one("#join")
-        join.display = not join.display
-        if self.snapshot:
-            self._draw_agenda(self.snapshot)
 
     def on_resize(self) -> None:
         if self.snapshot:

@@ -10,13 +10,13 @@ from textual.widgets import DataTable
 from screens.dialogs import AddItemScreen, AgreedChoice, AgreedScreen, EditItemScreen, NewItem
 from screens.moderation_dialogs import AgreedPrioritiesScreen
 from screens.views.maturity import MaturityView
-from screens.wording import ordinal
 from workshop.activities import KINDS
 from workshop.activities.maturity import MatrixSummary
 from workshop.activities.ranking import RankingSummary
 from workshop.store.agenda import ItemEdit, add_item, addable_kinds, edit_item, move_item
 from workshop.store.agreed import set_agreed
 from workshop.store.moderation import set_agreed_order
+from workshop.wording import ordinal
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp

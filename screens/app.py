@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from screens.agenda import AgendaScreen
 from screens.dialogs import WifiDetails
+from screens.help import HelpScreen
 from screens.home import HomeScreen
 from screens.messages import WorkshopChanged
 from screens.themes import register_themes
@@ -178,11 +179,11 @@ class WorkshopApp(App[None]):
             self.call_from_thread(self.screen.post_message, WorkshopChanged(revision))
 
     def action_toggle_help(self) -> None:
-        """The keys panel: every binding of the focused screen with its description."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        """Every key of the screen and its focused list, with what it does."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
         else:
-            self.action_show_help_panel()
+            self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action that makes sense now, in plain words: the focused list's, the screen's, then

@@ -92,8 +92,9 @@ class WifiScreen(ModalScreen[WifiDetails | None]):
         current = self.current
         with VerticalScroll(classes="dialog"):
             yield Label(Text("Venue Wi-Fi", style="bold"), classes="dialog-title")
-            yield Static("Phones scan this first to join the network. Leave the name empty to remove it.")
-            yield Label("Network name (SSID)")
+            # One line each, so that the whole dialog fits an 80x24 terminal without scrolling.
+            yield Static("Phones scan this code first to join the network.")
+            yield Label("Network name (SSID), or leave it empty to remove the code")
             yield Input(current.ssid if current else "", id="ssid", max_length=32)
             yield Label("Password (empty for an open network)")
             yield Input(current.password if current else "", id="password", password=True, max_length=63)
@@ -108,7 +109,10 @@ class WifiScreen(ModalScreen[WifiDetails | None]):
                 allow_blank=False,
                 id="hidden",
             )
-            yield Static("", id="wifi-error")
+            # Takes a line only once there is something wrong to say.
+            error = Static("", id="wifi-error")
+            error.display = False
+            yield error
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -132,9 +136,9 @@ class WifiScreen(ModalScreen[WifiDetails | None]):
             self.dismiss(WifiDetails("", "", False))
             return
         if password and not 8 <= len(password) <= 63:
-            self.query_one("#wifi-error", Static).update(
-                Text("✖ A WPA password has 8 to 63 characters.", style="bold")
-            )
+            error = self.query_one("#wifi-error", Static)
+            error.update(Text("✖ A WPA password has 8 to 63 characters.", style="bold"))
+            error.display = True
             return
         self.dismiss(WifiDetails(ssid, password, bool(self.query_one("#hidden", Select).value)))
 

@@ -14,12 +14,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.dialogs import ConfirmScreen
+from screens.exporting import export_in_background
 from screens.home_dialogs import FollowUpScreen, NewWorkshop, NewWorkshopScreen
-from screens.wording import plural
 from workshop import store
 from workshop.store import lifecycle
 from workshop.store.lifecycle import WorkshopRow
 from workshop.templates import discover
+from workshop.wording import plural
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -43,7 +44,13 @@ class HomeScreen(Screen[None]):
         ),
         Binding("a", "archive", "Archive", tooltip="Archive the highlighted workshop, or restore it"),
         Binding("x", "delete", "Delete", tooltip="Delete the highlighted workshop and its answers (asks)"),
-        Binding("t", "toggle_archived", "Show archived", tooltip="Show or hide archived workshops"),
+        Binding(
+            "o",
+            "export",
+            "Outcomes",
+            tooltip="Write the highlighted workshop's outcome pack (Markdown, JSON)",
+        ),
+        Binding("t", "toggle_archived", "Archived", show=False, tooltip="Show or hide archived workshops"),
         Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
     ]
 
@@ -150,7 +157,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#workshop-detail", Static).update(detail)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open", "follow_up", "archive", "delete"):
+        if action in ("open", "follow_up", "archive", "delete", "export"):
             return self._highlighted() is not None
         return True
 
@@ -243,6 +250,11 @@ class HomeScreen(Screen[None]):
         )
         question = f"Delete “{row.title}”?"
         self.app.push_screen(ConfirmScreen(question, detail, "Yes, delete it", "No, keep it"), answered)
+
+    def action_export(self) -> None:
+        row = self._highlighted()
+        if row is not None:
+            export_in_background(self.app, self.workshop_app.db, row.id)
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived

@@ -77,6 +77,7 @@ def test_templates_lists_shipped_and_broken(workshop_home: Path) -> None:
         (["new", "--template", "cyp-integration", "--title", "   "], "--title must not be empty"),
         (["new", "--title", "x"], "the following arguments are required: --template"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["export", "42"], "no workshop with id 42 (see 'workshop list')"),
         ([], "the following arguments are required: COMMAND"),
         (["--db", "/proc/no/such/dir/x.sqlite3", "list"], "cannot open database"),
         (["--db", "nosuchdriver://x/y", "list"], "cannot open database"),
@@ -99,7 +100,7 @@ def test_bad_environment_setting() -> None:
 
 def test_help_and_version() -> None:
     assert run("--version").stdout.strip().startswith("workshop 0.")
-    for command in ("demo", "home", "new", "run", "list", "templates"):
+    for command in ("demo", "home", "new", "run", "export", "list", "templates"):
         out = run(command, "--help")
         assert out.returncode == 0 and "--db" in out.stdout, command
 
@@ -178,3 +179,25 @@ def test_home_opens_the_list_in_a_terminal_and_quits(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
         os.close(controller)
+
+
+def test_export_writes_the_pack_and_explains_bad_formats(tmp_path: Path, workshop_home: Path) -> None:
+    db = str(tmp_path / "w.sqlite3")
+    made = run("--db", db, "new", "--template", "cyp-integration", "--title", "Spring day")
+    workshop_id = made.stdout.strip().splitlines()[-1]
+    out = run("export", workshop_id, "--db", db)
+    assert out.returncode == 0, out.stderr
+    paths = [Path(line) for line in out.stdout.splitlines()]
+    assert [p.suffix for p in paths] == [".md", ".json"]
+    assert all(p.parent == workshop_home / "exports" and p.read_text().strip() for p in paths)
+    assert paths[0].read_text().startswith("# Spring day\n")
+    chosen = run("export", workshop_id, "--db", db, "--format", "json", "--out", str(tmp_path / "out"))
+    assert chosen.returncode == 0 and Path(chosen.stdout.strip()).parent == tmp_path / "out"
+    bad = run("export", workshop_id, "--db", db, "--format", "pdf")
+    assert bad.returncode == 2 and bad.stderr.strip() == (
+        "workshop: error: unknown export format 'pdf' (known: md, json)"
+    )
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    failed = run("export", workshop_id, "--db", db, "--out", str(blocked))
+    assert failed.returncode == 2 and f"could not write to {blocked}" in failed.stderr

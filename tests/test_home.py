@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -174,3 +175,39 @@ async def test_home_actions_are_in_the_command_palette(db: Database, workshop_id
         await pilot.press("ctrl+p")
         await pilot.press(*"Follow-up", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, FollowUpScreen))
+
+
+async def test_outcome_pack_from_home_in_a_worker(
+    db: Database, workshop_id: int, workshop_home: Path
+) -> None:
+    app = WorkshopApp(db, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
+        await pilot.press("o")
+        exports = workshop_home / "exports"
+        await wait_for(pilot, lambda: len(list(exports.glob("*-test-workshop-outcomes.*"))) == 2)
+        await wait_for(pilot, lambda: any("Outcome pack written" in n.message for n in app._notifications))
+        assert isinstance(app.screen, HomeScreen)  # the progress dialog closed itself
+        markdown = next(exports.glob("*.md")).read_text(encoding="utf-8")
+        assert markdown.startswith("# Test workshop\n")
+
+
+@pytest.fixture
+def blocked_exports(workshop_home: Path) -> Path:
+    """A file where the exports folder should be: every export into it fails."""
+    workshop_home.mkdir(parents=True, exist_ok=True)
+    (workshop_home / "exports").write_text("a file where the folder should be")
+    return workshop_home / "exports"
+
+
+async def test_a_failed_export_is_a_notice(db: Database, workshop_id: int, blocked_exports: Path) -> None:
+    app = WorkshopApp(db, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
+        await pilot.press("o")
+        await wait_for(pilot, lambda: any("The export failed" in n.message for n in app._notifications))
+        failed = next(n.message for n in app._notifications if "The export failed" in n.message)
+        assert "could not write to" in failed and str(blocked_exports) in failed
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("n")  # the app carries on
+        await wait_for(pilot, lambda: "New workshop" in screen_text(app))

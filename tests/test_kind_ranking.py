@@ -359,38 +359,6 @@ async def test_live_view_and_moderation_by_key(db: Database, workshop_id: int, i
         await pilot.press("q")
 
 
-async def test_agreed_priorities_by_key(db: Database, workshop_id: int, item: AgendaItem) -> None:
-    from screens.app import WorkshopApp
-    from screens.moderation_dialogs import AgreedPrioritiesScreen
-    from tests.test_tui import screen_text, wait_for
-    from workshop.store.moderation import agreed_entries
-
-    def agreed_texts() -> list[str]:
-        with db.reading() as session:
-            return [e.text for e in agreed_entries(session, item.id)]  # type: ignore[arg-type]
-
-    known = ids(db, item)
-    for places in ((2, 1, 0), (2, 0, 1)):
-        save(db, item, new_seat(db, workshop_id), Ballot(tuple(known[CANDIDATES[i]] for i in places)))
-    app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
-    async with app.run_test(size=(110, 40)) as pilot:
-        await wait_for(pilot, lambda: "2 of 2 joined have ranked" in screen_text(app))
-        await pilot.press("g")
-        await wait_for(pilot, lambda: isinstance(app.screen, AgreedPrioritiesScreen))
-        # The room's order: the leader first, each with its place.
-        await wait_for(pilot, lambda: f"☐ {CANDIDATES[2]}  (room: 1st)" in screen_text(app))
-        await pilot.press("down", "space")  # the room's second becomes agreed priority 1
-        await pilot.press("down", "space")  # and the leader, now just below it, agreed priority 2
-        await wait_for(pilot, lambda: f"☑ agreed 2. {CANDIDATES[2]}" in screen_text(app))
-        await pilot.press("shift+up")  # order them: the leader first after all
-        await pilot.press("s")
-        await wait_for(pilot, lambda: len(agreed_texts()) == 2)
-        agreed = agreed_texts()
-        second = next(r.text for r in summary(db, item).results if r.place == 2)
-        assert agreed == [CANDIDATES[2], second]
-        await wait_for(pilot, lambda: f"★ Agreed: 1. {CANDIDATES[2]} · 2. {second}" in screen_text(app))
-
-
 # Last in the module: the module's browser keeps an event loop that must end before asyncio tests run.
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian Chromium at /usr/bin/chromium")

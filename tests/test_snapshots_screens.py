@@ -224,7 +224,7 @@ DIALOGS = {
     "edit": ("e", ["Edit agenda item", "Facilitator notes"]),
     "add": ("plus", ["Add an agenda item", "Planned minutes"]),
     "reset": ("r", ["Delete every answer to", "Yes, delete them"]),
-    "help": ("question_mark", ["Cursor up", "Page down"]),
+    "help": ("question_mark", ["Keys", "Open the highlighted item for answers"]),
     "wifi": ("w", ["Venue Wi-Fi", "Network name (SSID)"]),
     "remote": ("f", ["Facilitator remote", TOKEN]),
 }

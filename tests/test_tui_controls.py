@@ -145,11 +145,22 @@ async def test_quitting_while_phones_can_answer_asks_first(db: Database, worksho
 
 
 async def test_help_lists_every_key(db: Database, workshop_id: int) -> None:
+    from screens.agenda import AgendaScreen
+    from screens.help import HelpScreen
+
     app = WorkshopApp(db, workshop_id, serve=False)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 60)) as pilot:
         await wait_for(pilot, lambda: app.screen.snapshot is not None)
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: bool(app.screen.query("HelpPanel")))
-        await wait_for(pilot, lambda: "Move up" in screen_text(app) and "Add item" in screen_text(app))
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(app)
+        for binding in AgendaScreen.BINDINGS:  # every key of the screen, in the words of its tooltip
+            assert binding.tooltip in text, binding.tooltip  # type: ignore[union-attr]
+        # Keys that do nothing for a pending item say so in words, not only by being dimmed.
+        assert "Delete every answer to the highlighted item (asks first) (not for this item)" in text
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: not app.screen.query("HelpPanel"))
+        await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))

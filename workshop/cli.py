@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from pydantic import ValidationError
@@ -108,6 +109,26 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "workshop_id", type=_workshop_id, metavar="ID", help="the workshop's id (see 'workshop list')"
     )
+    export = commands.add_parser(
+        "export",
+        parents=[common],
+        help="write a workshop's outcome pack (Markdown and JSON)",
+        description="Write a workshop's outcome pack: results item by item, agreed levels, values and "
+        "priorities, and breakdowns that never show a group smaller than five.",
+    )
+    export.add_argument(
+        "workshop_id", type=_workshop_id, metavar="ID", help="the workshop's id (see 'workshop list')"
+    )
+    export.add_argument(
+        "--format",
+        dest="formats",
+        default="md,json",
+        metavar="LIST",
+        help="comma-separated formats: md, json (default: both)",
+    )
+    export.add_argument(
+        "--out", metavar="FOLDER", help="where to write (default: the exports folder in your data folder)"
+    )
     commands.add_parser(
         "list", parents=[common], help="list workshops", description="List workshops, newest first."
     )
@@ -177,6 +198,27 @@ def _cmd_new(settings: Settings, template: str, title: str) -> None:
     db.dispose()
 
 
+def _cmd_export(settings: Settings, workshop_id: int, formats: str, out: str | None) -> None:
+    from workshop.exports.files import ExportError, export_workshop  # only this command needs it
+
+    chosen = [name.strip().lower() for name in formats.split(",") if name.strip()]
+    if not chosen:
+        raise UsageError("--format needs at least one format: md, json")
+    db = _open(settings)
+    try:
+        with db.reading() as session:
+            store.get_workshop(session, workshop_id)
+        folder = Path(out).expanduser() if out else locations.exports_dir()
+        for path in export_workshop(db, workshop_id, folder, chosen):
+            print(path)
+    except store.WorkshopNotFound as exc:
+        raise UsageError(f"{exc} (see 'workshop list')") from exc
+    except ExportError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        db.dispose()
+
+
 def _run_tui(settings: Settings, db: Database, workshop_id: int | None) -> None:
     logging.basicConfig(
         filename=locations.log_dir(create=True) / "workshop.log",
@@ -230,6 +272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _cmd_run(settings, args.workshop_id)
         elif args.command == "demo":
             _cmd_demo(settings)
+        elif args.command == "export":
+            _cmd_export(settings, args.workshop_id, args.formats, args.out)
         elif args.command == "home":
             _run_tui(settings, _open(settings), None)
     except UsageError as exc:

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import unicodedata
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
+from textual.widget import Widget
 
 from screens.views.base import LiveView
-from screens.wording import plural
 from workshop.activities.question import QuestionSummary
 from workshop.live import Snapshot
+from workshop.wording import plural
 
-# Lines taken by the heading and the word cloud before the answers list starts.
-CHROME = 9
+# However small the pane, the newest answer shows (the pane scrolls for it if need be).
+FEWEST = 1
 
 
 def one_line(text: str) -> str:
     """Participant text for one screen line: control characters and line breaks become single spaces."""
     cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     return " ".join(cleaned.split())
+
+
+def height(widget: Widget, renderable: RenderableType) -> int:
+    """Lines ``renderable`` takes when drawn at ``widget``'s width, wrapping included."""
+    console = widget.app.console
+    options = console.options.update(width=widget.size.width, height=None)
+    return len(console.render_lines(renderable, options, pad=False))
 
 
 class QuestionView(LiveView):
@@ -36,7 +44,16 @@ class QuestionView(LiveView):
         heading.append(
             f"\n{plural(len(summary.answers), 'answer')} from {summary.responses} of {snapshot.seats} joined"
         )
-        self.update(Group(heading, Text(), self._cloud(summary), Text(), self._latest(summary)))
+        top = Group(heading, Text(), self._cloud(summary), Text(), Text("Latest answers", style="bold"))
+        self.update(Group(top, self._latest(summary, self._room(top))))
+
+    def _room(self, top: RenderableType) -> int | None:
+        """Lines left for the answers under ``top``, or None before the pane has a size."""
+        pane = self.parent.size.height if self.parent is not None else 0  # type: ignore[attr-defined]
+        if not pane or not self.size.width:
+            return None
+        # Measured rather than counted: a long prompt or a big cloud wraps onto more lines.
+        return pane - height(self, top)
 
     @staticmethod
     def _cloud(summary: QuestionSummary) -> Text:
@@ -60,23 +77,21 @@ class QuestionView(LiveView):
             cloud.append(f" {word.count}")
         return cloud
 
-    def _latest(self, summary: QuestionSummary) -> Text:
-        text = Text()
-        text.append("Latest answers", style="bold")
+    def _latest(self, summary: QuestionSummary, room: int | None) -> Text:
         if not summary.answers:
-            text.append("\nNone yet")
-            return text
-        pane = self.parent.size.height if self.parent is not None else 0  # type: ignore[attr-defined]
-        room = max(3, pane - CHROME - self._cloud_lines(summary)) if pane else len(summary.answers)
-        newest = list(reversed(summary.answers))[:room]
-        for answer in newest:
-            text.append("\n• ")
-            text.append(one_line(answer))
-        if len(summary.answers) > len(newest):
-            text.append(f"\n… and {len(summary.answers) - len(newest)} earlier", style="italic")
+            return Text("None yet")
+        newest = [f"• {one_line(answer)}" for answer in reversed(summary.answers)]
+        shown = len(newest)
+        if room is not None:
+            used = 0
+            for index, line in enumerate(newest):
+                lines = height(self, Text(line))
+                # Unless this is the oldest answer, a line must stay free for "… and N earlier" below it.
+                if index >= FEWEST and used + lines + (index < len(newest) - 1) > room:
+                    shown = index
+                    break
+                used += lines
+        text = Text("\n".join(newest[:shown]))
+        if shown < len(newest):
+            text.append(f"\n… and {len(newest) - shown} earlier", style="italic")
         return text
-
-    def _cloud_lines(self, summary: QuestionSummary) -> int:
-        width = max(20, self.size.width)
-        length = sum(len(w.word) + len(str(w.count)) + 6 for w in summary.words)
-        return length // width + 1

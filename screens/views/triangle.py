@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from screens.views.base import LiveView
-from screens.views.question import one_line
-from screens.wording import plural
-from workshop.activities.triangle import QUESTIONS, SegmentSummary, TriangleSummary
+from screens.views.question import height, one_line
+from workshop.activities.triangle import QUESTIONS, Idea, SegmentSummary, TriangleSummary
 from workshop.live import Snapshot
+from workshop.wording import plural
 
 # Side by side needs room for three readable columns; below this the segments stack.
 WIDE = 90
-# Lines taken by the view's own headings, so the ideas get what is left of the pane.
-CHROME = 4
+
+
+def share(lines: int, needs: list[int]) -> list[int]:
+    """Idea lines for each segment: one each at least, then the rest in turn to those still hiding ideas."""
+    rooms = [1] * len(needs)
+    lines -= len(needs)
+    while lines > 0 and any(room < need for room, need in zip(rooms, needs, strict=True)):
+        for index, need in enumerate(needs):
+            if lines > 0 and rooms[index] < need:
+                rooms[index] += 1
+                lines -= 1
+    return rooms
 
 
 class TriangleView(LiveView):
     """The three segments with their ideas, each marked (a), (b) or (c), and a balance line in words."""
-
-    def _room(self, stacked: bool) -> int | None:
-        """How many idea lines fit per segment in the pane, or None before the pane has a size."""
-        pane = self.parent.size.height if self.parent is not None else 0  # type: ignore[attr-defined]
-        if not pane:
-            return None
-        # Stacked segments share the height, each with a one-line heading; side by side, headings take two.
-        return max(2, (pane - CHROME - 3) // 3) if stacked else max(2, pane - CHROME - 2)
 
     def show(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
@@ -36,7 +40,6 @@ class TriangleView(LiveView):
             self.update("No results yet.")
             return
         stacked = self.size.width < WIDE
-        room = self._room(stacked)
         heading = Text()
         heading.append("Priority: ", style="bold")
         heading.append(one_line(summary.priority))
@@ -44,17 +47,35 @@ class TriangleView(LiveView):
             f"\n{plural(summary.total, 'idea')} from {summary.responses} of {snapshot.seats} joined · "
             + "  ".join(f"({q.key}) {summary.by_question[q.key]}" for q in QUESTIONS)
         )
-        parts: list[RenderableType] = [heading, self._balance(summary)]
+        top = Group(heading, self._balance(summary))
+        pane = self.parent.size.height if self.parent is not None else 0  # type: ignore[attr-defined]
+        # Measured, not counted: a long priority wraps onto more lines on a narrow screen.
+        free = pane - height(self, top) if pane and self.size.width else None
+        parts: list[RenderableType] = [top]
         if stacked:
-            parts.append(Text())
-            for part in summary.segments:
-                parts.append(self._title(part, stacked))
-                parts.append(self._ideas(part, room))
+            needs = [max(1, len(part.ideas)) for part in summary.segments]
+            # Each segment heads its ideas with one line; the blank line under the heading goes first
+            # when keeping it would hide an idea.
+            free = None if free is None else free - len(needs)
+            if free is None or free - 1 >= sum(needs):
+                parts.append(Text())
+            rooms = needs if free is None else share(free, needs)
+            for part, room in zip(summary.segments, rooms, strict=True):
+                shown = part.ideas[max(0, len(part.ideas) - room) :]
+                parts.append(self._title(part, stacked, hidden=len(part.ideas) - len(shown)))
+                parts.append(self._ideas(shown, hidden=0, wrap=False))
         else:
+            # Headings take two lines over the board, after a blank one.
+            room = None if free is None else max(2, free - 3)
             board = Table(expand=True, box=None, padding=(0, 2, 0, 0), show_edge=False)
             for part in summary.segments:
                 board.add_column(self._title(part, stacked), ratio=1, overflow="fold")
-            board.add_row(*(self._ideas(part, room) for part in summary.segments))
+            cells = []
+            for part in summary.segments:
+                # The newest ideas matter most while people are still adding: older ones give way.
+                hidden = len(part.ideas) - (room - 1) if room is not None and len(part.ideas) > room else 0
+                cells.append(self._ideas(part.ideas[hidden:], hidden, wrap=True))
+            board.add_row(*cells)
             parts.append(Text())
             parts.append(board)
         self.update(Group(*parts))
@@ -67,24 +88,23 @@ class TriangleView(LiveView):
         return Text.assemble(("✖ ", "bold"), (names, "bold"))
 
     @staticmethod
-    def _title(part: SegmentSummary, stacked: bool) -> Text:
+    def _title(part: SegmentSummary, stacked: bool, hidden: int = 0) -> Text:
         counts = "  ".join(f"({key}) {n}" for key, n in part.by_question.items())
+        # Stacked, the note on ideas left out shares the heading's line, so each idea line shows an idea.
+        note = f" ({hidden} earlier not shown)" if hidden else ""
         return Text.assemble(
             (f" {part.segment.name.upper()} ", "bold reverse"),
-            f" {plural(len(part.ideas), 'idea')}{' · ' if stacked else chr(10)}{counts}",
+            f" {plural(len(part.ideas), 'idea')}{note}{' · ' if stacked else chr(10)}{counts}",
+            no_wrap=stacked,
+            overflow="ellipsis",
         )
 
     @staticmethod
-    def _ideas(part: SegmentSummary, room: int | None) -> Text:
-        if not part.ideas:
+    def _ideas(ideas: Sequence[Idea], hidden: int, wrap: bool) -> Text:
+        if not ideas and not hidden:
             return Text("— none yet —")
-        ideas = part.ideas
-        hidden = 0
-        if room is not None and len(ideas) > room:
-            # The newest ideas matter most while people are still adding: older ones give way.
-            hidden = len(ideas) - (room - 1)
-            ideas = ideas[hidden:]
-        text = Text()
+        # Stacked, every idea keeps to one line so that the room counted for it is the room it takes.
+        text = Text(no_wrap=not wrap, overflow="ellipsis")
         if hidden:
             text.append(f"… {hidden} earlier not shown\n", style="italic")
         for index, idea in enumerate(ideas):

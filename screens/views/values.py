@@ -20,7 +20,6 @@ from textual.widgets.option_list import Option
 
 from screens.moderation_dialogs import ChooseValueScreen, Rewording, RewordScreen
 from screens.views.base import LiveView
-from screens.wording import plural
 from workshop.activities.values import (
     BEHAVIOUR_LIMIT,
     NAME_LIMIT,
@@ -32,6 +31,7 @@ from workshop.activities.values import (
 from workshop.live import Snapshot
 from workshop.store import moderation
 from workshop.store.entries import VISIBLE
+from workshop.wording import plural
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp

@@ -11,6 +11,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col
 
 from workshop.errors import AnswerRefused
+from workshop.exports.blocks import Block
 from workshop.models import AgendaItem, Response, Seat
 
 __all__ = ["Activity", "AnswerRefused", "FormError", "NoSettings", "ParsedForm", "ensure_response"]
@@ -92,6 +93,10 @@ class Activity:
     def summarise(self, session: Session, item: AgendaItem) -> Any:
         """Aggregate results for the live view, the phones (once revealed) and the exports."""
         return None
+
+    def report(self, session: Session, item: AgendaItem, summary: Any) -> list[Block]:
+        """The item's results for the outcome pack, in format-neutral blocks (see workshop.exports)."""
+        return []
 
     def on_create(self, session: Session, item: AgendaItem) -> None:
         """Set up a new item from its settings (e.g. store the template's candidates)."""

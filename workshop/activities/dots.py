@@ -11,9 +11,11 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.exports.blocks import Block, Paragraph, Table
 from workshop.models import AgendaItem, Dot, Entry, Seat
 from workshop.store.agenda import item_by_key
 from workshop.store.entries import VISIBLE, entries
+from workshop.wording import people, plural
 
 # Beyond this many dots on one option a row of radios is too long for a phone: a number box instead.
 MOST_RADIOS = 5
@@ -239,6 +241,21 @@ class DotsActivity(Activity):
         return DotsSummary(
             structure.source.title, tuple(options), voters, settings.dots_per_seat, settings.max_per_entry
         )
+
+    def report(self, session: Session, item: AgendaItem, summary: DotsSummary) -> list[Block]:
+        if summary.source_title is None:
+            return [Paragraph("This vote was not set up: its settings name no source item.")]
+        rows = tuple(
+            (f"={o.rank}" if o.tied else str(o.rank), o.text, str(o.dots), str(o.seats))
+            for o in summary.options
+        )
+        return [
+            Paragraph(
+                f"{people(summary.voters)} placed {plural(summary.total_dots, 'dot')} "
+                f"({summary.dots_per_seat} each) on {summary.source_title}."
+            ),
+            Table(("Place", "Option", "Dots", "People"), rows),
+        ]
 
     def reset(self, session: Session, item: AgendaItem) -> None:
         session.execute(delete(Dot).where(col(Dot.item_id) == item.id))

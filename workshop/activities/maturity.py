@@ -10,7 +10,9 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from workshop.activities.base import Activity, FormError, ParsedForm, ensure_response
+from workshop.activities.maturity_report import maturity_report
 from workshop.analysis import Distribution
+from workshop.exports.blocks import Block
 from workshop.models import (
     AgendaItem,
     AgreedLevel,
@@ -225,6 +227,9 @@ class MaturityActivity(Activity):
         session.execute(delete(MaturityRating).where(col(MaturityRating.item_id) == item.id))
         session.execute(delete(MaturityComment).where(col(MaturityComment.item_id) == item.id))
         super().reset(session, item)
+
+    def report(self, session: Session, item: AgendaItem, summary: MatrixSummary) -> list[Block]:
+        return maturity_report(session, item, summary)
 
     def summarise(self, session: Session, item: AgendaItem) -> MatrixSummary:
         structure = self.structure(session, item)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
 from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
+from workshop.exports.blocks import Block, Bullets, Paragraph
 from workshop.models import AgendaItem, Seat
 from workshop.store.entries import (
     VISIBLE,
@@ -20,6 +21,7 @@ from workshop.store.entries import (
     own_entries,
     remove_own_entry,
 )
+from workshop.wording import people, plural
 from workshop.words import WordCount, word_frequencies
 
 TOP_WORDS = 30
@@ -103,6 +105,17 @@ class QuestionActivity(Activity):
             )
         add_entry(session, item, seat, answers.text, limit=limit)
         ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+
+    def report(self, session: Session, item: AgendaItem, summary: QuestionSummary) -> list[Block]:
+        blocks: list[Block] = [
+            Paragraph(f"{plural(len(summary.answers), 'answer')} from {people(summary.responses)}.")
+        ]
+        if summary.words:
+            words = ", ".join(f"{w.word} ({w.count})" for w in summary.words[:15])
+            blocks.append(Paragraph(f"Words used most: {words}"))
+        if summary.answers:
+            blocks.append(Bullets(summary.answers))
+        return blocks
 
     def reset(self, session: Session, item: AgendaItem) -> None:
         delete_seat_entries(session, item)

@@ -11,9 +11,11 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.exports.blocks import Block, Bullets, Heading, Paragraph, Table
 from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Seat
 from workshop.ranking import DEFAULT_RULE, RULE_NAMES, Tally, describe, tally
 from workshop.store.entries import add_entry, delete_seat_entries, entries, own_entries
+from workshop.wording import people
 
 TEXT_LIMIT = 120
 APPROVED = (EntryStatus.APPROVED.value,)
@@ -311,6 +313,24 @@ class RankingActivity(Activity):
         session.execute(delete(RankingChoice).where(col(RankingChoice.item_id) == item.id))
         delete_seat_entries(session, item)
         super().reset(session, item)
+
+    def report(self, session: Session, item: AgendaItem, summary: RankingSummary) -> list[Block]:
+        rows = tuple(
+            (f"{'=' if r.tied else ''}{r.place}", r.text, f"{r.score:g}", str(r.first_choices))
+            for r in summary.results
+        )
+        blocks: list[Block] = [
+            Paragraph(
+                f"{summary.headline} ({people(summary.responses)} ranked; {summary.method}).", strong=True
+            ),
+            Table(("Place", "Priority", "Points", "First choices"), rows),
+        ]
+        if summary.agreed:
+            blocks += [
+                Heading("Agreed priorities", level=4),
+                Bullets(tuple(t for _, t in summary.agreed), True),
+            ]
+        return blocks
 
     def summarise(self, session: Session, item: AgendaItem) -> RankingSummary:
         settings: RankingSettings = self.settings(item)

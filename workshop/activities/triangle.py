@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
 from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
+from workshop.exports.blocks import Block, Bullets, Heading, Paragraph
 from workshop.models import AgendaItem, Seat
 from workshop.store.agenda import item_by_key
 from workshop.store.entries import (
@@ -21,6 +22,7 @@ from workshop.store.entries import (
     own_entries,
     remove_own_entry,
 )
+from workshop.wording import people, plural
 
 IDEA_LIMIT = 200
 
@@ -228,6 +230,19 @@ class TriangleActivity(Activity):
             )
         add_entry(session, item, seat, answers.text, tag=answers.segment, tag2=answers.question, limit=limit)
         ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+
+    def report(self, session: Session, item: AgendaItem, summary: TriangleSummary) -> list[Block]:
+        questions = {q.key: q.name for q in QUESTIONS}
+        blocks: list[Block] = [
+            Paragraph(f"Priority: {summary.priority}", strong=True),
+            Paragraph(f"{plural(summary.total, 'idea')} from {people(summary.responses)}."),
+            Bullets(tuple(f"{q.name} {q.hint}" for q in QUESTIONS)),
+        ]
+        for part in summary.segments:
+            blocks.append(Heading(f"{part.segment.name}: {part.segment.hint}", level=4))
+            ideas = tuple(f"{questions.get(idea.question, '')} {idea.text}".strip() for idea in part.ideas)
+            blocks.append(Bullets(ideas) if ideas else Paragraph("No ideas here yet."))
+        return blocks
 
     def reset(self, session: Session, item: AgendaItem) -> None:
         delete_seat_entries(session, item)

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.exports.blocks import Block, Bullets, Heading, Paragraph
 from workshop.models import AgendaItem, Entry, Response, Seat
 from workshop.store.entries import (
     VISIBLE,
@@ -20,6 +21,7 @@ from workshop.store.entries import (
     own_entries,
     remove_own_entry,
 )
+from workshop.wording import people, plural
 
 NAME_LIMIT = 60
 STATEMENT_LIMIT = 200
@@ -283,6 +285,31 @@ class ValuesActivity(Activity):
             select(func.count()).select_from(Response).where(Response.item_id == item.id)
         ).one()
         return ValuesSummary(values=values, responses=responses, entries_shown=item.entries_shown)
+
+    def report(self, session: Session, item: AgendaItem, summary: ValuesSummary) -> list[Block]:
+        shown = [v for v in summary.values if v.status in VISIBLE]
+        agreed = sorted((v for v in shown if v.agreed is not None), key=lambda v: v.agreed or 0)
+        blocks: list[Block] = [
+            Paragraph(
+                f"{plural(summary.value_count, 'value')} and {plural(summary.behaviour_count, 'behaviour')} "
+                f"proposed by {people(summary.responses)}; {len(agreed)} agreed."
+            )
+        ]
+        for title, values in (("Agreed values", agreed), ("Every value proposed", shown)):
+            if not values:
+                continue
+            blocks.append(Heading(title, level=4))
+            for value in values:
+                blocks.append(
+                    Paragraph(f"{value.name}: {value.statement}" if value.statement else value.name, True)
+                )
+                behaviours = [b for b in value.behaviours if b.status in VISIBLE]
+                if title.startswith("Agreed"):
+                    behaviours = [b for b in behaviours if b.agreed is not None] or behaviours
+                lines = tuple(f"{STANCES.get(b.stance, '')}: {b.text}" for b in behaviours)
+                if lines:
+                    blocks.append(Bullets(lines))
+        return blocks
 
     def reset(self, session: Session, item: AgendaItem) -> None:
         delete_seat_entries(session, item)

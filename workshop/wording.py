@@ -1,4 +1,4 @@
-"""Small pieces of wording shared by the screens."""
+"""Small pieces of wording shared by the screens and the exports."""
 
 from __future__ import annotations
 
@@ -12,3 +12,8 @@ def ordinal(n: int) -> str:
     """``1st``, ``2nd``, ``3rd``, ``11th``, ``22nd``."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def people(n: int) -> str:
+    """``1 person``, ``12 people``."""
+    return plural(n, "person", "people")
