@@ -1,0 +1,61 @@
+"""The TUI under trouble and plain terminals: a locked database is a notice, NO_COLOR is honoured."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from textual.filter import Monochrome, NoColor
+
+from screens.app import WorkshopApp
+from tests.test_tui import screen_text, states, vote, wait_for
+from workshop import db as db_module
+from workshop import store
+from workshop.db import open_database
+from workshop.templates import get_template
+
+
+async def test_a_locked_database_is_a_notice_and_nothing_is_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 300)  # give up on the lock quickly
+    path = tmp_path / "locked.sqlite3"
+    db = open_database(f"sqlite:///{path}")
+    with db.writing() as session:
+        workshop_id = store.create_workshop(session, get_template("cyp-integration"), "Locked").id
+    app = WorkshopApp(db, workshop_id, serve=False)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: app.screen.snapshot is not None)  # type: ignore[attr-defined]
+            other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+            await pilot.press("n")
+            await wait_for(pilot, lambda: any("locked" in str(n.message) for n in app._notifications))
+            assert app.is_running and states(db, workshop_id)[0] == "pending"  # type: ignore[arg-type]
+            other.execute("ROLLBACK")
+            await pilot.press("n")  # once the lock is gone the same key works
+            await wait_for(pilot, lambda: states(db, workshop_id)[0] == "open")  # type: ignore[arg-type]
+            await wait_for(pilot, lambda: "▶ open" in screen_text(app))
+    finally:
+        other.close()
+        db.dispose()
+
+
+@pytest.mark.parametrize("no_color", [True, False])
+async def test_no_color_is_honoured_and_words_still_carry_meaning(
+    db: object, workshop_id: int, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    with db.writing() as session:  # type: ignore[attr-defined]
+        item = next(i for i in store.agenda(session, workshop_id) if i.kind == "maturity")
+        store.start_item(session, item.id)  # type: ignore[arg-type]
+    for level in (3, 3, 3):
+        vote(db, workshop_id, item.id, level)  # type: ignore[arg-type]
+    app = WorkshopApp(db, workshop_id, serve=False)  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "✔ strong" in screen_text(app))
+        assert app.no_color is no_color
+        assert any(isinstance(f, Monochrome | NoColor) for f in app._filters) is no_color
+        assert "▶ open" in screen_text(app)  # state in symbols and words, not colour
