@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from screens.dialogs import FormDialog
 
 TITLE_LIMIT = 200
+T = TypeVar("T")
 
 
 def _title_problem(title: str) -> str | None:
@@ -22,6 +24,26 @@ def _title_problem(title: str) -> str | None:
     return None
 
 
+class _TitledDialog(FormDialog[T]):
+    """A dialog whose Enter or Save checks the title, then dismisses with ``result(title)``."""
+
+    def on_input_submitted(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        title = self.query_one("#title", Input).value
+        problem = _title_problem(title)
+        if problem:
+            self.query_one("#edit-error", Static).update(Text(problem, style="bold"))
+            self.query_one("#title", Input).focus()
+            return
+        self.dismiss(self.result(title.strip()))
+
+    def result(self, title: str) -> T:
+        """What the dialog answers with, given a valid title."""
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class NewWorkshop:
     """A template's name and the new workshop's title."""
@@ -30,7 +52,7 @@ class NewWorkshop:
     title: str
 
 
-class NewWorkshopScreen(FormDialog[NewWorkshop | None]):
+class NewWorkshopScreen(_TitledDialog[NewWorkshop | None]):
     """Choose a template and give the workshop a title."""
 
     FOCUS = "#template"
@@ -51,20 +73,11 @@ class NewWorkshopScreen(FormDialog[NewWorkshop | None]):
                 yield Button("Make it", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
-    def on_input_submitted(self) -> None:
-        self.submit()
-
-    def submit(self) -> None:
-        title = self.query_one("#title", Input).value
-        problem = _title_problem(title)
-        if problem:
-            self.query_one("#edit-error", Static).update(Text(problem, style="bold"))
-            self.query_one("#title", Input).focus()
-            return
-        self.dismiss(NewWorkshop(str(self.query_one("#template", Select).value), title.strip()))
+    def result(self, title: str) -> NewWorkshop | None:
+        return NewWorkshop(str(self.query_one("#template", Select).value), title)
 
 
-class FollowUpScreen(FormDialog[str | None]):
+class FollowUpScreen(_TitledDialog[str | None]):
     """Title a follow-up: the same matrix and agenda a year on, linked to the baseline to compare."""
 
     def __init__(self, baseline_title: str) -> None:
@@ -89,13 +102,5 @@ class FollowUpScreen(FormDialog[str | None]):
                 yield Button("Make it", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
-    def on_input_submitted(self) -> None:
-        self.submit()
-
-    def submit(self) -> None:
-        title = self.query_one("#title", Input).value
-        problem = _title_problem(title)
-        if problem:
-            self.query_one("#edit-error", Static).update(Text(problem, style="bold"))
-            return
-        self.dismiss(title.strip())
+    def result(self, title: str) -> str | None:
+        return title

@@ -6,7 +6,7 @@ import asyncio
 import html
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
+from tests.test_tui import wait_for
 from workshop import store
 from workshop.activities import get_activity
 from workshop.activities.base import AnswerRefused
@@ -301,15 +302,6 @@ def test_blns_through_the_proposal_box(live_server: LiveServer, workshop_id: int
             by_seat.setdefault(entry.seat_id, []).append(entry.text)
     by_seat.pop(None)  # the template's option
     assert sorted(by_seat.values()) == sorted(chunk for chunk in sent if chunk)  # stored exactly as typed
-
-
-async def wait_for(pilot: object, condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Let the app run until ``condition`` holds, within a bound."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        assert loop.time() < deadline, "condition not met in time"
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
 
 
 async def test_live_view_and_moderation_by_key(db: Database, workshop_id: int, item: AgendaItem) -> None:

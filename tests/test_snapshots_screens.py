@@ -6,9 +6,6 @@ set by hand, and seat codes (random) never reach the screen.
 
 from __future__ import annotations
 
-import asyncio
-import html
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +14,7 @@ from sqlmodel import Session, select
 from textual.widgets import Input, TextArea
 
 from screens.app import WorkshopApp
+from tests.test_tui import screen_text, wait_for
 from workshop import store
 from workshop.activities.dots import DotsAnswers
 from workshop.activities.maturity import MatrixAnswers, load_structure
@@ -33,21 +31,6 @@ TOKEN = "fixed-test-token-0000"
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 Snap = Callable[..., bool]
 RunBefore = Callable[[object], Awaitable[None]]
-
-
-async def wait_for(pilot: object, condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Let the app run until ``condition`` holds (bounded, so a broken app fails instead of hanging)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        assert loop.time() < deadline, "condition not met in time"
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
-
-
-def screen_text(app: WorkshopApp) -> str:
-    """The characters on screen, in reading order, as a person would read them."""
-    svg = app.export_screenshot()
-    return html.unescape("".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))).replace("\xa0", " ")
 
 
 def settled(*wanted: str, keys: Sequence[str] = (), then: Sequence[str] = ()) -> RunBefore:
