@@ -36,6 +36,20 @@ def read_breakdown(db: Database, item: AgendaItem, key: BreakdownKey) -> tuple[B
         return key, maturity_breakdown(session, item, key[2])
 
 
+def _table(heading: str, answered: str, keys: str) -> Table:
+    """A borderless table titled with what it shows, how many answered, and the keys that change it."""
+    return Table(
+        title=Text.assemble(
+            (heading, "bold reverse"), f" · {answered} joined answered", (f"  {keys}", "dim")
+        ),
+        title_justify="left",
+        expand=True,
+        box=None,
+        padding=(0, 1, 0, 0),
+        show_edge=False,
+    )
+
+
 def _agreed_cell(value: tuple[int | None, str] | None) -> Text:
     if value is None:
         return Text("")
@@ -83,18 +97,7 @@ class MaturityView(LiveView):
             self._show_breakdown(snapshot, mode, horizon.key)
             return
         levels = summary.structure.levels
-        table = Table(
-            title=Text.assemble(
-                (horizon.label, "bold reverse"),
-                f" · {summary.responses} of {snapshot.seats} joined answered",
-                ("  h: next horizon", "dim"),
-            ),
-            title_justify="left",
-            expand=True,
-            box=None,
-            padding=(0, 1, 0, 0),
-            show_edge=False,
-        )
+        table = _table(horizon.label, f"{summary.responses} of {snapshot.seats}", "h: next horizon")
         wide = self.size.width >= 70
         table.add_column("Factor", ratio=1, no_wrap=True, overflow="ellipsis")
         for level in levels:
@@ -162,17 +165,10 @@ class MaturityView(LiveView):
     def _draw_breakdown(self, breakdown: Breakdown, snapshot: Snapshot, horizon_key: str) -> None:
         structure = breakdown.structure
         horizon = next(h for h in structure.horizons if h.key == horizon_key)
-        table = Table(
-            title=Text.assemble(
-                (f"{BREAKDOWN_WORDS[breakdown.by]} · {horizon.label}", "bold reverse"),
-                f" · {breakdown.responses} of {snapshot.seats} joined answered",
-                ("  h: next horizon  b: next breakdown", "dim"),
-            ),
-            title_justify="left",
-            expand=True,
-            box=None,
-            padding=(0, 1, 0, 0),
-            show_edge=False,
+        table = _table(
+            f"{BREAKDOWN_WORDS[breakdown.by]} · {horizon.label}",
+            f"{breakdown.responses} of {snapshot.seats}",
+            "h: next horizon  b: next breakdown",
         )
         wide = self.size.width >= 70
         table.add_column("Factor", ratio=2, no_wrap=True, overflow="ellipsis")
