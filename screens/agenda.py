@@ -110,6 +110,8 @@ class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#join").display = False
+        # A big workshop takes a moment to read: say so rather than show an empty screen.
+        self.query_one("#main").loading = True
         self.set_interval(1.0, self._tick)
         self.refresh_snapshot()
 
@@ -142,6 +144,7 @@ class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
 
     async def _draw(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        self.query_one("#main").loading = False
         # The code first: on a narrow screen the title gives way, and the room needs the code.
         self.title = f"Code {snapshot.workshop.join_code} · {snapshot.seats} joined"
         self.sub_title = snapshot.workshop.title

@@ -77,13 +77,15 @@ class HomeScreen(Screen[None]):
         table.add_column("Made", key="made")
         table.add_column("Progress", key="progress")
         table.add_column("Seats", key="seats")
+        table.loading = True
         self.load()
 
     def on_screen_resume(self) -> None:
         self.load()
 
     def on_resize(self) -> None:
-        self._draw(self.rows, None)
+        if not self.query_one("#workshops", DataTable).loading:  # never "no workshops" before they are read
+            self._draw(self.rows, None)
 
     @work(thread=True, exclusive=True, group="home")
     def load(self, select: int | None = None) -> None:
@@ -96,6 +98,7 @@ class HomeScreen(Screen[None]):
         table = self.query_one("#workshops", DataTable)
         keep = select if select is not None else self._highlighted_id()
         self.rows = rows
+        table.loading = False
         table.clear()
         # Titles give way on a narrow screen (the detail below shows them whole); the other columns don't.
         title_width = max(12, self.size.width - TABLE_FIXED)
