@@ -100,3 +100,19 @@ def test_every_module_imports_on_its_own(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         failures = [f for f in pool.map(failure, modules) if f]
     assert len(modules) > 30 and failures == []
+
+
+def test_big_workshop_benchmark_runs() -> None:
+    """The benchmark is not timed here (timing belongs in its report), only kept from rotting."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.big_workshop", "--seats", "12"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "outcome pack written (Markdown + JSON)" in done.stdout and "live view: maturity" in done.stdout
