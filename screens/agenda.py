@@ -43,6 +43,9 @@ class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Open", priority=True, tooltip="Open the highlighted item for answers"),
         Binding("n", "next", "Next", tooltip="Close the current item and open the next one"),
+        Binding(
+            "N", "previous", "Previous", show=False, tooltip="Close the current item and open the one before"
+        ),
         Binding("c", "close", "Close", tooltip="Close the highlighted item: answers can no longer change"),
         Binding("v", "reveal", "Reveal", tooltip="Show or hide the highlighted item's results on phones"),
         Binding(
@@ -272,9 +275,12 @@ class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
             return bool(self.query(MaturityView)) or isinstance(
                 getattr(snapshot, "summary", None), RankingSummary
             )
-        if action == "next" and snapshot:
+        if action in ("next", "previous") and snapshot:
             ids = [item.id for item in snapshot.items]
-            return snapshot.workshop.current_item_id != (ids[-1] if ids else None)
+            current = snapshot.workshop.current_item_id
+            if action == "previous":
+                return current in ids[1:]
+            return current != (ids[-1] if ids else None)
         return True
 
     async def _change(self, change: partial[object], done: str | None = None) -> None:
@@ -300,6 +306,9 @@ class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
 
     async def action_next(self) -> None:
         await self._change(partial(store.next_item, workshop_id=self.workshop_app.workshop_id))
+
+    async def action_previous(self) -> None:
+        await self._change(partial(store.next_item, workshop_id=self.workshop_app.workshop_id, step=-1))
 
     async def action_close(self) -> None:
         await self._act(ItemAction.CLOSE)

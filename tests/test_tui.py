@@ -84,8 +84,26 @@ async def test_run_sheet_from_the_keyboard(db: Database, workshop_id: int) -> No
         await wait_for(pilot, lambda: states(db, workshop_id)[matrix] == ItemState.CLOSED)
         await pilot.press("j")
         assert app.screen.query_one("#join").display is True
+        await pilot.press("N")  # back to the item before the matrix, which opens again
+        await wait_for(pilot, lambda: states(db, workshop_id)[matrix - 1] == ItemState.OPEN)
+        assert states(db, workshop_id)[matrix] == ItemState.CLOSED
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_previous_is_offered_only_after_the_first_item(db: Database, workshop_id: int) -> None:
+    app = WorkshopApp(db, workshop_id, serve=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        assert not app.screen.check_action("previous", ())  # nothing has started
+        await pilot.press("n")
+        await wait_for(pilot, lambda: states(db, workshop_id)[0] == ItemState.OPEN)
+        assert not app.screen.check_action("previous", ())  # the first item is running
+        with db.writing() as session, pytest.raises(store.AgendaError, match="the first agenda item"):
+            store.next_item(session, workshop_id, step=-1)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: states(db, workshop_id)[1] == ItemState.OPEN)
+        await wait_for(pilot, lambda: app.screen.check_action("previous", ()))
 
 
 async def test_live_view_follows_votes_written_by_another_process(

@@ -83,17 +83,24 @@ def close_item(session: Session, item_id: int) -> AgendaItem:
     return item
 
 
-def next_item(session: Session, workshop_id: int) -> AgendaItem:
-    """Close the current item and start the one after it (the first item if none has started)."""
+def next_item(session: Session, workshop_id: int, step: int = 1) -> AgendaItem:
+    """Close the current item and start the one after it (the first item if none has started).
+
+    ``step=-1`` goes back instead: the item before the current one opens again, answers and all.
+    """
     items = list(agenda(session, workshop_id))
     if not items:
         raise AgendaError("the agenda is empty")
     workshop = get_workshop(session, workshop_id)
     ids = [item.id for item in items]
     if workshop.current_item_id in ids:
-        index = ids.index(workshop.current_item_id) + 1
+        index = ids.index(workshop.current_item_id) + step
         if index >= len(items):
             raise AgendaError("this is the last agenda item")
+        if index < 0:
+            raise AgendaError("this is the first agenda item")
+    elif step < 0:
+        raise AgendaError("nothing has started yet: there is no previous item")
     else:
         index = 0
     return start_item(session, items[index].id)  # type: ignore[arg-type]
