@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.agenda_edit import AgendaEditing
 from screens.agenda_room import AgendaRoom
+from screens.agenda_sheet import AgendaSheet
 from screens.dialogs import ConfirmScreen
 from screens.messages import WorkshopChanged
 from screens.views import LiveView, view_for
@@ -28,16 +27,12 @@ from workshop.live import Snapshot, load_snapshot
 from workshop.models import AgendaItem, ItemState
 from workshop.store.control import ItemAction, apply_item_action
 from workshop.store.moderation import ModerationError
-from workshop.timing import countdown, minutes_cell
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
 
-STATE_WORDS = {ItemState.PENDING: "to do", ItemState.OPEN: "open", ItemState.CLOSED: "done"}
-STATE_MARKS = {ItemState.PENDING: "· to do", ItemState.OPEN: "▶ open", ItemState.CLOSED: "✓ done"}
 
-
-class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
+class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
     """Run the workshop: start items, watch answers arrive, show the join code."""
 
     BINDINGS = [
@@ -64,6 +59,9 @@ class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
         ),
         Binding(
             "h", "horizon", "Horizon", show=False, tooltip="Maturity matrix: now, in one year, in two years"
+        ),
+        Binding(
+            "i", "toggle_notes", "Notes", show=False, tooltip="Show or hide the item's facilitator notes"
         ),
         Binding("j", "toggle_join", "Join", show=False, tooltip="Show or hide the QR code and join code"),
         Binding(
@@ -96,6 +94,7 @@ class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
         self._view_kind: str | None = None
         self._current_id: int | None = None
         self._title_width = 0
+        self.show_notes: bool | None = None  # None: shown when the terminal has room for them
 
     @property
     def workshop_app(self) -> WorkshopApp:
@@ -107,6 +106,7 @@ class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
             with Vertical(id="main"):
                 yield DataTable(id="agenda", cursor_type="row", zebra_stripes=False)
                 yield Static("", id="live-title")
+                yield Static("", id="item-notes")
                 yield Vertical(id="live")
             yield JoinPanel(self.workshop_app.join_url, self.workshop_app.join_code, id="join")
         yield Footer(compact=True)
@@ -177,77 +177,9 @@ class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
         self.call_after_refresh(self._show_view, snapshot)
         self.refresh_bindings()
 
-    def _draw_title(self, snapshot: Snapshot) -> None:
-        focus = snapshot.focus
-        title = Text(no_wrap=True, overflow="ellipsis")
-        if focus:
-            timer = countdown(focus, self.workshop_app.clock())
-            if timer:
-                title.append(f"{timer} ", style="bold reverse" if timer.startswith("⚠") else "bold")
-            title.append(focus.title, style="bold")
-            title.append(f"  ({STATE_WORDS[ItemState(focus.state)]})")
-            activity = get_activity(focus.kind)
-            if activity.results_template:
-                title.append(" · results shown on phones" if focus.revealed else " · results hidden")
-            if activity.shares_entries:
-                title.append(" · proposals shown" if focus.entries_shown else " · proposals hidden")
-            waiting = getattr(snapshot.summary, "pending", ())
-            if activity.approves_entries and waiting:
-                title.append(f" · ⧗ {len(waiting)} to approve (Tab)", style="bold")
-        self.query_one("#live-title", Static).update(title)
-
-    def _tick(self) -> None:
-        """Once a second: the countdown and the running item's minutes, from the clock alone."""
-        snapshot = self.snapshot
-        if snapshot is None or snapshot.current is None:
-            return
-        self._draw_title(snapshot)
-        table = self.query_one("#agenda", DataTable)
-        key = str(snapshot.current.id)
-        if any(row.value == key for row in table.rows):
-            cell = Text(minutes_cell(snapshot.current, self.workshop_app.clock()), justify="right")
-            table.update_cell(key, "minutes", cell)
-
     def _show_view(self, snapshot: Snapshot) -> None:
         for view in self.query(LiveView):
             view.show(snapshot)
-
-    def _draw_agenda(self, snapshot: Snapshot) -> None:
-        table = self.query_one("#agenda", DataTable)
-        self.query_one("#join", JoinPanel).set_side_by_side(self.size.width >= 110)
-        # Titles give way to the table's own width, which either panel or the terminal changes: redraw then.
-        self.watch(self.query_one("#main"), "virtual_size", self.on_resize, init=False)
-        fixed = 7 + 6 + 3 * 2 * table.cell_padding + table.styles.scrollbar_size_vertical
-        room = max(12, table.size.width - fixed)
-        keys = [str(item.id) for item in snapshot.items]
-        now = self.workshop_app.clock()
-        rows = [self._row(snapshot, item, room, now) for item in snapshot.items]
-        if room != self._title_width or [key.value for key in table.rows] != keys:
-            # Fixed column widths: the table does not reflow (or flicker) as rows change.
-            cursor = table.cursor_row
-            table.clear(columns=True)
-            table.add_column("State", width=7, key="state")
-            table.add_column("Item", width=room, key="title")
-            table.add_column("Min", width=6, key="minutes")
-            for key, row in zip(keys, rows, strict=True):
-                table.add_row(*row, key=key)
-            self._title_width = room
-            if keys:
-                table.move_cursor(row=min(max(cursor, 0), len(keys) - 1), animate=False)
-            return
-        for key, row in zip(keys, rows, strict=True):
-            for column, value in zip(("state", "title", "minutes"), row, strict=True):
-                table.update_cell(key, column, value)
-
-    @staticmethod
-    def _row(snapshot: Snapshot, item: AgendaItem, room: int, now: datetime) -> tuple[Text, Text, Text]:
-        is_current = item.id == snapshot.workshop.current_item_id
-        title = item.title if len(item.title) <= room else item.title[: room - 1] + "…"
-        return (
-            Text(STATE_MARKS[ItemState(item.state)]),
-            Text(title, style="bold" if is_current else ""),
-            Text(minutes_cell(item, now), justify="right"),
-        )
 
     # Actions -------------------------------------------------------------------------------------
 
@@ -361,6 +293,7 @@ class AgendaScreen(AgendaEditing, AgendaRoom, Screen[None]):
     def on_resize(self) -> None:
         if self.snapshot:
             self._draw_agenda(self.snapshot)
+            self._draw_title(self.snapshot)  # whether the notes fit depends on the height
 
     def action_home(self) -> None:
         self.workshop_app.close_workshop()

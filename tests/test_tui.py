@@ -237,3 +237,29 @@ def test_snapshot_agreed_level_dialog(
     assert snap_compare(
         _fixed_app(db, workshop_id, votes=True), terminal_size=size, run_before=_open_agreed_dialog
     )
+
+
+async def test_facilitator_notes_show_where_there_is_room_and_toggle(db: Database, workshop_id: int) -> None:
+    from screens.projector import ProjectorScreen
+    from workshop.store.agenda import ItemEdit, edit_item
+
+    with db.writing() as session:
+        item = next(i for i in store.agenda(session, workshop_id) if i.kind == "maturity")
+        edit_item(session, item.id, ItemEdit(notes="Ask the [b]police[/b] lead first"))  # type: ignore[arg-type]
+        store.start_item(session, item.id)  # type: ignore[arg-type]
+    app = WorkshopApp(db, workshop_id, serve=False)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await wait_for(pilot, lambda: "✎ Ask the [b]police[/b] lead first" in screen_text(app))
+        await pilot.press("i")
+        await wait_for(pilot, lambda: "✎ notes: i" in screen_text(app))
+        assert "Ask the" not in screen_text(app)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: "✎ Ask the" in screen_text(app))
+        await pilot.press("p")  # the room's screen never shows them
+        await wait_for(pilot, lambda: isinstance(app.screen, ProjectorScreen))
+        await pilot.pause(0.3)
+        assert "Ask the" not in screen_text(app)
+    small = WorkshopApp(db, workshop_id, serve=False)
+    async with small.run_test(size=(80, 24)) as pilot:  # the matrix needs every line: notes wait for i
+        await wait_for(pilot, lambda: "✎ notes: i" in screen_text(small))
+        assert "Ask the" not in screen_text(small)
