@@ -45,16 +45,17 @@ class AgendaSheet:
                 title.append(f"{timer} ", style="bold reverse" if timer.startswith("⚠") else "bold")
             title.append(focus.title, style="bold")
             title.append(f"  ({STATE_WORDS[ItemState(focus.state)]})")
-            if focus.notes and focus.kind != "info" and not self._notes_shown():
-                title.append(" · ✎ notes: i")  # before the flags, so a narrow screen keeps it
+            # Most pressing first: a narrow screen cuts the line from the right.
             activity = get_activity(focus.kind)
+            waiting = getattr(snapshot.summary, "pending", ())
+            if activity.approves_entries and waiting:
+                title.append(f" · ⧗ {len(waiting)} to approve (Tab)", style="bold")
+            if focus.notes and focus.kind != "info" and not self._notes_shown():
+                title.append(" · ✎ notes: i")
             if activity.results_template:
                 title.append(" · results shown on phones" if focus.revealed else " · results hidden")
             if activity.shares_entries:
                 title.append(" · proposals shown" if focus.entries_shown else " · proposals hidden")
-            waiting = getattr(snapshot.summary, "pending", ())
-            if activity.approves_entries and waiting:
-                title.append(f" · ⧗ {len(waiting)} to approve (Tab)", style="bold")
         self.query_one("#live-title", Static).update(title)
         self._draw_notes(focus)
 

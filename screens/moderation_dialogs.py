@@ -118,24 +118,19 @@ class AgreedPrioritiesScreen(ModalScreen[list[int] | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog dialog-wide"):
             yield Static(Text("Agreed priorities", style="bold"), classes="dialog-title")
-            yield Static(
-                "Mark what the room agreed after discussion. The ranking stays as people voted; this is "
-                "recorded beside it."
-            )
-            yield OptionList(id="choices", markup=False)
-            yield Static(
-                Text("Space or Enter: agreed or not · Shift+↑/↓: order · s: save · Escape: cancel", "dim")
-            )
+            yield Static("Mark what the room agreed; the ranking stays as people voted.")
+            yield OptionList(id="priorities", markup=False)
+            yield Static(Text("Space: agreed or not · Shift+↑/↓: order · s: save · Esc: cancel", "dim"))
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self._draw(0)
-        self.query_one("#choices", OptionList).focus()
+        self.query_one("#priorities", OptionList).focus()
 
     def _draw(self, highlight: int) -> None:
-        options = self.query_one("#choices", OptionList)
+        options = self.query_one("#priorities", OptionList)
         lines = []
         place = 0
         for entry_id in self.order:
@@ -154,7 +149,7 @@ class AgreedPrioritiesScreen(ModalScreen[list[int] | None]):
             options.highlighted = max(0, min(highlight, len(lines) - 1))
 
     def _index(self) -> int | None:
-        return self.query_one("#choices", OptionList).highlighted
+        return self.query_one("#priorities", OptionList).highlighted
 
     def action_toggle(self) -> None:
         index = self._index()
