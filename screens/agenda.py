@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -92,6 +93,7 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         super().__init__()
         self.snapshot: Snapshot | None = None
         self._view_kind: str | None = None
+        self._swapping = asyncio.Lock()
         self._current_id: int | None = None
         self._title_width = 0
         self.show_notes: bool | None = None  # None: shown when the terminal has room for them
@@ -169,10 +171,12 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         focus = snapshot.focus
         live = self.query_one("#live", Vertical)
         kind = focus.kind if focus else "info"
-        if kind != self._view_kind:
-            await live.remove_children()
-            await live.mount(view_for(kind)())
-            self._view_kind = kind
+        # Two snapshots can arrive while a view is being swapped: one swap at a time, or both mount one.
+        async with self._swapping:
+            if kind != self._view_kind:
+                await live.remove_children()
+                await live.mount(view_for(kind)())
+                self._view_kind = kind
         self._draw_title(snapshot)
         self.call_after_refresh(self._show_view, snapshot)
         self.refresh_bindings()

@@ -263,3 +263,28 @@ async def test_facilitator_notes_show_where_there_is_room_and_toggle(db: Databas
     async with small.run_test(size=(80, 24)) as pilot:  # the matrix needs every line: notes wait for i
         await wait_for(pilot, lambda: "✎ notes: i" in screen_text(small))
         assert "Ask the" not in screen_text(small)
+
+
+async def test_snapshots_arriving_together_leave_one_live_view(db: Database, workshop_id: int) -> None:
+    from screens.views import LiveView
+    from workshop.live import load_snapshot
+
+    with db.reading() as session:
+        ids = {item.kind: item.id for item in store.agenda(session, workshop_id)}
+    app = WorkshopApp(db, workshop_id, serve=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        screen = app.screen
+        first, second = (load_snapshot(db, workshop_id, ids[kind]) for kind in ("dots", "dots"))
+        live = screen.query_one("#live")
+        remove = live.remove_children
+
+        async def slow_remove() -> None:  # a busy loop: the removal takes a moment to finish
+            await asyncio.sleep(0.05)
+            await remove()
+
+        live.remove_children = slow_remove  # type: ignore[method-assign]
+        # Two reads finishing at once, as two poll workers can under load: each swaps the view.
+        await asyncio.gather(screen._draw(first), screen._draw(second))  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert len(screen.query(LiveView)) == 1
