@@ -132,7 +132,7 @@ async def test_actions_on_a_row_are_offered_only_with_a_row(db: Database) -> Non
 MADE = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
 
 
-def _fixed_home(db: Database, workshop_id: int) -> WorkshopApp:
+def fixed_home(db: Database, workshop_id: int) -> WorkshopApp:
     with db.writing() as session:
         baseline = session.get(Workshop, workshop_id)
         assert baseline is not None
@@ -160,7 +160,7 @@ async def _home_settled(pilot: object) -> None:
 def test_snapshot_home(
     snap_compare: Callable[..., bool], db: Database, workshop_id: int, size: tuple[int, int]
 ) -> None:
-    assert snap_compare(_fixed_home(db, workshop_id), terminal_size=size, run_before=_home_settled)
+    assert snap_compare(fixed_home(db, workshop_id), terminal_size=size, run_before=_home_settled)
 
 
 async def test_home_actions_are_in_the_command_palette(db: Database, workshop_id: int) -> None:

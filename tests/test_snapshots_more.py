@@ -7,71 +7,20 @@ by hand, and seat codes (random) never reach the screen.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
 
 import pytest
 from sqlmodel import select
-from textual.widgets import Input, TextArea
 
 from screens.app import WorkshopApp
-from tests.test_tui import screen_text, wait_for
+from tests.snapshot_helpers import SIZES, Snap, fixed_app, open_item, settled
+from tests.test_home import fixed_home
 from workshop import store
 from workshop.activities.ranking import Ballot, Proposal
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry, Workshop
-from workshop.store import lifecycle, moderation
+from workshop.models import AgendaItem, Entry
+from workshop.store import moderation
 from workshop.store.entries import add_entry
-
-STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-MADE = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
-JOIN_CODE = "K7QX3M"
-SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 36)])
-Snap = Callable[..., bool]
-RunBefore = Callable[[object], Awaitable[None]]
-
-
-def settled(
-    *wanted: str, tab_to: str | None = None, keys: Sequence[str] = (), then: Sequence[str] = ()
-) -> RunBefore:
-    """A run_before: wait for ``wanted`` on screen, Tab to the widget with id ``tab_to`` (the live view's
-    list), press ``keys``, wait for ``then``, let workers finish."""
-
-    async def run_before(pilot: object) -> None:
-        app = pilot.app  # type: ignore[attr-defined]
-        for step, (step_keys, texts) in enumerate((((), wanted), (keys, then))):
-            if step and tab_to:
-                await pilot.press("tab")  # type: ignore[attr-defined]
-                await wait_for(pilot, lambda: app.focused is not None and app.focused.id == tab_to)
-            if step_keys:
-                await pilot.press(*step_keys)  # type: ignore[attr-defined]
-            await wait_for(pilot, lambda texts=texts: all(t in screen_text(app) for t in texts))
-            await app.workers.wait_for_complete()
-            await pilot.pause()  # type: ignore[attr-defined]
-        # A blinking cursor would make a dialog's snapshot depend on timing: keep it steadily on.
-        for field in [*app.screen.query(Input), *app.screen.query(TextArea)]:
-            field.cursor_blink = False
-        await pilot.pause()  # type: ignore[attr-defined]
-
-    return run_before
-
-
-def open_item(db: Database, workshop_id: int, kind: str) -> int:
-    """Fix the join code and open the template's first item of ``kind`` at the frozen time."""
-    with db.writing() as session:
-        workshop = session.exec(select(Workshop).where(Workshop.id == workshop_id)).one()
-        workshop.join_code = JOIN_CODE
-        session.add(workshop)
-        item = next(i for i in store.agenda(session, workshop_id) if i.kind == kind)
-        store.start_item(session, item.id)  # type: ignore[arg-type]
-        item.started_at = STARTED  # a frozen clock keeps the countdown still in the snapshot
-        session.add(item)
-        return item.id  # type: ignore[return-value]
-
-
-def fixed_app(db: Database, workshop_id: int) -> WorkshopApp:
-    return WorkshopApp(db, workshop_id, serve=False, clock=lambda: STARTED + timedelta(minutes=3, seconds=20))
-
 
 # The ranking ------------------------------------------------------------------------------------------
 
@@ -124,21 +73,8 @@ def test_snapshot_agreed_priorities_dialog(
 
 
 def home_app(db: Database, workshop_id: int) -> WorkshopApp:
-    """The home screen: the test workshop, a little run, and a follow-up of it; codes and dates fixed."""
-    with db.writing() as session:
-        baseline = session.get(Workshop, workshop_id)
-        assert baseline is not None
-        baseline.join_code, baseline.created_at = JOIN_CODE, MADE
-        session.add(baseline)
-        first = store.agenda(session, workshop_id)[0]
-        store.start_item(session, first.id)  # type: ignore[arg-type]
-        store.close_item(session, first.id)  # type: ignore[arg-type]
-        for _ in range(3):
-            store.join(session, workshop_id)
-        follow_up = lifecycle.create_follow_up(session, workshop_id, "Follow-up: Test workshop, 2027")
-        follow_up.join_code, follow_up.created_at = "P4RT2N", MADE.replace(year=2027)
-        session.add(follow_up)
-    return WorkshopApp(db, serve=False)
+    """The home screen of tests/test_home.py's snapshot: a run workshop and its follow-up."""
+    return fixed_home(db, workshop_id)
 
 
 # Each opened with the baseline highlighted (the follow-up, newest, is first in the list).

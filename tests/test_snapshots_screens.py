@@ -6,68 +6,21 @@ set by hand, and seat codes (random) never reach the screen.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 
 import pytest
 from sqlmodel import Session, select
-from textual.widgets import Input, TextArea
 
 from screens.app import WorkshopApp
-from tests.test_tui import screen_text, wait_for
+from tests.snapshot_helpers import SIZES, TOKEN, Snap, fixed_app, open_item, settled
 from workshop import store
 from workshop.activities.dots import DotsAnswers
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.activities.question import AddAnswer
 from workshop.activities.triangle import AddIdea
 from workshop.db import Database
-from workshop.models import Organisation, RoleLevel, Workshop
+from workshop.models import Organisation, RoleLevel
 from workshop.store.entries import add_entry
-
-STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-JOIN_CODE = "K7QX3M"
-# Shown in the remote dialog: a fixed stand-in for the random token a real workshop gets.
-TOKEN = "fixed-test-token-0000"
-SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 36)])
-Snap = Callable[..., bool]
-RunBefore = Callable[[object], Awaitable[None]]
-
-
-def settled(*wanted: str, keys: Sequence[str] = (), then: Sequence[str] = ()) -> RunBefore:
-    """A run_before: wait for ``wanted`` on screen, press ``keys``, wait for ``then``, let workers finish."""
-
-    async def run_before(pilot: object) -> None:
-        app = pilot.app  # type: ignore[attr-defined]
-        for step_keys, texts in (((), wanted), (keys, then)):
-            if step_keys:
-                await pilot.press(*step_keys)  # type: ignore[attr-defined]
-            await wait_for(pilot, lambda texts=texts: all(t in screen_text(app) for t in texts))
-            await app.workers.wait_for_complete()
-            await pilot.pause()  # type: ignore[attr-defined]
-        # A blinking cursor would make a dialog's snapshot depend on timing: keep it steadily on.
-        for field in [*app.screen.query(Input), *app.screen.query(TextArea)]:
-            field.cursor_blink = False
-        await pilot.pause()  # type: ignore[attr-defined]
-
-    return run_before
-
-
-def open_item(db: Database, workshop_id: int, kind: str) -> int:
-    """Fix the join code and token, and open the template's first item of ``kind`` at the frozen time."""
-    with db.writing() as session:
-        workshop = session.exec(select(Workshop).where(Workshop.id == workshop_id)).one()
-        workshop.join_code = JOIN_CODE
-        workshop.facilitator_token = TOKEN
-        session.add(workshop)
-        item = next(i for i in store.agenda(session, workshop_id) if i.kind == kind)
-        store.start_item(session, item.id)  # type: ignore[arg-type]
-        item.started_at = STARTED  # a frozen clock keeps the countdown still in the snapshot
-        session.add(item)
-        return item.id  # type: ignore[return-value]
-
-
-def fixed_app(db: Database, workshop_id: int) -> WorkshopApp:
-    return WorkshopApp(db, workshop_id, serve=False, clock=lambda: STARTED + timedelta(minutes=3, seconds=20))
 
 
 def seat(session: Session, workshop_id: int, organisation: str | None = None, role: str | None = None) -> int:
