@@ -89,8 +89,10 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, workshop_id: int) -> None:
         super().__init__()
+        # Its own, not the app's: a read finishing after Escape must still ask about this workshop.
+        self.workshop_id = workshop_id
         self.snapshot: Snapshot | None = None
         self._view_kind: str | None = None
         self._swapping = asyncio.Lock()
@@ -129,14 +131,30 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         row = min(table.cursor_row, len(self.snapshot.items) - 1)
         return self.snapshot.items[row].id
 
-    @work(thread=True, exclusive=True, group="snapshot")
     def refresh_snapshot(self) -> None:
         """Read a fresh snapshot off the event loop, then draw it."""
+        if self.is_attached:  # the cursor is read here, on the event loop, not in the worker
+            self._read_snapshot(self._selected_item_id())
+
+    @work(thread=True, exclusive=True, group="snapshot", exit_on_error=False)
+    def _read_snapshot(self, focus_id: int | None) -> None:
         app = self.workshop_app
-        snapshot = load_snapshot(app.db, app.workshop_id, self._selected_item_id())
+        try:
+            snapshot = load_snapshot(app.db, self.workshop_id, focus_id)
+        except store.WorkshopNotFound:
+            app.call_from_thread(self._gone)
+            return
         app.call_from_thread(self._draw, snapshot)
 
+    def _gone(self) -> None:
+        """The workshop was deleted elsewhere (another terminal on the same database): back to the list."""
+        if self.is_current:
+            self.notify("This workshop was deleted elsewhere.", severity="error")
+            self.workshop_app.close_workshop()
+
     def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        if message.workshop_id not in (None, self.workshop_id):
+            return  # news of the workshop open before this one
         if self.snapshot is None or message.revision != self.snapshot.revision:
             self.refresh_snapshot()
 
@@ -148,6 +166,8 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
     # Drawing -------------------------------------------------------------------------------------
 
     async def _draw(self, snapshot: Snapshot) -> None:
+        if not self.is_attached:
+            return  # read for a screen the facilitator has already left
         self.snapshot = snapshot
         self.query_one("#main").loading = False
         # The code first: on a narrow screen the title gives way, and the room needs the code.
@@ -226,7 +246,12 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
             self.notify(str(exc), severity="warning", markup=False)
             return
         except Exception as exc:  # a locked or lost database must not take the run-sheet down
-            self.notify(f"Could not change the agenda: {exc}", title="Database problem", severity="error")
+            self.notify(
+                f"Could not change the agenda: {exc}",
+                title="Database problem",
+                severity="error",
+                markup=False,
+            )
             return
         if done:
             self.notify(done)
@@ -241,10 +266,10 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         await self._act(ItemAction.OPEN)
 
     async def action_next(self) -> None:
-        await self._change(partial(store.next_item, workshop_id=self.workshop_app.workshop_id))
+        await self._change(partial(store.next_item, workshop_id=self.workshop_id))
 
     async def action_previous(self) -> None:
-        await self._change(partial(store.next_item, workshop_id=self.workshop_app.workshop_id, step=-1))
+        await self._change(partial(store.next_item, workshop_id=self.workshop_id, step=-1))
 
     async def action_close(self) -> None:
         await self._act(ItemAction.CLOSE)

@@ -32,6 +32,7 @@ class AgendaEditing:
 
     if TYPE_CHECKING:
         workshop_app: WorkshopApp
+        workshop_id: int
 
         def _selected(self) -> AgendaItem | None: ...
         async def _change(self, change: partial[object], done: str | None = None) -> None: ...
@@ -64,7 +65,7 @@ class AgendaEditing:
                 after = selected.id if selected else None
                 change = partial(
                     add_item,
-                    workshop_id=self.workshop_app.workshop_id,
+                    workshop_id=self.workshop_id,
                     kind=new.kind,
                     title=new.title,
                     minutes=new.minutes,

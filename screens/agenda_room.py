@@ -23,6 +23,7 @@ class AgendaRoom:
 
     if TYPE_CHECKING:
         workshop_app: WorkshopApp
+        workshop_id: int
 
         def _draw_agenda(self, snapshot: Snapshot) -> None: ...
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
@@ -59,6 +60,4 @@ class AgendaRoom:
             self._draw_agenda(self.snapshot)
 
     def action_export(self) -> None:
-        app = self.workshop_app
-        if app.workshop_id is not None:
-            export_in_background(app, app.db, app.workshop_id)
+        export_in_background(self.workshop_app, self.workshop_app.db, self.workshop_id)

@@ -98,7 +98,7 @@ class WorkshopApp(App[None]):
         # Home is always underneath, so leaving a workshop (Escape) goes back to the list.
         await self.push_screen(HomeScreen())
         if self.workshop_id is not None:
-            await self.push_screen(AgendaScreen())
+            await self.push_screen(AgendaScreen(self.workshop_id))
 
     def _load_workshop(self, workshop_id: int) -> None:
         with self.db.reading() as session:
@@ -117,12 +117,14 @@ class WorkshopApp(App[None]):
         except store.WorkshopNotFound:
             self.notify("That workshop no longer exists.", severity="error")
             return
-        self.push_screen(AgendaScreen())
+        self.push_screen(AgendaScreen(workshop_id))
 
     def close_workshop(self) -> None:
         """Back to the home screen; phones keep answering whatever is open."""
-        self.workshop_id = None
-        self.pop_screen()
+        # Only the agenda leaves: a second Escape arriving late must not pop the home screen too.
+        if isinstance(self.screen, AgendaScreen):
+            self.workshop_id = None
+            self.pop_screen()
 
     def _start_server(self) -> None:
         # Imported here so a test app built with serve=False never loads FastAPI.
@@ -133,7 +135,10 @@ class WorkshopApp(App[None]):
             sock, notice = bind_socket(self.host, self.port)
         except PortUnavailable as exc:
             self.notify(
-                f"{exc}. Phones cannot join until you restart with --port.", severity="error", timeout=30
+                f"{exc}. Phones cannot join until you restart with --port.",
+                severity="error",
+                timeout=30,
+                markup=False,
             )
             return
         self.server = EmbeddedServer(create_app(self.db, self.writer), sock)
@@ -143,12 +148,17 @@ class WorkshopApp(App[None]):
         if self.workshop_id is not None:
             self._load_workshop(self.workshop_id)
         if notice:
-            self.notify(notice, severity="warning", timeout=15)
+            self.notify(notice, severity="warning", timeout=15, markup=False)
 
     def _server_stopped(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
             log.error("participant server stopped", exc_info=task.exception())
-            self.notify(f"The participant server stopped: {task.exception()}", severity="error", timeout=30)
+            self.notify(
+                f"The participant server stopped: {task.exception()}",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
 
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
@@ -169,6 +179,8 @@ class WorkshopApp(App[None]):
             return
         try:
             revision = read_revision(self.db, workshop_id)
+        except store.WorkshopNotFound:
+            revision = -1  # deleted elsewhere: the agenda's next read finds out and goes home
         except Exception as exc:  # a busy or unreachable database: try again on the next tick
             log.warning("could not read the workshop revision: %s", exc)
             return
@@ -176,7 +188,7 @@ class WorkshopApp(App[None]):
             self._polling = False
         if workshop_id == self.workshop_id and revision != self._revision:
             self._revision = revision
-            self.call_from_thread(self.screen.post_message, WorkshopChanged(revision))
+            self.call_from_thread(self.screen.post_message, WorkshopChanged(revision, workshop_id))
 
     def action_toggle_help(self) -> None:
         """Every key of the screen and its focused list, with what it does."""

@@ -79,6 +79,8 @@ def test_templates_lists_shipped_and_broken(workshop_home: Path) -> None:
         (["new", "--title", "x"], "the following arguments are required: --template"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["export", "42"], "no workshop with id 42 (see 'workshop list')"),
+        (["export", "99999999999999999999"], "a workshop id is a number"),
+        (["run", "99999999999999999999"], "a workshop id is a number"),
         ([], "the following arguments are required: COMMAND"),
         (["--db", "/proc/no/such/dir/x.sqlite3", "list"], "cannot open database"),
         (["--db", "nosuchdriver://x/y", "list"], "cannot open database"),
@@ -205,6 +207,9 @@ def test_export_writes_the_pack_and_explains_bad_formats(tmp_path: Path, worksho
     assert bad.returncode == 2 and bad.stderr.strip() == (
         "workshop: error: unknown export format 'pdf' (known: md, json)"
     )
+    nobody = run("export", workshop_id, "--db", db, "--out", "~no-such-user-here/x")
+    assert nobody.returncode == 2
+    assert nobody.stderr.startswith("workshop: error: --out '~no-such-user-here/x'")
     blocked = tmp_path / "file"
     blocked.write_text("x")
     failed = run("export", workshop_id, "--db", db, "--out", str(blocked))

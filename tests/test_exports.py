@@ -24,6 +24,7 @@ from workshop.store import moderation
 from workshop.store.agenda import ItemEdit, edit_item
 from workshop.store.agreed import set_agreed
 from workshop.store.entries import add_entry
+from workshop.templates import get_template
 
 BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
 
@@ -198,3 +199,40 @@ def test_a_file_in_the_way_is_a_clear_error(db: Database, workshop_id: int, tmp_
         export_workshop(db, workshop_id, blocker)
     with pytest.raises(ExportError, match="unknown export format 'pdf'"):
         export_workshop(db, workshop_id, tmp_path, formats=("pdf",))
+
+
+def test_two_workshops_with_the_same_slug_keep_separate_packs(db: Database, tmp_path: Path) -> None:
+    with db.writing() as session:
+        ids = [
+            store.create_workshop(session, get_template("cyp-integration"), t).id
+            for t in ("Team A", "Team-A!")
+        ]
+    written = [export_workshop(db, wid, tmp_path, formats=("md",))[0] for wid in ids]  # type: ignore[arg-type]
+    assert written[0] != written[1]
+    assert [p.read_text(encoding="utf-8").splitlines()[0] for p in written] == ["# Team A", "# Team-A!"]
+
+
+def test_a_cell_with_one_rating_in_a_big_group_is_held_back(
+    db: Database, workshop_id: int, tmp_path: Path
+) -> None:
+    items = _items(db, workshop_id)
+    _start(db, items["maturity"])
+    with db.reading() as session:
+        structure = load_structure(session, workshop_id)
+        council = session.exec(select(Organisation.id).where(Organisation.workshop_id == workshop_id)).first()
+    first = structure.factors[0]
+    for n in range(6):
+        with db.writing() as session:
+            seat = store.join(session, workshop_id, council).id
+        # One person rates the first factor 1; the other five say don't know there, and 3 elsewhere.
+        ratings = {
+            (f.id, h.id): (1 if n == 0 else None) if f.id == first.id else 3
+            for f in structure.factors
+            for h in structure.horizons
+        }
+        _save(db, items["maturity"], seat, MatrixAnswers(ratings, {}))  # type: ignore[arg-type]
+    md = export_workshop(db, workshop_id, tmp_path, formats=("md",))[0].read_text(encoding="utf-8")
+    by_org = md.split("#### Medians by organisation")[1].split("####")[0]
+    row = next(line for line in by_org.splitlines() if line.startswith(f"| {first.name} |"))
+    assert row.endswith("| — |") and "| 1 |" not in row  # that one person's 1 is never shown
+    assert "fewer than 5 people in the group rated this factor" in by_org

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlmodel import func, select
 
-from tests.conftest import LiveServer, add_item, join_code
+from tests.conftest import LiveServer, add_item, join_code, start_kind
 from workshop import store
 from workshop.activities import get_activity
 from workshop.activities.maturity import load_structure
@@ -368,3 +368,14 @@ def test_remote_summary_shows_the_current_item_on_top(
         top = _summary(browser.get("/f/").text)
         assert "Now: Tea &amp; &lt;biscuits&gt;" in top and "Next item" not in top  # nothing after it
         assert f'id="item-{last.id}"' in browser.get("/f/").text
+
+
+def test_api_refuses_to_mark_an_entry_merged_without_a_target(
+    api: httpx.Client, live_server: LiveServer, workshop_id: int
+) -> None:
+    item = start_kind(live_server.db, workshop_id, "values")
+    with live_server.db.writing() as session:
+        entry = add_entry(session, item, store.join(session, workshop_id), "Trust")
+    refused = api.post(f"/api/v1/entries/{entry.id}/merged")
+    assert refused.status_code == 409 and "merging needs the entry" in refused.json()["detail"]
+    assert api.post(f"/api/v1/entries/{entry.id}/hidden").status_code == 200

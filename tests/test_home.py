@@ -185,7 +185,7 @@ async def test_outcome_pack_from_home_in_a_worker(
         await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
         await pilot.press("o")
         exports = workshop_home / "exports"
-        await wait_for(pilot, lambda: len(list(exports.glob("*-test-workshop-outcomes.*"))) == 2)
+        await wait_for(pilot, lambda: len(list(exports.glob("*-test-workshop-*-outcomes.*"))) == 2)
         await wait_for(pilot, lambda: any("Outcome pack written" in n.message for n in app._notifications))
         assert isinstance(app.screen, HomeScreen)  # the progress dialog closed itself
         markdown = next(exports.glob("*.md")).read_text(encoding="utf-8")

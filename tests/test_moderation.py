@@ -202,3 +202,59 @@ async def test_agreed_priorities_by_key(db: Database, workshop_id: int) -> None:
         second = next(r.text for r in summary(db, item).results if r.place == 2)
         assert agreed == [CANDIDATES[2], second]
         await wait_for(pilot, lambda: f"★ Agreed: 1. {CANDIDATES[2]} · 2. {second}" in screen_text(app))
+
+
+def test_participants_cannot_remove_what_the_facilitator_worked_on(
+    db: Database, proposals: dict[str, int]
+) -> None:
+    from workshop.activities.base import AnswerRefused
+    from workshop.store.entries import remove_own_entry
+
+    with db.writing() as session:
+        moderation.merge_entries(session, proposals["trusting"], proposals["care"])  # Care's author: seat b
+        moderation.set_agreed(session, proposals["trust"], True)
+    for entry in ("care", "trust"):  # merged into, agreed
+        with (
+            db.writing() as session,
+            pytest.raises(AnswerRefused, match="The facilitator has worked on this"),
+        ):
+            found = session.get(Entry, proposals[entry])
+            item = session.get(AgendaItem, proposals["item"])
+            seat = session.get(store.seats.Seat, found.seat_id)  # type: ignore[attr-defined,union-attr]
+            remove_own_entry(session, item, seat, proposals[entry])  # type: ignore[arg-type]
+    with db.reading() as session:
+        assert session.get(Entry, proposals["care"]) is not None and session.get(Entry, proposals["trust"])
+
+
+def test_a_value_people_voted_on_is_not_merged(
+    db: Database, workshop_id: int, proposals: dict[str, int]
+) -> None:
+    from workshop.activities.dots import DotsAnswers
+
+    with db.writing() as session:
+        dots = next(i for i in store.agenda(session, workshop_id) if i.kind == "dots")
+        store.start_item(session, dots.id)  # type: ignore[arg-type]
+        voter = store.join(session, workshop_id)
+        store.save_response(session, dots.id, voter.id, DotsAnswers({proposals["trusting"]: 1}))  # type: ignore[arg-type]
+    with (
+        db.writing() as session,
+        pytest.raises(moderation.ModerationError, match="voted on this one, so it cannot be merged"),
+    ):
+        moderation.merge_entries(session, proposals["trusting"], proposals["trust"])
+
+
+def test_the_plain_status_setter_keeps_merges_and_agreement_consistent(
+    db: Database, proposals: dict[str, int]
+) -> None:
+    from workshop.store.entries import set_entry_status
+
+    with db.writing() as session:
+        moderation.merge_entries(session, proposals["trusting"], proposals["trust"])
+        moderation.set_agreed(session, proposals["care"], True)
+        set_entry_status(session, proposals["trusting"], EntryStatus.APPROVED)  # restored: no longer merged
+        set_entry_status(session, proposals["care"], EntryStatus.HIDDEN)  # hidden: no longer agreed
+    with db.reading() as session:
+        assert session.get(Entry, proposals["trusting"]).merged_into is None  # type: ignore[union-attr]
+        assert session.get(Entry, proposals["care"]).agreed_position is None  # type: ignore[union-attr]
+    with db.writing() as session, pytest.raises(ValueError, match="merging needs the entry"):
+        set_entry_status(session, proposals["care"], EntryStatus.MERGED)

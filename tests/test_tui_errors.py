@@ -59,3 +59,45 @@ async def test_no_color_is_honoured_and_words_still_carry_meaning(
         assert app.no_color is no_color
         assert any(isinstance(f, Monochrome | NoColor) for f in app._filters) is no_color
         assert "▶ open" in screen_text(app)  # state in symbols and words, not colour
+
+
+async def test_leaving_a_workshop_while_news_of_it_arrives(db: object, workshop_id: int) -> None:
+    from screens.home import HomeScreen
+    from screens.messages import WorkshopChanged
+
+    app = WorkshopApp(db, workshop_id, serve=False)  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "snapshot", None) is not None)
+        agenda = app.screen
+        agenda.post_message(WorkshopChanged(10**9, workshop_id))  # queued by the poll just before Escape
+        await pilot.press("escape", "escape")  # a second, late Escape must not leave the home screen
+        await pilot.pause(0.5)
+        assert app.is_running and isinstance(app.screen, HomeScreen)
+
+
+async def test_a_workshop_deleted_elsewhere_goes_home_with_a_notice(db: object, workshop_id: int) -> None:
+    from screens.home import HomeScreen
+    from workshop.store import lifecycle
+
+    app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "snapshot", None) is not None)
+        with db.writing() as session:  # type: ignore[attr-defined]
+            lifecycle.delete_workshop(session, workshop_id)  # another terminal on the same database
+        await wait_for(pilot, lambda: any("deleted elsewhere" in str(n.message) for n in app._notifications))
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert app.is_running
+
+
+async def test_database_errors_with_brackets_are_shown_as_text(db: object, workshop_id: int) -> None:
+    app = WorkshopApp(db, workshop_id, serve=False)  # type: ignore[arg-type]
+
+    async def broken(_change: object) -> None:
+        raise RuntimeError("(sqlite3.OperationalError) locked [SQL: UPDATE agendaitem SET state=?]")
+
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "snapshot", None) is not None)
+        app.writer.submit = broken  # type: ignore[method-assign]
+        await pilot.press("n")
+        await wait_for(pilot, lambda: "[SQL:" in screen_text(app))  # drawn as typed, not read as markup
+        assert app.is_running

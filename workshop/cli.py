@@ -41,7 +41,7 @@ def _port(text: str) -> int:
 
 
 def _workshop_id(text: str) -> int:
-    if not text.isdigit():
+    if not text.isdigit() or int(text) > 2**63 - 1:
         raise argparse.ArgumentTypeError(f"a workshop id is a number (see 'workshop list'), not {text!r}")
     return int(text)
 
@@ -208,7 +208,10 @@ def _cmd_export(settings: Settings, workshop_id: int, formats: str, out: str | N
     try:
         with db.reading() as session:
             store.get_workshop(session, workshop_id)
-        folder = Path(out).expanduser() if out else locations.exports_dir()
+        try:
+            folder = Path(out).expanduser() if out else locations.exports_dir()
+        except RuntimeError as exc:  # "~someone" for a user this machine does not know
+            raise UsageError(f"--out {out!r}: {exc}") from exc
         for path in export_workshop(db, workshop_id, folder, chosen):
             print(path)
     except store.WorkshopNotFound as exc:

@@ -9,13 +9,22 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from workshop.analysis import format_median
+from workshop.analysis import Distribution, format_median
 from workshop.exports.blocks import Block, Bullets, Heading, Paragraph, Table
 from workshop.models import AgendaItem
 from workshop.wording import people
 
 if TYPE_CHECKING:
     from workshop.activities.maturity import MatrixSummary
+
+
+FEW = "—"
+
+
+def _cell(dist: Distribution, min_group: int) -> str:
+    # A big group can still have one rating in a cell when the others said "don't know": that one
+    # rating would be a person's, so the cell is held back like a small group.
+    return format_median(dist.median()) if dist.n >= min_group else FEW
 
 
 def _agreed(value: tuple[int | None, str] | None) -> tuple[str, str]:
@@ -59,13 +68,19 @@ def maturity_report(session: Session, item: AgendaItem, summary: MatrixSummary) 
                     (
                         f.name,
                         *(
-                            format_median(g.distribution(f.key, horizon.key).median())
+                            _cell(g.distribution(f.key, horizon.key), breakdown.min_group)
                             for g in breakdown.groups
                         ),
                     )
                     for f in structure.factors
                 ]
                 blocks.append(Table(headers, tuple(rows)))
+            blocks.append(
+                Paragraph(
+                    f"{FEW}: fewer than {breakdown.min_group} people in the group rated this factor (the "
+                    "rest said don't know), so it is not shown."
+                )
+            )
         hidden = [*breakdown.suppressed, *breakdown.withheld]
         if hidden:
             blocks.append(

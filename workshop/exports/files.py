@@ -31,7 +31,8 @@ def file_stem(pack: OutcomePack) -> str:
     """A safe file name from the title: ASCII letters, digits and dashes only, never empty or hidden."""
     ascii_title = unicodedata.normalize("NFKD", pack.title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-")
-    return f"{pack.exported_at:%Y-%m-%d}-{slug or f'workshop-{pack.workshop_id}'}-outcomes"
+    # The id keeps "Team A" and "Team-A!" (same slug) from overwriting each other's packs.
+    return f"{pack.exported_at:%Y-%m-%d}-{slug or 'workshop'}-{pack.workshop_id}-outcomes"
 
 
 def _write(path: Path, text: str) -> None:

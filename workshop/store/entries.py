@@ -67,6 +67,12 @@ def delete_own_entry(session: Session, item: AgendaItem, seat: Seat, entry_id: i
         raise AnswerRefused(
             "People have already voted on this, so it stays; ask the facilitator to change it"
         )
+    merged_here = session.exec(
+        select(func.count()).select_from(Entry).where(Entry.merged_into == entry.id)
+    ).one()
+    if merged_here or entry.agreed_position is not None or entry.original_text is not None:
+        # The facilitator has worked on it (merged others into it, agreed or reworded it): it is theirs too.
+        raise AnswerRefused("The facilitator has worked on this, so it stays; ask them to change it")
     for child in session.exec(select(Entry).where(Entry.parent_id == entry.id)).all():
         if child.seat_id != seat.id:
             raise AnswerRefused("Others have added to this, so it stays; ask the facilitator to change it")
@@ -96,7 +102,13 @@ def set_entry_status(session: Session, entry_id: int, status: EntryStatus) -> En
     entry = session.get(Entry, entry_id)
     if entry is None:
         raise LookupError(f"no entry with id {entry_id}")
+    if status == EntryStatus.MERGED:
+        raise ValueError("merging needs the entry it merges into: use moderation.merge_entries")
     entry.status = status.value
+    if status == EntryStatus.HIDDEN:
+        entry.agreed_position = None  # a hidden entry is not part of what the room agreed
+    else:
+        entry.merged_into = None  # restored: no longer a duplicate of anything
     entry.updated_at = utcnow()
     session.add(entry)
     item = session.get(AgendaItem, entry.item_id)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from workshop.models import AgendaItem, Entry, EntryStatus, utcnow
+from workshop.models import AgendaItem, Dot, Entry, EntryStatus, RankingChoice, utcnow
 from workshop.store.entries import VISIBLE
 from workshop.store.workshops import bump_revision
 
@@ -78,6 +78,15 @@ def merge_entries(session: Session, duplicate_id: int, into_id: int) -> Entry:
         raise ModerationError("Only values can be merged; move a behaviour to another value instead")
     if target.status not in VISIBLE:
         raise ModerationError("That entry is hidden or merged itself: restore it first")
+    votes = session.exec(select(func.count()).select_from(Dot).where(Dot.entry_id == duplicate.id)).one()
+    votes += session.exec(
+        select(func.count()).select_from(RankingChoice).where(RankingChoice.entry_id == duplicate.id)
+    ).one()
+    if votes:
+        # Moving votes would double-count people who voted for both; dropping them would lose them.
+        raise ModerationError(
+            "People have already voted on this one, so it cannot be merged; hide it instead"
+        )
     session.execute(update(Entry).where(Entry.parent_id == duplicate.id).values(parent_id=target.id))
     duplicate.status = EntryStatus.MERGED.value
     duplicate.merged_into = target.id

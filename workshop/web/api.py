@@ -58,7 +58,7 @@ Facilitator = Annotated[Workshop, Depends(facilitator)]
 async def _write_then_state(request: Request, workshop: Workshop, change: partial[object]) -> WorkshopState:
     try:
         await request.app.state.writer.submit(change)
-    except store.AgendaError as exc:
+    except (store.AgendaError, ValueError) as exc:
         raise HTTPException(409, str(exc)) from exc
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from exc
