@@ -120,6 +120,8 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         # A big workshop takes a moment to read: say so rather than show an empty screen.
         self.query_one("#main").loading = True
         self.set_interval(1.0, self._tick)
+        # Titles give way to the table's own width, which either panel or the terminal changes: redraw then.
+        self.watch(self.query_one("#main"), "virtual_size", self.on_resize, init=False)
         self.refresh_snapshot()
 
     # Reading -------------------------------------------------------------------------------------

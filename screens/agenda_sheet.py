@@ -33,7 +33,6 @@ class AgendaSheet:
         workshop_app: WorkshopApp
 
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
-        def watch(self, *args: Any, **kwargs: Any) -> None: ...
         def on_resize(self) -> None: ...
 
     def _draw_title(self, snapshot: Snapshot) -> None:
@@ -91,8 +90,6 @@ class AgendaSheet:
     def _draw_agenda(self, snapshot: Snapshot) -> None:
         table = self.query_one("#agenda", DataTable)
         self.query_one("#join", JoinPanel).set_side_by_side(self.size.width >= 110)
-        # Titles give way to the table's own width, which either panel or the terminal changes: redraw then.
-        self.watch(self.query_one("#main"), "virtual_size", self.on_resize, init=False)
         fixed = 7 + 6 + 3 * 2 * table.cell_padding + table.styles.scrollbar_size_vertical
         room = max(12, table.size.width - fixed)
         keys = [str(item.id) for item in snapshot.items]

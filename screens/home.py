@@ -182,7 +182,8 @@ class HomeScreen(Screen[None]):
         return result
 
     def action_new(self) -> None:
-        templates = sorted((e.spec.title, name) for name, e in discover().items() if e.spec is not None)
+        specs = {name: entry.spec for name, entry in discover().items() if entry.spec is not None}
+        templates = sorted((spec.title, name) for name, spec in specs.items())
         if not templates:
             self.notify("No templates found: see 'workshop templates'.", severity="error")
             return
@@ -190,7 +191,7 @@ class HomeScreen(Screen[None]):
         async def chosen(new: NewWorkshop | None) -> None:
             if new is None:
                 return
-            spec = discover()[new.template].spec
+            spec = specs[new.template]  # as listed: the folder is not read a second time
 
             def make(session: Any) -> int:
                 return store.create_workshop(session, spec, new.title).id  # type: ignore[arg-type,return-value]
