@@ -298,8 +298,7 @@ def test_phones_see_agreed_marks_and_their_reworded_words(live_server: LiveServe
             moderation.set_agreed(session, value_id, True)  # type: ignore[arg-type]
         mine = first.get(f"/w/{code}").text
         assert "Reworded by the facilitator; you wrote “&lt;i&gt;Trust&lt;/i&gt;”." in mine
-        # No Remove button the server would refuse: it says why instead.
-        assert "The facilitator has worked on this, so it stays." in mine
+        assert "The facilitator has worked on this, so it stays." in mine  # no Remove it would refuse
         assert "> the value Mutual trust" not in mine
         assert "★ Agreed" not in second.get(f"/w/{code}").text  # not shown to others yet
         with db.writing() as session:
