@@ -29,6 +29,8 @@ async def test_reveal_close_and_reset_the_highlighted_item(db: Database, worksho
         )
         await pilot.press("v")
         await wait_for(pilot, lambda: _item(db, item.id).revealed)  # type: ignore[arg-type]
+        # v toggles what the screen shows: let the screen catch up before toggling back.
+        await wait_for(pilot, lambda: app.screen.snapshot.focus.revealed)
         await pilot.press("v")
         await wait_for(pilot, lambda: not _item(db, item.id).revealed)  # type: ignore[arg-type]
         assert not app.screen.check_action("show_entries", ())  # the matrix has no proposals to show
