@@ -205,7 +205,8 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
 
     def _show_view(self, snapshot: Snapshot) -> None:
         for view in self.query(LiveView):
-            view.show(snapshot)
+            if view.is_attached:  # not one a swap is taking off the screen
+                view.show(snapshot)
 
     # Actions -------------------------------------------------------------------------------------
 

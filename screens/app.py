@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
@@ -13,6 +15,8 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
 
 from screens.agenda import AgendaScreen
@@ -20,6 +24,7 @@ from screens.dialogs import WifiDetails
 from screens.help import HelpScreen
 from screens.home import HomeScreen
 from screens.messages import WorkshopChanged
+from screens.terminal import InertText, TerminalDriver
 from screens.themes import register_themes
 from workshop import netinfo, store
 from workshop.db import Database
@@ -30,6 +35,10 @@ from workshop.writer import BatchWriter
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
+# After SIGTERM, SIGHUP or a lost terminal the app stops on its own within this many seconds: the server
+# gets its graceful shutdown (EmbeddedServer's is 3 s), queued writes finish, and whatever still hangs (a
+# terminal that takes no output) is cut short by a watchdog that closes the database and exits.
+SHUTDOWN_SECONDS = 6.0
 
 
 class WorkshopApp(App[None]):
@@ -58,6 +67,7 @@ class WorkshopApp(App[None]):
         host: str = "0.0.0.0",
         port: int = 8000,
         public_url: str | None = None,
+        trusted_proxies: list[str] | None = None,
         poll_seconds: float = POLL_SECONDS,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -68,6 +78,7 @@ class WorkshopApp(App[None]):
         self.host = host
         self.port = port
         self.public_url = public_url
+        self.trusted_proxies = trusted_proxies or []
         self.poll_seconds = poll_seconds
         self.clock = clock  # tests freeze it, so countdowns in snapshots do not move
         self.writer = BatchWriter(db)
@@ -80,6 +91,10 @@ class WorkshopApp(App[None]):
         self.wifi: WifiDetails | None = None  # the venue's, so it stays when another workshop opens
         self._revision: int | None = None
         self._polling = False
+        self._shutting_down = False
+        self._main_loop: asyncio.AbstractEventLoop | None = None
+        # Last in line, after the colour filters: no participant text reaches the terminal as a command.
+        self._filters.append(InertText())
         if workshop_id is not None:
             self._load_workshop(workshop_id)
 
@@ -89,6 +104,7 @@ class WorkshopApp(App[None]):
         return self.server.port if self.server is not None else None
 
     async def on_mount(self) -> None:
+        self._main_loop = asyncio.get_running_loop()
         register_themes(self)
         self.writer.start()
         if self.serve:
@@ -141,7 +157,9 @@ class WorkshopApp(App[None]):
                 markup=False,
             )
             return
-        self.server = EmbeddedServer(create_app(self.db, self.writer), sock)
+        self.server = EmbeddedServer(
+            create_app(self.db, self.writer, self.public_url), sock, trusted_proxies=self.trusted_proxies
+        )
         task = self.server.start()
         task.add_done_callback(self._server_stopped)
         self._base_url = netinfo.join_base_url(self.host, self.server.port, self.public_url)
@@ -160,12 +178,49 @@ class WorkshopApp(App[None]):
                 markup=False,
             )
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's own driver, except on a real Linux/macOS terminal, where ours survives losing it."""
+        driver = super().get_driver_class()
+        return TerminalDriver if driver is LinuxDriver else driver
+
     def _install_signal_handlers(self) -> None:
-        loop = asyncio.get_running_loop()
+        # Plain signal handlers rather than loop.add_signal_handler: those run on the event loop, which a
+        # blocked terminal write can hold up; these run between any two bytecodes of the main thread.
         for sig in (signal.SIGTERM, signal.SIGHUP):
             # Not possible off the main thread or on Windows; Ctrl+Q still quits cleanly there.
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, lambda: asyncio.ensure_future(self.action_quit()))
+                signal.signal(sig, self._on_stop_signal)
+
+    def _on_stop_signal(self, signum: int, _frame: object) -> None:
+        log.warning("received %s: shutting down", signal.Signals(signum).name)
+        self.shut_down()
+
+    def terminal_lost(self) -> None:
+        """The terminal has gone (closed window, ended ssh or tmux session): stop as on SIGHUP."""
+        self.shut_down()
+
+    def shut_down(self) -> None:
+        """Stop in an orderly way from any thread or a signal handler, and for sure within seconds."""
+        if self._shutting_down:
+            return
+        self._shutting_down = True
+        if not self.is_headless:  # a test's app shares its process with pytest: never cut that short
+            threading.Thread(target=self._watchdog, name="shutdown-watchdog", daemon=True).start()
+        if self._main_loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the app is ending anyway
+                self._main_loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self.action_quit()))
+
+    def _watchdog(self, seconds: float = SHUTDOWN_SECONDS) -> None:
+        threading.Event().wait(seconds)  # the process normally ends before this returns
+        # Still here: something blocks the orderly path. Every acknowledged vote is already committed;
+        # finish the writes queued behind them, close the database and leave.
+        log.error("shutdown took over %.0f s; finishing writes and exiting", seconds)
+        with contextlib.suppress(Exception):
+            self.writer.stop(timeout=2)
+        with contextlib.suppress(Exception):
+            self.db.dispose()
+        logging.shutdown()
+        os._exit(0)
 
     def _poll(self) -> None:
         if self.workshop_id is not None and not self._polling:

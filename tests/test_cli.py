@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.naughty import BLNS_PATH
 from workshop import store
 from workshop.cli import main
 from workshop.db import open_database
 from workshop.store import lifecycle
 
 ROOT = Path(__file__).resolve().parents[1]
-BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
+BLNS = BLNS_PATH
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

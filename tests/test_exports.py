@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from tests.naughty import BLNS_PATH
 from workshop import store
 from workshop.activities.dots import DotsAnswers
 from workshop.activities.maturity import MatrixAnswers, load_structure
@@ -26,7 +27,7 @@ from workshop.store.agreed import set_agreed
 from workshop.store.entries import add_entry
 from workshop.templates import get_template
 
-BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
+BLNS = BLNS_PATH
 
 
 def _items(db: Database, workshop_id: int) -> dict[str, AgendaItem]:

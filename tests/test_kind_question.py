@@ -8,7 +8,6 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +17,7 @@ from sqlmodel import func, select
 
 from screens.app import WorkshopApp
 from tests.conftest import ARGS, CHROMIUM, LiveServer, add_item, join_code
+from tests.naughty import BLNS_PATH
 from workshop import store
 from workshop.activities import KINDS
 from workshop.activities.base import AnswerRefused
@@ -27,7 +27,7 @@ from workshop.models import AgendaItem, Entry, EntryStatus, Response
 from workshop.store import entries
 from workshop.words import WordCount
 
-BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
+BLNS = BLNS_PATH
 QUESTION = KINDS["question"]
 PROMPT = "What one word describes partnership working today?"
 

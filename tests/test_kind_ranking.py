@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,6 +18,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
+from tests.naughty import BLNS_PATH
 from tests.test_tui import wait_for
 from workshop import store
 from workshop.activities import get_activity
@@ -28,7 +28,7 @@ from workshop.db import Database, open_database
 from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice
 from workshop.store.entries import set_entry_status
 
-BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
+BLNS = BLNS_PATH
 CANDIDATES = ["Integrated front door", "Shared outcomes framework", "Joint workforce plan", "Family voice"]
 TITLE = "Our priorities for the next two years"
 RANKING = get_activity("ranking")

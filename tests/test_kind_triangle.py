@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +13,7 @@ from sqlmodel import func, select
 
 from screens.app import WorkshopApp
 from tests.conftest import CHROMIUM, LiveServer, add_item, join_code
+from tests.naughty import BLNS_PATH
 from tests.test_kind_question import phone_page, screen_lines, seat, wait_for_text, wait_until
 from workshop import store
 from workshop.activities import KINDS
@@ -24,7 +24,7 @@ from workshop.db import Database, open_database
 from workshop.models import AgendaItem, Dot, Entry, EntryStatus, Response
 from workshop.store import entries
 
-BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
+BLNS = BLNS_PATH
 TRIANGLE = KINDS["triangle"]
 PRIORITY = "Every family can get help early"
 

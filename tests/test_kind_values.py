@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +18,7 @@ from sqlmodel import select
 
 from screens.app import WorkshopApp
 from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
+from tests.naughty import BLNS_PATH
 from tests.test_tui import screen_text, wait_for
 from workshop import store
 from workshop.activities import KINDS
@@ -35,7 +35,7 @@ from workshop.models import AgendaItem, Dot, Entry, EntryStatus, Response
 from workshop.store.entries import add_entry, set_entry_status
 from workshop.templates import AgendaItemSpec
 
-BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
+BLNS = BLNS_PATH
 VALUES = KINDS["values"]
 
 

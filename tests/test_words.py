@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from tests.naughty import BLNS_PATH
 from workshop.words import MAX_TOP, MAX_WORD_LENGTH, MAX_WORDS_PER_TEXT, WordCount, tokens, word_frequencies
 
-BLNS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "blns.json"
+BLNS = BLNS_PATH
 
 
 def test_tokens_keep_inner_apostrophes_and_hyphens() -> None:

@@ -119,10 +119,12 @@ class ValuesView(LiveView):
 
     def show(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot
-        if not self.query("#values-list"):
-            return  # not composed yet (drawn from on_mount), or already taken off the screen
+        headings = self.query("#values-heading").results(Static)
+        heading = next(headings, None)
+        if heading is None or not self.query("#values-list"):
+            # Not composed yet (drawn from on_mount), or being taken off the screen child by child.
+            return
         summary = snapshot.summary
-        heading = self.query_one("#values-heading", Static)
         values = summary.values if isinstance(summary, ValuesSummary) else ()
         text = Text()
         if isinstance(summary, ValuesSummary):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from workshop import __version__, locations
+from workshop import __version__, locations, untrusted
 from workshop.db import Database
 from workshop.web import api, pages, remote
 from workshop.web.guards import SeatCodeGuard, StatusCache
@@ -18,13 +20,24 @@ from workshop.writer import BatchWriter
 MAX_BODY_BYTES = 64 * 1024
 
 
-def create_app(db: Database, writer: BatchWriter) -> FastAPI:
-    """The participant app; the caller owns (starts and stops) the writer."""
+def create_app(db: Database, writer: BatchWriter, public_url: str | None = None) -> FastAPI:
+    """The participant app; the caller owns (starts and stops) the writer.
+
+    ``public_url`` is the address phones are given, when it is not this server's own (a reverse proxy):
+    the remote accepts forms sent from a page there too.
+    """
     app = FastAPI(title="workshop participant server", version=__version__, docs_url=None, redoc_url=None)
     app.state.db = db
     app.state.writer = writer
-    app.state.templates = Jinja2Templates(directory=str(locations.web_templates_dir()))
+    # Every value a page prints is made readable first (workshop/untrusted.py): no control characters.
+    templates = Jinja2Templates(directory=str(locations.web_templates_dir()))
+    templates.env.finalize = untrusted.finalize
+    app.state.templates = templates
     app.state.seat_guard = SeatCodeGuard()
+    # Keys the remote's form tokens (workshop/web/csrf.py); a new one each run, so a restart makes pages
+    # opened before it refuse their forms once, with a page that says to go back to the remote.
+    app.state.form_secret = secrets.token_bytes(32)
+    app.state.public_url = public_url
     app.state.status_cache = StatusCache()
     app.mount("/static", StaticFiles(directory=str(locations.web_static_dir())), name="static")
     app.include_router(pages.router)
