@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import func, select
 
 from tests.conftest import LiveServer, add_item, join_code, start_kind
+from tests.remote_client import RemoteClient
 from workshop import store
 from workshop.activities import get_activity
 from workshop.activities.maturity import load_structure
@@ -72,7 +73,7 @@ def test_api_runs_the_agenda(api: httpx.Client, live_server: LiveServer, worksho
     assert api.post("/api/v1/current/open").json()["items"][m]["state"] == ItemState.OPEN
     state = api.post("/api/v1/current/reset").json()
     assert state["items"][m]["responses"] == 0 and state["items"][m]["revealed"] is False
-    assert api.post("/api/v1/items/999999/open").status_code == 409
+    assert api.post("/api/v1/items/999999/open").status_code == 404
     assert api.post(f"/api/v1/items/{matrix['id']}/explode").status_code == 422
 
 
@@ -82,7 +83,7 @@ def test_api_cannot_touch_another_workshop(api: httpx.Client, live_server: LiveS
     with live_server.db.writing() as session:
         other = store.create_workshop(session, get_template("cyp-integration"), "Other")
         other_item = store.agenda(session, other.id)[0]  # type: ignore[arg-type]
-    assert api.post(f"/api/v1/items/{other_item.id}/open").status_code == 409
+    assert api.post(f"/api/v1/items/{other_item.id}/open").status_code == 404
     with live_server.db.reading() as session:
         assert store.get_item(session, other_item.id).state == ItemState.PENDING  # type: ignore[arg-type]
 
@@ -108,7 +109,7 @@ def test_openapi_documents_the_api_only(api: httpx.Client) -> None:
 def test_remote_signs_in_with_a_cookie_and_drives_the_agenda(
     live_server: LiveServer, token: str, workshop_id: int
 ) -> None:
-    with httpx.Client(base_url=live_server.url, timeout=10) as browser:
+    with RemoteClient(base_url=live_server.url, timeout=10) as browser:
         assert browser.get("/f/").status_code == 401
         assert browser.get("/f/not-the-token").status_code == 401
         signed = browser.get(f"/f/{token}")
@@ -138,7 +139,7 @@ def test_remote_signs_in_with_a_cookie_and_drives_the_agenda(
 
 
 def test_remote_proxy_entry_marks_the_seat(live_server: LiveServer, token: str, workshop_id: int) -> None:
-    with httpx.Client(base_url=live_server.url, timeout=10) as browser:
+    with RemoteClient(base_url=live_server.url, timeout=10) as browser:
         browser.get(f"/f/{token}")
         reply = browser.post("/f/proxy")
         code = join_code(live_server.db, workshop_id)
@@ -191,12 +192,12 @@ def test_status_follows_the_agenda(live_server: LiveServer, workshop_id: int) ->
 
 def test_guard_and_cache_units() -> None:
     now = [0.0]
-    guard = SeatCodeGuard(limit=2, window_seconds=10, clock=lambda: now[0])
-    guard.failed("a")
-    guard.failed("a")
-    assert guard.blocked("a") and not guard.blocked("b")
+    guard = SeatCodeGuard(per_client=2, client_window=10, clock=lambda: now[0])
+    guard.failed(1, "a")
+    guard.failed(1, "a")
+    assert guard.braked("a") and not guard.braked("b")
     now[0] = 11
-    assert not guard.blocked("a")
+    assert not guard.braked("a")
     cache = StatusCache(seconds=1, clock=lambda: now[0])
     calls = []
     assert cache.get("k", lambda: calls.append(1) or "v1") == "v1"
@@ -212,7 +213,7 @@ def test_guard_and_cache_units() -> None:
 @contextmanager
 def _signed_in(live_server: LiveServer, token: str) -> Iterator[httpx.Client]:
     """A browser that has opened the remote's link (so it holds the cookie)."""
-    with httpx.Client(base_url=live_server.url, timeout=10) as browser:
+    with RemoteClient(base_url=live_server.url, timeout=10) as browser:
         assert browser.get(f"/f/{token}").status_code == 303
         yield browser
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from workshop import __version__, locations, store
 from workshop.db import Database, DatabaseError, open_database
-from workshop.settings import Settings
+from workshop.settings import Settings, parse_proxies
 from workshop.templates import TemplateError, discover, get_template
 
 DEMO_TITLE = "Demo: integrating services for children and families"
@@ -38,6 +38,14 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"port must be a number from 0 to 65535, not {text!r}")
     return int(text)
+
+
+def _proxies(text: str) -> str:
+    try:
+        parse_proxies(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def _workshop_id(text: str) -> int:
@@ -66,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         metavar="URL",
         help="the address phones should open, if not this laptop's",
+    )
+    serving.add_argument(
+        "--trusted-proxy",
+        type=_proxies,
+        default=argparse.SUPPRESS,
+        metavar="IP[,IP]",
+        help="the reverse proxy in front of the server: only its X-Forwarded-For is believed (default: none)",
     )
 
     parser = _Parser(
@@ -143,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
-        key: getattr(args, key) for key in ("db", "host", "port", "public_url") if hasattr(args, key)
+        key: getattr(args, key)
+        for key in ("db", "host", "port", "public_url", "trusted_proxy")
+        if hasattr(args, key)
     }
     return Settings(**overrides)
 
@@ -230,7 +247,14 @@ def _run_tui(settings: Settings, db: Database, workshop_id: int | None) -> None:
     )
     from screens.app import WorkshopApp  # the UI loads only for the commands that show it
 
-    app = WorkshopApp(db, workshop_id, host=settings.host, port=settings.port, public_url=settings.public_url)
+    app = WorkshopApp(
+        db,
+        workshop_id,
+        host=settings.host,
+        port=settings.port,
+        public_url=settings.public_url,
+        trusted_proxies=settings.trusted_proxies(),
+    )
     app.run()
     db.dispose()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from workshop import locations
@@ -29,9 +29,44 @@ class Settings(BaseSettings):
         "(a reverse proxy, a hotspot with another address).",
     )
 
+    trusted_proxy: str | None = Field(
+        default=None,
+        description="Comma-separated addresses (or networks such as 10.0.0.0/24) of the reverse proxy in "
+        "front of the participant server. Only requests from these have their X-Forwarded-For and "
+        "X-Forwarded-Proto believed. Default: none, so no request can choose its client address.",
+    )
+
+    @field_validator("trusted_proxy")
+    @classmethod
+    def _check_proxies(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_proxies(value)
+        return value
+
+    def trusted_proxies(self) -> list[str]:
+        """``trusted_proxy`` as a list; empty when no proxy is trusted."""
+        return parse_proxies(self.trusted_proxy) if self.trusted_proxy else []
+
     def database_url(self) -> str:
         """The SQLAlchemy URL for ``db``; a bare path becomes a SQLite URL."""
         return database_url(self.db)
+
+
+def parse_proxies(text: str) -> list[str]:
+    """``IP[,IP]`` (networks allowed) as a list, or ValueError naming the part that is not an address."""
+    import ipaddress
+
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts:
+        raise ValueError("give the proxy's IP address, e.g. 127.0.0.1 or 10.0.0.0/24")
+    for part in parts:
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"{part!r} is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/24)"
+            ) from None
+    return parts
 
 
 def database_url(db: str | None) -> str:

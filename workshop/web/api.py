@@ -14,12 +14,33 @@ from starlette.concurrency import run_in_threadpool
 
 from workshop import store
 from workshop.db import Database
-from workshop.models import EntryStatus, Workshop
+from workshop.models import AgendaItem, Entry, EntryStatus, Workshop
 from workshop.store.control import ItemAction, add_proxy_seat, apply_item_action
 from workshop.store.entries import set_entry_status
+from workshop.web.ids import RowId
 from workshop.web.state import WorkshopState, workshop_state
 
-router = APIRouter(prefix="/api/v1", tags=["facilitator"])
+
+class Problem(BaseModel):
+    """Why a request was refused."""
+
+    detail: str
+
+
+REPLIES = {
+    401: "No facilitator token, or not this server's: send `Authorization: Bearer TOKEN`.",
+    404: "No such agenda item or entry in this workshop (ids of other workshops' items too).",
+    409: "Not possible now: nothing has started, there is no next item, or the change does not apply.",
+}
+
+
+def _replies(*codes: int) -> dict[int | str, dict[str, object]]:
+    """The error replies an operation can give, for the OpenAPI schema."""
+    return {code: {"model": Problem, "description": REPLIES[code]} for code in codes}
+
+
+# Every operation needs the token; those that change the agenda can conflict with its state.
+router = APIRouter(prefix="/api/v1", tags=["facilitator"], responses=_replies(401))
 bearer = HTTPBearer(auto_error=False, description="The facilitator token shown in the TUI (press f).")
 
 
@@ -71,9 +92,10 @@ def _state(db: Database, workshop_id: int) -> WorkshopState:
 
 
 def _own_item(session: Session, workshop_id: int, item_id: int) -> None:
-    item = store.get_item(session, item_id)
-    if item.workshop_id != workshop_id:
-        raise store.AgendaError(f"no agenda item with id {item_id}")
+    # Another workshop's item is as unknown as a missing one: a 404 that says nothing about it.
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.workshop_id != workshop_id:
+        raise LookupError(f"no agenda item with id {item_id} in this workshop")
 
 
 def _item_action(session: Session, workshop_id: int, item_id: int, action: ItemAction) -> None:
@@ -86,9 +108,14 @@ async def get_state(request: Request, workshop: Facilitator) -> WorkshopState:
     return await run_in_threadpool(_state, request.app.state.db, workshop.id)
 
 
-@router.post("/items/{item_id}/{action}", response_model=WorkshopState, summary="Act on an agenda item")
+@router.post(
+    "/items/{item_id:rowid}/{action}",
+    response_model=WorkshopState,
+    summary="Act on an agenda item",
+    responses=_replies(404, 409),
+)
 async def item_action(
-    request: Request, workshop: Facilitator, item_id: int, action: ItemAction
+    request: Request, workshop: Facilitator, item_id: RowId, action: ItemAction
 ) -> WorkshopState:
     """open (make current and open for answers), close, reset (delete its answers), reveal / hide-results
     (results on phones), show-entries / hide-entries (participants' proposals to one another)."""
@@ -104,33 +131,44 @@ def _current_action(session: Session, workshop_id: int, action: ItemAction) -> N
     apply_item_action(session, current.id, action)  # type: ignore[arg-type]
 
 
-@router.post("/current/{action}", response_model=WorkshopState, summary="Act on the current agenda item")
+@router.post(
+    "/current/{action}",
+    response_model=WorkshopState,
+    summary="Act on the current agenda item",
+    responses=_replies(409),
+)
 async def current_action(request: Request, workshop: Facilitator, action: ItemAction) -> WorkshopState:
     return await _write_then_state(
         request, workshop, partial(_current_action, workshop_id=workshop.id, action=action)
     )
 
 
-@router.post("/next", response_model=WorkshopState, summary="Close the current item and open the next")
+@router.post(
+    "/next",
+    response_model=WorkshopState,
+    summary="Close the current item and open the next",
+    responses=_replies(409),
+)
 async def next_item(request: Request, workshop: Facilitator) -> WorkshopState:
     return await _write_then_state(request, workshop, partial(store.next_item, workshop_id=workshop.id))
 
 
 def _entry_action(session: Session, workshop_id: int, entry_id: int, status: EntryStatus) -> None:
-    from workshop.models import Entry
-
     entry = session.get(Entry, entry_id)
-    if entry is None:
-        raise LookupError(f"no entry with id {entry_id}")
-    _own_item(session, workshop_id, entry.item_id)
+    item = session.get(AgendaItem, entry.item_id) if entry is not None else None
+    if item is None or item.workshop_id != workshop_id:
+        raise LookupError(f"no entry with id {entry_id} in this workshop")
     set_entry_status(session, entry_id, status)
 
 
 @router.post(
-    "/entries/{entry_id}/{status}", response_model=WorkshopState, summary="Approve, hide or restore an entry"
+    "/entries/{entry_id:rowid}/{status}",
+    response_model=WorkshopState,
+    summary="Approve, hide or restore an entry",
+    responses=_replies(404, 409),
 )
 async def entry_action(
-    request: Request, workshop: Facilitator, entry_id: int, status: EntryStatus
+    request: Request, workshop: Facilitator, entry_id: RowId, status: EntryStatus
 ) -> WorkshopState:
     return await _write_then_state(
         request, workshop, partial(_entry_action, workshop_id=workshop.id, entry_id=entry_id, status=status)

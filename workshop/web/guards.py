@@ -4,37 +4,73 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 
 class SeatCodeGuard:
-    """Counts wrong seat codes per client address and blocks one that keeps guessing."""
+    """Brakes seat-code guessing without locking a room out of its seats.
+
+    A seat code is 6 characters from 31, about 8.9e8 codes, so guessing is only a threat if it is
+    unbounded. Wrong codes are counted twice: per client address (``per_client`` in ``client_window``
+    seconds) and per workshop (``per_workshop`` in ``workshop_window`` seconds, from every address).
+
+    - A client under its own limit always has its code checked: one guesser cannot lock out other networks.
+    - A client over its limit (braked) still has its code checked while the workshop's total is under its
+      limit, so a phone behind the same venue NAT as a guesser, typing its right code, gets its seat back.
+    - Once the workshop's total is spent, a braked client's codes are refused unchecked until it drains.
+
+    Every code that is checked and wrong counts towards both limits, so one address checks at most about
+    ``per_workshop`` codes an hour plus its own ``per_client`` each window: with the defaults some 3,200
+    in a ten-hour day, which finds one of 1,000 seats with a chance of about 1 in 280 (1 in 2,800 for 100
+    seats). More addresses add ``per_client`` each, as they always did. Callers must check the code only
+    when :meth:`may_check` says so, and report each wrong one with :meth:`failed`.
+    """
 
     def __init__(
-        self, limit: int = 10, window_seconds: float = 300.0, clock: Callable[[], float] = time.monotonic
+        self,
+        per_client: int = 10,
+        client_window: float = 300.0,
+        per_workshop: int = 200,
+        workshop_window: float = 3600.0,
+        clock: Callable[[], float] = time.monotonic,
     ):
-        self.limit = limit
-        self.window = window_seconds
+        self._limits = {"client": (per_client, client_window), "workshop": (per_workshop, workshop_window)}
         self._clock = clock
-        self._failures: dict[str, list[float]] = {}
+        # Only the most recent ``limit`` failures per key matter, so memory stays bounded per key.
+        self._failures: dict[tuple[str, object], deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, client: str) -> list[float]:
-        cutoff = self._clock() - self.window
-        times = [t for t in self._failures.get(client, []) if t > cutoff]
-        self._failures[client] = times
-        return times
+    def _spent(self, kind: str, key: object) -> bool:
+        limit, window = self._limits[kind]
+        times = self._failures.get((kind, key))
+        if times is None:
+            return False
+        cutoff = self._clock() - window
+        while times and times[0] <= cutoff:
+            times.popleft()
+        if not times:
+            del self._failures[(kind, key)]
+        return len(times) >= limit
 
-    def blocked(self, client: str) -> bool:
-        """Whether ``client`` has used up its wrong guesses for now."""
+    def braked(self, client: str) -> bool:
+        """Whether ``client`` has used up its own wrong codes for now."""
         with self._lock:
-            return len(self._recent(client)) >= self.limit
+            return self._spent("client", client)
 
-    def failed(self, client: str) -> None:
-        """Record one wrong code from ``client``."""
+    def may_check(self, workshop_id: int, client: str) -> bool:
+        """Whether a code ``client`` typed for this workshop may be looked up now."""
         with self._lock:
-            self._recent(client).append(self._clock())
+            return not (self._spent("client", client) and self._spent("workshop", workshop_id))
+
+    def failed(self, workshop_id: int, client: str) -> None:
+        """Record one wrong code from ``client`` for this workshop."""
+        now = self._clock()
+        with self._lock:
+            for kind, key in (("client", client), ("workshop", workshop_id)):
+                limit = self._limits[kind][0]
+                self._failures.setdefault((kind, key), deque(maxlen=limit)).append(now)
 
 
 class StatusCache:

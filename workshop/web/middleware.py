@@ -6,7 +6,10 @@ streams, which measured as a fifth of the event loop's time in a burst of votes 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -22,10 +25,19 @@ TOO_LARGE = (
     b"<!doctype html><title>Too much data</title><h1>Too much data</h1>"
     b"<p>That form was larger than this server accepts.</p>"
 )
+CRASHED_PAGE = (
+    b"<!doctype html><title>Something went wrong</title><h1>Something went wrong</h1>"
+    b"<p>The server could not finish that. Go back and try again.</p>"
+)
+CRASHED_JSON = b'{"detail":"internal server error"}'
 
 
 class GuardMiddleware:
-    """Refuses request bodies over ``max_body`` bytes (declared or streamed) and adds the headers above."""
+    """Refuses request bodies over ``max_body`` bytes (declared or streamed) and adds the headers above.
+
+    It also answers for a handler that crashed. Starlette's own 500 comes from its outermost layer, outside
+    this one, so it would go out without the headers; here the crash is logged and a 500 sent through them.
+    """
 
     def __init__(self, app: Any, max_body: int) -> None:
         self.app = app
@@ -40,6 +52,7 @@ class GuardMiddleware:
             await self._refuse(send)
             return
         seen = 0
+        started = False
 
         async def limited_receive() -> Message:
             nonlocal seen
@@ -51,7 +64,9 @@ class GuardMiddleware:
             return message
 
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 names = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(name, value) for name, value in SECURITY_HEADERS if name not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
@@ -61,12 +76,25 @@ class GuardMiddleware:
             await self.app(scope, limited_receive, with_headers)
         except BodyTooLarge:
             await self._refuse(send)
+        except Exception:
+            if started:  # part of a reply has gone: nothing sensible can follow it
+                raise
+            log.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            await self._crashed(scope, send)
 
     @staticmethod
     async def _refuse(send: Any) -> None:
         headers = [(b"content-type", b"text/html; charset=utf-8"), *SECURITY_HEADERS]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": TOO_LARGE})
+
+    @staticmethod
+    async def _crashed(scope: Scope, send: Any) -> None:
+        api = str(scope.get("path", "")).startswith("/api/")
+        kind = b"application/json" if api else b"text/html; charset=utf-8"
+        headers = [(b"content-type", kind), *SECURITY_HEADERS]
+        await send({"type": "http.response.start", "status": 500, "headers": headers})
+        await send({"type": "http.response.body", "body": CRASHED_JSON if api else CRASHED_PAGE})
 
 
 class BodyTooLarge(Exception):

@@ -19,6 +19,7 @@ from workshop.db import Database
 from workshop.models import AgendaItem, ItemState, Seat, Workshop
 from workshop.store.codes import normalise_code
 from workshop.web.guards import SeatCodeGuard, StatusCache
+from workshop.web.ids import RowId
 from workshop.writer import BatchWriter
 
 router = APIRouter(include_in_schema=False)
@@ -163,29 +164,30 @@ def seat_page(request: Request, code: str, seat: str = "") -> Response:
 
 @router.post("/j/{code}/seat", response_class=HTMLResponse)
 async def seat_restore(request: Request, code: str) -> Response:
-    """Set the seat cookie from a seat code; repeated wrong codes from one address are slowed down."""
+    """Set the seat cookie from a seat code; wrong codes are braked (SeatCodeGuard), a right one never is."""
     form = await request.form()
     typed = str(form.get("seat_code") or "")
+    cleaned = normalise_code(typed)
     db = _db(request)
     client = request.client.host if request.client else "?"
     guard: SeatCodeGuard = request.app.state.seat_guard
     with db.reading() as session:
         workshop = _workshop(session, code)
-        blocked = guard.blocked(client)
-        if blocked:
-            seat = None
-            message = "Too many wrong codes from this device. Wait a few minutes, or ask the facilitator"
-        else:
-            cleaned = normalise_code(typed)
-            seat = store.seat_by_code(session, workshop.id, cleaned) if cleaned else None  # type: ignore[arg-type]
-            message = (
-                "Enter the seat code shown on your old page"
-                if not cleaned
-                else (f"No seat in this workshop has the code {cleaned}. Check it and try again")
-            )
+        # No await between asking the guard and telling it: concurrent guesses cannot slip past its count.
+        checked = bool(cleaned) and guard.may_check(workshop.id, client)  # type: ignore[arg-type]
+        seat = store.seat_by_code(session, workshop.id, cleaned) if checked else None  # type: ignore[arg-type]
     if seat is None:
-        if not blocked:  # only guesses that were checked count, so waiting out the brake works
-            guard.failed(client)
+        if checked:  # only codes that were looked up count, so waiting out the brake works
+            guard.failed(workshop.id, client)  # type: ignore[arg-type]
+        if not cleaned:
+            message = "Enter the seat code shown on your old page"
+        elif guard.braked(client):
+            message = (
+                "Too many wrong codes from this network. Check the code on your old page and try again "
+                "in a few minutes, or ask the facilitator"
+            )
+        else:
+            message = f"No seat in this workshop has the code {cleaned}. Check it and try again"
         errors = [{"anchor": "seat_code", "message": message}]
         return _render(
             request, "seat.html", {"workshop": workshop, "entered": typed[:16], "errors": errors}, 422
@@ -299,8 +301,8 @@ NOTICES = {
 }
 
 
-@router.post("/w/{code}/items/{item_id}", response_class=HTMLResponse)
-async def submit_answers(request: Request, code: str, item_id: int) -> Response:
+@router.post("/w/{code}/items/{item_id:rowid}", response_class=HTMLResponse)
+async def submit_answers(request: Request, code: str, item_id: RowId) -> Response:
     """Validate and save a participant's answers; the reply goes out only after the commit."""
     form = await request.form()
     data = {key: value for key, value in form.items() if isinstance(value, str)}
@@ -340,8 +342,8 @@ async def submit_answers(request: Request, code: str, item_id: int) -> Response:
     return _to(f"/w/{workshop.join_code}/items/{item.id}/saved")
 
 
-@router.get("/w/{code}/items/{item_id}/saved", response_class=HTMLResponse)
-def saved(request: Request, code: str, item_id: int) -> Response:
+@router.get("/w/{code}/items/{item_id:rowid}/saved", response_class=HTMLResponse)
+def saved(request: Request, code: str, item_id: RowId) -> Response:
     """The confirmation a participant sees after saving."""
     context = _activity_context(request, code, item_id)
     if context["seat"] is None or context["item"] is None:

@@ -15,7 +15,9 @@ from workshop import store
 from workshop.models import AgendaItem, Entry, EntryStatus, Workshop
 from workshop.store.control import ItemAction, add_proxy_seat
 from workshop.store.entries import entries
+from workshop.web import csrf
 from workshop.web.api import _entry_action, _item_action, workshop_for_token
+from workshop.web.ids import RowId
 from workshop.web.state import workshop_state
 
 router = APIRouter(prefix="/f", include_in_schema=False)
@@ -23,12 +25,37 @@ COOKIE = "facilitator"
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)  # type: ignore[no-any-return]
+    """A remote page: every one carries the form token, and sends its origin with the forms on it."""
+    token = csrf.form_token(request.app.state.form_secret, request.cookies.get(COOKIE, ""))
+    page = {**context, "csrf": token, "referrer_policy": csrf.REFERRER_POLICY}
+    headers = {"Referrer-Policy": csrf.REFERRER_POLICY}
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, page, status_code=status, headers=headers)  # type: ignore[no-any-return]
 
 
 async def _workshop(request: Request) -> Workshop | None:
     token = request.cookies.get(COOKIE, "")
     return await run_in_threadpool(workshop_for_token, request.app.state.db, token) if token else None
+
+
+async def _poster(request: Request) -> Workshop | Response:
+    """The workshop a form post to the remote acts on, or the page refusing it (401, or 403 if forged)."""
+    workshop = await _workshop(request)
+    if workshop is None:
+        return _denied(request)
+    form = await request.form()  # parsed once: the handler's Form parameters read the same copy
+    sent = form.get(csrf.FIELD)
+    problem = csrf.refusal(
+        request,
+        sent if isinstance(sent, str) else "",
+        request.app.state.form_secret,
+        request.cookies.get(COOKIE, ""),
+        request.app.state.public_url,
+    )
+    if problem is None:
+        return workshop
+    context = {"title": "Nothing was changed", "message": problem, "back_url": "/f/"}
+    return _render(request, "problem.html", {**context, "back_label": "Back to the remote"}, 403)
 
 
 def _denied(request: Request) -> HTMLResponse:
@@ -130,17 +157,17 @@ def _own_item(request: Request, workshop_id: int, item_id: int) -> AgendaItem | 
     return item if item is not None and item.workshop_id == workshop_id else None
 
 
-@router.post("/items/{item_id}", response_class=HTMLResponse)
+@router.post("/items/{item_id:rowid}", response_class=HTMLResponse)
 async def act(
-    request: Request, item_id: int, action: str = Form(...), confirm: str = Form(""), back: str = Form("")
+    request: Request, item_id: RowId, action: str = Form(...), confirm: str = Form(""), back: str = Form("")
 ) -> Response:
     """Carry out one action; a reset asks for confirmation first, since it deletes answers.
 
     Back to the item acted on, or to the top when the button was in the "Now" summary (``back=top``).
     """
-    workshop = await _workshop(request)
-    if workshop is None:
-        return _denied(request)
+    workshop = await _poster(request)
+    if not isinstance(workshop, Workshop):
+        return workshop
     item = await run_in_threadpool(_own_item, request, workshop.id, item_id)
     if item is None:
         return _back(problem="stale")
@@ -155,7 +182,7 @@ async def act(
         await request.app.state.writer.submit(
             partial(_item_action, workshop_id=workshop.id, item_id=item_id, action=chosen)
         )
-    except store.AgendaError:
+    except (store.AgendaError, LookupError):
         return _back(to, "stale")
     return _back(to)
 
@@ -163,9 +190,9 @@ async def act(
 @router.post("/next", response_class=HTMLResponse)
 async def next_item(request: Request, back: str = Form("")) -> Response:
     """Close the current item and open the next; back at the top (``back=top``) or at the new item."""
-    workshop = await _workshop(request)
-    if workshop is None:
-        return _denied(request)
+    workshop = await _poster(request)
+    if not isinstance(workshop, Workshop):
+        return workshop
     try:
         item = await request.app.state.writer.submit(partial(store.next_item, workshop_id=workshop.id))
     except store.AgendaError:
@@ -181,12 +208,12 @@ def _moderate(session: Session, workshop_id: int, entry_id: int, status: EntrySt
     return entry.item_id
 
 
-@router.post("/entries/{entry_id}", response_class=HTMLResponse)
-async def moderate(request: Request, entry_id: int, status: str = Form(...)) -> Response:
+@router.post("/entries/{entry_id:rowid}", response_class=HTMLResponse)
+async def moderate(request: Request, entry_id: RowId, status: str = Form(...)) -> Response:
     """Approve or hide a participant's proposal."""
-    workshop = await _workshop(request)
-    if workshop is None:
-        return _denied(request)
+    workshop = await _poster(request)
+    if not isinstance(workshop, Workshop):
+        return workshop
     try:
         chosen = EntryStatus(status)
         item_id = await request.app.state.writer.submit(
@@ -200,9 +227,9 @@ async def moderate(request: Request, entry_id: int, status: str = Form(...)) -> 
 @router.post("/proxy", response_class=HTMLResponse)
 async def proxy(request: Request) -> Response:
     """Start answering on this device for someone without a phone: a new proxy seat, then their form."""
-    workshop = await _workshop(request)
-    if workshop is None:
-        return _denied(request)
+    workshop = await _poster(request)
+    if not isinstance(workshop, Workshop):
+        return workshop
     seat = await request.app.state.writer.submit(partial(add_proxy_seat, workshop_id=workshop.id))
     response = RedirectResponse(f"/w/{workshop.join_code}", status_code=303)
     response.set_cookie(

@@ -6,7 +6,7 @@ import asyncio
 import errno
 import gc
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import anyio.to_thread
 import uvicorn
@@ -52,9 +52,16 @@ def bind_socket(host: str, port: int, attempts: int = PORT_ATTEMPTS) -> tuple[so
 class EmbeddedServer(uvicorn.Server):
     """A uvicorn server that leaves signals and the terminal to its host program."""
 
-    def __init__(self, app: Callable[..., object], sock: socket.socket) -> None:
+    def __init__(
+        self, app: Callable[..., object], sock: socket.socket, trusted_proxies: Sequence[str] = ()
+    ) -> None:
+        # uvicorn by default believes X-Forwarded-For from loopback, so anything on the laptop (or a
+        # request relayed through it) could choose its client address and dodge the seat-code brake.
+        # The header is read only when the facilitator names the proxy in front (--trusted-proxy).
         config = uvicorn.Config(
             app,
+            proxy_headers=bool(trusted_proxies),
+            forwarded_allow_ips=list(trusted_proxies) or None,
             log_config=None,
             access_log=False,
             lifespan="off",
