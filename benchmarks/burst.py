@@ -212,6 +212,9 @@ def report(args: argparse.Namespace, m: Measured, saved: int) -> bool:
         rate = acked / load.wall if load.wall else 0.0
         lines += [
             f"votes acknowledged (303) {acked}; errors: {errors}",
+            # A long batch would hold every phone (and the room's count) until it commits.
+            "first vote acknowledged after "
+            + (f"{load.first_ack * 1000:.0f} ms" if load.first_ack is not None else "(none)"),
             f"wall {load.wall:.2f} s (last phone arrived at {load.last_arrival:.2f} s); {rate:.0f} votes/s",
             _latency("join", load.join_latency),
             _latency("vote", load.vote_latency),

@@ -67,6 +67,7 @@ class LoadResult:
         phone_latency: Each phone from its first request to its vote's acknowledgement, waits included.
         poll_latency: Each successful status poll.
         acknowledged: Votes answered with 303 to the saved page.
+        first_ack: Seconds from the start to the first acknowledged vote (None if there was none).
         errors: Failures by kind, e.g. ``vote 500``, ``deadline``, ``ClientOSError``.
         wall: Seconds from the first arrival to the last phone's end.
         last_arrival: When the last phone arrived, in seconds from the start.
@@ -78,6 +79,7 @@ class LoadResult:
     phone_latency: list[float] = field(default_factory=list)
     poll_latency: list[float] = field(default_factory=list)
     acknowledged: int = 0
+    first_ack: float | None = None
     errors: Counter[str] = field(default_factory=Counter)
     wall: float = 0.0
     last_arrival: float = 0.0
@@ -175,6 +177,8 @@ class _Phones:
             self.result.vote_latency.append(took)
             self.result.phone_latency.append(time.perf_counter() - began)
             self.result.acknowledged += 1
+            if self.result.first_ack is None:
+                self.result.first_ack = time.perf_counter() - t0
             if self.config.pages:
                 await self._page(location, cookie)
         except asyncio.CancelledError:  # the overall deadline passed before this phone finished

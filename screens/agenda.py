@@ -17,6 +17,7 @@ from screens.agenda_edit import AgendaEditing
 from screens.agenda_room import AgendaRoom
 from screens.agenda_sheet import AgendaSheet
 from screens.dialogs import ConfirmScreen
+from screens.failures import failure_notice
 from screens.messages import WorkshopChanged
 from screens.views import LiveView, view_for
 from screens.views.maturity import MaturityView
@@ -250,7 +251,7 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
             return
         except Exception as exc:  # a locked or lost database must not take the run-sheet down
             self.notify(
-                f"Could not change the agenda: {exc}",
+                failure_notice("Could not change the agenda", exc),
                 title="Database problem",
                 severity="error",
                 markup=False,

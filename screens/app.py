@@ -17,6 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 
 from screens.agenda import AgendaScreen
@@ -30,6 +31,7 @@ from workshop import netinfo, store
 from workshop.db import Database
 from workshop.live import read_revision
 from workshop.models import utcnow
+from workshop.write_problems import for_facilitator
 from workshop.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ POLL_SECONDS = 0.25
 # gets its graceful shutdown (EmbeddedServer's is 3 s), queued writes finish, and whatever still hangs (a
 # terminal that takes no output) is cut short by a watchdog that closes the database and exits.
 SHUTDOWN_SECONDS = 6.0
+STAYS = 24 * 3600.0  # a notice's timeout when it goes only once its cause has gone
 
 
 class WorkshopApp(App[None]):
@@ -92,6 +95,7 @@ class WorkshopApp(App[None]):
         self._revision: int | None = None
         self._polling = False
         self._shutting_down = False
+        self._write_problem: tuple[str, Notification] | None = None  # the notice shown while saving fails
         self._main_loop: asyncio.AbstractEventLoop | None = None
         # Last in line, after the colour filters: no participant text reaches the terminal as a command.
         self._filters.append(InertText())
@@ -223,6 +227,7 @@ class WorkshopApp(App[None]):
         os._exit(0)
 
     def _poll(self) -> None:
+        self._show_write_problem(self.writer.problem)
         if self.workshop_id is not None and not self._polling:
             self._polling = True
             self.run_worker(self._read_revision, thread=True, group="poll", exit_on_error=False)
@@ -244,6 +249,21 @@ class WorkshopApp(App[None]):
         if workshop_id == self.workshop_id and revision != self._revision:
             self._revision = revision
             self.call_from_thread(self.screen.post_message, WorkshopChanged(revision, workshop_id))
+
+    def _show_write_problem(self, problem: str | None) -> None:
+        """One notice that stays while writes fail (a full disk, a locked file) and goes once they work."""
+        shown = self._write_problem
+        if shown is not None and shown[0] == problem:
+            return
+        if shown is not None:
+            self._unnotify(shown[1])
+            self._write_problem = None
+        if problem is not None:
+            notice = Notification(
+                for_facilitator(problem), "Not saving", "error", timeout=STAYS, markup=False
+            )
+            self.post_message(Notify(notice))
+            self._write_problem = (problem, notice)
 
     def action_toggle_help(self) -> None:
         """Every key of the screen and its focused list, with what it does."""

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.dialogs import ConfirmScreen
 from screens.exporting import export_in_background
+from screens.failures import failure_notice
 from screens.home_dialogs import FollowUpScreen, NewWorkshop, NewWorkshopScreen
 from workshop import store
 from workshop.store import lifecycle
@@ -176,7 +177,7 @@ class HomeScreen(Screen[None]):
         try:
             result = await self.workshop_app.writer.submit(change)
         except Exception as exc:  # a locked or lost database must leave the list as it was
-            self.notify(f"That did not work: {exc}", severity="error", markup=False, timeout=15)
+            self.notify(failure_notice("That did not work", exc), severity="error", markup=False, timeout=15)
             return None
         self.notify(done, markup=False)
         return result

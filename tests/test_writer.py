@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
 from workshop import store
@@ -59,3 +64,59 @@ def test_sync_submit_and_stop(db: Database, workshop_id: int) -> None:
     writer.stop()
     with pytest.raises(WriterStopped):
         writer.submit_sync(lambda s: None)
+
+
+async def test_a_batch_is_bounded_by_time_so_the_first_caller_hears_back_early(db: Database) -> None:
+    """Fifty slow writes queued at once: the first is acknowledged long before the last has even run."""
+    events: list[tuple[str, int]] = []
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def slow(number: int) -> Callable[[Session], int]:
+        def write(_session: Session) -> int:
+            if number == 0:
+                release.wait(10)  # hold the writer until every other write is queued behind it
+            with lock:
+                events.append(("ran", number))
+            time.sleep(0.02)
+            return number
+
+        return write
+
+    async def submit(number: int) -> None:
+        await writer.submit(slow(number))
+        with lock:
+            events.append(("acknowledged", number))
+
+    writer = BatchWriter(db, max_batch_seconds=0.05)
+    writer.start()
+    try:
+        first = asyncio.ensure_future(submit(0))
+        await asyncio.sleep(0)
+        rest = [asyncio.ensure_future(submit(n)) for n in range(1, 51)]
+        await asyncio.sleep(0.1)
+        release.set()
+        await asyncio.gather(first, *rest)
+    finally:
+        writer.stop()
+    acknowledged = events.index(("acknowledged", 1))
+    assert acknowledged < events.index(("ran", 10)), "the first write waited for a long batch"
+    assert writer.batches >= 51 / 4  # a batch closes once 50 ms of 20 ms writes are done: 3, or 4 at most
+
+
+async def test_the_writer_knows_while_saving_fails(db: Database, workshop_id: int) -> None:
+    def disk_full(_session: Session) -> None:
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+
+    writer = BatchWriter(db)
+    writer.start()
+    try:
+        with pytest.raises(OperationalError):
+            await writer.submit(disk_full)
+        assert writer.problem == "the disk is full"
+        with pytest.raises(ValueError):  # a refusal says nothing about the disk: still failing
+            await writer.submit(lambda s: (_ for _ in ()).throw(ValueError("refused")))
+        await writer.submit(lambda s: store.join(s, workshop_id))
+        assert writer.problem is None
+    finally:
+        writer.stop()

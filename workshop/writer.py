@@ -3,6 +3,12 @@
 A burst of votes becomes a few transactions instead of hundreds, so SQLite's one-writer rule and the cost
 of each durable commit are paid per batch, and the event loop (shared with the TUI) never blocks on the
 database. Each write runs in its own savepoint: one refused vote does not undo the others in its batch.
+
+A batch closes at ``MAX_BATCH`` writes or once ``MAX_BATCH_SECONDS`` of work has been done, whichever comes
+first: a phone never waits behind a long batch, and the room's live count moves in small steps.
+
+The writer also knows whether saving works: ``problem`` holds why it does not (the disk is full, the file is
+locked) from the first failed write until a batch commits cleanly again, so the TUI can say so while it lasts.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import concurrent.futures
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,11 +26,14 @@ from typing import Any, TypeVar
 from sqlmodel import Session
 
 from workshop.db import Database
+from workshop.write_problems import write_problem
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 256
+# Long enough to share one durable commit among a burst's writes, short enough that nobody notices a wait.
+MAX_BATCH_SECONDS = 0.05
 
 
 class WriterStopped(RuntimeError):
@@ -39,9 +49,13 @@ class _Job:
 class BatchWriter:
     """Serialises every write through one thread; start it before use and stop it on shutdown."""
 
-    def __init__(self, db: Database, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, db: Database, max_batch: int = MAX_BATCH, max_batch_seconds: float = MAX_BATCH_SECONDS
+    ) -> None:
         self._db = db
         self._max_batch = max_batch
+        self._max_batch_seconds = max_batch_seconds
+        self.problem: str | None = None  # why saving fails, while it does (see workshop/write_problems.py)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._stopping = False
@@ -103,36 +117,52 @@ class BatchWriter:
     def _run(self) -> None:
         while True:
             job = self._queue.get()
-            if job is None:
+            if job is None or self._batch(job):
                 return
-            batch = [job]
-            while len(batch) < self._max_batch:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    self._commit(batch)
-                    return
-                batch.append(more)
-            self._commit(batch)
 
-    def _commit(self, batch: list[_Job]) -> None:
+    def _batch(self, first: _Job) -> bool:
+        """Run ``first`` and the jobs queued behind it in one transaction, commit, then answer each caller.
+
+        Jobs are taken one at a time as the batch runs, until it is full or its time is up. Returns True if
+        the stop marker was met, after finishing this batch.
+        """
+        deadline = time.monotonic() + self._max_batch_seconds
+        taken = [first]
         outcomes: list[tuple[_Job, bool, Any]] = []
+        stop = False
         try:
             with self._db.writing() as session:
-                for job in batch:
+                for job in taken:  # grows as jobs are taken below
+                    outcomes.append(self._attempt(session, job))
+                    if len(taken) >= self._max_batch or time.monotonic() >= deadline:
+                        break
                     try:
-                        with session.begin_nested():
-                            outcomes.append((job, True, job.fn(session)))
-                    except Exception as exc:  # this write is refused; the rest of the batch goes on
-                        outcomes.append((job, False, exc))
-        except Exception as exc:  # the commit itself failed: nothing in the batch was saved
-            log.exception("a batch of %d writes failed to commit", len(batch))
-            for job in batch:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        stop = True
+                        break
+                    taken.append(more)
+        except Exception as exc:  # the transaction failed to begin or commit: nothing in it was saved
+            log.exception("a batch of %d writes failed to commit", len(taken))
+            self.problem = write_problem(exc) or "the database could not save"
+            for job in taken:
                 job.deliver(False, exc)
-            return
+            return stop
         self.batches += 1
-        self.writes += len(batch)
+        self.writes += len(outcomes)
+        # A write refused for what it said leaves saving healthy; one the database failed does not.
+        problems = [write_problem(value) for _, ok, value in outcomes if not ok]
+        self.problem = next((p for p in problems if p), None)
         for job, ok, value in outcomes:
             job.deliver(ok, value)
+        return stop
+
+    @staticmethod
+    def _attempt(session: Session, job: _Job) -> tuple[_Job, bool, Any]:
+        try:
+            with session.begin_nested():
+                return job, True, job.fn(session)
+        except Exception as exc:  # this write is refused; the rest of the batch goes on
+            return job, False, exc

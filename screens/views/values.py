@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.failures import failure_notice
 from screens.moderation_dialogs import ChooseValueScreen, Rewording, RewordScreen
 from screens.views.base import LiveView
 from workshop.activities.values import (
@@ -190,7 +191,7 @@ class ValuesView(LiveView):
             self.notify(str(exc), severity="warning", markup=False)
             return
         except Exception as exc:  # a locked database must not take the screen down
-            self.notify(f"Could not change it: {exc}", severity="error", markup=False)
+            self.notify(failure_notice("Could not change it", exc), severity="error", markup=False)
             return
         self.notify(done, markup=False)
 

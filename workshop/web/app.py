@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from workshop import __version__, locations, untrusted
@@ -15,6 +16,7 @@ from workshop.db import Database
 from workshop.web import api, pages, remote
 from workshop.web.guards import SeatCodeGuard, StatusCache
 from workshop.web.middleware import GuardMiddleware
+from workshop.write_problems import for_phones, write_problem
 from workshop.writer import BatchWriter
 
 MAX_BODY_BYTES = 64 * 1024
@@ -59,6 +61,19 @@ def create_app(db: Database, writer: BatchWriter, public_url: str | None = None)
         }
         return app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
             request, "problem.html", context, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def database_failed(request: Request, exc: DBAPIError) -> Response:
+        # A full disk or a locked file, anywhere a page or the API writes (joining, restoring a seat, the
+        # remote): one clear reply instead of a bare 500. Forms keep their own, with the answers kept.
+        message = for_phones(write_problem(exc) or "the database could not save")
+        headers = {"Retry-After": "30"}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, 503, headers=headers)
+        context = {"title": "Not saved", "message": message, "back_url": str(request.url.path)}
+        return app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+            request, "problem.html", {**context, "back_label": "Try again"}, status_code=503, headers=headers
         )
 
     @app.get("/healthz", include_in_schema=False)
