@@ -17,3 +17,28 @@ def ordinal(n: int) -> str:
 def people(n: int) -> str:
     """``1 person``, ``12 people``."""
     return plural(n, "person", "people")
+
+
+# Thousands and millions; beyond them (never reached by a room) a power of ten, as in 2e9.
+_SCALES = ((10**3, "k"), (10**6, "M"))
+
+
+def compact_count(n: int) -> str:
+    """A count in at most four characters, for a table cell read at a glance: ``999``, ``1.2k``, ``12k``.
+
+    Exact up to 999. From 1,000 the number is cut down, never rounded up, so a cell never claims more than
+    were counted: ``1.2k`` is 1,200 to 1,299, ``12k`` is 12,000 to 12,999, ``1.0M`` is 1,000,000 to
+    1,099,999. Any count a database can hold (below 2**63) fits in four characters.
+    """
+    if n < 0:
+        raise ValueError(f"a count cannot be negative: {n}")
+    if n < 1000:
+        return str(n)
+    for scale, suffix in _SCALES:
+        whole = n // scale
+        if whole < 10:
+            return f"{whole}.{n * 10 // scale % 10}{suffix}"
+        if whole < 1000:
+            return f"{whole}{suffix}"
+    digits = str(n)
+    return f"{digits[0]}e{len(digits) - 1}"

@@ -14,6 +14,7 @@ from workshop.breakdown import Breakdown, BreakdownBy, maturity_breakdown
 from workshop.db import Database
 from workshop.live import Snapshot
 from workshop.models import AgendaItem
+from workshop.wording import compact_count
 
 # Words and symbols, never colour alone, say how far the room agrees.
 AGREEMENT_MARKS = {
@@ -48,6 +49,16 @@ def _table(heading: str, answered: str, keys: str) -> Table:
         padding=(0, 1, 0, 0),
         show_edge=False,
     )
+
+
+def count_cell(count: int) -> str:
+    """A count as the tables show it: ``·`` for none, else at most four characters (see compact_count)."""
+    return compact_count(count) if count else "·"
+
+
+def count_width(cells: list[str], least: int) -> int:
+    """A count column's width: its widest cell, so a big room's counts are never cut to ``1…``."""
+    return max([least, *map(len, cells)])
 
 
 def _agreed_cell(value: tuple[int | None, str] | None) -> Text:
@@ -99,24 +110,25 @@ class MaturityView(LiveView):
         levels = summary.structure.levels
         table = _table(horizon.label, f"{summary.responses} of {snapshot.seats}", "h: next horizon")
         wide = self.size.width >= 70
+        dists = [row.by_horizon[horizon.key] for row in summary.factors]
+        # One list of cells per column (each level, then don't know), so each column is as wide as its
+        # widest cell: two cells in a small room, up to four once a level has 1,000 ratings.
+        columns = [[count_cell(dist.counts[index]) for dist in dists] for index in range(len(levels))]
+        columns.append([count_cell(dist.dont_know) for dist in dists])
         table.add_column("Factor", ratio=1, no_wrap=True, overflow="ellipsis")
-        for level in levels:
-            table.add_column(str(level.value), justify="right", width=2)
-        table.add_column("?", justify="right", width=2)
+        for header, cells in zip([*(str(level.value) for level in levels), "?"], columns, strict=True):
+            table.add_column(header, justify="right", width=count_width(cells, 2))
         table.add_column("Mid", justify="right", width=3)
         table.add_column("Agree", no_wrap=True, width=8)
         # Beside the spread, never instead of it: the column appears once the room agrees something here.
         agreed = {factor: value for (factor, key), value in summary.agreed.items() if key == horizon.key}
         if agreed:
             table.add_column("Agreed", no_wrap=True, width=6)
-        for row in summary.factors:
-            dist = row.by_horizon[horizon.key]
-            cells = [str(count) if count else "·" for count in dist.counts]
+        for index, (row, dist) in enumerate(zip(summary.factors, dists, strict=True)):
             extra = [_agreed_cell(agreed.get(row.factor.key))] if agreed else []
             table.add_row(
                 Text(row.factor.name if wide or not row.factor.short else row.factor.short),
-                *cells,
-                str(dist.dont_know) if dist.dont_know else "·",
+                *(cells[index] for cells in columns),
                 format_median(dist.median()),
                 AGREEMENT_MARKS[dist.agreement()],
                 *extra,
@@ -173,7 +185,8 @@ class MaturityView(LiveView):
         wide = self.size.width >= 70
         table.add_column("Factor", ratio=2, no_wrap=True, overflow="ellipsis")
         table.add_column("Group", ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column("n", justify="right", width=3)
+        seats = [compact_count(group.seats) for group in breakdown.groups]
+        table.add_column("n", justify="right", width=count_width(seats, 3))
         table.add_column("Mid", justify="right", width=3)
         table.add_column("Agree", no_wrap=True, width=8)
         for factor in structure.factors:
@@ -183,7 +196,7 @@ class MaturityView(LiveView):
                 table.add_row(
                     Text(name if index == 0 else ""),
                     Text(group.name),
-                    str(group.seats),
+                    seats[index],
                     format_median(dist.median()),
                     AGREEMENT_MARKS[dist.agreement()],
                     end_section=index == len(breakdown.groups) - 1,
