@@ -217,8 +217,8 @@ class ProjectorScreen(Screen[None]):
     # Drawing -------------------------------------------------------------------------------------
 
     async def _draw(self, snapshot: Snapshot) -> None:
-        if not self.is_attached:
-            return
+        if not self.is_attached or not self.query("#item-title"):
+            return  # news that came before compose (on_mount reads again) or while leaving the screen
         self.snapshot = snapshot
         app = self.workshop_app
         self.query_one("#big-code", BigCode).set_code(snapshot.workshop.join_code)

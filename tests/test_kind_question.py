@@ -25,6 +25,7 @@ from workshop.activities.question import AddAnswer, QuestionSummary, Remove
 from workshop.db import Database, open_database
 from workshop.models import AgendaItem, Entry, EntryStatus, Response
 from workshop.store import entries
+from workshop.untrusted import readable
 from workshop.words import WordCount
 
 BLNS = BLNS_PATH
@@ -252,7 +253,7 @@ def test_naughty_strings_as_answers(live_server: LiveServer, workshop_id: int) -
                     assert "<script>alert" not in reply.text
             page = phone.get(f"/w/{code}").text
             assert "<script>alert" not in page
-            assert all(str(escape(text)) in page for text in accepted)
+            assert all(str(escape(readable(text))) in page for text in accepted)
             stored += accepted
     assert [e.text for e in written(live_server.db, item)] == stored
     with live_server.db.writing() as session:
@@ -312,7 +313,9 @@ def screen_lines(app: WorkshopApp) -> list[str]:
     """The screen's rows of text, top to bottom."""
     rows: dict[int, str] = {}
     for line, text in re.findall(r'<text[^>]*-line-(\d+)\)"[^>]*>([^<]*)</text>', app.export_screenshot()):
-        rows[int(line)] = rows.get(int(line), "") + html.unescape(text).replace("\xa0", " ").strip("\n")
+        rows[int(line)] = rows.get(int(line), "") + html.unescape(readable(text)).replace("\xa0", " ").strip(
+            "\n"
+        )
     return [rows[key].rstrip() for key in sorted(rows)]
 
 

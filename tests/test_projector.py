@@ -161,3 +161,26 @@ def test_snapshot_projector_revealed(
     snap_compare: Callable[..., bool], db: Database, workshop_id: int, size: tuple[int, int]
 ) -> None:
     assert snap_compare(_fixed_app(db, workshop_id), terminal_size=size, run_before=_show_projector)
+
+
+async def test_news_arriving_while_the_projector_opens_or_closes_never_ends_the_app(
+    db: Database, workshop_id: int
+) -> None:
+    """Votes keep arriving while the facilitator flips to the projector and back: no draw may find the
+    screen half-built or half-taken-down (seen as NoMatches '#item-title', which ended the app)."""
+    item = start_kind(db, workshop_id, "maturity")
+    app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.01)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.snapshot is not None
+        )
+        for round_ in range(15):
+            vote(db, workshop_id, item.id, 1 + round_ % 5)  # type: ignore[arg-type]
+            app.push_screen(ProjectorScreen())
+            await pilot.pause(0.01 * (round_ % 3))
+            vote(db, workshop_id, item.id, 2)  # type: ignore[arg-type]
+            app.pop_screen()
+            await pilot.pause(0.01 * (round_ % 4))
+        await pilot.pause(0.3)
+        assert app.is_running and isinstance(app.screen, AgendaScreen)
+        await pilot.press("q")

@@ -20,7 +20,7 @@ _KNOWN = (
     (("readonly database", "read-only", "read only"), "the database file cannot be written to"),
     (
         ("database is locked", "database table is locked", "lock timeout"),
-        "another program is using the database",
+        "another program has the database locked",
     ),
     (("disk i/o error", "input/output error"), "the disk could not be written to"),
 )
@@ -51,6 +51,6 @@ def for_facilitator(reason: str) -> str:
     """The notice the facilitator sees while writes are failing."""
     fix = {
         "the disk is full": "Free some space on this laptop",
-        "another program is using the database": "Close the other program that has the workshop file open",
+        "another program has the database locked": "Close the other program that has the workshop file open",
     }.get(reason, "Check the disk and the workshop file")
     return f"Nothing new can be saved: {reason}. {fix}; this notice goes once saving works again. {SAFE}"
