@@ -215,3 +215,13 @@ def test_export_writes_the_pack_and_explains_bad_formats(tmp_path: Path, worksho
     blocked.write_text("x")
     failed = run("export", workshop_id, "--db", db, "--out", str(blocked))
     assert failed.returncode == 2 and f"could not write to {blocked}" in failed.stderr
+
+
+def test_titles_reach_the_terminal_without_control_characters(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.sqlite3")
+    made = run(
+        "--db", db, "new", "--template", "cyp-integration", "--title", "Spring\x1b]2;PWNED\x07 day\x1b[2J"
+    )
+    listed = run("--db", db, "list")
+    for out in (made.stdout, listed.stdout):
+        assert "Spring]2;PWNED day[2J" in out and "\x1b" not in out and "\x07" not in out
