@@ -14,6 +14,7 @@ from textual.widgets import ProgressBar, Static
 from workshop import locations
 from workshop.db import Database
 from workshop.exports.files import ExportError, export_workshop
+from workshop.write_problems import write_problem
 
 
 class ExportProgress(ModalScreen[None]):
@@ -69,7 +70,8 @@ def export_in_background(
         except ExportError as exc:
             app.call_from_thread(finish, None, str(exc))
         except Exception as exc:  # a locked database or a bug in one kind's report: a notice, not a crash
-            app.call_from_thread(finish, None, f"{type(exc).__name__}: {exc}")
+            reason = write_problem(exc)  # a database that cannot be read is said in plain words too
+            app.call_from_thread(finish, None, reason or f"{type(exc).__name__}: {exc}")
         else:
             app.call_from_thread(finish, paths, None)
 
