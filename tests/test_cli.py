@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import pty
 import select
@@ -17,14 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.naughty import BLNS_PATH
+from tests.naughty import BLNS
 from workshop import store
 from workshop.cli import main
 from workshop.db import open_database
 from workshop.store import lifecycle
 
 ROOT = Path(__file__).resolve().parents[1]
-BLNS = BLNS_PATH
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -110,7 +108,7 @@ def test_help_and_version() -> None:
 
 
 def test_every_naughty_title_is_stored_as_typed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    strings = json.loads(BLNS.read_text(encoding="utf-8"))
+    strings = BLNS
     db_path = str(tmp_path / "blns.sqlite3")
     expected: dict[int, str] = {}
     for text in strings:

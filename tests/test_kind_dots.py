@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -18,7 +17,7 @@ from sqlmodel import select
 from screens.app import WorkshopApp
 from screens.views.dots import dot_bar
 from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
-from tests.naughty import BLNS_PATH
+from tests.naughty import BLNS
 from tests.test_tui import screen_text, wait_for
 from workshop import store
 from workshop.activities import KINDS
@@ -30,7 +29,6 @@ from workshop.store.entries import add_entry, set_entry_status
 from workshop.templates import AgendaItemSpec
 from workshop.untrusted import readable
 
-BLNS = BLNS_PATH
 DOTS = KINDS["dots"]
 THREE_TWO = {"source": "ideas", "dots_per_seat": 3, "max_per_entry": 2}
 
@@ -259,7 +257,7 @@ def test_radios_number_boxes_and_naughty_numbers(live_server: LiveServer, worksh
         url = f"/w/{code}/items/{boxes.id}"
         page = client.get(f"/w/{code}").text
         assert 'inputmode="numeric"' in page and "Dots from 0 to 8." in page
-        for text in json.loads(BLNS.read_text(encoding="utf-8")):
+        for text in BLNS:
             reply = client.post(url, data={f"dots-{a}": text, f"dots-{b}": "1"})
             number = text.strip()  # blank means no dots on that option
             fine = not number or (number.isascii() and number.isdigit() and int(number) <= 8)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from sqlmodel import func, select
 
 from screens.app import WorkshopApp
 from tests.conftest import ARGS, CHROMIUM, LiveServer, add_item, join_code
-from tests.naughty import BLNS_PATH
+from tests.naughty import BLNS
 from workshop import store
 from workshop.activities import KINDS
 from workshop.activities.base import AnswerRefused
@@ -28,7 +27,6 @@ from workshop.store import entries
 from workshop.untrusted import readable
 from workshop.words import WordCount
 
-BLNS = BLNS_PATH
 QUESTION = KINDS["question"]
 PROMPT = "What one word describes partnership working today?"
 
@@ -237,7 +235,7 @@ def test_results_show_once_revealed(live_server: LiveServer, phone: httpx.Client
 def test_naughty_strings_as_answers(live_server: LiveServer, workshop_id: int) -> None:
     item = question(live_server.db, workshop_id, max_answers_per_seat=20, max_length=280)
     code = join_code(live_server.db, workshop_id)
-    corpus = json.loads(BLNS.read_text(encoding="utf-8"))
+    corpus = BLNS
     stored: list[str] = []
     for start in range(0, len(corpus), 20):
         with httpx.Client(base_url=live_server.url, timeout=10) as phone:

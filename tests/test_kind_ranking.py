@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
-from tests.naughty import BLNS_PATH
+from tests.naughty import BLNS
 from tests.test_tui import wait_for
 from workshop import store
 from workshop.activities import get_activity
@@ -29,7 +28,6 @@ from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice
 from workshop.store.entries import set_entry_status
 from workshop.untrusted import readable
 
-BLNS = BLNS_PATH
 CANDIDATES = ["Integrated front door", "Shared outcomes framework", "Joint workforce plan", "Family voice"]
 TITLE = "Our priorities for the next two years"
 RANKING = get_activity("ranking")
@@ -272,7 +270,7 @@ def test_blns_through_the_proposal_box(live_server: LiveServer, workshop_id: int
     settings = {"candidates": ["A"], "max_proposals_per_seat": 20}
     item = add_item(live_server.db, workshop_id, "ranking", "Naughty strings", settings)
     code = join_code(live_server.db, workshop_id)
-    strings: list[str] = json.loads(BLNS.read_text(encoding="utf-8"))
+    strings: list[str] = BLNS
     chunks = [strings[i : i + 20] for i in range(0, len(strings), 20)]
 
     def one_phone(chunk: list[str]) -> list[str]:  # a fresh seat proposes each; returns those accepted

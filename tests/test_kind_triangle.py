@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 import httpx
 import pytest
@@ -13,7 +12,7 @@ from sqlmodel import func, select
 
 from screens.app import WorkshopApp
 from tests.conftest import CHROMIUM, LiveServer, add_item, join_code
-from tests.naughty import BLNS_PATH
+from tests.naughty import BLNS
 from tests.test_kind_question import phone_page, screen_lines, seat, wait_for_text, wait_until
 from workshop import store
 from workshop.activities import KINDS
@@ -25,7 +24,6 @@ from workshop.models import AgendaItem, Dot, Entry, EntryStatus, Response
 from workshop.store import entries
 from workshop.untrusted import readable
 
-BLNS = BLNS_PATH
 TRIANGLE = KINDS["triangle"]
 PRIORITY = "Every family can get help early"
 
@@ -272,7 +270,7 @@ def test_results_show_once_revealed(live_server: LiveServer, phone: httpx.Client
 def test_naughty_strings_as_ideas(live_server: LiveServer, workshop_id: int) -> None:
     item = triangle(live_server.db, workshop_id, max_ideas_per_seat=30)
     code = join_code(live_server.db, workshop_id)
-    corpus = json.loads(BLNS.read_text(encoding="utf-8"))
+    corpus = BLNS
     stored: list[str] = []
     for start in range(0, len(corpus), 30):
         batch = corpus[start : start + 30]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -18,7 +17,7 @@ from sqlmodel import select
 
 from screens.app import WorkshopApp
 from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
-from tests.naughty import BLNS_PATH
+from tests.naughty import BLNS
 from tests.test_tui import screen_text, wait_for
 from workshop import store
 from workshop.activities import KINDS
@@ -36,7 +35,6 @@ from workshop.store.entries import add_entry, set_entry_status
 from workshop.templates import AgendaItemSpec
 from workshop.untrusted import readable
 
-BLNS = BLNS_PATH
 VALUES = KINDS["values"]
 
 
@@ -315,7 +313,7 @@ def test_naughty_strings_in_every_field(live_server: LiveServer, workshop_id: in
     code = join_code(db, workshop_id)
     url = f"/w/{code}/items/{item.id}"
     with phone(live_server, code) as client:
-        for text in json.loads(BLNS.read_text(encoding="utf-8")):
+        for text in BLNS:
             fits_name, fits_long = (
                 bool(text.strip()) and len(text) <= 60,
                 bool(text.strip()) and len(text) <= 200,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import httpx
 from markupsafe import escape
 from sqlmodel import select
 
 from screens.app import WorkshopApp
 from tests.conftest import LiveServer, add_item, join_code
-from tests.naughty import BLNS_PATH
+from tests.naughty import BLNS
 from tests.test_tui import screen_text, wait_for
 from workshop import store
 from workshop.activities.maturity import load_structure
@@ -20,7 +18,6 @@ from workshop.store.entries import add_entry
 from workshop.untrusted import readable
 from workshop.web.guards import SeatCodeGuard
 
-BLNS = json.loads(BLNS_PATH.read_text("utf-8"))
 MARKUP = "[bold red]not bold[/bold red] [link=http://x]no link[/link] [@click=app.quit]no action[/]"
 
 
