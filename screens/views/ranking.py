@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.failures import failure_notice
 from screens.views.base import LiveView
 from workshop.activities.ranking import RankingSummary
 from workshop.live import Snapshot
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from screens.app import WorkshopApp
 
 WAITING = "⧗ waiting for approval"
+# The table is drawn on the TUI's event loop: a thousand rows took 0.3 s a redraw (the screen froze on every
+# vote), and nobody reads past the top of the pane. The outcome pack lists every option.
+SHOWN_ROWS = 30
 
 
 def _order(tiers: tuple[tuple[str, ...], ...]) -> Text:
@@ -93,7 +97,7 @@ class RankingView(LiveView):
         table.add_column("Priority", ratio=1, overflow="fold")
         table.add_column("Borda", justify="right", width=6, no_wrap=True)
         table.add_column("1st", justify="right", width=4, no_wrap=True)
-        for row in summary.results:
+        for row in summary.results[:SHOWN_ROWS]:
             table.add_row(
                 f"{row.place}{'=' if row.tied else ''}",
                 Text(row.text),
@@ -102,7 +106,12 @@ class RankingView(LiveView):
             )
         if not summary.results:
             table.add_row("", Text("No options yet: approve a proposal below.", style="italic"), "", "")
-        lines = [table, Text(summary.headline, style="bold")]
+        lines: list[Table | Text] = [table]
+        hidden = len(summary.results) - SHOWN_ROWS
+        if hidden > 0:
+            more_rows = f"… {hidden} more options, not shown here: the outcome pack (press o) lists them all."
+            lines.append(Text(more_rows, style="italic"))
+        lines.append(Text(summary.headline, style="bold"))
         if summary.agreed:
             agreed = Text("★ Agreed: ", style="bold")
             for place, (_, text) in enumerate(summary.agreed, start=1):
@@ -118,6 +127,8 @@ class RankingView(LiveView):
                     ("Head to head (Schulze): ", "dim"), top, more, no_wrap=True, overflow="ellipsis"
                 )
             )
+            if summary.schulze_note:  # past the limit of options it compares: say so, in words
+                lines.append(Text(summary.schulze_note))
         results.update(Group(*lines))
         self._show_pending(tuple((p.entry_id, p.text) for p in summary.pending))
 
@@ -181,7 +192,7 @@ class RankingView(LiveView):
         try:
             await writer.submit(partial(store_entries.set_entry_status, entry_id=entry_id, status=status))
         except Exception as exc:  # a lost proposal or a locked database must not take the screen down
-            self.notify(f"Could not change the proposal: {exc}", severity="error", markup=False)
+            self.notify(failure_notice("Could not change the proposal", exc), severity="error", markup=False)
             return
         self.notify(done)
         # Gone from the list at once, so a second key press cannot act on it; the next snapshot agrees.

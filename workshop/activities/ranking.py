@@ -4,18 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from functools import cached_property
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
+from workshop.activities import ranking_results
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.activities.ranking_results import OptionResult, OptionStatus, RankingSummary
 from workshop.exports.blocks import Block, Bullets, Heading, Paragraph, Table
 from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Seat
-from workshop.ranking import DEFAULT_RULE, RULE_NAMES, Tally, describe, tally
-from workshop.store.entries import add_entry, delete_seat_entries, entries, own_entries
+from workshop.store.entries import add_entry, delete_seat_entries, own_entries
 from workshop.wording import people
+
+# The results' types live with the count (ranking_results.py) and are named here too, where callers look.
+__all__ = [
+    "Ballot",
+    "OptionResult",
+    "OptionStatus",
+    "Proposal",
+    "RankingActivity",
+    "RankingOption",
+    "RankingSettings",
+    "RankingStructure",
+    "RankingSummary",
+    "ballot_problem",
+    "proposal_problem",
+]
 
 TEXT_LIMIT = 120
 APPROVED = (EntryStatus.APPROVED.value,)
@@ -58,11 +75,20 @@ class Proposal:
     text: str
 
 
+class RankingOption(NamedTuple):
+    """An approved option as pages and ballot checks need it: a tuple, quick to make by the thousand."""
+
+    id: int
+    text: str
+    status: str
+    seat_id: int | None
+
+
 @dataclass(frozen=True)
 class RankingStructure:
     """What can be ranked now (the approved options, in order) and the item's settings."""
 
-    options: tuple[Entry, ...]
+    options: tuple[RankingOption, ...]
     settings: RankingSettings
 
     @property
@@ -70,9 +96,14 @@ class RankingStructure:
         """How many options a ballot must hold: the top N, or every option when there are fewer."""
         return min(self.settings.top_n, len(self.options))
 
+    @cached_property
+    def _known(self) -> dict[str, int]:
+        # Asked for several times a page (saved order, draft, options left): made once.
+        return {str(option.id): option.id for option in self.options}
+
     def option_ids(self, raw: str) -> list[int]:
         """The approved options named in a comma-separated id list, once each, in order."""
-        known = {str(option.id): option.id for option in self.options}
+        known = self._known
         ids: list[int] = []
         for token in raw.split(","):
             entry_id = known.get(token.strip())
@@ -80,56 +111,15 @@ class RankingStructure:
                 ids.append(entry_id)
         return ids
 
-    def draft(self, raw: str) -> list[Entry]:
+    def draft(self, raw: str) -> list[RankingOption]:
         """The options of a draft order, for the page."""
         by_id = {option.id: option for option in self.options}
         return [by_id[entry_id] for entry_id in self.option_ids(raw)[: self.needed]]
 
-    def unchosen(self, raw: str) -> list[Entry]:
+    def unchosen(self, raw: str) -> list[RankingOption]:
         """The options not yet in a draft order."""
         chosen = {option.id for option in self.draft(raw)}
         return [option for option in self.options if option.id not in chosen]
-
-
-@dataclass(frozen=True)
-class OptionResult:
-    """One option's line in the results (never says who ranked it)."""
-
-    entry_id: int
-    text: str
-    place: int
-    tied: bool
-    score: float
-    first_choices: int
-    positions: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class OptionStatus:
-    """An option and where it stands with the facilitator; ``proposed`` when a participant wrote it."""
-
-    entry_id: int
-    text: str
-    status: str
-    proposed: bool
-
-
-@dataclass(frozen=True)
-class RankingSummary:
-    """The live picture of a ranking item."""
-
-    responses: int
-    method: str
-    headline: str
-    results: tuple[OptionResult, ...]
-    # The Schulze order as option texts, tied options sharing a group.
-    schulze: tuple[tuple[str, ...], ...]
-    tally: Tally[int]
-    options: tuple[OptionStatus, ...]
-    # Proposals waiting for the facilitator: the id to approve or hide them by, and the text; no seat.
-    pending: tuple[OptionStatus, ...]
-    # What the room agreed after discussion, in the agreed order: (entry id, text).
-    agreed: tuple[tuple[int, str], ...] = ()
 
 
 def _form_error(field: str, message: str) -> ParsedForm:
@@ -203,7 +193,14 @@ class RankingActivity(Activity):
         session.flush()
 
     def structure(self, session: Session, item: AgendaItem) -> RankingStructure:
-        return RankingStructure(tuple(entries(session, item.id, statuses=APPROVED)), self.settings(item))  # type: ignore[arg-type]
+        # Plain rows, not entries: several times quicker when a room has added hundreds of options, and
+        # every phone page and every vote reads them all.
+        rows = session.exec(
+            select(Entry.id, Entry.text, Entry.status, Entry.seat_id)
+            .where(Entry.item_id == item.id, col(Entry.status).in_(APPROVED))
+            .order_by(col(Entry.position), col(Entry.id))
+        ).all()
+        return RankingStructure(tuple(map(RankingOption._make, rows)), self.settings(item))
 
     def phone_context(
         self, session: Session, item: AgendaItem, seat: Seat, structure: RankingStructure
@@ -295,7 +292,12 @@ class RankingActivity(Activity):
     ) -> None:
         # Checked again in the write: options may have been hidden since the page was drawn, and a
         # hand-made post never went through the form at all.
-        approved = {entry.id for entry in entries(session, item.id, statuses=APPROVED)}  # type: ignore[arg-type]
+        # The ids only: this runs in the writer thread, where loading a thousand options held every vote up.
+        approved = set(
+            session.exec(
+                select(Entry.id).where(Entry.item_id == item.id, col(Entry.status).in_(APPROVED))
+            ).all()
+        )
         problem = ballot_problem(ids, approved, min(settings.top_n, len(approved)))  # type: ignore[arg-type]
         if problem:
             raise AnswerRefused(problem)
@@ -325,6 +327,14 @@ class RankingActivity(Activity):
             ),
             Table(("Place", "Priority", "Points", "First choices"), rows),
         ]
+        if summary.responses:
+            # The head-to-head check, as the live view shows it: the top places, then what the limit left out.
+            top = " > ".join(" = ".join(tier) for tier in summary.schulze[:3])
+            blocks.append(
+                Paragraph(f"Head to head (Schulze): {top}{' > …' if len(summary.schulze) > 3 else ''}")
+            )
+            if summary.schulze_note:
+                blocks.append(Paragraph(summary.schulze_note))
         if summary.agreed:
             blocks += [
                 Heading("Agreed priorities", level=4),
@@ -333,51 +343,5 @@ class RankingActivity(Activity):
         return blocks
 
     def summarise(self, session: Session, item: AgendaItem) -> RankingSummary:
-        settings: RankingSettings = self.settings(item)
-        rows = entries(session, item.id)  # type: ignore[arg-type]
-        options = [e for e in rows if e.status == EntryStatus.APPROVED]
-        ids = tuple(e.id for e in options)
-        texts = {e.id: e.text for e in options}
-        ballots: dict[int, list[int]] = {
-            response_id: []
-            for response_id in session.exec(select(Response.id).where(Response.item_id == item.id)).all()
-        }
-        for response_id, entry_id in session.exec(
-            select(RankingChoice.response_id, RankingChoice.entry_id)
-            .where(RankingChoice.item_id == item.id)
-            .order_by(col(RankingChoice.response_id), col(RankingChoice.position))
-        ).all():
-            # A hidden option drops out of the ballots that ranked it; the places below move up.
-            if entry_id in texts and response_id in ballots:
-                ballots[response_id].append(entry_id)
-        result = tally(ids, list(ballots.values()), DEFAULT_RULE, depth=min(settings.top_n, len(ids)))  # type: ignore[arg-type]
-        borda = result.borda
-        results = tuple(
-            OptionResult(
-                entry_id=entry_id,
-                text=texts[entry_id],
-                place=borda.standing.place(entry_id),
-                tied=any(entry_id in tier and len(tier) > 1 for tier in borda.standing.tiers),
-                score=borda.scores[entry_id],
-                first_choices=int(result.plurality.scores[entry_id]),
-                positions=result.positions[entry_id],
-            )
-            for entry_id in borda.standing.order
-        )
-        headline = describe(borda.standing, texts.__getitem__) if ballots else "No rankings yet"
-        statuses = tuple(OptionStatus(e.id, e.text, e.status, e.seat_id is not None) for e in rows)  # type: ignore[arg-type]
-        return RankingSummary(
-            responses=len(ballots),
-            method=RULE_NAMES[DEFAULT_RULE],
-            headline=headline,
-            results=results,
-            schulze=tuple(tuple(texts[i] for i in tier) for tier in result.schulze.standing.tiers),
-            tally=result,
-            options=tuple(s for s in statuses if s.status != EntryStatus.PENDING),
-            pending=tuple(s for s in statuses if s.status == EntryStatus.PENDING),
-            agreed=tuple(
-                (e.id, e.text)  # type: ignore[misc]
-                for e in sorted(options, key=lambda e: e.agreed_position or 0)
-                if e.agreed_position is not None
-            ),
-        )
+        # Counted once per change and shared: the triangle asks for the leader on every phone page.
+        return ranking_results.summarise(session, item, self.settings(item).top_n)

@@ -77,7 +77,8 @@ def create_app(db: Database, writer: BatchWriter, public_url: str | None = None)
         )
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, bool]:
+    async def healthz() -> dict[str, bool]:
+        # On the event loop, not in the worker threads: it answers even while every worker is busy.
         return {"ok": True}
 
     return app
