@@ -24,8 +24,9 @@ from screens.agenda import AgendaScreen
 from screens.dialogs import WifiDetails
 from screens.help import HelpScreen
 from screens.home import HomeScreen
+from screens.inert_text import InertText
 from screens.messages import WorkshopChanged
-from screens.terminal import InertText, TerminalDriver
+from screens.terminal import TerminalDriver
 from screens.themes import register_themes
 from workshop import netinfo, store
 from workshop.db import Database
@@ -97,6 +98,7 @@ class WorkshopApp(App[None]):
         self._shutting_down = False
         self._write_problem: tuple[str, Notification] | None = None  # the notice shown while saving fails
         self._main_loop: asyncio.AbstractEventLoop | None = None
+        self._previous_handlers: dict[signal.Signals, Any] = {}
         # Last in line, after the colour filters: no participant text reaches the terminal as a command.
         self._filters.append(InertText())
         if workshop_id is not None:
@@ -190,10 +192,20 @@ class WorkshopApp(App[None]):
     def _install_signal_handlers(self) -> None:
         # Plain signal handlers rather than loop.add_signal_handler: those run on the event loop, which a
         # blocked terminal write can hold up; these run between any two bytecodes of the main thread.
+        # Only for a real terminal: a test's app shares its process with pytest, whose signals stay its own.
+        if self.is_headless:
+            return
         for sig in (signal.SIGTERM, signal.SIGHUP):
             # Not possible off the main thread or on Windows; Ctrl+Q still quits cleanly there.
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                signal.signal(sig, self._on_stop_signal)
+                self._previous_handlers[sig] = signal.signal(sig, self._on_stop_signal)
+
+    def on_unmount(self) -> None:
+        # The process may go on after the app (the CLI closes the database): the handlers go with the app.
+        for sig, handler in self._previous_handlers.items():
+            with contextlib.suppress(RuntimeError, ValueError, TypeError):
+                signal.signal(sig, handler)
+        self._previous_handlers.clear()
 
     def _on_stop_signal(self, signum: int, _frame: object) -> None:
         log.warning("received %s: shutting down", signal.Signals(signum).name)
@@ -224,7 +236,7 @@ class WorkshopApp(App[None]):
         with contextlib.suppress(Exception):
             self.db.dispose()
         logging.shutdown()
-        os._exit(0)
+        os._exit(1)  # not 0: a supervisor can tell that the orderly path did not finish
 
     def _poll(self) -> None:
         self._show_write_problem(self.writer.problem)

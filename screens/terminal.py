@@ -1,58 +1,27 @@
-"""The terminal link: a driver that survives a lost terminal, and a filter that keeps every line inert.
+"""A terminal driver that survives losing its terminal instead of hanging on it.
 
-Two things can reach the facilitator's terminal that the app must never let through or wait on:
-
-* **Control sequences in text.** Participant text may carry ESC, C1 controls or bidi overrides. Rich strips
-  only a few control codes (BEL, backspace, CR…), so ``ESC ] 2 ; … BEL`` or ``ESC [ 2 J`` in a value's name
-  would retitle the window or clear the projector. :class:`InertText` removes them from every line of every
-  widget just before it is drawn, so no view, dialog, notice, palette or help can forget to.
-* **A terminal that has gone.** Textual writes through a thread with a bounded queue. When the terminal is
-  closed, the thread's ``write`` raised and the thread died, the queue filled and the event loop blocked
-  for ever on the next frame (so SIGTERM, handled on that loop, was ignored too). :class:`TerminalDriver`
-  writes through a file that swallows the error, tells the app once, and drops every later write.
+Textual writes through a thread with a bounded queue. When the terminal was closed, the thread's ``write``
+raised and the thread died, the queue filled and the event loop blocked for ever on the next frame (so
+SIGTERM, handled on that loop, was ignored too). :class:`TerminalDriver` writes through a file that swallows
+the error, tells the app once, and drops every later write.
 """
 
 from __future__ import annotations
 
 import errno
 import logging
+import select
 import threading
 from collections.abc import Callable
 from typing import IO, Any
 
-from rich.segment import Segment
-from textual.color import Color
 from textual.drivers.linux_driver import LinuxDriver
-from textual.filter import LineFilter
-
-from workshop.untrusted import TERMINAL_UNSAFE
 
 log = logging.getLogger(__name__)
 
-# The errors a closed or hung-up terminal gives: EIO on a pty whose other side closed, EPIPE, EBADF.
+# The errors a closed or hung-up terminal gives when read: EIO on a pty whose other side closed, EPIPE, EBADF.
 _LOST = {errno.EIO, errno.EPIPE, errno.EBADF, errno.ENXIO}
-
-
-class InertText(LineFilter):
-    """Removes control characters and bidi controls from the text of every segment drawn.
-
-    They measure zero cells wide, so taking them out never shifts a layout. Segments that are themselves
-    control codes (Textual's cursor moves) pass untouched: only text is filtered.
-    """
-
-    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        """Return ``segments`` with unsafe characters removed from their text."""
-        table = TERMINAL_UNSAFE
-        cleaned: list[Segment] = []
-        for segment in segments:
-            text = segment.text
-            if segment.control is None and not text.isprintable():
-                text = text.translate(table)
-                if not text:
-                    continue
-                segment = Segment(text, segment.style, None)
-            cleaned.append(segment)
-        return cleaned
+_RETRIES = 30  # a non-blocking terminal that stays full this many seconds has stopped reading
 
 
 class GuardedTerminalFile:
@@ -73,16 +42,24 @@ class GuardedTerminalFile:
         return self._lost.is_set()
 
     def _guard(self, call: Callable[[], object]) -> None:
-        if self._lost.is_set():
-            return
-        try:
-            call()
-        except (OSError, ValueError) as exc:  # ValueError: the file was closed under us
-            if isinstance(exc, OSError) and exc.errno not in _LOST:
-                raise
-            self._lost.set()
-            log.warning("the terminal has gone (%s); shutting down", exc)
-            self._on_lost()
+        for _ in range(_RETRIES):
+            if self._lost.is_set():
+                return
+            try:
+                call()
+                return
+            except BlockingIOError:  # a terminal set non-blocking and full for now: wait, then again
+                select.select([], [self._file], [], 1.0)
+            except (OSError, ValueError) as exc:  # ValueError: the file was closed under us
+                self._lose(exc)
+                return
+        self._lose(OSError(errno.EAGAIN, "the terminal took no output for a while"))
+
+    def _lose(self, why: BaseException) -> None:
+        # Any other error would kill Textual's writer thread and bring the hang back: treat it as gone.
+        self._lost.set()
+        log.warning("the terminal has gone (%s); shutting down", why)
+        self._on_lost()
 
     def write(self, text: str) -> None:
         """Write ``text``, or drop it if the terminal has gone."""

@@ -56,4 +56,6 @@ def test_markdown_drops_them_and_json_keeps_them(db: Database, workshop_id: int,
     assert "Trust\\]2;PWNED evil" in markdown
     assert not [ch for ch in markdown if ord(ch) in UNSAFE]
     assert any(NAME in s for s in _strings(json.loads(json_path.read_text(encoding="utf-8"))))  # as sent
-    assert "\\u001b]2;PWNED" in json_path.read_text(encoding="utf-8")  # escaped by JSON: inert
+    raw = json_path.read_text(encoding="utf-8")
+    assert "\\u001b]2;PWNED" in raw and "\\u202eevil\\u202c" in raw and "\\u009b2J" in raw  # inert
+    assert not [ch for ch in raw if ord(ch) in UNSAFE]  # not one control or bidi character written raw

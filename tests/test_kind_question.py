@@ -311,9 +311,7 @@ def screen_lines(app: WorkshopApp) -> list[str]:
     """The screen's rows of text, top to bottom."""
     rows: dict[int, str] = {}
     for line, text in re.findall(r'<text[^>]*-line-(\d+)\)"[^>]*>([^<]*)</text>', app.export_screenshot()):
-        rows[int(line)] = rows.get(int(line), "") + html.unescape(readable(text)).replace("\xa0", " ").strip(
-            "\n"
-        )
+        rows[int(line)] = rows.get(int(line), "") + html.unescape(text).replace("\xa0", " ").strip("\n")
     return [rows[key].rstrip() for key in sorted(rows)]
 
 

@@ -11,7 +11,7 @@ from rich.segment import Segment
 from sqlmodel import select
 
 from screens.app import WorkshopApp
-from screens.terminal import InertText
+from screens.inert_text import InertText
 from tests.naughty import BLNS
 from tests.test_tui import wait_for
 from workshop import store

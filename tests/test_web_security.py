@@ -103,7 +103,7 @@ def test_openapi_documents_401_404_and_409(live_server: LiveServer) -> None:
     assert len(operations) >= 6
     for path, method, operation in operations:
         replies = operation["responses"]
-        assert "401" in replies, (method, path)
+        assert "401" in replies and "503" in replies, (method, path)
         if re.search(r"\{\w+_id\}", path):
             assert "404" in replies, (method, path)
             ids = [p for p in operation["parameters"] if p["name"].endswith("_id")]

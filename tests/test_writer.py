@@ -116,6 +116,7 @@ async def test_the_writer_knows_while_saving_fails(db: Database, workshop_id: in
         assert writer.problem == "the disk is full"
         with pytest.raises(ValueError):  # a refusal says nothing about the disk: still failing
             await writer.submit(lambda s: (_ for _ in ()).throw(ValueError("refused")))
+        assert writer.problem == "the disk is full"
         await writer.submit(lambda s: store.join(s, workshop_id))
         assert writer.problem is None
     finally:

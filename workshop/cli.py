@@ -20,7 +20,7 @@ from workshop import __version__, locations, store
 from workshop.db import Database, DatabaseError, open_database
 from workshop.settings import Settings, parse_proxies
 from workshop.templates import TemplateError, discover, get_template
-from workshop.untrusted import readable
+from workshop.untrusted import one_line
 
 DEMO_TITLE = "Demo: integrating services for children and families"
 DEMO_TEMPLATE = "cyp-integration"
@@ -195,8 +195,7 @@ def _cmd_list(settings: Settings) -> None:
     for w in workshops:
         marks = (" (demo)" if w.is_demo else "") + (" (archived)" if w.archived_at else "")
         # A title is printed to a terminal: no control characters (workshop/untrusted.py), one line.
-        title = " ".join(readable(w.title).split())
-        print(f"{w.id:>4}  {w.created_at:%Y-%m-%d}  code {w.join_code}  {title}{marks}")
+        print(f"{w.id:>4}  {w.created_at:%Y-%m-%d}  code {w.join_code}  {one_line(w.title)}{marks}")
     db.dispose()
 
 
@@ -211,7 +210,7 @@ def _cmd_new(settings: Settings, template: str, title: str) -> None:
     with db.writing() as session:
         workshop = store.create_workshop(session, spec, title)
     print(
-        f"Made workshop “{' '.join(readable(workshop.title).split())}” with join code {workshop.join_code}. "
+        f"Made workshop “{one_line(workshop.title)}” with join code {workshop.join_code}. "
         f"Run it with: workshop run {workshop.id}"
     )
     print(workshop.id)

@@ -3,13 +3,15 @@
 The rule, the same for the terminal, the phone pages and the Markdown pack:
 
 * The database keeps what a participant sent exactly (after the trimming each form does), so moderation can
-  show their own words and the JSON export, which is data, holds it exactly (JSON escapes every control
-  character as ``\\u00XX``, so it is inert there).
+  show their own words and the JSON export, which is data, holds it exactly: every character below is
+  written there as a ``\\uXXXX`` escape, the same text to any JSON reader and inert in a terminal.
 * Wherever people *read* it, control characters (C0 other than tab and line breaks, DEL, C1) and the bidi
   controls that embed, override or isolate a direction (and the direction marks) are removed. None of them
   can be typed on a phone or means anything to a reader; in a terminal they are commands (``ESC ] 2 ;``
   retitles the window, ``ESC [ 2 J`` clears it), and a bidi override turns the rest of a line around.
-* Tab and line breaks stay whitespace: each renderer already folds them where one line is expected.
+* Tab and line breaks stay whitespace: each renderer folds them where one line is expected (one_line).
+* Kept: the line and paragraph separators (U+2028/9) and the deprecated format characters (U+206A–F),
+  which no terminal or browser treats as a command; and everything printable, in any script.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ def readable(text: str) -> str:
     """``text`` as people may read it: control and bidi characters removed, everything else as sent."""
     # isprintable() is false for every character removed here, so most text skips the copy.
     return text if text.isprintable() else text.translate(UNSAFE)
+
+
+def one_line(text: str) -> str:
+    """``text`` as people may read it, with every run of whitespace (line breaks too) as one space."""
+    return " ".join(readable(text).split())
 
 
 def finalize(value: object) -> object:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import errno
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 SAFE = "Answers saved before are safe."
 
@@ -30,16 +30,17 @@ def write_problem(exc: BaseException) -> str | None:
     """Why the database could not save, in a few plain words; None when ``exc`` is no database failure.
 
     Refusals (a closed activity, a bad answer) are not database failures: their own messages say what to do.
+    Any other error the database driver raises is one (with a general reason), except an integrity error.
     """
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return "the disk is full"
-    if not isinstance(exc, DBAPIError):
-        return None
+    if not isinstance(exc, DBAPIError) or isinstance(exc, IntegrityError):
+        return None  # not the database failing (an integrity error is a bug in what was asked of it)
     text = str(exc.orig if exc.orig is not None else exc).lower()
     for needles, reason in _KNOWN:
         if any(needle in text for needle in needles):
             return reason
-    return "the database could not save"
+    return "the database reported an error"
 
 
 def for_phones(reason: str) -> str:

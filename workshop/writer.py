@@ -146,15 +146,19 @@ class BatchWriter:
                     taken.append(more)
         except Exception as exc:  # the transaction failed to begin or commit: nothing in it was saved
             log.exception("a batch of %d writes failed to commit", len(taken))
-            self.problem = write_problem(exc) or "the database could not save"
+            self.problem = write_problem(exc) or "the database reported an error"
             for job in taken:
                 job.deliver(False, exc)
             return stop
         self.batches += 1
         self.writes += len(outcomes)
-        # A write refused for what it said leaves saving healthy; one the database failed does not.
-        problems = [write_problem(value) for _, ok, value in outcomes if not ok]
-        self.problem = next((p for p in problems if p), None)
+        # Saving works again only once something was saved; a write refused for what it said (a closed
+        # item, a bad ballot) proves nothing either way, and one the database failed says it still fails.
+        failed = next((p for p in (write_problem(v) for _, ok, v in outcomes if not ok) if p), None)
+        if failed is not None:
+            self.problem = failed
+        elif any(ok for _, ok, _ in outcomes):
+            self.problem = None
         for job, ok, value in outcomes:
             job.deliver(ok, value)
         return stop

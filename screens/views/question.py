@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widget import Widget
@@ -11,16 +9,11 @@ from textual.widget import Widget
 from screens.views.base import LiveView
 from workshop.activities.question import QuestionSummary
 from workshop.live import Snapshot
+from workshop.untrusted import one_line
 from workshop.wording import plural
 
 # However small the pane, the newest answer shows (the pane scrolls for it if need be).
 FEWEST = 1
-
-
-def one_line(text: str) -> str:
-    """Participant text for one screen line: control characters and line breaks become single spaces."""
-    cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
-    return " ".join(cleaned.split())
 
 
 def height(widget: Widget, renderable: RenderableType) -> int:

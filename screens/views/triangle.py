@@ -9,9 +9,10 @@ from rich.table import Table
 from rich.text import Text
 
 from screens.views.base import LiveView
-from screens.views.question import height, one_line
+from screens.views.question import height
 from workshop.activities.triangle import QUESTIONS, Idea, SegmentSummary, TriangleSummary
 from workshop.live import Snapshot
+from workshop.untrusted import one_line
 from workshop.wording import plural
 
 # Side by side needs room for three readable columns; below this the segments stack.

@@ -6,6 +6,9 @@ import json
 
 from workshop.exports.blocks import block_dict
 from workshop.exports.pack import OutcomePack
+from workshop.untrusted import UNSAFE
+
+_ESCAPED = {code: f"\\u{code:04x}" for code in UNSAFE}
 
 SCHEMA = "workshop-outcome-pack/1"
 
@@ -35,4 +38,6 @@ def render(pack: OutcomePack) -> str:
             for item in pack.items
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # JSON escapes C0 controls itself; C1, DEL and the bidi controls would be written raw, and act on a
+    # terminal that `cat`s the file. Written as \uXXXX they are the same text to every JSON reader.
+    return json.dumps(data, ensure_ascii=False, indent=2).translate(_ESCAPED) + "\n"

@@ -6,7 +6,7 @@ import re
 
 from workshop.exports.blocks import Block, Bullets, Heading, Paragraph
 from workshop.exports.pack import OutcomePack
-from workshop.untrusted import readable
+from workshop.untrusted import one_line
 
 # Characters that mean something anywhere in a line (< > & become entities: renderers pass HTML through).
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -18,7 +18,7 @@ _STATES = {"pending": "not run", "open": "still open", "closed": "done"}
 
 def escape(text: str) -> str:
     """Participant text as literal Markdown: one line, every markup character escaped."""
-    text = " ".join(readable(text).split())  # newlines would end a table row or start a heading
+    text = one_line(text)  # newlines would end a table row or start a heading
     text = _SPECIAL.sub(r"\\\1", text)
     text = "".join(_HTML.get(ch, ch) for ch in text)
     return _LINE_START.sub(r"\1\\\2", text)

@@ -31,6 +31,7 @@ REPLIES = {
     401: "No facilitator token, or not this server's: send `Authorization: Bearer TOKEN`.",
     404: "No such agenda item or entry in this workshop (ids of other workshops' items too).",
     409: "Not possible now: nothing has started, there is no next item, or the change does not apply.",
+    503: "Not saved: the laptop cannot save just now (a full disk, a locked file); see `Retry-After`.",
 }
 
 
@@ -40,7 +41,7 @@ def _replies(*codes: int) -> dict[int | str, dict[str, object]]:
 
 
 # Every operation needs the token; those that change the agenda can conflict with its state.
-router = APIRouter(prefix="/api/v1", tags=["facilitator"], responses=_replies(401))
+router = APIRouter(prefix="/api/v1", tags=["facilitator"], responses=_replies(401, 503))
 bearer = HTTPBearer(auto_error=False, description="The facilitator token shown in the TUI (press f).")
 
 

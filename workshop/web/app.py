@@ -22,6 +22,16 @@ from workshop.writer import BatchWriter
 MAX_BODY_BYTES = 64 * 1024
 
 
+def _retry_page(path: str) -> str:
+    """A page to go back to after a failed post: the remote's, the participant's workshop, or the start."""
+    parts = path.strip("/").split("/")
+    if parts[0] == "f":
+        return "/f/"
+    if parts[0] in ("j", "w") and len(parts) > 1:
+        return f"/{parts[0]}/{parts[1]}"
+    return "/"
+
+
 def create_app(db: Database, writer: BatchWriter, public_url: str | None = None) -> FastAPI:
     """The participant app; the caller owns (starts and stops) the writer.
 
@@ -67,11 +77,14 @@ def create_app(db: Database, writer: BatchWriter, public_url: str | None = None)
     async def database_failed(request: Request, exc: DBAPIError) -> Response:
         # A full disk or a locked file, anywhere a page or the API writes (joining, restoring a seat, the
         # remote): one clear reply instead of a bare 500. Forms keep their own, with the answers kept.
-        message = for_phones(write_problem(exc) or "the database could not save")
+        reason = write_problem(exc)
+        if reason is None:
+            raise exc  # a bug, not the machine: the guard's 500 (with its headers) and a logged trace
+        message = for_phones(reason)
         headers = {"Retry-After": "30"}
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": message}, 503, headers=headers)
-        context = {"title": "Not saved", "message": message, "back_url": str(request.url.path)}
+        context = {"title": "Not saved", "message": message, "back_url": _retry_page(request.url.path)}
         return app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
             request, "problem.html", {**context, "back_label": "Try again"}, status_code=503, headers=headers
         )
