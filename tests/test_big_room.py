@@ -151,7 +151,9 @@ def screen_rows(app: WorkshopApp) -> list[str]:
 def count_cells(rows: list[str]) -> list[list[str]]:
     """The count cells (levels, then don't know) of each factor's row under the table's header, read from
     the right, where Agree is two words and Mid one: the factor's name may be cut short, the counts never."""
-    header = next(index for index, row in enumerate(rows) if re.search(r"Factor .* Mid Agree", row))
+    header = next((i for i, row in enumerate(rows) if re.search(r"Factor .* Mid Agree", row)), None)
+    if header is None:  # not drawn yet (a screen being pushed, a slow machine)
+        return []
     return [row.split()[-9:-3] for row in rows[header + 1 : header + 10]]
 
 
