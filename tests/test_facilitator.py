@@ -193,8 +193,9 @@ def test_status_follows_the_agenda(live_server: LiveServer, workshop_id: int) ->
 def test_guard_and_cache_units() -> None:
     now = [0.0]
     guard = SeatCodeGuard(per_client=2, client_window=10, clock=lambda: now[0])
-    guard.failed(1, "a")
-    guard.failed(1, "a")
+    for _ in range(2):
+        assert guard.reserve(1, "a")
+        guard.release(1, "a", wrong=True)
     assert guard.braked("a") and not guard.braked("b")
     now[0] = 11
     assert not guard.braked("a")

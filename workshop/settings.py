@@ -53,20 +53,28 @@ class Settings(BaseSettings):
 
 
 def parse_proxies(text: str) -> list[str]:
-    """``IP[,IP]`` (networks allowed) as a list, or ValueError naming the part that is not an address."""
+    """``IP[,IP]`` (networks allowed) as a list, or ValueError naming the part that is not an address.
+
+    Each part comes back in its normal form (``10.0.0.5/24`` as ``10.0.0.0/24``): uvicorn reads networks
+    strictly, and keeps one with host bits set as a literal that no client address ever equals, so the
+    proxy would silently never be trusted.
+    """
     import ipaddress
 
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if not parts:
         raise ValueError("give the proxy's IP address, e.g. 127.0.0.1 or 10.0.0.0/24")
+    normal = []
     for part in parts:
         try:
-            ipaddress.ip_network(part, strict=False)
+            # As uvicorn tells them apart: a "/" makes a network, anything else is one address.
+            parsed = ipaddress.ip_network(part, strict=False) if "/" in part else ipaddress.ip_address(part)
         except ValueError:
             raise ValueError(
                 f"{part!r} is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/24)"
             ) from None
-    return parts
+        normal.append(str(parsed))
+    return normal
 
 
 def database_url(db: str | None) -> str:

@@ -9,6 +9,8 @@ from sqlmodel import Session, func, select
 
 from workshop.activities.base import FormError, ParsedForm
 from workshop.models import AgendaItem, Response
+from workshop.row_ids import parse_row_id
+from workshop.store.entries import NOT_YOURS
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,10 @@ def parse_remove(form: Mapping[str, str]) -> Remove | FormError | None:
     action = form.get("action") or "add"
     if not action.startswith("remove:"):
         return None
-    raw = action.removeprefix("remove:")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
-        return FormError("action", "main", "That entry could not be found: reload the page and try again")
-    return Remove(int(raw))
+    entry_id = parse_row_id(action.removeprefix("remove:"))
+    if entry_id is None:  # no row has this id: refused in the words used for someone else's entry
+        return FormError("action", "main", NOT_YOURS)
+    return Remove(entry_id)
 
 
 def check_text(text: str, limit: int, what: str) -> str | None:

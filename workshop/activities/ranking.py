@@ -16,6 +16,7 @@ from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedF
 from workshop.activities.ranking_results import OptionResult, OptionStatus, RankingSummary
 from workshop.exports.blocks import Block, Bullets, Heading, Paragraph, Table
 from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Seat
+from workshop.row_ids import parse_row_id
 from workshop.store.entries import add_entry, delete_seat_entries, own_entries
 from workshop.wording import people
 
@@ -243,9 +244,10 @@ class RankingActivity(Activity):
 
     @staticmethod
     def _parse_ballot(structure: RankingStructure, raw_order: str) -> ParsedForm:
-        # Anything that is not an option's id stands in as an unknown option, so it is named as such.
+        # Anything no row can have stands in as an unknown option, so it is named as such: each gets its own
+        # stand-in (no row has a negative id), lest two of them read as one option ranked twice.
         tokens = [token.strip() for token in raw_order.split(",") if token.strip()]
-        ids = [int(token) if token.isascii() and token.isdecimal() else -1 for token in tokens]
+        ids = [parse_row_id(token) or -1 - index for index, token in enumerate(tokens)]
         problem = ballot_problem(ids, {option.id for option in structure.options}, structure.needed)  # type: ignore[misc]
         if problem:
             return _form_error("ranking", problem)

@@ -13,7 +13,9 @@ from sqlmodel import Session, select
 from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
 from workshop.exports.blocks import Block, Bullets, Heading, Paragraph
 from workshop.models import AgendaItem, Entry, Response, Seat
+from workshop.row_ids import parse_row_id
 from workshop.store.entries import (
+    NOT_YOURS,
     VISIBLE,
     add_entry,
     delete_seat_entries,
@@ -28,6 +30,8 @@ STATEMENT_LIMIT = 200
 BEHAVIOUR_LIMIT = 200
 # Stored in Entry.tag; the words are what phones and exports say.
 STANCES = {"will": "We will", "wont": "We won't"}
+# A behaviour's value that the seat cannot build on, or that no row can be: the form and the write agree.
+NO_SUCH_VALUE = "That value is not available: choose one from the list"
 
 
 class ValuesSettings(BaseModel):
@@ -200,22 +204,27 @@ class ValuesActivity(Activity):
         if action == "add-behaviour":
             raw_value = (form.get("value") or "").strip()
             stance = (form.get("stance") or "").strip()
+            value_id = parse_row_id(raw_value)
             errors = []
-            if not raw_value.isascii() or not raw_value.isdigit():
+            if not raw_value:
                 errors.append(FormError("value", "value", "Choose the value this behaviour shows"))
+            elif value_id is None:
+                errors.append(FormError("value", "value", NO_SUCH_VALUE))
             if stance not in STANCES:
                 errors.append(FormError("stance", "stance", "Choose whether we will or we won't do this"))
             text, more = _text_errors(
                 form, "behaviour", BEHAVIOUR_LIMIT, "Enter the behaviour", "The behaviour"
             )
             entered = {"value": raw_value, "stance": stance, "behaviour": text}
-            value_id = int(raw_value) if not errors else 0
-            return ParsedForm(AddBehaviour(value_id, stance, text), errors + more, entered, notice="added")
+            answers = AddBehaviour(value_id, stance, text) if value_id is not None else None
+            return ParsedForm(answers, errors + more, entered, notice="added")
         if action == "remove":
             raw = (form.get("entry") or "").strip()
-            if raw.isascii() and raw.isdigit():
-                return ParsedForm(RemoveEntry(int(raw)), notice="removed")
-            return ParsedForm(None, [FormError("entry", "main", "Choose something of yours to remove")])
+            entry_id = parse_row_id(raw)
+            if entry_id is not None:
+                return ParsedForm(RemoveEntry(entry_id), notice="removed")
+            message = NOT_YOURS if raw else "Choose something of yours to remove"
+            return ParsedForm(None, [FormError("entry", "main", message)])
         return ParsedForm(None, [FormError("action", "main", "Choose to propose a value or add a behaviour")])
 
     def save(
@@ -249,7 +258,7 @@ class ValuesActivity(Activity):
                 or parent.parent_id is not None
                 or not _can_build_on(item, seat, parent)
             ):
-                raise AnswerRefused("That value is not available: choose one from the list")
+                raise AnswerRefused(NO_SUCH_VALUE)
             add_entry(session, item, seat, answers.text, tag=answers.stance, parent_id=parent.id)
         elif isinstance(answers, RemoveEntry):
             remove_own_entry(session, item, seat, answers.entry_id)

@@ -13,6 +13,8 @@ from workshop.store.workshops import bump_revision
 
 # What other participants may see once the facilitator shows the entries.
 VISIBLE = (EntryStatus.PENDING.value, EntryStatus.APPROVED.value)
+# The refusal of a removal naming no entry of the seat's; forms say the same of an id no row can have.
+NOT_YOURS = "You can only remove what you added yourself"
 
 
 def add_entry(
@@ -58,7 +60,7 @@ def delete_own_entry(session: Session, item: AgendaItem, seat: Seat, entry_id: i
     """Remove an entry the seat added (and anything added under it by the same seat)."""
     entry = session.get(Entry, entry_id)
     if entry is None or entry.item_id != item.id or entry.seat_id != seat.id:
-        raise AnswerRefused("You can only remove what you added yourself")
+        raise AnswerRefused(NOT_YOURS)
     votes = session.exec(select(func.count()).select_from(Dot).where(Dot.entry_id == entry.id)).one()
     ranked = session.exec(
         select(func.count()).select_from(RankingChoice).where(RankingChoice.entry_id == entry.id)

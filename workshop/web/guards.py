@@ -19,13 +19,21 @@ class SeatCodeGuard:
     - A client under its own limit always has its code checked: one guesser cannot lock out other networks.
     - A client over its limit (braked) still has its code checked while the workshop's total is under its
       limit, so a phone behind the same venue NAT as a guesser, typing its right code, gets its seat back.
-    - Once the workshop's total is spent, a braked client's codes are refused unchecked until it drains.
+    - Once the workshop's total is spent, braked clients share a slow lane: one code checked every
+      ``slow_every`` seconds for the whole workshop (a bucket holding one check, empty when first needed),
+      others refused unchecked and uncounted. A script can spend the workshop's count in seconds; a phone
+      behind its address then gets its seat back after a short wait instead of an hour. (While the script
+      keeps sending, it takes most of those checks: nothing tells the two apart behind one address.)
 
-    Every code that is checked and wrong counts towards both limits, so one address checks at most about
-    ``per_workshop`` codes an hour plus its own ``per_client`` each window: with the defaults some 3,200
-    in a ten-hour day, which finds one of 1,000 seats with a chance of about 1 in 280 (1 in 2,800 for 100
-    seats). More addresses add ``per_client`` each, as they always did. Callers must check the code only
-    when :meth:`may_check` says so, and report each wrong one with :meth:`failed`.
+    Every code that is checked and wrong counts towards both limits, and the slow lane's checks keep both
+    spent, so one address checks at most ``per_client`` plus ``per_workshop`` codes at once and then one
+    every ``slow_every`` seconds: with the defaults about 3,800 in a ten-hour day, which finds one of 1,000
+    seats with a chance of about 1 in 230 (1 in 2,300 for 100 seats). More addresses add ``per_client``
+    each per window, as they always did.
+
+    Callers look a code up only when :meth:`reserve` says so, and then call :meth:`release` exactly once,
+    saying whether it was wrong. A reserved check counts as wrong until it is released, so concurrent
+    guesses (the lookup runs in a worker thread) cannot all pass a limit before any of them is counted.
     """
 
     def __init__(
@@ -34,43 +42,60 @@ class SeatCodeGuard:
         client_window: float = 300.0,
         per_workshop: int = 200,
         workshop_window: float = 3600.0,
+        slow_every: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
     ):
         self._limits = {"client": (per_client, client_window), "workshop": (per_workshop, workshop_window)}
+        self._slow_every = slow_every
         self._clock = clock
         # Only the most recent ``limit`` failures per key matter, so memory stays bounded per key.
         self._failures: dict[tuple[str, object], deque[float]] = {}
+        # Checks reserved and not yet released, per key.
+        self._pending: dict[tuple[str, object], int] = {}
+        # Per workshop: when the slow lane may next check a braked client's code.
+        self._slow_from: dict[int, float] = {}
         self._lock = threading.Lock()
 
     def _spent(self, kind: str, key: object) -> bool:
         limit, window = self._limits[kind]
         times = self._failures.get((kind, key))
-        if times is None:
-            return False
-        cutoff = self._clock() - window
-        while times and times[0] <= cutoff:
-            times.popleft()
-        if not times:
-            del self._failures[(kind, key)]
-        return len(times) >= limit
+        if times is not None:
+            cutoff = self._clock() - window
+            while times and times[0] <= cutoff:
+                times.popleft()
+            if not times:
+                del self._failures[(kind, key)]
+        return len(times or ()) + self._pending.get((kind, key), 0) >= limit
 
     def braked(self, client: str) -> bool:
         """Whether ``client`` has used up its own wrong codes for now."""
         with self._lock:
             return self._spent("client", client)
 
-    def may_check(self, workshop_id: int, client: str) -> bool:
-        """Whether a code ``client`` typed for this workshop may be looked up now."""
+    def reserve(self, workshop_id: int, client: str) -> bool:
+        """Whether a code ``client`` typed for this workshop may be looked up now; if so, it is counted."""
         with self._lock:
-            return not (self._spent("client", client) and self._spent("workshop", workshop_id))
+            if self._spent("client", client) and self._spent("workshop", workshop_id):
+                now = self._clock()
+                opens = self._slow_from.setdefault(workshop_id, now + self._slow_every)
+                if now < opens:
+                    return False
+                self._slow_from[workshop_id] = now + self._slow_every
+            for key in (("client", client), ("workshop", workshop_id)):
+                self._pending[key] = self._pending.get(key, 0) + 1
+            return True
 
-    def failed(self, workshop_id: int, client: str) -> None:
-        """Record one wrong code from ``client`` for this workshop."""
+    def release(self, workshop_id: int, client: str, *, wrong: bool) -> None:
+        """End a check :meth:`reserve` allowed: a wrong code stays counted, a right one is handed back."""
         now = self._clock()
         with self._lock:
             for kind, key in (("client", client), ("workshop", workshop_id)):
-                limit = self._limits[kind][0]
-                self._failures.setdefault((kind, key), deque(maxlen=limit)).append(now)
+                left = self._pending.pop((kind, key), 0) - 1
+                if left > 0:
+                    self._pending[(kind, key)] = left
+                if wrong:
+                    limit = self._limits[kind][0]
+                    self._failures.setdefault((kind, key), deque(maxlen=limit)).append(now)
 
 
 class StatusCache:

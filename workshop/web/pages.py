@@ -162,29 +162,42 @@ def seat_page(request: Request, code: str, seat: str = "") -> Response:
     return _render(request, "seat.html", {"workshop": workshop, "entered": seat[:16], "errors": []})
 
 
+def _find_seat(
+    db: Database, guard: SeatCodeGuard, code: str, cleaned: str, client: str
+) -> tuple[Workshop, Seat | None]:
+    """The workshop, and the seat a typed code names when the guard lets it be looked up.
+
+    Runs in a worker thread: a busy database must not hold up the event loop the terminal shares.
+    """
+    with db.reading() as session:
+        workshop = _workshop(session, code)
+        if not cleaned or not guard.reserve(workshop.id, client):  # type: ignore[arg-type]
+            return workshop, None
+        try:
+            seat = store.seat_by_code(session, workshop.id, cleaned)  # type: ignore[arg-type]
+        except BaseException:
+            guard.release(workshop.id, client, wrong=False)  # type: ignore[arg-type]  # nothing was learned
+            raise
+        guard.release(workshop.id, client, wrong=seat is None)  # type: ignore[arg-type]
+        return workshop, seat
+
+
 @router.post("/j/{code}/seat", response_class=HTMLResponse)
 async def seat_restore(request: Request, code: str) -> Response:
-    """Set the seat cookie from a seat code; wrong codes are braked (SeatCodeGuard), a right one never is."""
+    """Set the seat cookie from a seat code; wrong codes are braked (SeatCodeGuard), a right one may wait."""
     form = await request.form()
     typed = str(form.get("seat_code") or "")
     cleaned = normalise_code(typed)
-    db = _db(request)
     client = request.client.host if request.client else "?"
     guard: SeatCodeGuard = request.app.state.seat_guard
-    with db.reading() as session:
-        workshop = _workshop(session, code)
-        # No await between asking the guard and telling it: concurrent guesses cannot slip past its count.
-        checked = bool(cleaned) and guard.may_check(workshop.id, client)  # type: ignore[arg-type]
-        seat = store.seat_by_code(session, workshop.id, cleaned) if checked else None  # type: ignore[arg-type]
+    workshop, seat = await run_in_threadpool(_find_seat, _db(request), guard, code, cleaned, client)
     if seat is None:
-        if checked:  # only codes that were looked up count, so waiting out the brake works
-            guard.failed(workshop.id, client)  # type: ignore[arg-type]
         if not cleaned:
             message = "Enter the seat code shown on your old page"
         elif guard.braked(client):
             message = (
                 "Too many wrong codes from this network. Check the code on your old page and try again "
-                "in a few minutes, or ask the facilitator"
+                "in a minute, or ask the facilitator"
             )
         else:
             message = f"No seat in this workshop has the code {cleaned}. Check it and try again"
