@@ -123,23 +123,38 @@ class WorkshopApp(App[None]):
             await self.push_screen(AgendaScreen(self.workshop_id))
 
     def _load_workshop(self, workshop_id: int) -> None:
+        """Read the workshop's codes (a database read: before the app runs, or in a thread) and use them."""
         with self.db.reading() as session:
             workshop = store.get_workshop(session, workshop_id)
-            self.join_code = workshop.join_code
-            self.facilitator_token = workshop.facilitator_token
+            codes = workshop.join_code, workshop.facilitator_token
+        self._use_workshop(workshop_id, *codes)
+
+    def _use_workshop(self, workshop_id: int, join_code: str, facilitator_token: str) -> None:
+        self.join_code, self.facilitator_token = join_code, facilitator_token
         self.workshop_id = workshop_id
         self._revision = None
-        self.join_url = f"{self._base_url}/j/{self.join_code}" if self._base_url else ""
-        self.remote_url = f"{self._base_url}/f/{self.facilitator_token}" if self._base_url else ""
+        self._set_urls()
 
-    def open_workshop(self, workshop_id: int) -> None:
+    def _set_urls(self) -> None:
+        known = bool(self._base_url and self.join_code)  # no server, or no workshop open yet
+        self.join_url = f"{self._base_url}/j/{self.join_code}" if known else ""
+        self.remote_url = f"{self._base_url}/f/{self.facilitator_token}" if known else ""
+
+    async def open_workshop(self, workshop_id: int) -> None:
         """Run another workshop: its agenda opens over the home screen; the server already serves it."""
+
+        def read() -> tuple[str, str]:
+            with self.db.reading() as session:
+                workshop = store.get_workshop(session, workshop_id)
+                return workshop.join_code, workshop.facilitator_token
+
         try:
-            self._load_workshop(workshop_id)
+            codes = await asyncio.to_thread(read)  # off the event loop: a busy database must not freeze it
         except store.WorkshopNotFound:
             self.notify("That workshop no longer exists.", severity="error")
             return
-        self.push_screen(AgendaScreen(workshop_id))
+        self._use_workshop(workshop_id, *codes)
+        await self.push_screen(AgendaScreen(workshop_id))
 
     def close_workshop(self) -> None:
         """Back to the home screen; phones keep answering whatever is open."""
@@ -169,8 +184,7 @@ class WorkshopApp(App[None]):
         task = self.server.start()
         task.add_done_callback(self._server_stopped)
         self._base_url = netinfo.join_base_url(self.host, self.server.port, self.public_url)
-        if self.workshop_id is not None:
-            self._load_workshop(self.workshop_id)
+        self._set_urls()  # the codes are known already: only the address changed
         if notice:
             self.notify(notice, severity="warning", timeout=15, markup=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
@@ -88,12 +89,20 @@ class HomeScreen(Screen[None]):
         if not self.query_one("#workshops", DataTable).loading:  # never "no workshops" before they are read
             self._draw(self.rows, None)
 
-    @work(thread=True, exclusive=True, group="home")
+    @work(thread=True, exclusive=True, group="home", exit_on_error=False)
     def load(self, select: int | None = None) -> None:
         """Read the list off the event loop: a database with years of workshops must not freeze the screen."""
-        with self.workshop_app.db.reading() as session:
-            rows = lifecycle.workshop_rows(session, archived=self.show_archived)
+        try:
+            with self.workshop_app.db.reading() as session:
+                rows = lifecycle.workshop_rows(session, archived=self.show_archived)
+        except Exception as exc:  # a locked or lost database: say so and keep what is shown
+            self.app.call_from_thread(self._not_loaded, exc)
+            return
         self.app.call_from_thread(self._draw, rows, select)
+
+    def _not_loaded(self, exc: Exception) -> None:
+        self.query_one("#workshops", DataTable).loading = False
+        self.notify(failure_notice("Could not read the workshops", exc), severity="error", markup=False)
 
     def _draw(self, rows: list[WorkshopRow], select: int | None) -> None:
         table = self.query_one("#workshops", DataTable)
@@ -167,10 +176,10 @@ class HomeScreen(Screen[None]):
 
     # Actions -----------------------------------------------------------------------------------
 
-    def action_open(self) -> None:
+    async def action_open(self) -> None:
         row = self._highlighted()
         if row is not None:
-            self.workshop_app.open_workshop(row.id)
+            await self.workshop_app.open_workshop(row.id)
 
     async def _write(self, change: Callable[[Any], Any], done: str) -> Any:
         """Run one change through the writer; a failure is a notice, never a crash."""
@@ -182,8 +191,9 @@ class HomeScreen(Screen[None]):
         self.notify(done, markup=False)
         return result
 
-    def action_new(self) -> None:
-        specs = {name: entry.spec for name, entry in discover().items() if entry.spec is not None}
+    async def action_new(self) -> None:
+        found = await asyncio.to_thread(discover)  # reads and parses the template folders: not on the loop
+        specs = {name: entry.spec for name, entry in found.items() if entry.spec is not None}
         templates = sorted((spec.title, name) for name, spec in specs.items())
         if not templates:
             self.notify("No templates found: see 'workshop templates'.", severity="error")

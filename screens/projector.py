@@ -6,6 +6,7 @@ results before the facilitator reveals them, because everyone in the room can se
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -20,6 +21,7 @@ from screens.messages import WorkshopChanged
 from screens.views import LiveView, view_for
 from screens.views.maturity import MaturityView
 from screens.widgets.qr import QRCode
+from workshop import store
 from workshop.activities import get_activity
 from workshop.live import Snapshot, load_snapshot
 from workshop.models import ItemState
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from screens.app import WorkshopApp
 
 __all__ = ["ProjectorScreen", "big_text"]
+
+log = logging.getLogger(__name__)
 
 # A 5×7 dot font for the join-code alphabet (and the look-alikes it leaves out), drawn with half blocks so
 # each glyph is 5 columns by 4 rows: far easier to read from the back of a room than one bold cell each.
@@ -203,11 +207,21 @@ class ProjectorScreen(Screen[None]):
 
     # Reading -------------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="projector")
+    @work(thread=True, exclusive=True, group="projector", exit_on_error=False)
     def refresh_snapshot(self) -> None:
         """Read a fresh snapshot of the current item off the event loop, then draw it."""
         app = self.workshop_app
-        snapshot = load_snapshot(app.db, app.workshop_id)
+        workshop_id = app.workshop_id
+        if workshop_id is None:
+            return
+        try:
+            snapshot = load_snapshot(app.db, workshop_id)
+        except store.WorkshopNotFound:  # deleted from another terminal: the agenda below goes home
+            app.call_from_thread(self.action_close)
+            return
+        except Exception as exc:  # a busy database: the next change or tick reads again
+            log.warning("could not read the workshop for the projector: %s", exc)
+            return
         app.call_from_thread(self._draw, snapshot)
 
     def on_workshop_changed(self, message: WorkshopChanged) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,39 @@ def titles(db: Database, *, archived: bool = False) -> list[str]:
 def workshop_named(db: Database, title: str) -> Workshop:
     with db.reading() as session:
         return session.exec(select(Workshop).where(Workshop.title == title)).one()
+
+
+async def test_the_template_folders_and_a_workshop_are_read_off_the_event_loop(
+    db: Database, workshop_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pressing n reads and parses every template; Enter reads the workshop: neither may freeze the TUI."""
+    import screens.home
+    from workshop import templates
+
+    threads: list[str] = []
+
+    def discover() -> object:
+        threads.append(threading.current_thread().name)
+        return templates.discover()
+
+    monkeypatch.setattr(screens.home, "discover", discover)
+    reads = store.get_workshop
+
+    def get_workshop(session: object, wanted: int) -> Workshop:
+        threads.append(threading.current_thread().name)
+        return reads(session, wanted)  # type: ignore[arg-type]
+
+    app = WorkshopApp(db, serve=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
+        monkeypatch.setattr(store, "get_workshop", get_workshop)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: "New workshop" in screen_text(app))
+    assert threads and "MainThread" not in threads, threads
 
 
 async def test_new_workshop_from_a_template(db: Database) -> None:

@@ -101,3 +101,25 @@ async def test_database_errors_with_brackets_are_shown_as_text(db: object, works
         await pilot.press("n")
         await wait_for(pilot, lambda: "[SQL:" in screen_text(app))  # drawn as typed, not read as markup
         assert app.is_running
+
+
+async def test_a_workshop_deleted_while_the_projector_shows_it_goes_home(
+    db: object, workshop_id: int
+) -> None:
+    from screens.home import HomeScreen
+    from screens.projector import ProjectorScreen
+    from workshop.store import lifecycle
+
+    app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)  # type: ignore[arg-type]
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "snapshot", None) is not None)
+        await pilot.press("p")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ProjectorScreen) and app.screen.snapshot is not None
+        )
+        with db.writing() as session:  # type: ignore[attr-defined]
+            lifecycle.delete_workshop(session, workshop_id)  # another terminal on the same database
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, HomeScreen)
+        )  # the projector's read found it gone
+        assert app.is_running
