@@ -34,7 +34,7 @@ def seed(db: object, seats: int, rng: random.Random) -> int:
     """A workshop from the template where ``seats`` people answered every activity; returns its id."""
     from sqlmodel import select
 
-    from workshop import store
+    from workshop import store, usecases
     from workshop.activities.dots import DotsAnswers
     from workshop.activities.maturity import MatrixAnswers, load_structure
     from workshop.activities.question import AddAnswer
@@ -45,7 +45,7 @@ def seed(db: object, seats: int, rng: random.Random) -> int:
     from workshop.templates import get_template
 
     with db.writing() as session:  # type: ignore[attr-defined]
-        wid = store.create_workshop(session, get_template("cyp-integration"), "Big workshop").id
+        wid = usecases.create_workshop(session, get_template("cyp-integration"), "Big workshop").id
         orgs = session.exec(select(Organisation.id).where(Organisation.workshop_id == wid)).all()
         roles = session.exec(select(RoleLevel.id).where(RoleLevel.workshop_id == wid)).all()
         ids = [store.join(session, wid, rng.choice(orgs), rng.choice(roles)).id for _ in range(seats)]
@@ -56,7 +56,7 @@ def seed(db: object, seats: int, rng: random.Random) -> int:
         with db.writing() as session:  # type: ignore[attr-defined]
             store.start_item(session, items[kind].id)
             for n, seat in enumerate(ids):
-                store.save_response(session, items[kind].id, seat, answers(n))
+                usecases.save_response(session, items[kind].id, seat, answers(n))
 
     answer("question", lambda n: AddAnswer(rng.choice(["Trust", "Slow going", "Hopeful", "Patchy"])))
     with db.writing() as session:  # type: ignore[attr-defined]

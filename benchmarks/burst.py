@@ -15,16 +15,14 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import queue
 import sqlite3
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.loadgen import LoadConfig, LoadResult, child_main
+from benchmarks.loadgen import LoadConfig, LoadResult, child_main, receive
 from benchmarks.probes import LIVE_EVERY, Probes, cpu_now, machine_cpu, pct
 
 HARD_LIMIT = 120.0  # seconds: the phones give up after this, whatever happens
@@ -50,39 +48,18 @@ def make_workshop(db: Any) -> Setup:
     Returns:
         The ids, the join code and the form fields a phone must fill in.
     """
-    from workshop import store
+    from workshop import store, usecases
     from workshop.activities.maturity import DONT_KNOW, load_structure
     from workshop.templates import get_template
 
     with db.writing() as session:
-        workshop = store.create_workshop(session, get_template("cyp-integration"), "Burst benchmark")
+        workshop = usecases.create_workshop(session, get_template("cyp-integration"), "Burst benchmark")
         item = next(i for i in store.agenda(session, workshop.id) if i.kind == "maturity")
         store.start_item(session, item.id)
         structure = load_structure(session, workshop.id)
         fields = tuple(structure.field_name(f, h) for f in structure.factors for h in structure.horizons)
         choices = (*(str(level.value) for level in structure.levels), DONT_KNOW)
         return Setup(workshop.id, workshop.join_code, item.id, fields, choices)
-
-
-def _receive(channel: Any, process: Any, timeout: float) -> tuple[str, Any]:
-    """Wait (in a worker thread) for the load process's next message.
-
-    Args:
-        channel: The multiprocessing queue the load process reports on.
-        process: The load process, watched so that its death ends the wait.
-        timeout: Seconds to wait at most.
-
-    Returns:
-        ``(kind, payload)`` as sent (``ready``, ``result`` or ``error``), or an ``error`` of our own.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            return channel.get(timeout=0.5)  # type: ignore[no-any-return]
-        except queue.Empty:
-            if not process.is_alive():
-                return ("error", f"the load process exited with code {process.exitcode}")
-    return ("error", "the load process did not answer in time")
 
 
 @dataclass
@@ -143,10 +120,10 @@ async def run_burst(db: Any, setup: Setup, args: argparse.Namespace) -> Measured
     load: LoadResult | None = None
     error: str | None = None
     cpu0 = cpu1 = (0.0, 0.0, 0.0, 0.0, 0.0)
-    kind, payload = await asyncio.to_thread(_receive, channel, process, 60.0)
+    kind, payload = await asyncio.to_thread(receive, channel, process, 60.0)
     if kind == "ready":
         probes.measuring, cpu0 = True, (*cpu_now(writer), *machine_cpu())
-        kind, payload = await asyncio.to_thread(_receive, channel, process, HARD_LIMIT + 30)
+        kind, payload = await asyncio.to_thread(receive, channel, process, HARD_LIMIT + 30)
         probes.measuring, cpu1 = False, (*cpu_now(writer), *machine_cpu())
     if kind == "result":
         load = payload

@@ -10,6 +10,7 @@ and an overall deadline after which unfinished phones are cancelled and counted 
 from __future__ import annotations
 
 import asyncio
+import queue
 import random
 import time
 from collections import Counter
@@ -239,3 +240,24 @@ def child_main(config: LoadConfig, channel: Any) -> None:
         channel.put(("error", f"{type(exc).__name__}: {exc}"))
         raise
     channel.put(("result", result))
+
+
+def receive(channel: Any, process: Any, timeout: float) -> tuple[str, Any]:
+    """Wait (in a worker thread) for the phone process's next message.
+
+    Args:
+        channel: The multiprocessing queue the load process reports on.
+        process: The phone process, watched so that its death ends the wait.
+        timeout: Seconds to wait at most.
+
+    Returns:
+        ``(kind, payload)`` as sent (``ready``, ``result`` or ``error``), or an ``error`` of our own.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return channel.get(timeout=0.5)  # type: ignore[no-any-return]
+        except queue.Empty:
+            if not process.is_alive():
+                return ("error", f"the phone process exited with code {process.exitcode}")
+    return ("error", "the phone process did not answer in time")

@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import multiprocessing
 import os
-import queue
 import random
 import statistics
 import sys
@@ -32,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.loadgen import receive
 from benchmarks.probes import LIVE_EVERY, Probes, pct
 from benchmarks.ranking_phones import PhoneConfig, PhoneResult, child_main
 
@@ -50,13 +50,13 @@ def seed(db: Any, options: int, ballots: int, rng: random.Random) -> dict[str, A
     """The template's workshop with a ranking of ``options`` options and ``ballots`` ballots."""
     from sqlmodel import select
 
-    from workshop import store
+    from workshop import store, usecases
     from workshop.activities.ranking import Ballot
     from workshop.models import Entry, EntryStatus
     from workshop.templates import get_template
 
     with db.writing() as session:
-        workshop = store.create_workshop(session, get_template("cyp-integration"), "Ranking at scale")
+        workshop = usecases.create_workshop(session, get_template("cyp-integration"), "Ranking at scale")
         items = {item.kind: item for item in store.agenda(session, workshop.id)}
         ranking, triangle = items["ranking"], items["triangle"]
         have = len(session.exec(select(Entry.id).where(Entry.item_id == ranking.id)).all())
@@ -78,7 +78,7 @@ def seed(db: Any, options: int, ballots: int, rng: random.Random) -> dict[str, A
                 option = rng.choices(ids, weights)[0]
                 if option not in chosen:
                     chosen.append(option)
-            store.save_response(session, ranking.id, seat, Ballot(tuple(chosen)))
+            usecases.save_response(session, ranking.id, seat, Ballot(tuple(chosen)))
     return {
         "workshop": workshop.id,
         "code": workshop.join_code,
@@ -158,17 +158,6 @@ def count_counts() -> None:
             module.tally = counting  # type: ignore[attr-defined]
 
 
-def _receive(channel: Any, process: Any, timeout: float) -> tuple[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            return channel.get(timeout=0.5)  # type: ignore[no-any-return]
-        except queue.Empty:
-            if not process.is_alive():
-                return ("error", f"the phone process exited with code {process.exitcode}")
-    return ("error", "the phone process did not answer in time")
-
-
 async def run_phase(
     db: Any, setup: dict[str, Any], kind: str, args: argparse.Namespace, port: int
 ) -> dict[str, Any]:
@@ -188,7 +177,7 @@ async def run_phase(
         target=child_main, args=(config, channel, go), name=f"{kind}-phones", daemon=True
     )
     process.start()
-    said, payload = await asyncio.to_thread(_receive, channel, process, 300.0)
+    said, payload = await asyncio.to_thread(receive, channel, process, 300.0)
     before = len(COUNTS)
     if said == "ready":  # every phone has joined: the facilitator opens the item now
         with db.writing() as session:
@@ -196,7 +185,7 @@ async def run_phase(
             store.set_revealed(session, item_id, kind == "ranking")
         probes.measuring = True
         go.set()
-        said, payload = await asyncio.to_thread(_receive, channel, process, args.seconds + 120)
+        said, payload = await asyncio.to_thread(receive, channel, process, args.seconds + 120)
         probes.measuring = False
     await asyncio.sleep(2 * LIVE_EVERY)
     process.join(10)

@@ -16,8 +16,9 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
-from workshop import __version__, locations, store
+from workshop import __version__, locations, store, usecases
 from workshop.db import Database, DatabaseError, open_database
+from workshop.exports.files import ExportError, export_workshop
 from workshop.settings import Settings, parse_proxies
 from workshop.templates import TemplateError, discover, get_template
 from workshop.untrusted import one_line
@@ -57,7 +58,7 @@ def _workshop_id(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, shared by ``main`` and the tests."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         default=argparse.SUPPRESS,
@@ -65,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="database: a SQLite file or an SQLAlchemy URL (default: $WORKSHOP_DB, else workshop.sqlite3 "
         "in your data folder)",
     )
-    serving = argparse.ArgumentParser(add_help=False)
+    serving = _Parser(add_help=False)
     serving.add_argument("--host", default=argparse.SUPPRESS, help="address to listen on (default 0.0.0.0)")
     serving.add_argument(
         "--port", type=_port, default=argparse.SUPPRESS, help="preferred port (default 8000)"
@@ -208,7 +209,7 @@ def _cmd_new(settings: Settings, template: str, title: str) -> None:
         raise UsageError(str(exc)) from exc
     db = _open(settings)
     with db.writing() as session:
-        workshop = store.create_workshop(session, spec, title)
+        workshop = usecases.create_workshop(session, spec, title)
     print(
         f"Made workshop “{one_line(workshop.title)}” with join code {workshop.join_code}. "
         f"Run it with: workshop run {workshop.id}"
@@ -218,8 +219,6 @@ def _cmd_new(settings: Settings, template: str, title: str) -> None:
 
 
 def _cmd_export(settings: Settings, workshop_id: int, formats: str, out: str | None) -> None:
-    from workshop.exports.files import ExportError, export_workshop  # only this command needs it
-
     chosen = [name.strip().lower() for name in formats.split(",") if name.strip()]
     if not chosen:
         raise UsageError("--format needs at least one format: md, json")
@@ -280,8 +279,8 @@ def _cmd_demo(settings: Settings) -> None:
                 spec = get_template(DEMO_TEMPLATE)
             except TemplateError as exc:
                 raise UsageError(str(exc)) from exc
-            workshop = store.create_workshop(session, spec, DEMO_TITLE, demo=True)
-    _run_tui(settings, db, workshop.id)  # type: ignore[arg-type]
+            workshop = usecases.create_workshop(session, spec, DEMO_TITLE, demo=True)
+    _run_tui(settings, db, workshop.id)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,11 +16,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from workshop.errors import DatabaseError
+
+# Raised here and by the migrations; callers catch it as workshop.db.DatabaseError.
+__all__ = ["Database", "DatabaseError", "open_database"]
+
 BUSY_TIMEOUT_MS = 10_000
-
-
-class DatabaseError(Exception):
-    """The database cannot be opened or is not one this version understands."""
 
 
 def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
@@ -95,6 +96,7 @@ def open_database(url: str, *, upgrade: bool = True) -> Database:
     except Exception as exc:  # a bad URL or a missing driver
         raise DatabaseError(f"cannot open database {url!r}: {exc}") from exc
     if upgrade:
+        # Alembic takes a third of a second to load: only opening a database for upgrade pays for it.
         from workshop.migrations import upgrade_to_head
 
         try:

@@ -8,3 +8,7 @@ class AnswerRefused(Exception):
 
     The message is shown to the participant as it is.
     """
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or is not one this version understands."""

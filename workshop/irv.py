@@ -74,7 +74,7 @@ def irv(options: Sequence[K], ballots: Sequence[Sequence[K]]) -> IrvResult[K]:
     return IrvResult(ordered, rounds, complete=finished and not search.gave_up)
 
 
-class _Search:
+class _Search(Generic[K]):
     """Every way through the elimination ties, each state of the count met once.
 
     Each ballot sits on the pile of its highest continuing option. Going from one state to the next moves
@@ -123,7 +123,7 @@ class _Search:
                     order = tuple(option for option in order if option not in gone)
                     moves.append(self._move(gone, continuing))
                     continue
-                branches = []
+                branches: list[frozenset[K]] = []
                 for option in lowest:
                     if self.gave_up:
                         break  # the count is already a tie among what is left: stop at once

@@ -9,14 +9,39 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint, inspect
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     """Timezone-aware now, stored as UTC."""
     return datetime.now(UTC)
+
+
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def row_id(row: _Stored) -> int:
+    """The id of a row that is in the database (read, or flushed); only a row not yet stored has none.
+
+    Every table's ``id`` is optional because the database assigns it; code that holds a stored row uses
+    this instead of passing ``int | None`` on.
+    """
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id: it has not been stored yet")
+    return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table, for statements that skip the ORM (sqlmodel types no ``__table__``)."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 class ItemState(StrEnum):

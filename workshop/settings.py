@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+from pathlib import Path
+
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -59,8 +62,6 @@ def parse_proxies(text: str) -> list[str]:
     strictly, and keeps one with host bits set as a literal that no client address ever equals, so the
     proxy would silently never be trusted.
     """
-    import ipaddress
-
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if not parts:
         raise ValueError("give the proxy's IP address, e.g. 127.0.0.1 or 10.0.0.0/24")
@@ -83,6 +84,4 @@ def database_url(db: str | None) -> str:
         return f"sqlite:///{locations.default_database_path()}"
     if "://" in db:
         return db
-    from pathlib import Path
-
     return f"sqlite:///{Path(db).expanduser().resolve()}"

@@ -18,16 +18,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 V = TypeVar("V")
+In = TypeVar("In")  # an item's inputs, as read from the database
 Mark = tuple[int, str]  # (workshop revision, join code)
 
 
 @dataclass(frozen=True)
 class _Entry(Generic[V]):
     mark: Mark
-    inputs: Any
+    inputs: object  # only compared with the next read's inputs
     value: V
 
 
@@ -45,7 +46,7 @@ class SummaryCache(Generic[V]):
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, slot: Hashable, mark: Mark, read: Callable[[], Any], compute: Callable[[Any], V]) -> V:
+    def get(self, slot: Hashable, mark: Mark, read: Callable[[], In], compute: Callable[[In], V]) -> V:
         """The slot's result: stored if ``mark`` or the inputs ``read()`` gives match, else ``compute``d."""
         with self._lock:
             entry = self._entries.get(slot)

@@ -1,11 +1,15 @@
 """Activity kinds: the registry that maps a kind name to its parts.
 
-Adding a kind means: a module here with an :class:`Activity` subclass (form, storage, summary), its phone
-template in ``workshop/web/templates/activities/``, its live view in ``screens/views/``, and one line in
-:data:`KINDS` (and in the views registry in ``screens/views/__init__.py``).
+Adding a kind means: a module here with an :class:`Activity` subclass (form, storage, summary, the tables
+it owns), its phone template in ``workshop/web/templates/activities/``, its live view in ``screens/views/``,
+and one line in :data:`KINDS` (and in the views registry in ``screens/views/__init__.py``). Kinds never
+import one another: what one needs from another item goes through a capability (:meth:`Activity.leader`)
+that this registry wires up. See docs/architecture.md.
 """
 
 from __future__ import annotations
+
+from sqlmodel import Session, SQLModel
 
 from workshop.activities.base import Activity, FormError, ParsedForm
 from workshop.activities.dots import DotsActivity
@@ -15,6 +19,13 @@ from workshop.activities.question import QuestionActivity
 from workshop.activities.ranking import RankingActivity
 from workshop.activities.triangle import TriangleActivity
 from workshop.activities.values import ValuesActivity
+from workshop.models import AgendaItem
+
+
+def _leader(session: Session, item: AgendaItem) -> str | None:
+    # Defined before the kinds are made: the triangle asks it for the leader of the item it follows.
+    return get_activity(item.kind).leader(session, item)
+
 
 KINDS: dict[str, Activity] = {
     activity.kind: activity
@@ -24,14 +35,19 @@ KINDS: dict[str, Activity] = {
         ValuesActivity(),
         DotsActivity(),
         RankingActivity(),
-        TriangleActivity(),
+        TriangleActivity(leader_of=_leader),
         QuestionActivity(),
     )
 }
 
-__all__ = ["KINDS", "Activity", "FormError", "ParsedForm", "get_activity"]
+__all__ = ["KINDS", "Activity", "FormError", "ParsedForm", "get_activity", "kind_tables"]
 
 
 def get_activity(kind: str) -> Activity:
     """The activity for ``kind``; an unknown kind (from a newer version) behaves as a facilitated item."""
     return KINDS.get(kind, KINDS["info"])
+
+
+def kind_tables() -> tuple[type[SQLModel], ...]:
+    """Every kind's own tables (see :attr:`Activity.tables`), each once, for deleting a whole workshop."""
+    return tuple(dict.fromkeys(table for activity in KINDS.values() for table in activity.tables))

@@ -1,20 +1,30 @@
-"""What every activity kind provides: its settings, phone form, storage, summary and reset."""
+"""What every activity kind provides: its settings, phone form, storage, summary, reset and capabilities."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col, select
 
 from workshop.errors import AnswerRefused
 from workshop.exports.blocks import Block
-from workshop.models import AgendaItem, Response, Seat
+from workshop.models import AgendaItem, Response, Seat, table_of, utcnow
 
-__all__ = ["Activity", "AnswerRefused", "FormError", "NoSettings", "ParsedForm", "ensure_response"]
+__all__ = [
+    "Activity",
+    "AnswerRefused",
+    "FormError",
+    "NoSettings",
+    "ParsedForm",
+    "ensure_response",
+    "settings_of",
+]
+
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,14 @@ class NoSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def settings_of(model: type[SettingsT], item: AgendaItem) -> SettingsT:
+    """The item's settings read as ``model`` (a template already checked them; defaults fill the gaps).
+
+    A kind overrides :meth:`Activity.settings` with this and its own model, so its settings are typed.
+    """
+    return model.model_validate(item.config.get("settings", {}))
+
+
 class Activity:
     """Base for an activity kind. A kind with no phone template asks nothing of participants."""
 
@@ -64,6 +82,9 @@ class Activity:
     shares_entries: ClassVar[bool] = False
     # Whether participants' entries wait for the facilitator's approval before they count (proposals).
     approves_entries: ClassVar[bool] = False
+    # The tables the kind owns, children first; every row has an ``item_id``. Resetting an item and
+    # deleting a workshop empty them, so storage never lists a kind's tables itself.
+    tables: ClassVar[tuple[type[SQLModel], ...]] = ()
 
     @property
     def accepts_responses(self) -> bool:
@@ -72,7 +93,7 @@ class Activity:
 
     def settings(self, item: AgendaItem) -> Any:
         """The item's settings, validated (a template already checked them; defaults fill the gaps)."""
-        return self.settings_model.model_validate(item.config.get("settings", {}))
+        return settings_of(self.settings_model, item)
 
     def structure(self, session: Session, item: AgendaItem) -> Any:
         """What the phone form and the summary need to know about the item (factors, options, …)."""
@@ -102,16 +123,23 @@ class Activity:
         """Set up a new item from its settings (e.g. store the template's candidates)."""
 
     def reset(self, session: Session, item: AgendaItem) -> None:
-        """Delete every participant answer to the item; the kind removes its own rows first."""
+        """Delete every participant answer to the item: the kind's own rows first, then the responses."""
+        for table in self.tables:
+            # Typed only as SQLModel here: the Core table's columns are where ``item_id`` is known.
+            session.execute(delete(table).where(table_of(table).c.item_id == item.id))
         session.execute(delete(Response).where(col(Response.item_id) == item.id))
+
+    def leader(self, session: Session, item: AgendaItem) -> str | None:
+        """The single option the room put first, for items that follow this one (a triangle's priority).
+
+        Returns:
+            The leading option's text; None when the kind ranks nothing or nothing leads alone yet.
+        """
+        return None
 
 
 def ensure_response(session: Session, item_id: int, seat_id: int) -> Response:
     """The seat's response row for the item, made if missing and touched if present."""
-    from sqlmodel import select
-
-    from workshop.models import utcnow
-
     response = session.exec(
         select(Response).where(Response.item_id == item_id, Response.seat_id == seat_id)
     ).first()

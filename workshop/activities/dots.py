@@ -10,9 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
-from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.activities.base import (
+    Activity,
+    AnswerRefused,
+    FormError,
+    ParsedForm,
+    ensure_response,
+    settings_of,
+)
 from workshop.exports.blocks import Block, Paragraph, Table
-from workshop.models import AgendaItem, Dot, Entry, Seat
+from workshop.models import AgendaItem, Dot, Entry, Seat, row_id
 from workshop.store.agenda import item_by_key
 from workshop.store.entries import VISIBLE, entries
 from workshop.wording import people, plural
@@ -117,16 +124,20 @@ class DotsActivity(Activity):
     results_template = "activities/dots_results.html"
     after_save = "saved"
     settings_model = DotsSettings
+    tables = (Dot,)
+
+    def settings(self, item: AgendaItem) -> DotsSettings:
+        return settings_of(DotsSettings, item)
 
     def structure(self, session: Session, item: AgendaItem) -> DotsStructure:
         try:
-            settings: DotsSettings = self.settings(item)
+            settings = self.settings(item)
         except ValidationError:  # an item made without a template's checks: say "not set up", never crash
             return DotsStructure(None, None, ())
         source = item_by_key(session, item, settings.source)
         if source is None:
             return DotsStructure(settings, None, ())
-        listed = entries(session, source.id, statuses=VISIBLE)  # type: ignore[arg-type]
+        listed = entries(session, row_id(source), statuses=VISIBLE)
         options = tuple(e for e in listed if e.parent_id is None)
         return DotsStructure(settings, source, options)
 
@@ -169,7 +180,7 @@ class DotsActivity(Activity):
                     FormError(name, structure.anchor(entry), f"Dots on “{entry.text}” must be {limit}")
                 )
             elif count:
-                dots[entry.id] = count  # type: ignore[index]
+                dots[row_id(entry)] = count
         used = sum(dots.values())
         first = structure.anchor(structure.options[0]) if structure.options else "main"
         if not errors and used > settings.dots_per_seat:
@@ -212,7 +223,7 @@ class DotsActivity(Activity):
                 if n
             ],
         )
-        ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+        ensure_response(session, row_id(item), row_id(seat))
 
     def summarise(self, session: Session, item: AgendaItem) -> DotsSummary:
         structure = self.structure(session, item)
@@ -224,20 +235,20 @@ class DotsActivity(Activity):
             for entry_id, dots, seats in session.exec(
                 select(Dot.entry_id, func.sum(Dot.dots), func.count(col(Dot.seat_id).distinct()))
                 .where(Dot.item_id == item.id, col(Dot.dots) > 0)
-                .group_by(Dot.entry_id)
+                .group_by(col(Dot.entry_id))
             ).all()
         }
         voters = session.exec(
             select(func.count(col(Dot.seat_id).distinct())).where(Dot.item_id == item.id, col(Dot.dots) > 0)
         ).one()
-        counted = [(e, *totals.get(e.id, (0, 0))) for e in structure.options]  # type: ignore[call-overload]
+        counted = [(e, *totals.get(row_id(e), (0, 0))) for e in structure.options]
         # list.sort is stable, so tied options keep the order they had in the source item.
         counted.sort(key=lambda row: -row[1])
-        options = []
+        options: list[OptionResult] = []
         for index, (entry, dots, seats) in enumerate(counted):
             rank = index + 1 if index == 0 or dots != counted[index - 1][1] else options[-1].rank
             tied = sum(1 for _, d, _ in counted if d == dots) > 1
-            options.append(OptionResult(entry.id, entry.text, entry.detail, dots, seats, rank, tied))  # type: ignore[arg-type]
+            options.append(OptionResult(row_id(entry), entry.text, entry.detail, dots, seats, rank, tied))
         return DotsSummary(
             structure.source.title, tuple(options), voters, settings.dots_per_seat, settings.max_per_entry
         )
@@ -256,7 +267,3 @@ class DotsActivity(Activity):
             ),
             Table(("Place", "Option", "Dots", "People"), rows),
         ]
-
-    def reset(self, session: Session, item: AgendaItem) -> None:
-        session.execute(delete(Dot).where(col(Dot.item_id) == item.id))
-        super().reset(session, item)

@@ -9,10 +9,17 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import Session
 
-from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.activities.base import (
+    Activity,
+    AnswerRefused,
+    FormError,
+    ParsedForm,
+    ensure_response,
+    settings_of,
+)
 from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
 from workshop.exports.blocks import Block, Bullets, Paragraph
-from workshop.models import AgendaItem, Seat
+from workshop.models import AgendaItem, Seat, row_id
 from workshop.store.entries import (
     VISIBLE,
     add_entry,
@@ -66,13 +73,16 @@ class QuestionActivity(Activity):
     after_save = "form"
     settings_model = QuestionSettings
 
+    def settings(self, item: AgendaItem) -> QuestionSettings:
+        return settings_of(QuestionSettings, item)
+
     def structure(self, session: Session, item: AgendaItem) -> QuestionSettings:
         return self.settings(item)
 
     def phone_context(
         self, session: Session, item: AgendaItem, seat: Seat, structure: QuestionSettings
     ) -> dict[str, Any]:
-        own = list(own_entries(session, item.id, seat.id))  # type: ignore[arg-type]
+        own = list(own_entries(session, row_id(item), row_id(seat)))
         return {"values": {}, "own": own, "settings": structure}
 
     def parse_form(self, structure: QuestionSettings, form: Mapping[str, str]) -> ParsedForm:
@@ -98,13 +108,13 @@ class QuestionActivity(Activity):
         if problem:
             raise AnswerRefused(problem)
         limit = settings.max_answers_per_seat
-        if len(own_entries(session, item.id, seat.id)) >= limit:  # type: ignore[arg-type]
+        if len(own_entries(session, row_id(item), row_id(seat))) >= limit:
             raise AnswerRefused(
                 f"You have already sent {limit} {'answer' if limit == 1 else 'answers'}, the most this "
                 "question allows. Remove one to send another"
             )
         add_entry(session, item, seat, answers.text, limit=limit)
-        ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+        ensure_response(session, row_id(item), row_id(seat))
 
     def report(self, session: Session, item: AgendaItem, summary: QuestionSummary) -> list[Block]:
         blocks: list[Block] = [
@@ -123,7 +133,7 @@ class QuestionActivity(Activity):
 
     def summarise(self, session: Session, item: AgendaItem) -> QuestionSummary:
         settings = self.settings(item)
-        shown = sorted(entries(session, item.id, statuses=VISIBLE), key=lambda entry: entry.id or 0)
+        shown = sorted(entries(session, row_id(item), statuses=VISIBLE), key=lambda entry: entry.id or 0)
         texts = tuple(entry.text for entry in shown)
         return QuestionSummary(
             prompt=settings.prompt,

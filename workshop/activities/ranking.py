@@ -10,12 +10,20 @@ from typing import Annotated, Any, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from workshop.activities import ranking_results
-from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.activities.base import (
+    Activity,
+    AnswerRefused,
+    FormError,
+    ParsedForm,
+    ensure_response,
+    settings_of,
+)
 from workshop.activities.ranking_results import OptionResult, OptionStatus, RankingSummary
 from workshop.exports.blocks import Block, Bullets, Heading, Paragraph, Table
-from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Seat
+from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Seat, row_id
 from workshop.row_ids import parse_row_id
 from workshop.store.entries import add_entry, delete_seat_entries, own_entries
 from workshop.wording import people
@@ -185,11 +193,15 @@ class RankingActivity(Activity):
     results_template = "activities/ranking_results.html"
     after_save = "form"
     settings_model = RankingSettings
+    tables = (RankingChoice,)
+
+    def settings(self, item: AgendaItem) -> RankingSettings:
+        return settings_of(RankingSettings, item)
 
     def on_create(self, session: Session, item: AgendaItem) -> None:
         for position, text in enumerate(self.settings(item).candidates):
             session.add(
-                Entry(item_id=item.id, text=text, status=EntryStatus.APPROVED.value, position=position)  # type: ignore[arg-type]
+                Entry(item_id=row_id(item), text=text, status=EntryStatus.APPROVED.value, position=position)
             )
         session.flush()
 
@@ -213,7 +225,7 @@ class RankingActivity(Activity):
             .order_by(col(RankingChoice.position))
         ).all()
         saved = ",".join(str(i) for i in structure.option_ids(",".join(map(str, stored))))
-        own = own_entries(session, item.id, seat.id)  # type: ignore[arg-type]
+        own = own_entries(session, row_id(item), row_id(seat))
         return {
             "values": {"order": saved} if saved else {},
             "saved_order": saved,
@@ -236,7 +248,7 @@ class RankingActivity(Activity):
             parsed.entered = entered
             return parsed
         target = next((option.id for option in structure.options if str(option.id) == arg), -1)
-        problem = _step(order, verb, target, structure.needed)  # type: ignore[arg-type]
+        problem = _step(order, verb, target, structure.needed)
         parsed = _form_error("ranking", problem) if problem else ParsedForm(answers=None, rerender=True)
         entered["order"] = ",".join(map(str, order))
         parsed.entered = entered
@@ -248,7 +260,7 @@ class RankingActivity(Activity):
         # stand-in (no row has a negative id), lest two of them read as one option ranked twice.
         tokens = [token.strip() for token in raw_order.split(",") if token.strip()]
         ids = [parse_row_id(token) or -1 - index for index, token in enumerate(tokens)]
-        problem = ballot_problem(ids, {option.id for option in structure.options}, structure.needed)  # type: ignore[misc]
+        problem = ballot_problem(ids, {option.id for option in structure.options}, structure.needed)
         if problem:
             return _form_error("ranking", problem)
         return ParsedForm(answers=Ballot(tuple(ids)), notice="saved")
@@ -264,7 +276,7 @@ class RankingActivity(Activity):
         return ParsedForm(answers=Proposal(text), entered=entered, notice="added")
 
     def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
-        settings: RankingSettings = self.settings(item)
+        settings = self.settings(item)
         if isinstance(answers, Proposal):
             self._save_proposal(session, item, seat, settings, answers.text)
         elif isinstance(answers, Ballot):
@@ -278,7 +290,7 @@ class RankingActivity(Activity):
     ) -> None:
         limit = settings.max_proposals_per_seat
         problem = proposal_problem(text, settings)
-        if problem is None and len(own_entries(session, item.id, seat.id)) >= limit:  # type: ignore[arg-type]
+        if problem is None and len(own_entries(session, row_id(item), row_id(seat))) >= limit:
             problem = f"You have already proposed {limit}, the most each person can"
         if problem:
             raise AnswerRefused(problem)
@@ -295,15 +307,15 @@ class RankingActivity(Activity):
         # Checked again in the write: options may have been hidden since the page was drawn, and a
         # hand-made post never went through the form at all.
         # The ids only: this runs in the writer thread, where loading a thousand options held every vote up.
+        # A stored row's id is never NULL, though the model allows None before a flush: the ids are ints.
+        approved_ids: SelectOfScalar[int] = SelectOfScalar(col(Entry.id))
         approved = set(
-            session.exec(
-                select(Entry.id).where(Entry.item_id == item.id, col(Entry.status).in_(APPROVED))
-            ).all()
+            session.exec(approved_ids.where(Entry.item_id == item.id, col(Entry.status).in_(APPROVED))).all()
         )
-        problem = ballot_problem(ids, approved, min(settings.top_n, len(approved)))  # type: ignore[arg-type]
+        problem = ballot_problem(ids, approved, min(settings.top_n, len(approved)))
         if problem:
             raise AnswerRefused(problem)
-        response = ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+        response = ensure_response(session, row_id(item), row_id(seat))
         session.execute(delete(RankingChoice).where(col(RankingChoice.response_id) == response.id))
         session.execute(
             insert(RankingChoice),
@@ -314,7 +326,7 @@ class RankingActivity(Activity):
         )
 
     def reset(self, session: Session, item: AgendaItem) -> None:
-        session.execute(delete(RankingChoice).where(col(RankingChoice.item_id) == item.id))
+        # Proposals go with the ballots: the choices cast on them are let go first, in the same sweep.
         delete_seat_entries(session, item)
         super().reset(session, item)
 
@@ -347,3 +359,10 @@ class RankingActivity(Activity):
     def summarise(self, session: Session, item: AgendaItem) -> RankingSummary:
         # Counted once per change and shared: the triangle asks for the leader on every phone page.
         return ranking_results.summarise(session, item, self.settings(item).top_n)
+
+    def leader(self, session: Session, item: AgendaItem) -> str | None:
+        results = self.summarise(session, item).results
+        leaders = [row for row in results if row.place == 1]
+        if len(leaders) == 1 and results[0].score > 0:  # a tie is the room's to settle, not ours
+            return leaders[0].text
+        return None

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from workshop import ranking
-from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Workshop
+from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Workshop, row_id
 from workshop.summary_cache import SummaryCache
 
 
@@ -85,24 +86,28 @@ def summarise(session: Session, item: AgendaItem, top_n: int) -> RankingSummary:
     revision, join_code = session.exec(
         select(Workshop.revision, Workshop.join_code).where(Workshop.id == item.workshop_id)
     ).one()
+    item_id = row_id(item)
     return RESULTS.get(
-        (id(bind), str(bind.url), item.id),
+        (id(bind), str(bind.engine.url), item_id),
         (revision, join_code),
-        lambda: read_inputs(session, item.id, top_n),  # type: ignore[arg-type]
+        lambda: read_inputs(session, item_id, top_n),
         count,
     )
 
 
 def read_inputs(session: Session, item_id: int, top_n: int) -> RankingInputs:
     """The rows a count needs, without building ORM objects (a few milliseconds for thousands of rows)."""
+    # sqlmodel's select() is typed for at most four columns, so the statement is built as select() builds
+    # it and its row type stated. A stored row's id is never NULL, though the model allows None before a
+    # flush, so ids read back are int.
+    entry_rows: Select[int, str, str, int | None, int | None] = Select(
+        col(Entry.id), col(Entry.text), col(Entry.status), col(Entry.seat_id), col(Entry.agreed_position)
+    )
     entries = session.exec(
-        select(Entry.id, Entry.text, Entry.status, Entry.seat_id, Entry.agreed_position)
-        .where(Entry.item_id == item_id)
-        .order_by(col(Entry.position), col(Entry.id))
+        entry_rows.where(Entry.item_id == item_id).order_by(col(Entry.position), col(Entry.id))
     ).all()
-    responses = session.exec(
-        select(Response.id).where(Response.item_id == item_id).order_by(col(Response.id))
-    ).all()
+    response_ids: SelectOfScalar[int] = SelectOfScalar(col(Response.id))
+    responses = session.exec(response_ids.where(Response.item_id == item_id).order_by(col(Response.id))).all()
     choices = session.exec(
         select(RankingChoice.response_id, RankingChoice.entry_id)
         .where(RankingChoice.item_id == item_id)
@@ -110,9 +115,9 @@ def read_inputs(session: Session, item_id: int, top_n: int) -> RankingInputs:
     ).all()
     return RankingInputs(
         top_n,
-        tuple(tuple(row) for row in entries),  # type: ignore[misc]
-        tuple(responses),  # type: ignore[arg-type]
-        tuple(tuple(row) for row in choices),  # type: ignore[misc]
+        tuple((id_, text, status, seat, agreed) for id_, text, status, seat, agreed in entries),
+        tuple(responses),
+        tuple((response_id, entry_id) for response_id, entry_id in choices),
     )
 
 
@@ -150,7 +155,8 @@ def count(inputs: RankingInputs) -> RankingSummary:
     )
     headline = ranking.describe(borda.standing, texts.__getitem__) if ballots else "No rankings yet"
     statuses = tuple(OptionStatus(row[0], row[1], row[2], row[3] is not None) for row in inputs.entries)
-    agreed = sorted((row for row in approved if row[4] is not None), key=lambda row: row[4])  # type: ignore[arg-type,return-value]
+    placed = [(position, row) for row in approved if (position := row[4]) is not None]
+    agreed = [row for _, row in sorted(placed, key=lambda pair: pair[0])]
     return RankingSummary(
         responses=len(ballots),
         method=ranking.RULE_NAMES[ranking.DEFAULT_RULE],

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import Session
 
-from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.activities.base import (
+    Activity,
+    AnswerRefused,
+    FormError,
+    ParsedForm,
+    ensure_response,
+    settings_of,
+)
 from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
 from workshop.exports.blocks import Block, Bullets, Heading, Paragraph
-from workshop.models import AgendaItem, Seat
+from workshop.models import AgendaItem, Seat, row_id
 from workshop.store.agenda import item_by_key
 from workshop.store.entries import (
     VISIBLE,
@@ -25,6 +32,8 @@ from workshop.store.entries import (
 from workshop.wording import people, plural
 
 IDEA_LIMIT = 200
+# Asks another item for the option its room put first (see Activity.leader).
+Leader = Callable[[Session, AgendaItem], str | None]
 
 
 @dataclass(frozen=True)
@@ -150,18 +159,25 @@ class TriangleActivity(Activity):
     after_save = "form"
     settings_model = TriangleSettings
 
+    def settings(self, item: AgendaItem) -> TriangleSettings:
+        return settings_of(TriangleSettings, item)
+
+    def __init__(self, leader_of: Leader | None = None) -> None:
+        """A triangle that takes its priority from the item named by ``priority_from`` through ``leader_of``.
+
+        Args:
+            leader_of: The leader of another item, whatever its kind: the registry asks that item's kind
+                (:meth:`Activity.leader`), so the triangle never names the kind it follows. None: no item
+                leads, and the set priority always stands.
+        """
+        self._leader_of = leader_of
+
     def priority(self, session: Session, item: AgendaItem) -> str:
-        """The priority ideas are for: the ranking's single leader when linked to one, else the set text."""
+        """The priority ideas are for: the linked item's single leader when it has one, else the set text."""
         settings = self.settings(item)
         source = item_by_key(session, item, settings.priority_from) if settings.priority_from else None
-        if source is not None and source.kind == "ranking":
-            from workshop.activities import get_activity
-
-            results = get_activity("ranking").summarise(session, source).results
-            leaders = [row for row in results if row.place == 1]
-            if len(leaders) == 1 and results[0].score > 0:  # a tie is the room's to settle, not ours
-                return leaders[0].text
-        return settings.priority
+        leader = self._leader_of(session, source) if source is not None and self._leader_of else None
+        return settings.priority if leader is None else leader
 
     def structure(self, session: Session, item: AgendaItem) -> TriangleStructure:
         return TriangleStructure(self.priority(session, item), self.settings(item).max_ideas_per_seat)
@@ -179,7 +195,7 @@ class TriangleActivity(Activity):
                 "question": f"({entry.tag2}) {hints[entry.tag2]}" if entry.tag2 in hints else "",
                 "hidden": entry.status not in VISIBLE,
             }
-            for entry in own_entries(session, item.id, seat.id)  # type: ignore[arg-type]
+            for entry in own_entries(session, row_id(item), row_id(seat))
         ]
         return {"values": {}, "own": own}
 
@@ -223,13 +239,13 @@ class TriangleActivity(Activity):
         if answers.segment not in SEGMENT_KEYS or answers.question not in QUESTION_KEYS:
             raise AnswerRefused("Choose a part of the triangle and one of the three questions")
         limit = settings.max_ideas_per_seat
-        if len(own_entries(session, item.id, seat.id)) >= limit:  # type: ignore[arg-type]
+        if len(own_entries(session, row_id(item), row_id(seat))) >= limit:
             raise AnswerRefused(
                 f"You have already added {limit} {'idea' if limit == 1 else 'ideas'}, the most this "
                 "activity allows. Remove one to add another"
             )
         add_entry(session, item, seat, answers.text, tag=answers.segment, tag2=answers.question, limit=limit)
-        ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+        ensure_response(session, row_id(item), row_id(seat))
 
     def report(self, session: Session, item: AgendaItem, summary: TriangleSummary) -> list[Block]:
         questions = {q.key: q.name for q in QUESTIONS}
@@ -249,7 +265,7 @@ class TriangleActivity(Activity):
         super().reset(session, item)
 
     def summarise(self, session: Session, item: AgendaItem) -> TriangleSummary:
-        shown = sorted(entries(session, item.id, statuses=VISIBLE), key=lambda entry: entry.id or 0)
+        shown = sorted(entries(session, row_id(item), statuses=VISIBLE), key=lambda entry: entry.id or 0)
         segments = []
         for segment in SEGMENTS:
             # A facilitator's idea may carry a segment but no question: it is shown, just not counted.

@@ -10,9 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from workshop.activities.base import Activity, AnswerRefused, FormError, ParsedForm, ensure_response
+from workshop.activities.base import (
+    Activity,
+    AnswerRefused,
+    FormError,
+    ParsedForm,
+    ensure_response,
+    settings_of,
+)
 from workshop.exports.blocks import Block, Bullets, Heading, Paragraph
-from workshop.models import AgendaItem, Entry, Response, Seat
+from workshop.models import AgendaItem, Entry, Response, Seat, row_id
 from workshop.row_ids import parse_row_id
 from workshop.store.entries import (
     NOT_YOURS,
@@ -152,19 +159,22 @@ class ValuesActivity(Activity):
     after_save = "form"
     settings_model = ValuesSettings
 
+    def settings(self, item: AgendaItem) -> ValuesSettings:
+        return settings_of(ValuesSettings, item)
+
     def structure(self, session: Session, item: AgendaItem) -> ValuesSettings:
         try:
-            return self.settings(item)  # type: ignore[no-any-return]
+            return self.settings(item)
         except ValidationError:  # an item made without a template's checks still runs, with the defaults
             return ValuesSettings()
 
     def phone_context(
         self, session: Session, item: AgendaItem, seat: Seat, structure: ValuesSettings
     ) -> dict[str, Any]:
-        everything = entries(session, item.id)  # type: ignore[arg-type]
+        everything = entries(session, row_id(item))
         top = [e for e in everything if e.parent_id is None]
         by_id = {e.id: e for e in everything}
-        mine = own_entries(session, item.id, seat.id)  # type: ignore[arg-type]
+        mine = own_entries(session, row_id(item), row_id(seat))
         own_values = [e for e in mine if e.parent_id is None]
         own_behaviours = [(e, by_id.get(e.parent_id)) for e in mine if e.parent_id is not None]
         # Only values the seat may build on; hidden ones never, even its own.
@@ -231,7 +241,7 @@ class ValuesActivity(Activity):
         self, session: Session, item: AgendaItem, seat: Seat, answers: AddValue | AddBehaviour | RemoveEntry
     ) -> None:
         settings = self.structure(session, item)
-        mine = own_entries(session, item.id, seat.id)  # type: ignore[arg-type]
+        mine = own_entries(session, row_id(item), row_id(seat))
         if isinstance(answers, AddValue):
             _check_text(answers.name, NAME_LIMIT, "A value's name")
             _check_text(answers.statement, STATEMENT_LIMIT, "A value's statement")
@@ -265,23 +275,23 @@ class ValuesActivity(Activity):
             return
         else:
             raise AnswerRefused("That form cannot be saved here")
-        ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+        ensure_response(session, row_id(item), row_id(seat))
 
     def summarise(self, session: Session, item: AgendaItem) -> ValuesSummary:
-        everything = entries(session, item.id)  # type: ignore[arg-type]
+        everything = entries(session, row_id(item))
         children: dict[int, list[Entry]] = {}
         for entry in everything:
             if entry.parent_id is not None:
                 children.setdefault(entry.parent_id, []).append(entry)
         values = tuple(
             ValueSummary(
-                id=v.id,  # type: ignore[arg-type]
+                id=row_id(v),
                 name=v.text,
                 statement=v.detail,
                 status=v.status,
                 behaviours=tuple(
-                    BehaviourSummary(b.id, b.text, b.tag, b.status, b.agreed_position, b.original_text)  # type: ignore[arg-type]
-                    for b in children.get(v.id, [])  # type: ignore[arg-type]
+                    BehaviourSummary(row_id(b), b.text, b.tag, b.status, b.agreed_position, b.original_text)
+                    for b in children.get(row_id(v), [])
                 ),
                 agreed=v.agreed_position,
                 original=v.original_text,

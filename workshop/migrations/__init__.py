@@ -10,7 +10,7 @@ from alembic.util import CommandError
 from sqlalchemy import Engine
 
 from workshop import locations
-from workshop.db import DatabaseError
+from workshop.errors import DatabaseError
 
 
 def alembic_config(engine: Engine) -> Config:

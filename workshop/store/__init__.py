@@ -1,4 +1,8 @@
-"""Reading and changing workshops in the database; every function takes the caller's session."""
+"""Reading and changing workshops' rows in the database; every function takes the caller's session.
+
+Storage knows no activity kind: what needs a kind as well (creating a workshop, saving answers, resetting
+an item) is in :mod:`workshop.usecases`.
+"""
 
 from workshop.store.agenda import (
     AgendaError,
@@ -7,17 +11,15 @@ from workshop.store.agenda import (
     current_item,
     get_item,
     next_item,
-    reset_item,
     set_entries_shown,
     set_revealed,
     start_item,
 )
-from workshop.store.responses import ActivityClosed, save_response
+from workshop.store.responses import ActivityClosed
 from workshop.store.seats import SeatError, join, seat_by_code, seat_by_token
 from workshop.store.workshops import (
     WorkshopNotFound,
     bump_revision,
-    create_workshop,
     find_by_join_code,
     get_workshop,
     latest_demo,
@@ -35,7 +37,6 @@ __all__ = [
     "agenda",
     "bump_revision",
     "close_item",
-    "create_workshop",
     "current_item",
     "find_by_join_code",
     "get_item",
@@ -45,10 +46,8 @@ __all__ = [
     "list_workshops",
     "next_item",
     "organisations",
-    "reset_item",
     "revision",
     "role_levels",
-    "save_response",
     "seat_by_code",
     "seat_by_token",
     "set_entries_shown",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from workshop.models import AgendaItem, Entry, ItemState, utcnow
+from workshop.models import AgendaItem, Entry, ItemState, row_id, utcnow
 from workshop.store.workshops import bump_revision, get_workshop
 
 
@@ -22,7 +22,7 @@ def agenda(session: Session, workshop_id: int) -> Sequence[AgendaItem]:
     return session.exec(
         select(AgendaItem)
         .where(AgendaItem.workshop_id == workshop_id)
-        .order_by(AgendaItem.position, AgendaItem.id)
+        .order_by(col(AgendaItem.position), col(AgendaItem.id))
     ).all()
 
 
@@ -70,7 +70,7 @@ def start_item(session: Session, item_id: int) -> AgendaItem:
         item.ended_at = None
     workshop.current_item_id = item.id
     session.add_all([item, workshop])
-    bump_revision(session, workshop.id)  # type: ignore[arg-type]
+    bump_revision(session, row_id(workshop))
     return item
 
 
@@ -103,17 +103,13 @@ def next_item(session: Session, workshop_id: int, step: int = 1) -> AgendaItem:
         raise AgendaError("nothing has started yet: there is no previous item")
     else:
         index = 0
-    return start_item(session, items[index].id)  # type: ignore[arg-type]
+    return start_item(session, row_id(items[index]))
 
 
-def reset_item(session: Session, item_id: int) -> AgendaItem:
-    """Delete every participant answer to an item; entries from the template or facilitator stay."""
-    from workshop.activities import get_activity
-
-    item = get_item(session, item_id)
-    get_activity(item.kind).reset(session, item)
+def forget_outcome(session: Session, item: AgendaItem) -> AgendaItem:
+    """After an item's answers are deleted: nothing is agreed any more and the results are hidden again."""
     # What the room agreed came from the answers just deleted: it goes with them.
-    session.execute(update(Entry).where(Entry.item_id == item.id).values(agreed_position=None))
+    session.execute(update(Entry).where(col(Entry.item_id) == item.id).values(agreed_position=None))
     item.revealed = False
     session.add(item)
     bump_revision(session, item.workshop_id)
@@ -179,18 +175,14 @@ def move_item(session: Session, item_id: int, offset: int) -> AgendaItem:
     return item
 
 
-def add_item(
+def insert_item(
     session: Session, workshop_id: int, kind: str, title: str, minutes: int, after: int | None
 ) -> AgendaItem:
-    """Add an item of ``kind`` after the item ``after`` (at the end when None), with default settings.
+    """Store an item of ``kind`` after the item ``after`` (at the end when None), with default settings.
 
-    Raises pydantic's ValidationError for a bad title or minutes, :class:`AgendaError` for a kind that
-    needs a template's settings.
+    Setting the item up is its kind's job (see workshop.usecases). Raises pydantic's ValidationError for a
+    bad title or minutes.
     """
-    from workshop.activities import get_activity
-
-    if kind not in addable_kinds():
-        raise AgendaError(f"items of kind {kind!r} cannot be added here")
     edit = ItemEdit(title=title, minutes=minutes)
     items = list(agenda(session, workshop_id))
     index = next((i + 1 for i, other in enumerate(items) if other.id == after), len(items))
@@ -207,21 +199,5 @@ def add_item(
     for position, other in enumerate(items):
         other.position = position
         session.add(other)
-    get_activity(kind).on_create(session, item)
     bump_revision(session, workshop_id)
     return item
-
-
-def addable_kinds() -> tuple[str, ...]:
-    """Kinds whose settings all have defaults; the others (a dot vote's source, a question's prompt) need
-    a template, which says what they are about."""
-    from workshop.activities import KINDS
-
-    addable = []
-    for name, activity in KINDS.items():
-        try:
-            activity.settings_model.model_validate({})
-        except ValidationError:
-            continue
-        addable.append(name)
-    return tuple(addable)

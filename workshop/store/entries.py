@@ -4,17 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import Column, Table, delete, func, update
 from sqlmodel import Session, col, select
 
 from workshop.errors import AnswerRefused
-from workshop.models import AgendaItem, Dot, Entry, EntryStatus, RankingChoice, Response, Seat, utcnow
+from workshop.models import AgendaItem, Entry, EntryStatus, Response, Seat, row_id, table_of, utcnow
 from workshop.store.workshops import bump_revision
 
 # What other participants may see once the facilitator shows the entries.
 VISIBLE = (EntryStatus.PENDING.value, EntryStatus.APPROVED.value)
 # The refusal of a removal naming no entry of the seat's; forms say the same of an id no row can have.
 NOT_YOURS = "You can only remove what you added yourself"
+
+
+def votes_on(session: Session, entry_id: int) -> int:
+    """How many rows of other tables point at the entry: votes on it, whichever kind cast them."""
+    return sum(
+        session.exec(select(func.count()).select_from(table).where(column == entry_id)).one()
+        for table, column in _pointing_at_entries()
+    )
+
+
+def _pointing_at_entries() -> list[tuple[Table, Column[int]]]:
+    # Read from the schema, so storage names no kind's table: a kind whose rows point at entries (a vote)
+    # is covered by declaring the foreign key. Read on each call: cheap, and never stale.
+    entry_table = table_of(Entry)
+    return [
+        (table, fk.parent)
+        for table in entry_table.metadata.sorted_tables
+        if table is not entry_table
+        for fk in table.foreign_keys
+        if fk.column.table is entry_table
+    ]
 
 
 def add_entry(
@@ -42,7 +63,7 @@ def add_entry(
         if parent is None or parent.item_id != item.id or parent.status not in (*VISIBLE,):
             raise AnswerRefused("That entry is no longer available: choose another")
     entry = Entry(
-        item_id=item.id,  # type: ignore[arg-type]
+        item_id=row_id(item),
         seat_id=seat.id if seat else None,
         text=text,
         detail=detail,
@@ -61,11 +82,7 @@ def delete_own_entry(session: Session, item: AgendaItem, seat: Seat, entry_id: i
     entry = session.get(Entry, entry_id)
     if entry is None or entry.item_id != item.id or entry.seat_id != seat.id:
         raise AnswerRefused(NOT_YOURS)
-    votes = session.exec(select(func.count()).select_from(Dot).where(Dot.entry_id == entry.id)).one()
-    ranked = session.exec(
-        select(func.count()).select_from(RankingChoice).where(RankingChoice.entry_id == entry.id)
-    ).one()
-    if votes or ranked:
+    if votes_on(session, entry_id):
         raise AnswerRefused(
             "People have already voted on this, so it stays; ask the facilitator to change it"
         )
@@ -127,23 +144,25 @@ def remove_own_entry(session: Session, item: AgendaItem, seat: Seat, entry_id: i
         select(func.count()).select_from(Entry).where(Entry.item_id == item.id, Entry.seat_id == seat.id)
     ).one()
     if not left:
-        session.execute(delete(Response).where(Response.item_id == item.id, Response.seat_id == seat.id))
+        session.execute(
+            delete(Response).where(col(Response.item_id) == item.id, col(Response.seat_id) == seat.id)
+        )
 
 
 def delete_seat_entries(session: Session, item: AgendaItem) -> None:
     """Delete what participants wrote for the item, and anything that points at it (votes, merges)."""
     written = select(Entry.id).where(Entry.item_id == item.id, col(Entry.seat_id).is_not(None))
-    # Foreign keys are enforced: votes cast on these entries in a later item, and facilitator entries
-    # merged into or hung under them, must let go first.
-    session.execute(delete(Dot).where(col(Dot.entry_id).in_(written)))
-    session.execute(delete(RankingChoice).where(col(RankingChoice.entry_id).in_(written)))
+    # Foreign keys are enforced: votes cast on these entries (in this item or a later one), and facilitator
+    # entries merged into or hung under them, must let go first.
+    for table, column in _pointing_at_entries():
+        session.execute(delete(table).where(column.in_(written)))
     session.execute(update(Entry).where(col(Entry.merged_into).in_(written)).values(merged_into=None))
     # Anything hung under them in this item means nothing without them (a facilitator's behaviour under a
     # participant's value); links from other items are cut instead.
     session.execute(
         update(Entry)
-        .where(col(Entry.parent_id).in_(written), Entry.item_id != item.id)
+        .where(col(Entry.parent_id).in_(written), col(Entry.item_id) != item.id)
         .values(parent_id=None)
     )
-    session.execute(delete(Entry).where(col(Entry.parent_id).in_(written), Entry.item_id == item.id))
-    session.execute(delete(Entry).where(Entry.item_id == item.id, col(Entry.seat_id).is_not(None)))
+    session.execute(delete(Entry).where(col(Entry.parent_id).in_(written), col(Entry.item_id) == item.id))
+    session.execute(delete(Entry).where(col(Entry.item_id) == item.id, col(Entry.seat_id).is_not(None)))

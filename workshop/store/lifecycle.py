@@ -11,21 +11,18 @@ from sqlmodel import Session, SQLModel, col, select
 
 from workshop.models import (
     AgendaItem,
-    AgreedLevel,
-    Dot,
     Entry,
     Horizon,
     ItemState,
-    MaturityComment,
     MaturityFactor,
     MaturityLevel,
-    MaturityRating,
     Organisation,
-    RankingChoice,
     Response,
     RoleLevel,
     Seat,
     Workshop,
+    row_id,
+    table_of,
     utcnow,
 )
 from workshop.store.codes import secret_token
@@ -60,18 +57,16 @@ def workshop_rows(session: Session, *, archived: bool = False) -> list[WorkshopR
     running = func.sum(case((col(AgendaItem.state) == ItemState.OPEN.value, 1), else_=0))
     progress = {
         wid: (total, finished or 0, bool(is_open))
-        for wid, total, finished, is_open in session.exec(  # type: ignore[call-overload]
-            select(AgendaItem.workshop_id, func.count(), done, running).group_by(AgendaItem.workshop_id)
+        for wid, total, finished, is_open in session.exec(
+            select(AgendaItem.workshop_id, func.count(), done, running).group_by(col(AgendaItem.workshop_id))
         ).all()
     }
-    seats = dict(
-        session.exec(select(Seat.workshop_id, func.count()).group_by(Seat.workshop_id)).all()  # type: ignore[call-overload]
-    )
+    seats = dict(session.exec(select(Seat.workshop_id, func.count()).group_by(col(Seat.workshop_id))).all())
     query = select(Workshop).order_by(col(Workshop.created_at).desc(), col(Workshop.id).desc())
     if not archived:
         query = query.where(col(Workshop.archived_at).is_(None))
     workshops = session.exec(query).all()
-    titles = dict(session.exec(select(Workshop.id, Workshop.title)).all())  # type: ignore[call-overload]
+    titles = dict(session.exec(select(Workshop.id, Workshop.title)).all())
     rows = []
     for w in workshops:
         assert w.id is not None
@@ -102,8 +97,9 @@ def _copy(row: SQLModel, **changes: object) -> SQLModel:
     return type(row)(**data)
 
 
-def create_follow_up(session: Session, baseline_id: int, title: str) -> Workshop:
-    """A new workshop re-running ``baseline_id``: the same factors, scales, groups and agenda, no answers.
+def insert_follow_up(session: Session, baseline_id: int, title: str) -> tuple[Workshop, list[AgendaItem]]:
+    """Store a new workshop re-running ``baseline_id`` and its agenda items: the same factors, scales,
+    groups and agenda, no answers. Setting each item up is its kind's job (see workshop.usecases).
 
     Copied from the baseline itself rather than its template, so the two compare factor by factor even if
     the template was edited in between; the agenda keeps the facilitator's edits, notes and timings.
@@ -119,11 +115,11 @@ def create_follow_up(session: Session, baseline_id: int, title: str) -> Workshop
     session.add(follow_up)
     session.flush()
     for model in CONTENT:
-        rows = session.exec(select(model).where(model.workshop_id == baseline_id)).all()  # type: ignore[attr-defined]
+        rows = session.exec(select(model).where(model.workshop_id == baseline_id)).all()
         session.add_all(_copy(row, workshop_id=follow_up.id) for row in rows)
     items = [
         AgendaItem(
-            workshop_id=follow_up.id,  # type: ignore[arg-type]
+            workshop_id=row_id(follow_up),
             position=item.position,
             kind=item.kind,
             title=item.title,
@@ -132,16 +128,12 @@ def create_follow_up(session: Session, baseline_id: int, title: str) -> Workshop
             config=dict(item.config),
         )
         for item in session.exec(
-            select(AgendaItem).where(AgendaItem.workshop_id == baseline_id).order_by(AgendaItem.position)
+            select(AgendaItem).where(AgendaItem.workshop_id == baseline_id).order_by(col(AgendaItem.position))
         ).all()
     ]
     session.add_all(items)
     session.flush()
-    from workshop.activities import get_activity  # activity kinds use the store: loaded when needed
-
-    for item in items:
-        get_activity(item.kind).on_create(session, item)
-    return follow_up
+    return follow_up, items
 
 
 def set_archived(session: Session, workshop_id: int, archived: bool) -> Workshop:
@@ -158,21 +150,29 @@ def follow_ups(session: Session, workshop_id: int) -> Sequence[Workshop]:
     return session.exec(select(Workshop).where(Workshop.baseline_id == workshop_id)).all()
 
 
-def delete_workshop(session: Session, workshop_id: int) -> None:
-    """Delete a workshop and everything in it; follow-ups keep their own answers and lose only the link."""
+def delete_workshop(session: Session, workshop_id: int, item_tables: Sequence[type[SQLModel]]) -> None:
+    """Delete a workshop and everything in it; follow-ups keep their own answers and lose only the link.
+
+    Args:
+        session: The caller's write session.
+        workshop_id: The workshop to delete.
+        item_tables: The activity kinds' own tables (each row keyed by ``item_id``), emptied of the
+            workshop's rows before the rows every workshop has.
+    """
     get_workshop(session, workshop_id)
     items = select(AgendaItem.id).where(AgendaItem.workshop_id == workshop_id)
-    for model in (AgreedLevel, MaturityComment, MaturityRating, RankingChoice, Dot):
-        session.execute(delete(model).where(col(model.item_id).in_(items)))  # type: ignore[attr-defined]
+    for model in item_tables:
+        # Typed only as SQLModel here: the Core table's columns are where ``item_id`` is known.
+        session.execute(delete(model).where(table_of(model).c.item_id.in_(items)))
     # Entries point at each other (behaviours under values, merged duplicates): cut those links first.
     session.execute(
         update(Entry).where(col(Entry.item_id).in_(items)).values(parent_id=None, merged_into=None)
     )
     session.execute(delete(Entry).where(col(Entry.item_id).in_(items)))
     session.execute(delete(Response).where(col(Response.item_id).in_(items)))
-    session.execute(delete(Seat).where(Seat.workshop_id == workshop_id))
-    session.execute(delete(AgendaItem).where(AgendaItem.workshop_id == workshop_id))
+    session.execute(delete(Seat).where(col(Seat.workshop_id) == workshop_id))
+    session.execute(delete(AgendaItem).where(col(AgendaItem.workshop_id) == workshop_id))
     for model in CONTENT:
-        session.execute(delete(model).where(model.workshop_id == workshop_id))  # type: ignore[attr-defined]
-    session.execute(update(Workshop).where(Workshop.baseline_id == workshop_id).values(baseline_id=None))
-    session.execute(delete(Workshop).where(Workshop.id == workshop_id))
+        session.execute(delete(model).where(col(model.workshop_id) == workshop_id))
+    session.execute(update(Workshop).where(col(Workshop.baseline_id) == workshop_id).values(baseline_id=None))
+    session.execute(delete(Workshop).where(col(Workshop.id) == workshop_id))

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from workshop.models import AgendaItem, Dot, Entry, EntryStatus, RankingChoice, utcnow
-from workshop.store.entries import VISIBLE
+from workshop.models import AgendaItem, Entry, EntryStatus, row_id, utcnow
+from workshop.store.entries import VISIBLE, votes_on
 from workshop.store.workshops import bump_revision
 
 
@@ -78,16 +78,12 @@ def merge_entries(session: Session, duplicate_id: int, into_id: int) -> Entry:
         raise ModerationError("Only values can be merged; move a behaviour to another value instead")
     if target.status not in VISIBLE:
         raise ModerationError("That entry is hidden or merged itself: restore it first")
-    votes = session.exec(select(func.count()).select_from(Dot).where(Dot.entry_id == duplicate.id)).one()
-    votes += session.exec(
-        select(func.count()).select_from(RankingChoice).where(RankingChoice.entry_id == duplicate.id)
-    ).one()
-    if votes:
+    if votes_on(session, duplicate_id):
         # Moving votes would double-count people who voted for both; dropping them would lose them.
         raise ModerationError(
             "People have already voted on this one, so it cannot be merged; hide it instead"
         )
-    session.execute(update(Entry).where(Entry.parent_id == duplicate.id).values(parent_id=target.id))
+    session.execute(update(Entry).where(col(Entry.parent_id) == duplicate.id).values(parent_id=target.id))
     duplicate.status = EntryStatus.MERGED.value
     duplicate.merged_into = target.id
     duplicate.agreed_position = None
@@ -141,7 +137,7 @@ def set_agreed(session: Session, entry_id: int, agreed: bool) -> Entry:
 
 def set_agreed_order(session: Session, item_id: int, entry_ids: Sequence[int]) -> None:
     """Record the room's agreed entries (e.g. priorities) in the agreed order; the rest are not agreed."""
-    everything = {e.id: e for e in session.exec(select(Entry).where(Entry.item_id == item_id)).all()}
+    everything = {row_id(e): e for e in session.exec(select(Entry).where(Entry.item_id == item_id)).all()}
     for entry_id in entry_ids:
         if entry_id not in everything:
             raise ModerationError("One of those entries is no longer part of this activity")
@@ -149,7 +145,7 @@ def set_agreed_order(session: Session, item_id: int, entry_ids: Sequence[int]) -
             raise ModerationError(f"“{everything[entry_id].text}” is hidden: it cannot be agreed")
     order = {entry_id: place for place, entry_id in enumerate(entry_ids, start=1)}
     for entry_id, entry in everything.items():
-        entry.agreed_position = order.get(entry_id)  # type: ignore[arg-type]
+        entry.agreed_position = order.get(entry_id)
         session.add(entry)
     item = session.get(AgendaItem, item_id)
     assert item is not None

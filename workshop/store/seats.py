@@ -51,3 +51,11 @@ def seat_by_token(session: Session, workshop_id: int, token: str | None) -> Seat
     if not token or len(token) > 64:
         return None
     return session.exec(select(Seat).where(Seat.token == token, Seat.workshop_id == workshop_id)).first()
+
+
+def add_proxy_seat(session: Session, workshop_id: int) -> Seat:
+    """A seat the facilitator answers through for someone without a phone; marked as proxy in the data."""
+    seat = join(session, workshop_id)
+    seat.is_proxy = True
+    session.add(seat)
+    return seat

@@ -16,6 +16,7 @@ from workshop.models import (
     Organisation,
     RoleLevel,
     Workshop,
+    table_of,
 )
 from workshop.store.codes import normalise_code, secret_token, short_code
 
@@ -27,10 +28,11 @@ class WorkshopNotFound(LookupError):
     """No workshop with that id or join code."""
 
 
-def create_workshop(
+def insert_workshop(
     session: Session, spec: TemplateSpec, title: str | None = None, *, demo: bool = False
-) -> Workshop:
-    """Make a workshop from a template, copying its content so later template edits don't change it."""
+) -> tuple[Workshop, list[AgendaItem]]:
+    """Store a workshop made from a template and its agenda items, copying the template's content so later
+    template edits don't change it. Setting each item up is its kind's job (see workshop.usecases)."""
     workshop = Workshop(
         title=(title or spec.title).strip()[:200] or spec.title,
         template=spec.name,
@@ -79,12 +81,7 @@ def create_workshop(
     ]
     session.add_all(items)
     session.flush()
-    # Imported here: activity kinds use the store, so the store cannot load them at import time.
-    from workshop.activities import get_activity
-
-    for item in items:
-        get_activity(item.kind).on_create(session, item)
-    return workshop
+    return workshop, items
 
 
 def unused_join_code(session: Session) -> str:
@@ -128,21 +125,23 @@ def latest_demo(session: Session) -> Workshop | None:
 def organisations(session: Session, workshop_id: int) -> Sequence[Organisation]:
     """The organisation types participants can pick from."""
     return session.exec(
-        select(Organisation).where(Organisation.workshop_id == workshop_id).order_by(Organisation.position)
+        select(Organisation)
+        .where(Organisation.workshop_id == workshop_id)
+        .order_by(col(Organisation.position))
     ).all()
 
 
 def role_levels(session: Session, workshop_id: int) -> Sequence[RoleLevel]:
     """The role levels participants can pick from."""
     return session.exec(
-        select(RoleLevel).where(RoleLevel.workshop_id == workshop_id).order_by(RoleLevel.position)
+        select(RoleLevel).where(RoleLevel.workshop_id == workshop_id).order_by(col(RoleLevel.position))
     ).all()
 
 
 def bump_revision(session: Session, workshop_id: int) -> None:
     """Record that something in the workshop changed; call inside the transaction that changed it."""
     # The table, not the entity: ORM-enabled updates synchronise the session, a cost paid on every vote.
-    table = Workshop.__table__  # type: ignore[attr-defined]
+    table = table_of(Workshop)
     session.execute(update(table).where(table.c.id == workshop_id).values(revision=table.c.revision + 1))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated
 
@@ -14,9 +15,10 @@ from starlette.concurrency import run_in_threadpool
 
 from workshop import store
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry, EntryStatus, Workshop
-from workshop.store.control import ItemAction, add_proxy_seat, apply_item_action
+from workshop.models import AgendaItem, Entry, EntryStatus, Workshop, row_id
 from workshop.store.entries import set_entry_status
+from workshop.store.seats import add_proxy_seat
+from workshop.usecases.control import ItemAction, apply_item_action
 from workshop.web.ids import RowId
 from workshop.web.state import WorkshopState, workshop_state
 
@@ -77,14 +79,16 @@ async def facilitator(
 Facilitator = Annotated[Workshop, Depends(facilitator)]
 
 
-async def _write_then_state(request: Request, workshop: Workshop, change: partial[object]) -> WorkshopState:
+async def _write_then_state(
+    request: Request, workshop: Workshop, change: Callable[[Session], object]
+) -> WorkshopState:
     try:
         await request.app.state.writer.submit(change)
     except (store.AgendaError, ValueError) as exc:
         raise HTTPException(409, str(exc)) from exc
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from exc
-    return await run_in_threadpool(_state, request.app.state.db, workshop.id)
+    return await run_in_threadpool(_state, request.app.state.db, row_id(workshop))
 
 
 def _state(db: Database, workshop_id: int) -> WorkshopState:
@@ -106,7 +110,7 @@ def _item_action(session: Session, workshop_id: int, item_id: int, action: ItemA
 
 @router.get("/workshop", response_model=WorkshopState, summary="The run-sheet with live counts")
 async def get_state(request: Request, workshop: Facilitator) -> WorkshopState:
-    return await run_in_threadpool(_state, request.app.state.db, workshop.id)
+    return await run_in_threadpool(_state, request.app.state.db, row_id(workshop))
 
 
 @router.post(
@@ -121,7 +125,7 @@ async def item_action(
     """open (make current and open for answers), close, reset (delete its answers), reveal / hide-results
     (results on phones), show-entries / hide-entries (participants' proposals to one another)."""
     return await _write_then_state(
-        request, workshop, partial(_item_action, workshop_id=workshop.id, item_id=item_id, action=action)
+        request, workshop, partial(_item_action, workshop_id=row_id(workshop), item_id=item_id, action=action)
     )
 
 
@@ -129,7 +133,7 @@ def _current_action(session: Session, workshop_id: int, action: ItemAction) -> N
     current = store.current_item(session, workshop_id)
     if current is None:
         raise store.AgendaError("no agenda item has been started yet")
-    apply_item_action(session, current.id, action)  # type: ignore[arg-type]
+    apply_item_action(session, row_id(current), action)
 
 
 @router.post(
@@ -140,7 +144,7 @@ def _current_action(session: Session, workshop_id: int, action: ItemAction) -> N
 )
 async def current_action(request: Request, workshop: Facilitator, action: ItemAction) -> WorkshopState:
     return await _write_then_state(
-        request, workshop, partial(_current_action, workshop_id=workshop.id, action=action)
+        request, workshop, partial(_current_action, workshop_id=row_id(workshop), action=action)
     )
 
 
@@ -151,7 +155,7 @@ async def current_action(request: Request, workshop: Facilitator, action: ItemAc
     responses=_replies(409),
 )
 async def next_item(request: Request, workshop: Facilitator) -> WorkshopState:
-    return await _write_then_state(request, workshop, partial(store.next_item, workshop_id=workshop.id))
+    return await _write_then_state(request, workshop, partial(store.next_item, workshop_id=row_id(workshop)))
 
 
 def _entry_action(session: Session, workshop_id: int, entry_id: int, status: EntryStatus) -> None:
@@ -172,12 +176,14 @@ async def entry_action(
     request: Request, workshop: Facilitator, entry_id: RowId, status: EntryStatus
 ) -> WorkshopState:
     return await _write_then_state(
-        request, workshop, partial(_entry_action, workshop_id=workshop.id, entry_id=entry_id, status=status)
+        request,
+        workshop,
+        partial(_entry_action, workshop_id=row_id(workshop), entry_id=entry_id, status=status),
     )
 
 
 @router.post("/proxy-seats", response_model=ProxySeat, status_code=201, summary="Add a proxy seat")
 async def proxy_seat(request: Request, workshop: Facilitator) -> ProxySeat:
     """A seat for someone without a phone: open the URL on the device their answers are entered on."""
-    seat = await request.app.state.writer.submit(partial(add_proxy_seat, workshop_id=workshop.id))
+    seat = await request.app.state.writer.submit(partial(add_proxy_seat, workshop_id=row_id(workshop)))
     return ProxySeat(seat_code=seat.code, url=f"/j/{workshop.join_code}/seat?seat={seat.code}")

@@ -69,7 +69,7 @@ def create_app(db: Database, writer: BatchWriter, public_url: str | None = None)
             if missing
             else exc.detail,
         }
-        return app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        return templates.TemplateResponse(
             request, "problem.html", context, status_code=exc.status_code, headers=exc.headers
         )
 
@@ -85,7 +85,7 @@ def create_app(db: Database, writer: BatchWriter, public_url: str | None = None)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": message}, 503, headers=headers)
         context = {"title": "Not saved", "message": message, "back_url": _retry_page(request.url.path)}
-        return app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        return templates.TemplateResponse(
             request, "problem.html", {**context, "back_label": "Try again"}, status_code=503, headers=headers
         )
 

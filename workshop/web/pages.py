@@ -9,14 +9,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlmodel import func, select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from workshop import store
+from workshop import store, usecases
 from workshop.activities import get_activity
 from workshop.activities.base import AnswerRefused, FormError
 from workshop.db import Database
-from workshop.models import AgendaItem, ItemState, Seat, Workshop
+from workshop.models import AgendaItem, Entry, EntryStatus, ItemState, Seat, Workshop, row_id
 from workshop.store.codes import normalise_code
 from workshop.web.guards import SeatCodeGuard, StatusCache
 from workshop.web.ids import RowId
@@ -28,16 +30,22 @@ log = logging.getLogger(__name__)
 SEAT_COOKIE_DAYS = 7
 
 
+# Starlette's app.state holds anything: these name what create_app put there.
+
+
 def _db(request: Request) -> Database:
-    return request.app.state.db  # type: ignore[no-any-return]
+    db: Database = request.app.state.db
+    return db
 
 
 def _writer(request: Request) -> BatchWriter:
-    return request.app.state.writer  # type: ignore[no-any-return]
+    writer: BatchWriter = request.app.state.writer
+    return writer
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)  # type: ignore[no-any-return]
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, context, status_code=status)
 
 
 def _cookie_name(workshop: Workshop) -> str:
@@ -52,7 +60,7 @@ def _workshop(session: Any, code: str) -> Workshop:
 
 
 def _seat(request: Request, session: Any, workshop: Workshop) -> Seat | None:
-    return store.seat_by_token(session, workshop.id, request.cookies.get(_cookie_name(workshop)))  # type: ignore[arg-type]
+    return store.seat_by_token(session, row_id(workshop), request.cookies.get(_cookie_name(workshop)))
 
 
 def _to(path: str) -> RedirectResponse:
@@ -86,8 +94,8 @@ def _join_context(db: Database, code: str) -> dict[str, Any]:
         workshop = _workshop(session, code)
         return {
             "workshop": workshop,
-            "organisations": list(store.organisations(session, workshop.id)),  # type: ignore[arg-type]
-            "role_levels": list(store.role_levels(session, workshop.id)),  # type: ignore[arg-type]
+            "organisations": list(store.organisations(session, row_id(workshop))),
+            "role_levels": list(store.role_levels(session, row_id(workshop))),
         }
 
 
@@ -119,7 +127,7 @@ async def join_submit(request: Request, code: str) -> Response:
     workshop: Workshop = context["workshop"]
     token = request.cookies.get(_cookie_name(workshop))
     if token:
-        existing = await run_in_threadpool(_existing_seat, db, workshop.id, token)
+        existing = await run_in_threadpool(_existing_seat, db, row_id(workshop), token)
         if existing:  # a second tap on "Join" must not make a second seat
             return _to(f"/w/{workshop.join_code}")
     entered = {key: str(form.get(key) or "") for key in ("organisation", "role_level")}
@@ -144,7 +152,10 @@ async def join_submit(request: Request, code: str) -> Response:
         return _render(request, "join.html", {**context, "errors": errors, "entered": entered}, 422)
     seat = await _writer(request).submit(
         partial(
-            store.join, workshop_id=workshop.id, organisation_id=organisation_id, role_level_id=role_level_id
+            store.join,
+            workshop_id=row_id(workshop),
+            organisation_id=organisation_id,
+            role_level_id=role_level_id,
         )
     )
     response = _to(f"/w/{workshop.join_code}")
@@ -171,14 +182,14 @@ def _find_seat(
     """
     with db.reading() as session:
         workshop = _workshop(session, code)
-        if not cleaned or not guard.reserve(workshop.id, client):  # type: ignore[arg-type]
+        if not cleaned or not guard.reserve(row_id(workshop), client):
             return workshop, None
         try:
-            seat = store.seat_by_code(session, workshop.id, cleaned)  # type: ignore[arg-type]
+            seat = store.seat_by_code(session, row_id(workshop), cleaned)
         except BaseException:
-            guard.release(workshop.id, client, wrong=False)  # type: ignore[arg-type]  # nothing was learned
+            guard.release(row_id(workshop), client, wrong=False)  # nothing was learned
             raise
-        guard.release(workshop.id, client, wrong=seat is None)  # type: ignore[arg-type]
+        guard.release(row_id(workshop), client, wrong=seat is None)
         return workshop, seat
 
 
@@ -232,7 +243,7 @@ def _status(request: Request, code: str) -> dict[str, Any]:
             workshop = store.find_by_join_code(session, code)
         except store.WorkshopNotFound:
             return {"found": False}
-        item = store.current_item(session, workshop.id)  # type: ignore[arg-type]
+        item = store.current_item(session, row_id(workshop))
         return {
             "found": True,
             "revision": workshop.revision,
@@ -241,17 +252,13 @@ def _status(request: Request, code: str) -> dict[str, Any]:
             "revealed": bool(item and item.revealed),
             "shown": bool(item and item.entries_shown),
             # Approved options (ranking): a phone that is ranking must see a newly approved one.
-            "options": _approved(session, item.id)
+            "options": _approved(session, row_id(item))
             if item and get_activity(item.kind).approves_entries
             else 0,
         }
 
 
 def _approved(session: Any, item_id: int) -> int:
-    from sqlmodel import func, select
-
-    from workshop.models import Entry, EntryStatus
-
     query = select(func.count()).select_from(Entry)
     return int(
         session.exec(query.where(Entry.item_id == item_id, Entry.status == EntryStatus.APPROVED.value)).one()
@@ -272,14 +279,18 @@ def _activity_context(request: Request, code: str, item_id: int | None) -> dict[
         if seat is None:
             return context
         item = (
-            store.current_item(session, workshop.id) if item_id is None else session.get(AgendaItem, item_id)
+            store.current_item(session, row_id(workshop))
+            if item_id is None
+            else session.get(AgendaItem, item_id)
         )
         if item is None or item.workshop_id != workshop.id:
             return context
         activity = get_activity(item.kind)
         # The last item, done: phones should say goodbye rather than wait for an activity that won't come.
         # Only a closed item can be that, so the agenda is read then, not on every vote.
-        finished = item.state == ItemState.CLOSED and store.agenda(session, workshop.id)[-1].id == item.id  # type: ignore[arg-type]
+        finished = (
+            item.state == ItemState.CLOSED and store.agenda(session, row_id(workshop))[-1].id == item.id
+        )
         context.update(item=item, activity=activity, finished=finished)
         if activity.accepts_responses:
             structure = activity.structure(session, item)
@@ -338,7 +349,9 @@ async def submit_answers(request: Request, code: str, item_id: RowId) -> Respons
         return _render(request, activity.phone_template, page, 422)
     try:
         await _writer(request).submit(
-            partial(store.save_response, item_id=item.id, seat_id=context["seat"].id, answers=parsed.answers)
+            partial(
+                usecases.save_response, item_id=item.id, seat_id=context["seat"].id, answers=parsed.answers
+            )
         )
     except store.ActivityClosed:
         return _render(request, "closed.html", {**context, "unsaved": True}, 409)

@@ -8,13 +8,15 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from workshop import store
-from workshop.models import AgendaItem, Entry, EntryStatus, Workshop
-from workshop.store.control import ItemAction, add_proxy_seat
+from workshop.models import AgendaItem, Entry, EntryStatus, Workshop, row_id
 from workshop.store.entries import entries
+from workshop.store.seats import add_proxy_seat
+from workshop.usecases.control import ItemAction
 from workshop.web import csrf
 from workshop.web.api import _entry_action, _item_action, workshop_for_token
 from workshop.web.ids import RowId
@@ -29,8 +31,8 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
     token = csrf.form_token(request.app.state.form_secret, request.cookies.get(COOKIE, ""))
     page = {**context, "csrf": token, "referrer_policy": csrf.REFERRER_POLICY}
     headers = {"Referrer-Policy": csrf.REFERRER_POLICY}
-    templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, page, status_code=status, headers=headers)  # type: ignore[no-any-return]
+    templates: Jinja2Templates = request.app.state.templates  # app.state holds anything: create_app put this
+    return templates.TemplateResponse(request, name, page, status_code=status, headers=headers)
 
 
 async def _workshop(request: Request) -> Workshop | None:
@@ -132,7 +134,7 @@ async def remote(
     workshop = await _workshop(request)
     if workshop is None:
         return _denied(request)
-    context = await run_in_threadpool(_remote_context, request, workshop.id)
+    context = await run_in_threadpool(_remote_context, request, row_id(workshop))
     state = context["state"]
     # ``at`` is only ever used as one of this workshop's item ids, never echoed as given.
     at_item = next((item.id for item in state.items if at is not None and str(item.id) == at), None)
@@ -168,7 +170,7 @@ async def act(
     workshop = await _poster(request)
     if not isinstance(workshop, Workshop):
         return workshop
-    item = await run_in_threadpool(_own_item, request, workshop.id, item_id)
+    item = await run_in_threadpool(_own_item, request, row_id(workshop), item_id)
     if item is None:
         return _back(problem="stale")
     to = None if back == "top" else item_id
@@ -180,7 +182,7 @@ async def act(
         return _render(request, "remote_confirm.html", {"item": item, "workshop": workshop, "back": back})
     try:
         await request.app.state.writer.submit(
-            partial(_item_action, workshop_id=workshop.id, item_id=item_id, action=chosen)
+            partial(_item_action, workshop_id=row_id(workshop), item_id=item_id, action=chosen)
         )
     except (store.AgendaError, LookupError):
         return _back(to, "stale")
@@ -194,7 +196,7 @@ async def next_item(request: Request, back: str = Form("")) -> Response:
     if not isinstance(workshop, Workshop):
         return workshop
     try:
-        item = await request.app.state.writer.submit(partial(store.next_item, workshop_id=workshop.id))
+        item = await request.app.state.writer.submit(partial(store.next_item, workshop_id=row_id(workshop)))
     except store.AgendaError:
         return _back(problem="last")
     return _back(None if back == "top" else item.id)
@@ -217,7 +219,7 @@ async def moderate(request: Request, entry_id: RowId, status: str = Form(...)) -
     try:
         chosen = EntryStatus(status)
         item_id = await request.app.state.writer.submit(
-            partial(_moderate, workshop_id=workshop.id, entry_id=entry_id, status=chosen)
+            partial(_moderate, workshop_id=row_id(workshop), entry_id=entry_id, status=chosen)
         )
     except (ValueError, LookupError, store.AgendaError):
         return _back(problem="stale")
@@ -230,7 +232,7 @@ async def proxy(request: Request) -> Response:
     workshop = await _poster(request)
     if not isinstance(workshop, Workshop):
         return workshop
-    seat = await request.app.state.writer.submit(partial(add_proxy_seat, workshop_id=workshop.id))
+    seat = await request.app.state.writer.submit(partial(add_proxy_seat, workshop_id=row_id(workshop)))
     response = RedirectResponse(f"/w/{workshop.join_code}", status_code=303)
     response.set_cookie(
         f"seat_{workshop.join_code}", seat.token, httponly=True, samesite="lax", max_age=86400

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import gc
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 
 import anyio.to_thread
 import uvicorn
@@ -73,11 +74,10 @@ class EmbeddedServer(uvicorn.Server):
         self.sock = sock
         self.task: asyncio.Task[None] | None = None
 
-    def capture_signals(self):  # type: ignore[no-untyped-def,override]
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None]:
         """Leave SIGINT/SIGTERM to the host app; uvicorn would otherwise take them over."""
-        import contextlib
-
-        return contextlib.nullcontext()
+        yield
 
     @property
     def port(self) -> int:

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from workshop import store
 from workshop.activities import get_activity
-from workshop.models import Entry, EntryStatus, Response, Seat
+from workshop.models import Entry, EntryStatus, Response, Seat, row_id
 
 
 class ItemState(BaseModel):
@@ -60,7 +60,7 @@ def workshop_state(session: Session, workshop_id: int) -> WorkshopState:
         session.exec(
             select(Response.item_id, func.count())
             .where(col(Response.item_id).in_(ids))
-            .group_by(Response.item_id)
+            .group_by(col(Response.item_id))
         ).all()
     )
     pending = dict(
@@ -71,12 +71,12 @@ def workshop_state(session: Session, workshop_id: int) -> WorkshopState:
                 Entry.status == EntryStatus.PENDING.value,
                 col(Entry.seat_id).is_not(None),
             )
-            .group_by(Entry.item_id)
+            .group_by(col(Entry.item_id))
         ).all()
     )
     seats = session.exec(select(func.count()).select_from(Seat).where(Seat.workshop_id == workshop_id)).one()
     return WorkshopState(
-        id=workshop.id,  # type: ignore[arg-type]
+        id=row_id(workshop),
         title=workshop.title,
         join_code=workshop.join_code,
         revision=workshop.revision,
@@ -84,7 +84,7 @@ def workshop_state(session: Session, workshop_id: int) -> WorkshopState:
         current_item_id=workshop.current_item_id,
         items=[
             ItemState(
-                id=item.id,  # type: ignore[arg-type]
+                id=row_id(item),
                 position=item.position,
                 kind=item.kind,
                 kind_label=activities[item.kind].label,
@@ -98,8 +98,8 @@ def workshop_state(session: Session, workshop_id: int) -> WorkshopState:
                 approves_entries=activities[item.kind].approves_entries,
                 revealed=item.revealed,
                 entries_shown=item.entries_shown,
-                responses=responses.get(item.id, 0),
-                pending_entries=pending.get(item.id, 0),
+                responses=responses.get(row_id(item), 0),
+                pending_entries=pending.get(row_id(item), 0),
             )
             for item in items
         ],

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from workshop.activities.base import Activity, FormError, ParsedForm, ensure_response
-from workshop.activities.maturity_report import maturity_report
+from workshop.activities.maturity.matrix import (
+    FactorSummary,
+    MatrixAnswers,
+    MatrixStructure,
+    MatrixSummary,
+    matrix_structure,
+)
+from workshop.activities.maturity.report import maturity_report
 from workshop.analysis import Distribution
 from workshop.exports.blocks import Block
 from workshop.models import (
@@ -18,75 +24,14 @@ from workshop.models import (
     AgreedLevel,
     Horizon,
     MaturityComment,
-    MaturityFactor,
-    MaturityLevel,
     MaturityRating,
     Response,
     Seat,
+    row_id,
 )
 
 DONT_KNOW = "dk"
-_STRUCTURES: dict[tuple[str, int], MatrixStructure] = {}
 COMMENT_LIMIT = 500
-
-
-@dataclass(frozen=True)
-class MatrixAnswers:
-    """A seat's ratings by (factor id, horizon id), None meaning don't know, and comments by factor id."""
-
-    ratings: dict[tuple[int, int], int | None]
-    comments: dict[int, str]
-
-
-@dataclass(frozen=True)
-class MatrixStructure:
-    """The factors, horizons and levels of one workshop's matrix."""
-
-    factors: tuple[MaturityFactor, ...]
-    horizons: tuple[Horizon, ...]
-    levels: tuple[MaturityLevel, ...]
-
-    @staticmethod
-    def field_name(factor: MaturityFactor, horizon: Horizon) -> str:
-        """The form field for one factor at one horizon."""
-        return f"r-{factor.key}-{horizon.key}"
-
-
-@dataclass(frozen=True)
-class FactorSummary:
-    """One factor's distribution at each horizon, keyed by horizon key."""
-
-    factor: MaturityFactor
-    by_horizon: dict[str, Distribution]
-
-
-@dataclass(frozen=True)
-class MatrixSummary:
-    """The live picture of a maturity item."""
-
-    responses: int
-    structure: MatrixStructure
-    factors: tuple[FactorSummary, ...]
-    # Comments by factor key, in the order they were written; never linked to a seat.
-    comments: dict[str, list[str]]
-    # (factor key, horizon key) -> (agreed level or None for "no agreement", rationale).
-    agreed: dict[tuple[str, str], tuple[int | None, str]] = field(default_factory=dict)
-
-
-def load_structure(session: Session, workshop_id: int) -> MatrixStructure:
-    """Read a workshop's matrix content from the database."""
-    factors = session.exec(
-        select(MaturityFactor)
-        .where(MaturityFactor.workshop_id == workshop_id)
-        .order_by(MaturityFactor.position)
-    ).all()
-    horizons = session.exec(
-        select(Horizon).where(Horizon.workshop_id == workshop_id).order_by(Horizon.position)
-    ).all()
-    levels = session.exec(
-        select(MaturityLevel).where(MaturityLevel.workshop_id == workshop_id).order_by(MaturityLevel.value)
-    ).all()
-    return MatrixStructure(tuple(factors), tuple(horizons), tuple(levels))
 
 
 def _and(words: list[str]) -> str:
@@ -100,17 +45,10 @@ class MaturityActivity(Activity):
     label = "Maturity matrix"
     phone_template = "activities/maturity.html"
     results_template = "activities/maturity_results.html"
+    tables = (AgreedLevel, MaturityRating, MaturityComment)
 
     def structure(self, session: Session, item: AgendaItem) -> MatrixStructure:
-        # A workshop's matrix never changes once made, and reading it was three queries on every vote.
-        key = (str(session.get_bind().url), item.workshop_id)
-        cached = _STRUCTURES.get(key)
-        if cached is None:
-            cached = load_structure(session, item.workshop_id)
-            if len(_STRUCTURES) >= 64:
-                _STRUCTURES.pop(next(iter(_STRUCTURES)))
-            _STRUCTURES[key] = cached
-        return cached
+        return matrix_structure(session, item)
 
     def phone_context(
         self, session: Session, item: AgendaItem, seat: Seat, structure: MatrixStructure
@@ -161,10 +99,10 @@ class MaturityActivity(Activity):
                         FormError(name, anchor, f"Choose a level for {where}, or choose Don't know")
                     )
                 elif raw == DONT_KNOW:
-                    answers[(factor.id, horizon.id)] = None  # type: ignore[index]
+                    answers[(row_id(factor), row_id(horizon))] = None
                     entered[name] = raw
                 elif raw in allowed:
-                    answers[(factor.id, horizon.id)] = allowed[raw]  # type: ignore[index]
+                    answers[(row_id(factor), row_id(horizon))] = allowed[raw]
                     entered[name] = raw
                 else:
                     error = FormError(name, anchor, f"Choose one of the levels shown for {where}")
@@ -181,7 +119,7 @@ class MaturityActivity(Activity):
                 errors.append(error)
                 summary.append(error)
             elif comment.strip():
-                comments[factor.id] = comment  # type: ignore[index]
+                comments[row_id(factor)] = comment
             if comment:
                 entered[f"c-{factor.key}"] = comment
             if missing:
@@ -196,7 +134,7 @@ class MaturityActivity(Activity):
         )
 
     def save(self, session: Session, item: AgendaItem, seat: Seat, answers: MatrixAnswers) -> None:
-        response = ensure_response(session, item.id, seat.id)  # type: ignore[arg-type]
+        response = ensure_response(session, row_id(item), row_id(seat))
         session.execute(delete(MaturityRating).where(col(MaturityRating.response_id) == response.id))
         session.execute(delete(MaturityComment).where(col(MaturityComment.response_id) == response.id))
         # Core bulk inserts: the ORM unit of work costs more than the write itself on the hot path.
@@ -222,12 +160,6 @@ class MaturityActivity(Activity):
                 ],
             )
 
-    def reset(self, session: Session, item: AgendaItem) -> None:
-        session.execute(delete(AgreedLevel).where(col(AgreedLevel.item_id) == item.id))
-        session.execute(delete(MaturityRating).where(col(MaturityRating.item_id) == item.id))
-        session.execute(delete(MaturityComment).where(col(MaturityComment.item_id) == item.id))
-        super().reset(session, item)
-
     def report(self, session: Session, item: AgendaItem, summary: MatrixSummary) -> list[Block]:
         return maturity_report(session, item, summary)
 
@@ -242,7 +174,9 @@ class MaturityActivity(Activity):
         rows = session.exec(
             select(MaturityRating.factor_id, MaturityRating.horizon_id, MaturityRating.level, func.count())
             .where(MaturityRating.item_id == item.id)
-            .group_by(MaturityRating.factor_id, MaturityRating.horizon_id, MaturityRating.level)
+            .group_by(
+                col(MaturityRating.factor_id), col(MaturityRating.horizon_id), col(MaturityRating.level)
+            )
         ).all()
         for factor_id, horizon_id, level, count in rows:
             key = (factor_id, horizon_id)
@@ -255,8 +189,8 @@ class MaturityActivity(Activity):
                 factor=factor,
                 by_horizon={
                     h.key: Distribution(
-                        tuple(counts.get((factor.id, h.id), [0] * level_count)),  # type: ignore[arg-type]
-                        dont_know.get((factor.id, h.id), 0),  # type: ignore[arg-type]
+                        tuple(counts.get((row_id(factor), row_id(h)), [0] * level_count)),
+                        dont_know.get((row_id(factor), row_id(h)), 0),
                     )
                     for h in structure.horizons
                 },
@@ -268,7 +202,7 @@ class MaturityActivity(Activity):
         for factor_id, text in session.exec(
             select(MaturityComment.factor_id, MaturityComment.text)
             .where(MaturityComment.item_id == item.id)
-            .order_by(MaturityComment.id)
+            .order_by(col(MaturityComment.id))
         ).all():
             if factor_id in keys:
                 comments.setdefault(keys[factor_id], []).append(text)

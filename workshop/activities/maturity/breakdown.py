@@ -22,11 +22,11 @@ from typing import Literal
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
-from workshop.activities import get_activity
-from workshop.activities.maturity import MatrixStructure
+from workshop.activities.maturity.matrix import MatrixStructure, matrix_structure
 from workshop.analysis import Distribution
-from workshop.models import AgendaItem, MaturityRating, Organisation, Response, RoleLevel, Seat
+from workshop.models import AgendaItem, MaturityRating, Organisation, Response, RoleLevel, Seat, row_id
 
 MIN_GROUP = 5
 NOT_SAID = "Not said"
@@ -69,11 +69,13 @@ def maturity_breakdown(
     if by not in ("organisation", "role"):
         raise ValueError(f"cannot break down by {by!r}")
     min_group = max(1, min_group)
-    structure = get_activity(item.kind).structure(session, item)  # type: ignore[attr-defined]
+    structure = matrix_structure(session, item)
     table = Organisation if by == "organisation" else RoleLevel
     group_col = col(Seat.organisation_id) if by == "organisation" else col(Seat.role_level_id)
     named = session.exec(
-        select(table.id, table.name).where(table.workshop_id == item.workshop_id).order_by(table.position)
+        select(table.id, table.name)
+        .where(table.workshop_id == item.workshop_id)
+        .order_by(col(table.position))
     ).all()
     names: dict[int | None, str] = {gid: name for gid, name in named}
     order = [*names, None]
@@ -116,21 +118,29 @@ def maturity_breakdown(
         wanted = [group_col.in_(ids)] if ids else []
         if None in shown:
             wanted += [group_col.is_(None), group_col.not_in(known)]
+        factor_col, horizon_col, level_col = (
+            col(MaturityRating.factor_id),
+            col(MaturityRating.horizon_id),
+            col(MaturityRating.level),
+        )
+        # sqlmodel's select() is typed for at most four columns: build the statement as it does, row type
+        # stated: (group id, factor id, horizon id, level or None for don't know, count).
+        rated: Select[int | None, int, int, int | None, int] = Select(
+            group_col, factor_col, horizon_col, level_col, func.count()
+        )
         rows = session.exec(
-            select(group_col, MaturityRating.factor_id, MaturityRating.horizon_id, MaturityRating.level)
-            .add_columns(func.count())
-            .select_from(MaturityRating)
+            rated.select_from(MaturityRating)
             .join(Response, col(Response.id) == col(MaturityRating.response_id))
             .join(Seat, col(Seat.id) == col(Response.seat_id))
             .where(MaturityRating.item_id == item.id, or_(*wanted))
-            .group_by(group_col, MaturityRating.factor_id, MaturityRating.horizon_id, MaturityRating.level)
+            .group_by(group_col, factor_col, horizon_col, level_col)
         ).all()
         for gid, factor_id, horizon_id, level, count in rows:
-            key = (group_of(gid), factor_id, horizon_id)
+            cell = (group_of(gid), factor_id, horizon_id)
             if level is None:
-                dont_know[key] = dont_know.get(key, 0) + count
+                dont_know[cell] = dont_know.get(cell, 0) + count
             elif 1 <= level <= level_count:
-                counts.setdefault(key, [0] * level_count)[level - 1] += count
+                counts.setdefault(cell, [0] * level_count)[level - 1] += count
 
     groups = tuple(
         GroupRatings(
@@ -139,8 +149,8 @@ def maturity_breakdown(
             by_factor={
                 factor.key: {
                     horizon.key: Distribution(
-                        tuple(counts.get((gid, factor.id, horizon.id), [0] * level_count)),  # type: ignore[arg-type]
-                        dont_know.get((gid, factor.id, horizon.id), 0),  # type: ignore[arg-type]
+                        tuple(counts.get((gid, row_id(factor), row_id(horizon)), [0] * level_count)),
+                        dont_know.get((gid, row_id(factor), row_id(horizon)), 0),
                     )
                     for horizon in structure.horizons
                 }

@@ -7,9 +7,9 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from workshop.models import AgendaItem, Seat
-from workshop.store.agenda import close_item, reset_item, set_entries_shown, set_revealed, start_item
-from workshop.store.seats import join
+from workshop.models import AgendaItem
+from workshop.store.agenda import close_item, set_entries_shown, set_revealed, start_item
+from workshop.usecases.items import reset_item
 
 
 class ItemAction(StrEnum):
@@ -38,11 +38,3 @@ _ACTIONS: dict[ItemAction, Callable[[Session, int], AgendaItem]] = {
 def apply_item_action(session: Session, item_id: int, action: ItemAction) -> AgendaItem:
     """Carry out ``action`` on the item; "open" also makes it the current item."""
     return _ACTIONS[action](session, item_id)
-
-
-def add_proxy_seat(session: Session, workshop_id: int) -> Seat:
-    """A seat the facilitator answers through for someone without a phone; marked as proxy in the data."""
-    seat = join(session, workshop_id)
-    seat.is_proxy = True
-    session.add(seat)
-    return seat

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from workshop.activities.maturity.activity import MaturityActivity
 from workshop.models import AgendaItem, AgreedLevel, Horizon, MaturityFactor, MaturityLevel, utcnow
 from workshop.store.agenda import AgendaError, get_item
 from workshop.store.workshops import bump_revision
@@ -37,7 +38,7 @@ def set_agreed(
 
 
 def _check(session: Session, item: AgendaItem, factor_id: int, horizon_id: int, level: int | None) -> None:
-    if item.kind != "maturity":
+    if item.kind != MaturityActivity.kind:
         raise AgendaError("agreed levels belong to a maturity matrix item")
     factor, horizon = session.get(MaturityFactor, factor_id), session.get(Horizon, horizon_id)
     if factor is None or horizon is None or {factor.workshop_id, horizon.workshop_id} != {item.workshop_id}:

@@ -1,24 +1,23 @@
 """The maturity matrix in the outcome pack: the whole room per horizon, then by organisation and role.
 
-Breakdowns come from :mod:`workshop.breakdown`, so a group under the minimum size is named, never shown.
+Breakdowns come from :mod:`workshop.activities.maturity.breakdown`, so a group under the minimum size is
+named, never shown.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlmodel import Session
 
+from workshop.activities.maturity.breakdown import BreakdownBy, maturity_breakdown
+from workshop.activities.maturity.matrix import MatrixSummary
 from workshop.analysis import Distribution, format_median
 from workshop.exports.blocks import Block, Bullets, Heading, Paragraph, Table
 from workshop.models import AgendaItem
 from workshop.wording import people
 
-if TYPE_CHECKING:
-    from workshop.activities.maturity import MatrixSummary
-
-
 FEW = "—"
+MATRIX_HEADERS = ("Factor", "Median", "Agreement", "Ratings", "Agreed level", "Why")
+BREAKDOWNS: tuple[tuple[BreakdownBy, str], ...] = (("organisation", "organisation"), ("role", "role level"))
 
 
 def _cell(dist: Distribution, min_group: int) -> str:
@@ -36,12 +35,10 @@ def _agreed(value: tuple[int | None, str] | None) -> tuple[str, str]:
 
 def maturity_report(session: Session, item: AgendaItem, summary: MatrixSummary) -> list[Block]:
     """Per horizon: median, agreement and the agreed level beside it; then breakdowns and comments."""
-    from workshop.breakdown import maturity_breakdown  # the breakdown reads activities: loaded when used
-
     structure = summary.structure
     blocks: list[Block] = [Paragraph(f"{people(summary.responses)} rated the matrix.")]
     for horizon in structure.horizons:
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for factor in summary.factors:
             dist = factor.by_horizon[horizon.key]
             agreed, why = _agreed(summary.agreed.get((factor.factor.key, horizon.key)))
@@ -56,10 +53,9 @@ def maturity_report(session: Session, item: AgendaItem, summary: MatrixSummary) 
                 )
             )
         blocks.append(Heading(f"Maturity {horizon.label.lower()}", level=4))
-        headers = ("Factor", "Median", "Agreement", "Ratings", "Agreed level", "Why")
-        blocks.append(Table(headers, tuple(rows)))
-    for by, label in (("organisation", "organisation"), ("role", "role level")):
-        breakdown = maturity_breakdown(session, item, by)  # type: ignore[arg-type]
+        blocks.append(Table(MATRIX_HEADERS, tuple(rows)))
+    for by, label in BREAKDOWNS:
+        breakdown = maturity_breakdown(session, item, by)
         blocks.append(Heading(f"Medians by {label}", level=4))
         if breakdown.groups:
             for horizon in structure.horizons:
