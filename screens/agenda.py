@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
+from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -26,9 +29,9 @@ from workshop import store
 from workshop.activities import get_activity
 from workshop.activities.ranking import RankingSummary
 from workshop.live import Snapshot, load_snapshot
-from workshop.models import AgendaItem, ItemState
-from workshop.store.control import ItemAction, apply_item_action
+from workshop.models import AgendaItem, ItemState, row_id
 from workshop.store.moderation import ModerationError
+from workshop.usecases.control import ItemAction, apply_item_action
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -132,22 +135,34 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         if not self.snapshot or not self.snapshot.items or table.row_count == 0:
             return None
         row = min(table.cursor_row, len(self.snapshot.items) - 1)
-        return self.snapshot.items[row].id
+        return row_id(self.snapshot.items[row])
 
     def refresh_snapshot(self) -> None:
         """Read a fresh snapshot off the event loop, then draw it."""
         if self.is_attached:  # the cursor is read here, on the event loop, not in the worker
             self._read_snapshot(self._selected_item_id())
 
+    class SnapshotRead(Message):
+        """A worker's read of the workshop (or None: the workshop has gone), for the screen to draw."""
+
+        def __init__(self, snapshot: Snapshot | None) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+
     @work(thread=True, exclusive=True, group="snapshot", exit_on_error=False)
     def _read_snapshot(self, focus_id: int | None) -> None:
-        app = self.workshop_app
+        # The worker only reads and reports; drawing happens on the event loop, in the message's handler.
         try:
-            snapshot = load_snapshot(app.db, self.workshop_id, focus_id)
+            snapshot = load_snapshot(self.workshop_app.db, self.workshop_id, focus_id)
         except store.WorkshopNotFound:
-            app.call_from_thread(self._gone)
-            return
-        app.call_from_thread(self._draw, snapshot)
+            snapshot = None
+        self.post_message(self.SnapshotRead(snapshot))
+
+    async def on_agenda_screen_snapshot_read(self, message: SnapshotRead) -> None:
+        if message.snapshot is None:
+            self._gone()
+        else:
+            await self._draw(message.snapshot)
 
     def _gone(self) -> None:
         """The workshop was deleted elsewhere (another terminal on the same database): back to the list."""
@@ -243,7 +258,7 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
             return current != (ids[-1] if ids else None)
         return True
 
-    async def _change(self, change: partial[object], done: str | None = None) -> None:
+    async def _change(self, change: Callable[[Session], object], done: str | None = None) -> None:
         try:
             await self.workshop_app.writer.submit(change)
         except (store.AgendaError, store.WorkshopNotFound, ModerationError) as exc:
@@ -264,7 +279,7 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
     async def _act(self, action: ItemAction, done: str | None = None) -> None:
         selected = self._selected()
         if selected is not None:
-            await self._change(partial(apply_item_action, item_id=selected.id, action=action), done)
+            await self._change(partial(apply_item_action, item_id=row_id(selected), action=action), done)
 
     async def action_start(self) -> None:
         await self._act(ItemAction.OPEN)
@@ -304,7 +319,7 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         async def answered(yes: bool | None) -> None:
             if yes:
                 await self._change(
-                    partial(apply_item_action, item_id=selected.id, action=ItemAction.RESET),
+                    partial(apply_item_action, item_id=row_id(selected), action=ItemAction.RESET),
                     "Answers deleted",
                 )
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from sqlmodel import Session
 from textual.widgets import DataTable
 
 from screens.dialogs import AddItemScreen, AgreedChoice, AgreedScreen, EditItemScreen, NewItem
@@ -12,10 +14,12 @@ from screens.moderation_dialogs import AgreedPrioritiesScreen
 from screens.views.maturity import MaturityView
 from workshop.activities import KINDS
 from workshop.activities.maturity import MatrixSummary
+from workshop.activities.maturity.agreed import set_agreed
 from workshop.activities.ranking import RankingSummary
-from workshop.store.agenda import ItemEdit, add_item, addable_kinds, edit_item, move_item
-from workshop.store.agreed import set_agreed
+from workshop.models import row_id
+from workshop.store.agenda import ItemEdit, edit_item, move_item
 from workshop.store.moderation import set_agreed_order
+from workshop.usecases.items import add_item, addable_kinds
 from workshop.wording import ordinal
 
 if TYPE_CHECKING:
@@ -31,11 +35,14 @@ class AgendaEditing:
     app: Any
 
     if TYPE_CHECKING:
-        workshop_app: WorkshopApp
+
+        @property
+        def workshop_app(self) -> WorkshopApp: ...
+
         workshop_id: int
 
         def _selected(self) -> AgendaItem | None: ...
-        async def _change(self, change: partial[object], done: str | None = None) -> None: ...
+        async def _change(self, change: Callable[[Session], object], done: str | None = None) -> None: ...
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
 
     def action_edit(self) -> None:
@@ -45,14 +52,14 @@ class AgendaEditing:
 
         async def edited(edit: ItemEdit | None) -> None:
             if edit is not None:
-                await self._change(partial(edit_item, item_id=selected.id, edit=edit), "Item changed")
+                await self._change(partial(edit_item, item_id=row_id(selected), edit=edit), "Item changed")
 
         self.app.push_screen(EditItemScreen(selected.title, selected.planned_minutes, selected.notes), edited)
 
     async def action_move(self, offset: int) -> None:
         selected = self._selected()
         if selected is not None and self.snapshot:
-            await self._change(partial(move_item, item_id=selected.id, offset=offset))
+            await self._change(partial(move_item, item_id=row_id(selected), offset=offset))
             row = [item.id for item in self.snapshot.items].index(selected.id) + offset
             self.query_one("#agenda", DataTable).move_cursor(row=max(0, row), animate=False)
 
@@ -79,11 +86,11 @@ class AgendaEditing:
         snapshot = self.snapshot
         summary = snapshot.summary if snapshot else None
         if isinstance(summary, RankingSummary) and snapshot is not None and snapshot.focus is not None:
-            self._agree_priorities(snapshot.focus.id, summary)  # type: ignore[arg-type]
+            self._agree_priorities(row_id(snapshot.focus), summary)
             return
         if not isinstance(summary, MatrixSummary) or snapshot is None or snapshot.focus is None:
             return
-        item_id = snapshot.focus.id
+        item_id = row_id(snapshot.focus)
         structure = summary.structure
         factor_ids = {f.key: f.id for f in structure.factors}
         horizon_ids = {h.key: h.id for h in structure.horizons}

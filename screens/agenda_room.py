@@ -22,7 +22,10 @@ class AgendaRoom:
     app: Any
 
     if TYPE_CHECKING:
-        workshop_app: WorkshopApp
+
+        @property
+        def workshop_app(self) -> WorkshopApp: ...
+
         workshop_id: int
 
         def _draw_agenda(self, snapshot: Snapshot) -> None: ...

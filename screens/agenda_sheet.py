@@ -30,7 +30,9 @@ class AgendaSheet:
     size: Any
 
     if TYPE_CHECKING:
-        workshop_app: WorkshopApp
+
+        @property
+        def workshop_app(self) -> WorkshopApp: ...
 
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
         def on_resize(self) -> None: ...

@@ -305,7 +305,8 @@ class WorkshopApp(App[None]):
             binding = active.binding
             if binding.tooltip and active.enabled:
                 title = f"{binding.description} ({binding.key.split(',')[0]})"
-                yield SystemCommand(title, binding.tooltip, partial(active.node.run_action, binding.action))
+                command = partial(self.run_action, binding.action, active.node)
+                yield SystemCommand(title, binding.tooltip, command)
         yield from super().get_system_commands(screen)
 
     async def action_quit(self) -> None:

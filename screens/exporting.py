@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -39,9 +40,7 @@ class ExportProgress(ModalScreen[None]):
         self.query_one("#export-step", Static).update(step)
 
 
-def export_in_background(
-    app: App[object], db: Database, workshop_id: int, folder: Path | None = None
-) -> None:
+def export_in_background(app: App[Any], db: Database, workshop_id: int, folder: Path | None = None) -> None:
     """Write the workshop's pack (Markdown and JSON) to ``folder`` (the exports folder by default)."""
     target = folder or locations.exports_dir()
     progress = ExportProgress()

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -18,7 +19,8 @@ from screens.dialogs import ConfirmScreen
 from screens.exporting import export_in_background
 from screens.failures import failure_notice
 from screens.home_dialogs import FollowUpScreen, NewWorkshop, NewWorkshopScreen
-from workshop import store
+from workshop import usecases
+from workshop.models import row_id
 from workshop.store import lifecycle
 from workshop.store.lifecycle import WorkshopRow
 from workshop.templates import discover
@@ -89,6 +91,13 @@ class HomeScreen(Screen[None]):
         if not self.query_one("#workshops", DataTable).loading:  # never "no workshops" before they are read
             self._draw(self.rows, None)
 
+    class WorkshopsRead(Message):
+        """A worker's read of the list, or why it failed, for the screen to draw on the event loop."""
+
+        def __init__(self, rows: list[WorkshopRow], select: int | None, error: Exception | None) -> None:
+            super().__init__()
+            self.rows, self.select, self.error = rows, select, error
+
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)
     def load(self, select: int | None = None) -> None:
         """Read the list off the event loop: a database with years of workshops must not freeze the screen."""
@@ -96,13 +105,17 @@ class HomeScreen(Screen[None]):
             with self.workshop_app.db.reading() as session:
                 rows = lifecycle.workshop_rows(session, archived=self.show_archived)
         except Exception as exc:  # a locked or lost database: say so and keep what is shown
-            self.app.call_from_thread(self._not_loaded, exc)
+            self.post_message(self.WorkshopsRead([], select, exc))
             return
-        self.app.call_from_thread(self._draw, rows, select)
+        self.post_message(self.WorkshopsRead(rows, select, None))
 
-    def _not_loaded(self, exc: Exception) -> None:
+    def on_home_screen_workshops_read(self, message: WorkshopsRead) -> None:
+        if message.error is None:
+            self._draw(message.rows, message.select)
+            return
         self.query_one("#workshops", DataTable).loading = False
-        self.notify(failure_notice("Could not read the workshops", exc), severity="error", markup=False)
+        notice = failure_notice("Could not read the workshops", message.error)
+        self.notify(notice, severity="error", markup=False)
 
     def _draw(self, rows: list[WorkshopRow], select: int | None) -> None:
         table = self.query_one("#workshops", DataTable)
@@ -205,7 +218,7 @@ class HomeScreen(Screen[None]):
             spec = specs[new.template]  # as listed: the folder is not read a second time
 
             def make(session: Any) -> int:
-                return store.create_workshop(session, spec, new.title).id  # type: ignore[arg-type,return-value]
+                return row_id(usecases.create_workshop(session, spec, new.title))
 
             made = await self._write(make, f"Made “{new.title}”")
             if made is not None:
@@ -222,7 +235,7 @@ class HomeScreen(Screen[None]):
             if title is None:
                 return
             made = await self._write(
-                lambda session: lifecycle.create_follow_up(session, row.id, title).id,
+                lambda session: usecases.create_follow_up(session, row.id, title).id,
                 f"Made the follow-up “{title}”, linked to #{row.id}",
             )
             if made is not None:
@@ -255,7 +268,7 @@ class HomeScreen(Screen[None]):
         async def answered(yes: bool | None) -> None:
             if yes:
                 await self._write(
-                    partial(lifecycle.delete_workshop, workshop_id=row.id), f"Deleted “{row.title}”"
+                    partial(usecases.delete_workshop, workshop_id=row.id), f"Deleted “{row.title}”"
                 )
                 self.load()
 

@@ -102,7 +102,7 @@ class AgreedPrioritiesScreen(ModalScreen[list[int] | None]):
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
-        Binding("space", "toggle", "Agreed or not"),
+        Binding("space", "toggle_agreed", "Agreed or not"),
         Binding("shift+up", "move(-1)", "Move up"),
         Binding("shift+down", "move(1)", "Move down"),
         Binding("s", "save", "Save"),
@@ -151,7 +151,7 @@ class AgreedPrioritiesScreen(ModalScreen[list[int] | None]):
     def _index(self) -> int | None:
         return self.query_one("#priorities", OptionList).highlighted
 
-    def action_toggle(self) -> None:
+    def action_toggle_agreed(self) -> None:
         index = self._index()
         if index is None:
             return
@@ -178,7 +178,7 @@ class AgreedPrioritiesScreen(ModalScreen[list[int] | None]):
             self._draw(target)
 
     def on_option_list_option_selected(self, _event: OptionList.OptionSelected) -> None:
-        self.action_toggle()
+        self.action_toggle_agreed()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":

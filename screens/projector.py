@@ -14,6 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -207,22 +208,35 @@ class ProjectorScreen(Screen[None]):
 
     # Reading -------------------------------------------------------------------------------------
 
+    class SnapshotRead(Message):
+        """A worker's read of the current item (or None: the workshop has gone), for the screen to draw."""
+
+        def __init__(self, snapshot: Snapshot | None) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+
     @work(thread=True, exclusive=True, group="projector", exit_on_error=False)
     def refresh_snapshot(self) -> None:
-        """Read a fresh snapshot of the current item off the event loop, then draw it."""
+        """Read a fresh snapshot of the current item off the event loop; the screen draws it on the loop."""
         app = self.workshop_app
         workshop_id = app.workshop_id
         if workshop_id is None:
             return
         try:
-            snapshot = load_snapshot(app.db, workshop_id)
+            snapshot: Snapshot | None = load_snapshot(app.db, workshop_id)
         except store.WorkshopNotFound:  # deleted from another terminal: the agenda below goes home
-            app.call_from_thread(self.action_close)
-            return
+            snapshot = None
         except Exception as exc:  # a busy database: the next change or tick reads again
             log.warning("could not read the workshop for the projector: %s", exc)
             return
-        app.call_from_thread(self._draw, snapshot)
+        self.post_message(self.SnapshotRead(snapshot))
+
+    async def on_projector_screen_snapshot_read(self, message: SnapshotRead) -> None:
+        if message.snapshot is None:
+            if self.is_current:  # never pop whatever screen is on top by then
+                await self.action_close()
+        else:
+            await self._draw(message.snapshot)
 
     def on_workshop_changed(self, message: WorkshopChanged) -> None:
         if self.snapshot is None or message.revision != self.snapshot.revision:

@@ -91,13 +91,15 @@ class TerminalDriver(LinuxDriver):
     def __init__(self, app: Any, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         self._told = threading.Event()
-        self._file = GuardedTerminalFile(self._file, self._tell_app)  # type: ignore[arg-type]
+        # Textual types its file as a TextIOWrapper; the guard offers every method the driver uses.
+        self._file = GuardedTerminalFile(self._file, self._tell_app)  # type: ignore[arg-type,assignment]
 
     def _tell_app(self) -> None:
         if self._told.is_set():
             return
         self._told.set()
-        self._loop.call_soon_threadsafe(self._app.terminal_lost)
+        # A WorkshopApp stops in order; any other app (none today) is simply told to exit.
+        self._loop.call_soon_threadsafe(getattr(self._app, "terminal_lost", self._app.exit))
 
     def _run_input_thread(self) -> None:
         # A read from a terminal that has gone raises EIO; Textual's driver would "panic", which prints a

@@ -33,7 +33,8 @@ class DotsView(LiveView):
             self.update("No results yet.")
             return
         if summary.source_title is None:
-            source = (snapshot.focus.config.get("settings") or {}).get("source") if snapshot.focus else None
+            settings = snapshot.focus.config.get("settings") if snapshot.focus else None
+            source = settings.get("source") if isinstance(settings, dict) else None
             self.update(
                 Text(
                     f"This vote is not set up: no agenda item has the key {source!r}."

@@ -9,8 +9,8 @@ from textual.worker import Worker, WorkerState
 
 from screens.views.base import LiveView
 from workshop.activities.maturity import MatrixSummary
+from workshop.activities.maturity.breakdown import Breakdown, BreakdownBy, maturity_breakdown
 from workshop.analysis import Agreement, format_median
-from workshop.breakdown import Breakdown, BreakdownBy, maturity_breakdown
 from workshop.db import Database
 from workshop.live import Snapshot
 from workshop.models import AgendaItem
@@ -72,7 +72,7 @@ class MaturityView(LiveView):
     """A factor × level table for the chosen horizon, with the median and an agreement label."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.horizon_index = 0
         self.breakdown_index = 0
         self._breakdown: tuple[BreakdownKey, Breakdown] | None = None
@@ -220,4 +220,4 @@ class MaturityView(LiveView):
         else:
             # Nothing to tabulate: the title, and why there are no rows.
             notes = notes or [Text("No answers yet.")]
-            self.update(Group(table.title or "", *notes))  # type: ignore[arg-type]
+            self.update(Group(table.title or "", *notes))

@@ -42,7 +42,7 @@ class QuestionView(LiveView):
 
     def _room(self, top: RenderableType) -> int | None:
         """Lines left for the answers under ``top``, or None before the pane has a size."""
-        pane = self.parent.size.height if self.parent is not None else 0  # type: ignore[attr-defined]
+        pane = self.parent.size.height if isinstance(self.parent, Widget) else 0
         if not pane or not self.size.width:
             return None
         # Measured rather than counted: a long prompt or a big cloud wraps onto more lines.

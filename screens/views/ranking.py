@@ -61,7 +61,7 @@ class RankingView(LiveView):
     ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self._pending: tuple[tuple[int, str], ...] = ()
 
     def compose(self) -> ComposeResult:

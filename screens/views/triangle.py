@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.widget import Widget
 
 from screens.views.base import LiveView
 from screens.views.question import height
@@ -49,9 +50,9 @@ class TriangleView(LiveView):
             + "  ".join(f"({q.key}) {summary.by_question[q.key]}" for q in QUESTIONS)
         )
         top = Group(heading, self._balance(summary))
-        pane = self.parent.size.height if self.parent is not None else 0  # type: ignore[attr-defined]
+        pane = self.parent.size.height if isinstance(self.parent, Widget) else 0
         # Measured, not counted: a long priority wraps onto more lines on a narrow screen.
-        free = pane - height(self, top) if pane and self.size.width else None
+        free: int | None = pane - height(self, top) if pane and self.size.width else None
         parts: list[RenderableType] = [top]
         if stacked:
             needs = [max(1, len(part.ideas)) for part in summary.segments]
@@ -67,14 +68,14 @@ class TriangleView(LiveView):
                 parts.append(self._ideas(shown, hidden=0, wrap=False))
         else:
             # Headings take two lines over the board, after a blank one.
-            room = None if free is None else max(2, free - 3)
+            lines = None if free is None else max(2, free - 3)
             board = Table(expand=True, box=None, padding=(0, 2, 0, 0), show_edge=False)
             for part in summary.segments:
                 board.add_column(self._title(part, stacked), ratio=1, overflow="fold")
             cells = []
             for part in summary.segments:
                 # The newest ideas matter most while people are still adding: older ones give way.
-                hidden = len(part.ideas) - (room - 1) if room is not None and len(part.ideas) > room else 0
+                hidden = len(part.ideas) - (lines - 1) if lines is not None and len(part.ideas) > lines else 0
                 cells.append(self._ideas(part.ideas[hidden:], hidden, wrap=True))
             board.add_row(*cells)
             parts.append(Text())

@@ -103,7 +103,7 @@ class ValuesView(LiveView):
     ]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self._rows: tuple[tuple[Any, ...], ...] = ()
         self._entries: dict[int, Entry] = {}
         self._values: tuple[ValueSummary, ...] = ()
