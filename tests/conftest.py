@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
+import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from workshop import store
+from tests.helpers.data import start_kind
+from tests.helpers.web import ARGS, CHROMIUM, LiveServer, OpenPage, free_port
+from workshop import usecases
 from workshop.db import Database, open_database
 from workshop.models import AgendaItem
 from workshop.templates import get_template
@@ -48,10 +48,23 @@ def workshop_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(scope="session")
+def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database file at the newest schema, made once per run. Running the migrations takes a
+    tenth of a second, paid by every test that used a database; tests/test_migrations.py runs them afresh."""
+    folder = tmp_path_factory.mktemp("schema")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKSHOP_HOME", str(folder / "home"))  # never the developer's own folders
+        open_database(f"sqlite:///{folder / 'migrated.sqlite3'}").dispose()
+    return folder / "migrated.sqlite3"
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    """A fresh, migrated SQLite database."""
-    database = open_database(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+def db(tmp_path: Path, migrated_file: Path) -> Iterator[Database]:
+    """A fresh, migrated SQLite database: a copy of the run's migrated file, opened as the app opens one."""
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(migrated_file, path)
+    database = open_database(f"sqlite:///{path}")
     yield database
     database.dispose()
 
@@ -60,77 +73,15 @@ def db(tmp_path: Path) -> Iterator[Database]:
 def workshop_id(db: Database) -> int:
     """A workshop made from the shipped template, nothing started."""
     with db.writing() as session:
-        workshop = store.create_workshop(session, get_template("cyp-integration"), "Test workshop")
+        workshop = usecases.create_workshop(session, get_template("cyp-integration"), "Test workshop")
         assert workshop.id is not None
         return workshop.id
-
-
-def start_kind(db: Database, workshop_id: int, kind: str) -> AgendaItem:
-    """Start the first agenda item of ``kind`` and return it."""
-    with db.writing() as session:
-        item = next(i for i in store.agenda(session, workshop_id) if i.kind == kind)
-        return store.start_item(session, item.id)  # type: ignore[arg-type]
 
 
 @pytest.fixture
 def maturity_item(db: Database, workshop_id: int) -> AgendaItem:
     """The maturity-matrix item, started."""
     return start_kind(db, workshop_id, "maturity")
-
-
-def add_item(
-    db: Database,
-    workshop_id: int,
-    kind: str,
-    title: str,
-    settings: dict[str, object] | None = None,
-    key: str | None = None,
-    start: bool = True,
-) -> AgendaItem:
-    """Append an agenda item of ``kind`` (settings validated as a template would) and start it."""
-    from workshop.activities import get_activity
-    from workshop.templates import AgendaItemSpec
-
-    spec = AgendaItemSpec(kind=kind, title=title, minutes=10, key=key, settings=settings or {})
-    with db.writing() as session:
-        position = len(store.agenda(session, workshop_id))
-        item = AgendaItem(
-            workshop_id=workshop_id,
-            position=position,
-            kind=kind,
-            title=title,
-            planned_minutes=10,
-            config={"key": key, "settings": spec.settings},
-        )
-        session.add(item)
-        session.flush()
-        get_activity(kind).on_create(session, item)
-        if start:
-            store.start_item(session, item.id)  # type: ignore[arg-type]
-        session.refresh(item)
-        return item
-
-
-def join_code(db: Database, workshop_id: int) -> str:
-    """The workshop's join code."""
-    with db.reading() as session:
-        return store.get_workshop(session, workshop_id).join_code
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class LiveServer:
-    """A real participant server on loopback, serving ``db``."""
-
-    url: str
-    db: Database
-    writer: BatchWriter
-    app: FastAPI
 
 
 @pytest.fixture
@@ -158,24 +109,10 @@ def live_server(db: Database) -> Iterator[LiveServer]:
     writer.stop()
 
 
-# Browser tests drive Debian's Chromium: Playwright cannot download its own browsers here. One browser per
-# module: sync Playwright keeps an event loop running, which must end before asyncio tests run.
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-OpenPage = Callable[..., Page]
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one per module: sync Playwright keeps an event loop running, which must end
+    before asyncio tests run."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser

@@ -7,10 +7,11 @@ from pydantic import ValidationError
 
 from screens.app import WorkshopApp
 from screens.dialogs import AddItemScreen, EditItemScreen
-from tests.test_tui import screen_text, wait_for
+from tests.helpers.tui import screen_text, wait_for
 from workshop import store
 from workshop.db import Database
-from workshop.store.agenda import AgendaError, ItemEdit, add_item, addable_kinds, edit_item, move_item
+from workshop.store.agenda import AgendaError, ItemEdit, edit_item, move_item
+from workshop.usecases.items import add_item, addable_kinds
 
 
 def titles(db: Database, workshop_id: int) -> list[str]:
@@ -57,6 +58,7 @@ async def press_save(app: WorkshopApp, pilot: object) -> None:
     await pilot.press("enter")  # type: ignore[attr-defined]
 
 
+@pytest.mark.tui
 async def test_edit_move_and_add_from_the_keyboard(db: Database, workshop_id: int) -> None:
     first, second = titles(db, workshop_id)[:2]
     app = WorkshopApp(db, workshop_id, serve=False)

@@ -6,15 +6,15 @@ import pytest
 
 from screens.app import WorkshopApp
 from screens.dialogs import AgreedScreen
-from tests.conftest import start_kind
-from tests.test_tui import screen_text, vote, wait_for
+from tests.helpers.data import start_kind, vote
+from tests.helpers.tui import screen_text, wait_for
 from workshop import store
 from workshop.activities import KINDS
 from workshop.activities.maturity import load_structure
+from workshop.activities.maturity.agreed import set_agreed
 from workshop.db import Database
 from workshop.models import AgendaItem
 from workshop.store.agenda import AgendaError
-from workshop.store.agreed import set_agreed
 
 
 def test_agreed_levels_sit_beside_the_ratings(db: Database, workshop_id: int) -> None:
@@ -52,6 +52,7 @@ def test_agreed_levels_are_checked(db: Database, workshop_id: int) -> None:
             set_agreed(session, item.id, 99_999, horizon, 3, "")  # type: ignore[arg-type]
 
 
+@pytest.mark.tui
 async def test_record_an_agreed_level_from_the_keyboard(db: Database, workshop_id: int) -> None:
     item = start_kind(db, workshop_id, "maturity")
     for value in (2, 3, 3):

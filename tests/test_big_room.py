@@ -15,9 +15,9 @@ from rich.console import Console
 
 from screens.app import WorkshopApp
 from screens.projector import ProjectorScreen
-from tests.snapshot_helpers import SIZES, Snap, fixed_app, open_item, settled
-from tests.test_tui import wait_for
-from workshop import store
+from tests.helpers.snapshots import SIZES, Snap, fixed_app, open_item, settled
+from tests.helpers.tui import wait_for
+from workshop import store, usecases
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.db import Database, open_database
 from workshop.templates import get_template
@@ -111,7 +111,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
         patch.setenv("WORKSHOP_HOME", str(folder / "home"))  # only the shipped templates
         database = open_database(f"sqlite:///{path}")
         with database.writing() as session:
-            workshop_id = store.create_workshop(session, get_template("cyp-integration"), "Test workshop").id
+            workshop_id = usecases.create_workshop(
+                session, get_template("cyp-integration"), "Test workshop"
+            ).id
         assert workshop_id is not None
         item_id = open_item(database, workshop_id, "maturity")
         with database.writing() as session:  # one transaction for the whole room
@@ -123,7 +125,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
                     for position, factor in enumerate(structure.factors)
                     for horizon in structure.horizons
                 }
-                store.save_response(session, item_id, seat.id, MatrixAnswers(ratings, {}))  # type: ignore[arg-type]
+                usecases.save_response(session, item_id, seat.id, MatrixAnswers(ratings, {}))  # type: ignore[arg-type]
         database.dispose()
     return path, workshop_id
 
@@ -166,6 +168,7 @@ async def check_counts(pilot: object, app: WorkshopApp) -> None:
     assert count_cells(rows) == wanted, "\n".join(rows)
 
 
+@pytest.mark.tui
 @SIZES
 async def test_big_room_counts_stay_readable(room: tuple[Database, int], size: tuple[int, int]) -> None:
     db, workshop_id = room
@@ -188,6 +191,7 @@ async def test_big_room_counts_stay_readable(room: tuple[Database, int], size: t
         await check_counts(pilot, app)
 
 
+@pytest.mark.tui
 @SIZES
 def test_snapshot_big_room_matrix(
     snap_compare: Snap, room: tuple[Database, int], size: tuple[int, int]

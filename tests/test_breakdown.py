@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from sqlmodel import select
 
 from screens.app import WorkshopApp
 from screens.views.maturity import MaturityView
-from tests.test_tui import screen_text, wait_for
-from workshop import store
+from tests.helpers.tui import screen_text, wait_for
+from workshop import store, usecases
 from workshop.activities.maturity import MatrixAnswers, load_structure
-from workshop.breakdown import NOT_SAID, maturity_breakdown
+from workshop.activities.maturity.breakdown import NOT_SAID, maturity_breakdown
 from workshop.db import Database
 from workshop.models import AgendaItem, Organisation, RoleLevel
 
@@ -46,7 +47,7 @@ def vote(
                 for fi, f in enumerate(structure.factors)
                 for hi, h in enumerate(structure.horizons)
             }
-            store.save_response(session, item.id, seat.id, MatrixAnswers(ratings, {}))  # type: ignore[arg-type]
+            usecases.save_response(session, item.id, seat.id, MatrixAnswers(ratings, {}))  # type: ignore[arg-type]
 
 
 def level(value: int | None) -> Rate:
@@ -152,6 +153,7 @@ def test_no_answers_yet(db: Database, workshop_id: int, maturity_item: AgendaIte
     assert breakdown.groups == () and breakdown.suppressed == () and breakdown.responses == 0
 
 
+@pytest.mark.tui
 async def test_the_view_cycles_through_breakdowns(
     db: Database, workshop_id: int, maturity_item: AgendaItem
 ) -> None:

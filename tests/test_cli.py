@@ -23,6 +23,8 @@ from workshop.db import open_database
 from workshop.store import lifecycle
 
 ROOT = Path(__file__).resolve().parents[1]
+# Nearly every test here starts the real command, a Python process that loads the whole app.
+pytestmark = pytest.mark.slow
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,8 @@ from pathlib import Path
 import httpx
 from sqlmodel import select
 
-from tests.conftest import LiveServer, join_code, start_kind
+from tests.helpers.data import join_code, start_kind
+from tests.helpers.web import LiveServer
 from workshop import store
 from workshop.db import Database
 from workshop.exports.files import export_workshop

@@ -15,8 +15,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
 from screens.app import WorkshopApp
-from tests.conftest import LiveServer, join_code
-from tests.test_tui import screen_text, wait_for
+from tests.helpers.data import join_code
+from tests.helpers.tui import caught_up, count_calls, screen_text, wait_for
+from tests.helpers.web import LiveServer
 from workshop import store
 from workshop.activities.maturity import load_structure
 from workshop.db import Database
@@ -95,8 +96,10 @@ def test_every_failed_write_gets_a_clear_reply_and_nothing_saved_is_lost(
         assert set(session.exec(select(MaturityRating.level)).all()) == {2}
 
 
+@pytest.mark.tui
 async def test_the_facilitator_sees_one_notice_while_writes_fail(db: Database, workshop_id: int) -> None:
     app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
+    polls = count_calls(app, "_poll")  # each poll looks at the writer's problem and shows it if new
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await wait_for(pilot, lambda: "Welcome and purpose" in screen_text(app))
         with disk_full(db):
@@ -109,7 +112,9 @@ async def test_the_facilitator_sees_one_notice_while_writes_fail(db: Database, w
             assert "SQL" not in screen_text(app)
             with pytest.raises(OperationalError):  # a phone's join fails too: still one notice
                 await app.writer.submit(lambda s: store.join(s, workshop_id))
-            await pilot.pause(app.poll_seconds * 4)  # several polls, each seeing the problem
+            seen = polls.count
+            await wait_for(pilot, lambda: polls.count >= seen + 4)  # several polls, each seeing the problem
+            await caught_up(pilot)  # and a second notice any of them posted has been shown
             assert len([n for n in app._notifications if n.title == "Not saving"]) == 1
         await pilot.press("enter")  # space again: the same key works
         await wait_for(pilot, lambda: "Nothing new can be saved" not in screen_text(app))

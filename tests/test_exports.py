@@ -10,9 +10,10 @@ import pytest
 from sqlmodel import select
 
 from tests.naughty import BLNS
-from workshop import store
+from workshop import store, usecases
 from workshop.activities.dots import DotsAnswers
 from workshop.activities.maturity import MatrixAnswers, load_structure
+from workshop.activities.maturity.agreed import set_agreed
 from workshop.activities.question import AddAnswer
 from workshop.activities.ranking import Ballot
 from workshop.activities.triangle import AddIdea
@@ -23,7 +24,6 @@ from workshop.exports.pack import build_pack
 from workshop.models import AgendaItem, Entry, Organisation, Workshop
 from workshop.store import moderation
 from workshop.store.agenda import ItemEdit, edit_item
-from workshop.store.agreed import set_agreed
 from workshop.store.entries import add_entry
 from workshop.templates import get_template
 
@@ -40,7 +40,7 @@ def _start(db: Database, item: AgendaItem) -> None:
 
 def _save(db: Database, item: AgendaItem, seat_id: int, answers: object) -> None:
     with db.writing() as session:
-        store.save_response(session, item.id, seat_id, answers)  # type: ignore[arg-type]
+        usecases.save_response(session, item.id, seat_id, answers)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -203,7 +203,7 @@ def test_a_file_in_the_way_is_a_clear_error(db: Database, workshop_id: int, tmp_
 def test_two_workshops_with_the_same_slug_keep_separate_packs(db: Database, tmp_path: Path) -> None:
     with db.writing() as session:
         ids = [
-            store.create_workshop(session, get_template("cyp-integration"), t).id
+            usecases.create_workshop(session, get_template("cyp-integration"), t).id
             for t in ("Team A", "Team-A!")
         ]
     written = [export_workshop(db, wid, tmp_path, formats=("md",))[0] for wid in ids]  # type: ignore[arg-type]

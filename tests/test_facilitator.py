@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlmodel import func, select
 
-from tests.conftest import LiveServer, add_item, join_code, start_kind
-from tests.remote_client import RemoteClient
-from workshop import store
+from tests.helpers.data import add_item, join_code, start_kind
+from tests.helpers.web import LiveServer, RemoteClient
+from workshop import store, usecases
 from workshop.activities import get_activity
 from workshop.activities.maturity import load_structure
 from workshop.models import Entry, ItemState, Response, Seat
@@ -81,7 +81,7 @@ def test_api_cannot_touch_another_workshop(api: httpx.Client, live_server: LiveS
     from workshop.templates import get_template
 
     with live_server.db.writing() as session:
-        other = store.create_workshop(session, get_template("cyp-integration"), "Other")
+        other = usecases.create_workshop(session, get_template("cyp-integration"), "Other")
         other_item = store.agenda(session, other.id)[0]  # type: ignore[arg-type]
     assert api.post(f"/api/v1/items/{other_item.id}/open").status_code == 404
     with live_server.db.reading() as session:
@@ -329,7 +329,7 @@ def test_remote_actions_come_back_to_the_item(live_server: LiveServer, token: st
         confirm = browser.post(f"/f/items/{matrix}", data={"action": "reset"}).text
         assert f'href="/f/?at={matrix}#item-{matrix}"' in confirm and "http-equiv" not in confirm
         with live_server.db.writing() as session:
-            other = store.create_workshop(session, get_template("cyp-integration"), "Other")
+            other = usecases.create_workshop(session, get_template("cyp-integration"), "Other")
             other_item = store.agenda(session, other.id)[0]  # type: ignore[arg-type]
         foreign = browser.post(f"/f/items/{other_item.id}", data={"action": "reset"})
         assert foreign.status_code == 303 and foreign.headers["location"] == "/f/?problem=stale"

@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from tests.conftest import CHROMIUM, LiveServer, OpenPage, join_code
+from tests.helpers.data import join_code
+from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from workshop import store
 from workshop.models import Seat
 

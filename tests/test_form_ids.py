@@ -14,7 +14,8 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from tests.conftest import LiveServer, add_item, join_code
+from tests.helpers.data import add_item, join_code
+from tests.helpers.web import LiveServer
 from workshop.db import Database
 from workshop.models import AgendaItem, Dot, Entry, RankingChoice, Response
 from workshop.row_ids import MAX_ID, parse_row_id

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,14 @@ from sqlmodel import select
 from screens.agenda import AgendaScreen
 from screens.app import WorkshopApp
 from screens.home import HomeScreen
-from tests.test_tui import screen_text, wait_for
+from tests.helpers.snapshots import fixed_home
+from tests.helpers.tui import caught_up, screen_text, wait_for
 from workshop import store
 from workshop.db import Database
 from workshop.models import Workshop
 from workshop.store import lifecycle
+
+pytestmark = pytest.mark.tui
 
 
 def titles(db: Database, *, archived: bool = False) -> list[str]:
@@ -119,7 +121,9 @@ async def test_archive_asks_hides_and_restores(db: Database, workshop_id: int) -
         await pilot.press("a")
         await wait_for(pilot, lambda: "Archive “Test workshop”?" in screen_text(app))
         await pilot.press("escape")  # no: nothing changes
-        await pilot.pause(0.2)
+        # The dialog has gone and every write and reload its answer could have started is done.
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await caught_up(pilot)
         assert titles(db) == ["Test workshop"]
         await pilot.press("a")
         await wait_for(pilot, lambda: "Archive “Test workshop”?" in screen_text(app))
@@ -140,7 +144,8 @@ async def test_delete_asks_first_and_keeps_on_no(db: Database, workshop_id: int)
         await pilot.press("x")
         await wait_for(pilot, lambda: "Delete “Test workshop”?" in screen_text(app))
         await pilot.press("enter")  # the focused button is "No, keep it"
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await caught_up(pilot)  # a delete the answer started would be committed by now
         with db.reading() as session:
             assert session.get(Workshop, workshop_id) is not None
         await pilot.press("x")
@@ -162,25 +167,6 @@ async def test_actions_on_a_row_are_offered_only_with_a_row(db: Database) -> Non
 
 
 # Snapshots ---------------------------------------------------------------------------------------
-
-MADE = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
-
-
-def fixed_home(db: Database, workshop_id: int) -> WorkshopApp:
-    with db.writing() as session:
-        baseline = session.get(Workshop, workshop_id)
-        assert baseline is not None
-        baseline.join_code, baseline.created_at = "K7QX3M", MADE
-        session.add(baseline)
-        first = store.agenda(session, workshop_id)[0]
-        store.start_item(session, first.id)  # type: ignore[arg-type]
-        store.close_item(session, first.id)  # type: ignore[arg-type]
-        for _ in range(3):
-            store.join(session, workshop_id)
-        follow_up = lifecycle.create_follow_up(session, workshop_id, "Follow-up: Test workshop, 2027")
-        follow_up.join_code, follow_up.created_at = "P4RT2N", MADE.replace(year=2027)
-        session.add(follow_up)
-    return WorkshopApp(db, serve=False)
 
 
 async def _home_settled(pilot: object) -> None:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 CORE_MODULES = [
     "workshop.cli",
@@ -16,6 +18,7 @@ CORE_MODULES = [
     "workshop.web.app",
     "workshop.web.pages",
     "workshop.store",
+    "workshop.usecases",
     "workshop.live",
     "workshop.activities",
     "workshop.templates",
@@ -79,29 +82,7 @@ def test_source_files_stay_small() -> None:
     assert {name: n for name, n in sizes.items() if n > 400} == {}
 
 
-def test_every_module_imports_on_its_own(tmp_path: Path) -> None:
-    """A cycle that only works in one import order breaks whoever imports the other module first."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    modules = sorted(
-        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-        for folder in ("workshop", "screens")
-        for path in (ROOT / folder).rglob("*.py")
-        if "migrations" not in path.parts and path.name != "__main__.py"
-    )
-    env = {**os.environ, "WORKSHOP_HOME": str(tmp_path / "home")}
-
-    def failure(module: str) -> str | None:
-        out = subprocess.run(
-            [sys.executable, "-c", f"import {module}"], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        return f"{module}: {out.stderr.strip().splitlines()[-1]}" if out.returncode else None
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        failures = [f for f in pool.map(failure, modules) if f]
-    assert len(modules) > 30 and failures == []
-
-
+@pytest.mark.slow  # a benchmark run
 def test_big_workshop_benchmark_runs() -> None:
     """The benchmark is not timed here (timing belongs in its report), only kept from rotting."""
     import subprocess
@@ -116,3 +97,94 @@ def test_big_workshop_benchmark_runs() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "outcome pack written (Markdown + JSON)" in done.stdout and "live view: maturity" in done.stdout
+
+
+def _test_modules() -> list[Path]:
+    return sorted((ROOT / "tests").rglob("*.py"))
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in tests/helpers; a test module imported by another runs its tests' module code
+    twice, and conftest.py is pytest's, not a library."""
+    offenders = []
+    for path in _test_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            else:
+                continue
+            offenders += [
+                f"{path.relative_to(ROOT)}: {name}"
+                for name in names
+                if name.split(".")[0] == "tests"
+                and len(name.split(".")) > 1
+                and name.split(".")[1].startswith(("test_", "conftest"))
+            ]
+    assert offenders == []
+
+
+def _marks(decorators: list[ast.expr]) -> set[str]:
+    """The ``pytest.mark.NAME`` marks among ``decorators`` (or a ``pytestmark`` value's items)."""
+    found = set()
+    for decorator in decorators:
+        node = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "mark"
+        ):
+            found.add(node.attr)
+    return found
+
+
+def _needs(function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: dict[str, ast.AST]) -> set[str]:
+    """The tier marks a test needs: ``tui`` if it (or a module function it calls) runs a Textual app,
+    ``browser`` if it takes a Playwright page."""
+    needs = set()
+    seen: set[str] = set()
+    todo: list[ast.AST] = [function]
+    while todo:
+        for node in ast.walk(todo.pop()):
+            if isinstance(node, ast.Attribute) and node.attr == "run_test":
+                needs.add("tui")
+            elif isinstance(node, ast.Name) and node.id in helpers and node.id not in seen:
+                seen.add(node.id)
+                todo.append(helpers[node.id])
+            elif isinstance(node, ast.Name) and node.id in ("phone_page", "sync_playwright"):
+                needs.add("browser")
+    parameters = {a.arg for a in function.args.args}
+    if "snap_compare" in parameters:
+        needs.add("tui")
+    if parameters & {"open_page", "browser"}:
+        needs.add("browser")
+    return needs
+
+
+def test_tests_that_run_the_app_or_a_browser_carry_their_tier_mark() -> None:
+    """The fast tier (``-m "not tui and not browser and not slow"``) must not start a Textual app or
+    Chromium: each such test is marked, by itself or by its module's ``pytestmark``."""
+    missing = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module_marks: set[str] = set()
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets
+            ):
+                value = node.value
+                module_marks |= _marks(list(value.elts) if isinstance(value, ast.List) else [value])
+        helpers = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+        classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+        tests = [(f, _marks(f.decorator_list)) for f in helpers.values() if f.name.startswith("test_")]
+        tests += [
+            (f, _marks(f.decorator_list) | _marks(c.decorator_list))
+            for c in classes
+            for f in c.body
+            if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef) and f.name.startswith("test_")
+        ]
+        for function, marks in tests:
+            lacking = _needs(function, helpers) - marks - module_marks
+            missing += [f"{path.name}::{function.name} needs @pytest.mark.{m}" for m in sorted(lacking)]
+    assert missing == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import ProgressBar, Static
@@ -14,7 +15,7 @@ from screens.exporting import ExportProgress
 from screens.home import HomeScreen
 from screens.views.ranking import RankingView
 from screens.views.values import ValuesView
-from tests.test_tui import screen_text, wait_for
+from tests.helpers.tui import screen_text, wait_for
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 NAMES = {"Enter": "enter", "Esc": "escape", "+": "plus", "?": "question_mark", "Shift+↑": "shift+up"}
@@ -55,6 +56,7 @@ class _ProgressApp(App[None]):
         yield Static("behind")
 
 
+@pytest.mark.tui
 async def test_export_progress_names_the_item_as_typed() -> None:
     app = _ProgressApp()
     async with app.run_test(size=(80, 24)) as pilot:

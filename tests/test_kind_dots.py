@@ -16,10 +16,11 @@ from sqlmodel import select
 
 from screens.app import WorkshopApp
 from screens.views.dots import dot_bar
-from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
+from tests.helpers.data import add_item, join_code
+from tests.helpers.tui import screen_text, wait_for
+from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from tests.naughty import BLNS
-from tests.test_tui import screen_text, wait_for
-from workshop import store
+from workshop import store, usecases
 from workshop.activities import KINDS
 from workshop.activities.base import AnswerRefused
 from workshop.activities.dots import DotsAnswers, DotsStructure, DotsSummary, OptionResult
@@ -61,7 +62,7 @@ def vote(db: Database, item_id: int, dots: dict[int, int], seat_id: int | None =
     with db.writing() as session:
         item = session.get(AgendaItem, item_id)
         seat = seat_id or store.join(session, item.workshop_id).id  # type: ignore[union-attr]
-        store.save_response(session, item_id, seat, DotsAnswers(dots))  # type: ignore[arg-type]
+        usecases.save_response(session, item_id, seat, DotsAnswers(dots))  # type: ignore[arg-type]
         return seat  # type: ignore[return-value]
 
 
@@ -147,7 +148,7 @@ def test_options_form_checks_and_server_limits(db: Database, workshop_id: int) -
     with pytest.raises(store.ActivityClosed):
         vote(db, item.id, {a: 1}, seat)  # type: ignore[arg-type]
     with db.writing() as session:
-        store.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
         assert session.exec(select(Response).where(Response.item_id == item.id)).all() == []
     assert my_dots(db, item.id) == []  # type: ignore[arg-type]
 
@@ -235,6 +236,7 @@ def test_checkbox_vote_over_http(live_server: LiveServer, workshop_id: int) -> N
     assert [(e, n) for _, e, n in my_dots(db, item.id)] == [(ids[1], 1), (ids[3], 1)]  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # the whole naughty-strings corpus, one request at a time
 def test_radios_number_boxes_and_naughty_numbers(live_server: LiveServer, workshop_id: int) -> None:
     db = live_server.db
     made = proposals(db, workshop_id, ["A", "B"])
@@ -268,6 +270,7 @@ def test_radios_number_boxes_and_naughty_numbers(live_server: LiveServer, worksh
     assert {(e, n) for _, e, n in my_dots(db, boxes.id)} <= {(a, n) for n in range(9)} | {(b, 1)}  # type: ignore[arg-type]
 
 
+@pytest.mark.tui
 async def test_view_follows_dots(db: Database, workshop_id: int) -> None:
     made = proposals(db, workshop_id, ["Early help", "[red]Shared[/red] data"])
     item = add_item(
@@ -288,6 +291,7 @@ async def test_view_follows_dots(db: Database, workshop_id: int) -> None:
         await pilot.press("q")
 
 
+@pytest.mark.tui
 async def test_view_of_a_vote_without_its_source(db: Database, workshop_id: int) -> None:
     add_item(db, workshop_id, "dots", "Dot vote", {"source": "missing"})
     app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import html
-import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
 from markupsafe import escape
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlmodel import func, select
 
 from screens.app import WorkshopApp
-from tests.conftest import ARGS, CHROMIUM, LiveServer, add_item, join_code
+from tests.helpers.data import add_item, join_code, save
+from tests.helpers.data import new_seat as seat
+from tests.helpers.tui import screen_lines, wait_for_text
+from tests.helpers.web import CHROMIUM, LiveServer, phone_page
 from tests.naughty import BLNS
-from workshop import store
+from workshop import store, usecases
 from workshop.activities import KINDS
 from workshop.activities.base import AnswerRefused
 from workshop.activities.question import AddAnswer, QuestionSummary, Remove
@@ -33,16 +32,6 @@ PROMPT = "What one word describes partnership working today?"
 
 def question(db: Database, workshop_id: int, **settings: object) -> AgendaItem:
     return add_item(db, workshop_id, "question", "One word", {"prompt": PROMPT, **settings})
-
-
-def seat(db: Database, workshop_id: int) -> int:
-    with db.writing() as session:
-        return store.join(session, workshop_id).id  # type: ignore[return-value]
-
-
-def save(db: Database, item: AgendaItem, seat_id: int, answers: object) -> None:
-    with db.writing() as session:
-        store.save_response(session, item.id, seat_id, answers)  # type: ignore[arg-type]
 
 
 def summary(db: Database, item: AgendaItem) -> QuestionSummary:
@@ -154,7 +143,7 @@ def test_reset_keeps_facilitator_entries(db: Database, workshop_id: int) -> None
     save(db, item, seat(db, workshop_id), AddAnswer("Trust"))
     with db.writing() as session:
         entries.add_entry(session, item, None, "An example answer")
-        store.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
     assert written(db, item) == [] and responses(db) == 0
     assert summary(db, item).answers == ("An example answer",)
 
@@ -232,6 +221,7 @@ def test_results_show_once_revealed(live_server: LiveServer, phone: httpx.Client
     assert "All answers (2)" in page and "<li>More trust</li>" in page
 
 
+@pytest.mark.slow  # the whole naughty-strings corpus, one request at a time
 def test_naughty_strings_as_answers(live_server: LiveServer, workshop_id: int) -> None:
     item = question(live_server.db, workshop_id, max_answers_per_seat=20, max_length=280)
     code = join_code(live_server.db, workshop_id)
@@ -265,19 +255,6 @@ def test_naughty_strings_as_answers(live_server: LiveServer, workshop_id: int) -
 # Browser -----------------------------------------------------------------------------------------
 
 
-@contextmanager
-def phone_page() -> Iterator[Page]:
-    """A 320-pixel phone page in its own Playwright run, so no event loop outlives the test."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
-        context.set_default_timeout(10_000)
-        try:
-            yield context.new_page()
-        finally:
-            browser.close()
-
-
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian Chromium at /usr/bin/chromium")
 def test_browser_sends_and_removes_an_answer(live_server: LiveServer, workshop_id: int) -> None:
@@ -307,28 +284,6 @@ def send_and_remove_in_browser(page: Page, url: str, code: str) -> None:
 # TUI ---------------------------------------------------------------------------------------------
 
 
-def screen_lines(app: WorkshopApp) -> list[str]:
-    """The screen's rows of text, top to bottom."""
-    rows: dict[int, str] = {}
-    for line, text in re.findall(r'<text[^>]*-line-(\d+)\)"[^>]*>([^<]*)</text>', app.export_screenshot()):
-        rows[int(line)] = rows.get(int(line), "") + html.unescape(text).replace("\xa0", " ").strip("\n")
-    return [rows[key].rstrip() for key in sorted(rows)]
-
-
-async def wait_until(pilot: object, app: WorkshopApp, check: Callable[[list[str]], bool], what: str) -> None:
-    """Let the app run until ``check`` holds for the screen's lines (bounded: a broken view fails)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 10
-    while not check(screen_lines(app)):
-        assert loop.time() < deadline, f"never shown: {what}\n" + "\n".join(screen_lines(app))
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
-
-
-async def wait_for_text(pilot: object, app: WorkshopApp, *wanted: str) -> None:
-    """Wait until every one of ``wanted`` is on screen (the layout may settle a frame after the text)."""
-    await wait_until(pilot, app, lambda lines: all(w in "\n".join(lines) for w in wanted), repr(wanted))
-
-
 def answer_from_elsewhere(db: Database, workshop_id: int, item: AgendaItem, *texts: str) -> None:
     other = open_database(db.url)  # a second handle stands in for the participant server
     try:
@@ -339,6 +294,7 @@ def answer_from_elsewhere(db: Database, workshop_id: int, item: AgendaItem, *tex
         other.dispose()
 
 
+@pytest.mark.tui
 async def test_word_cloud_updates_as_answers_arrive(db: Database, workshop_id: int) -> None:
     item = question(db, workshop_id)
     seat(db, workshop_id)  # joined but silent

@@ -16,46 +16,23 @@ from playwright.sync_api import expect
 from pydantic import ValidationError
 from sqlmodel import select
 
-from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
+from tests.helpers.data import add_item, join_code, new_seat, save
+from tests.helpers.ranking import CANDIDATES, RANKING, TITLE, ids, summary
+from tests.helpers.tui import wait_for
+from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from tests.naughty import BLNS
-from tests.test_tui import wait_for
-from workshop import store
-from workshop.activities import get_activity
+from workshop import store, usecases
 from workshop.activities.base import AnswerRefused
-from workshop.activities.ranking import Ballot, Proposal, RankingSettings, RankingSummary
+from workshop.activities.ranking import Ballot, Proposal, RankingSettings
 from workshop.db import Database, open_database
 from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice
 from workshop.store.entries import set_entry_status
 from workshop.untrusted import readable
 
-CANDIDATES = ["Integrated front door", "Shared outcomes framework", "Joint workforce plan", "Family voice"]
-TITLE = "Our priorities for the next two years"
-RANKING = get_activity("ranking")
-
 
 @pytest.fixture
 def item(db: Database, workshop_id: int) -> AgendaItem:
     return add_item(db, workshop_id, "ranking", TITLE, {"candidates": CANDIDATES, "top_n": 3})
-
-
-def ids(db: Database, item: AgendaItem) -> dict[str, int]:
-    with db.reading() as session:
-        return {e.text: e.id for e in session.exec(select(Entry).where(Entry.item_id == item.id)).all()}  # type: ignore[misc]
-
-
-def new_seat(db: Database, workshop_id: int) -> int:
-    with db.writing() as session:
-        return store.join(session, workshop_id).id  # type: ignore[return-value]
-
-
-def save(db: Database, item: AgendaItem, seat_id: int, answers: object) -> None:
-    with db.writing() as session:
-        store.save_response(session, item.id, seat_id, answers)  # type: ignore[arg-type]
-
-
-def summary(db: Database, item: AgendaItem) -> RankingSummary:
-    with db.reading() as session:
-        return RANKING.summarise(session, session.get(AgendaItem, item.id))  # type: ignore[arg-type]
 
 
 def choices(db: Database) -> list[int]:
@@ -158,7 +135,7 @@ def test_reset_keeps_the_template_options(db: Database, workshop_id: int, item: 
     save(db, item, seat, Proposal("Youth panel"))
     save(db, item, seat, Ballot(tuple(known[t] for t in CANDIDATES[:3])))
     with db.writing() as session:
-        store.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
     assert list(ids(db, item)) == CANDIDATES
     assert not choices(db) and summary(db, item).responses == 0
 
@@ -266,6 +243,7 @@ def test_results_once_revealed(live_server: LiveServer, phone: Phone, item: Agen
     assert "Winner: Integrated front door" in phone.client.get(f"/w/{phone.code}").text  # and once closed
 
 
+@pytest.mark.slow  # the whole naughty-strings corpus, one request at a time
 def test_blns_through_the_proposal_box(live_server: LiveServer, workshop_id: int) -> None:
     settings = {"candidates": ["A"], "max_proposals_per_seat": 20}
     item = add_item(live_server.db, workshop_id, "ranking", "Naughty strings", settings)
@@ -303,6 +281,7 @@ def test_blns_through_the_proposal_box(live_server: LiveServer, workshop_id: int
     assert sorted(by_seat.values()) == sorted(chunk for chunk in sent if chunk)  # stored exactly as typed
 
 
+@pytest.mark.tui
 async def test_live_view_and_moderation_by_key(db: Database, workshop_id: int, item: AgendaItem) -> None:
     from textual.widgets import OptionList
 

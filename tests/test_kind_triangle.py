@@ -11,10 +11,12 @@ from playwright.sync_api import Page, expect
 from sqlmodel import func, select
 
 from screens.app import WorkshopApp
-from tests.conftest import CHROMIUM, LiveServer, add_item, join_code
+from tests.helpers.data import add_item, join_code, save
+from tests.helpers.data import new_seat as seat
+from tests.helpers.tui import screen_lines, wait_for_text, wait_until
+from tests.helpers.web import CHROMIUM, LiveServer, phone_page
 from tests.naughty import BLNS
-from tests.test_kind_question import phone_page, screen_lines, seat, wait_for_text, wait_until
-from workshop import store
+from workshop import store, usecases
 from workshop.activities import KINDS
 from workshop.activities.base import AnswerRefused
 from workshop.activities.question import Remove
@@ -30,11 +32,6 @@ PRIORITY = "Every family can get help early"
 
 def triangle(db: Database, workshop_id: int, **settings: object) -> AgendaItem:
     return add_item(db, workshop_id, "triangle", "Triangle: early help", {"priority": PRIORITY, **settings})
-
-
-def save(db: Database, item: AgendaItem, seat_id: int, answers: object) -> None:
-    with db.writing() as session:
-        store.save_response(session, item.id, seat_id, answers)  # type: ignore[arg-type]
 
 
 def summary(db: Database, item: AgendaItem) -> TriangleSummary:
@@ -184,7 +181,7 @@ def test_reset_removes_participant_ideas_and_votes_on_them(db: Database, worksho
         [idea] = session.exec(select(Entry).where(Entry.seat_id == me)).all()
         session.add(Dot(item_id=item.id, seat_id=me, entry_id=idea.id, dots=2))  # a later vote on it
     with db.writing() as session:
-        store.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
     assert seat_entries(db, item) == [] and responses(db) == 0
     with db.reading() as session:
         assert session.exec(select(func.count()).select_from(Dot)).one() == 0
@@ -267,6 +264,7 @@ def test_results_show_once_revealed(live_server: LiveServer, phone: httpx.Client
     assert "Civic: 1 idea" in page and "(c) Licensing" in page
 
 
+@pytest.mark.slow  # the whole naughty-strings corpus, one request at a time
 def test_naughty_strings_as_ideas(live_server: LiveServer, workshop_id: int) -> None:
     item = triangle(live_server.db, workshop_id, max_ideas_per_seat=30)
     code = join_code(live_server.db, workshop_id)
@@ -344,6 +342,7 @@ def add_from_elsewhere(
         other.dispose()
 
 
+@pytest.mark.tui
 async def test_board_updates_as_ideas_arrive(db: Database, workshop_id: int) -> None:
     item = triangle(db, workshop_id)
     app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)

@@ -16,10 +16,11 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from screens.app import WorkshopApp
-from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
+from tests.helpers.data import add_item, join_code, new_seat
+from tests.helpers.tui import screen_text, wait_for
+from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from tests.naughty import BLNS
-from tests.test_tui import screen_text, wait_for
-from workshop import store
+from workshop import store, usecases
 from workshop.activities import KINDS
 from workshop.activities.base import AnswerRefused
 from workshop.activities.values import (
@@ -38,14 +39,9 @@ from workshop.untrusted import readable
 VALUES = KINDS["values"]
 
 
-def new_seat(db: Database, workshop_id: int) -> int:
-    with db.writing() as session:
-        return store.join(session, workshop_id).id  # type: ignore[return-value]
-
-
 def send(db: Database, item_id: int, seat_id: int, answers: Any) -> None:
     with db.writing() as session:
-        store.save_response(session, item_id, seat_id, answers)
+        usecases.save_response(session, item_id, seat_id, answers)
 
 
 def rows(db: Database, item_id: int) -> list[Entry]:
@@ -192,7 +188,7 @@ def test_reset_keeps_the_facilitators_entries(db: Database, workshop_id: int) ->
     with pytest.raises(AnswerRefused, match="already voted on this"):
         send(db, item.id, seat, RemoveEntry(respect.id))  # type: ignore[arg-type]
     with db.writing() as session:
-        store.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
     assert [(e.text, e.seat_id) for e in rows(db, item.id)] == [("Care", None)]
     assert responses(db, item.id) == 0
     with db.reading() as session:
@@ -307,6 +303,7 @@ def test_phones_see_agreed_marks_and_their_reworded_words(live_server: LiveServe
         assert "&lt;i&gt;Trust" not in shown  # the original stays between the facilitator and its author
 
 
+@pytest.mark.slow  # the whole naughty-strings corpus, one request at a time
 def test_naughty_strings_in_every_field(live_server: LiveServer, workshop_id: int) -> None:
     db = live_server.db
     item = add_item(db, workshop_id, "values", "Values")
@@ -338,6 +335,7 @@ def test_naughty_strings_in_every_field(live_server: LiveServer, workshop_id: in
 # In a browser and on the facilitator's screen ----------------------------------------------------
 
 
+@pytest.mark.tui
 async def test_view_follows_proposals(db: Database, workshop_id: int) -> None:
     item = add_item(db, workshop_id, "values", "Values")
     seat = new_seat(db, workshop_id)

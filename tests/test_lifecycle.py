@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
-from tests.test_tui import vote
-from workshop import store
+from tests.helpers.data import vote
+from workshop import store, usecases
 from workshop.db import Database
 from workshop.models import AgendaItem, Entry, MaturityFactor, Seat, Workshop
 from workshop.store import lifecycle
@@ -46,7 +46,7 @@ def test_follow_up_copies_the_content_and_agenda_but_no_answers(db: Database, wo
     vote(db, workshop_id, maturity.id, 3)  # type: ignore[arg-type]
 
     with db.writing() as session:
-        follow_up = lifecycle.create_follow_up(session, workshop_id, "  Follow-up 2027  ")
+        follow_up = usecases.create_follow_up(session, workshop_id, "  Follow-up 2027  ")
         new_id = follow_up.id
     with db.reading() as session:
         new = session.get(Workshop, new_id)
@@ -80,7 +80,7 @@ def test_rows_show_progress_and_archive_hides_then_restores(db: Database, worksh
         store.start_item(session, first.id)  # type: ignore[arg-type]
         store.close_item(session, first.id)  # type: ignore[arg-type]
         store.join(session, workshop_id)
-        follow_up = lifecycle.create_follow_up(session, workshop_id, "Year two").id
+        follow_up = usecases.create_follow_up(session, workshop_id, "Year two").id
     with db.reading() as session:
         rows = {row.id: row for row in lifecycle.workshop_rows(session)}
     assert rows[workshop_id].items_done == 1 and rows[workshop_id].seats == 1
@@ -102,7 +102,7 @@ def test_rows_show_progress_and_archive_hides_then_restores(db: Database, worksh
 
 def test_delete_removes_every_row_and_only_unlinks_follow_ups(db: Database, workshop_id: int) -> None:
     with db.writing() as session:
-        other = store.create_workshop(session, get_template("cyp-integration"), "Neighbour").id
+        other = usecases.create_workshop(session, get_template("cyp-integration"), "Neighbour").id
     with db.writing() as session:
         items = {i.kind: i for i in store.agenda(session, workshop_id)}
         store.start_item(session, items["maturity"].id)  # type: ignore[arg-type]
@@ -113,12 +113,12 @@ def test_delete_removes_every_row_and_only_unlinks_follow_ups(db: Database, work
         value = add_entry(session, items["values"], seat, "Trust")
         add_entry(session, items["values"], None, "We will listen", parent_id=value.id, tag="will")
     with db.writing() as session:
-        follow_up = lifecycle.create_follow_up(session, workshop_id, "Year two").id
+        follow_up = usecases.create_follow_up(session, workshop_id, "Year two").id
     neighbour_before = counts(db, other)  # type: ignore[arg-type]
     assert counts(db, workshop_id)["maturityrating"] == 27
 
     with db.writing() as session:
-        lifecycle.delete_workshop(session, workshop_id)
+        usecases.delete_workshop(session, workshop_id)
     assert set(counts(db, workshop_id).values()) == {0}
     assert counts(db, other) == neighbour_before  # type: ignore[arg-type]
     with db.reading() as session:
@@ -127,4 +127,4 @@ def test_delete_removes_every_row_and_only_unlinks_follow_ups(db: Database, work
         assert left is not None and left.baseline_id is None
         assert session.exec(select(func.count()).select_from(Seat)).one() == 0
         with pytest.raises(store.WorkshopNotFound):
-            lifecycle.delete_workshop(session, workshop_id)
+            usecases.delete_workshop(session, workshop_id)

@@ -9,10 +9,12 @@ import pytest
 from sqlmodel import select
 
 from screens.app import WorkshopApp
-from tests.test_tui import screen_text, wait_for
+from tests.helpers.tui import screen_text, wait_for
 from workshop import store
 from workshop.db import Database
 from workshop.models import AgendaItem, Entry
+
+pytestmark = pytest.mark.tui
 
 # What one phone sends for a kind, given the item's options, and what the facilitator's screen then shows.
 Form = Callable[[list[int]], dict[str, str]]

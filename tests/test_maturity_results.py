@@ -11,7 +11,8 @@ from contextlib import ExitStack
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, join_code
+from tests.helpers.data import join_code
+from tests.helpers.web import LiveServer
 from workshop import store
 from workshop.activities import KINDS
 from workshop.models import AgendaItem

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from tests.conftest import start_kind
-from workshop import store
+from tests.helpers.data import start_kind
+from workshop import store, usecases
 from workshop.activities import KINDS
 from workshop.activities.values import ValuesSummary
 from workshop.db import Database
@@ -163,17 +163,18 @@ def test_agreed_priorities_in_order_and_cleared_by_reset(db: Database, workshop_
     with db.reading() as session:  # the refused change left the agreed order alone
         assert [e.id for e in moderation.agreed_entries(session, item.id)] == [options[2], options[0]]  # type: ignore[arg-type]
     with db.writing() as session:
-        store.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
     with db.reading() as session:
         assert moderation.agreed_entries(session, item.id) == []  # type: ignore[arg-type]
 
 
+@pytest.mark.tui
 async def test_agreed_priorities_by_key(db: Database, workshop_id: int) -> None:
     from screens.app import WorkshopApp
     from screens.moderation_dialogs import AgreedPrioritiesScreen
-    from tests.conftest import add_item
-    from tests.test_kind_ranking import CANDIDATES, TITLE, ids, new_seat, save, summary
-    from tests.test_tui import screen_text, wait_for
+    from tests.helpers.data import add_item, new_seat, save
+    from tests.helpers.ranking import CANDIDATES, TITLE, ids, summary
+    from tests.helpers.tui import screen_text, wait_for
     from workshop.activities.ranking import Ballot
 
     item = add_item(db, workshop_id, "ranking", TITLE, {"candidates": CANDIDATES, "top_n": 3})
@@ -235,7 +236,7 @@ def test_a_value_people_voted_on_is_not_merged(
         dots = next(i for i in store.agenda(session, workshop_id) if i.kind == "dots")
         store.start_item(session, dots.id)  # type: ignore[arg-type]
         voter = store.join(session, workshop_id)
-        store.save_response(session, dots.id, voter.id, DotsAnswers({proposals["trusting"]: 1}))  # type: ignore[arg-type]
+        usecases.save_response(session, dots.id, voter.id, DotsAnswers({proposals["trusting"]: 1}))  # type: ignore[arg-type]
     with (
         db.writing() as session,
         pytest.raises(moderation.ModerationError, match="voted on this one, so it cannot be merged"),

@@ -8,9 +8,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # builds a wheel with pip and installs it into a folder of its own
 def test_wheel_installs_and_finds_its_data(tmp_path: Path) -> None:
     subprocess.run(
         [

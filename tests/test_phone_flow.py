@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 from sqlmodel import select
 
-from tests.conftest import LiveServer, add_item, join_code
+from tests.helpers.data import add_item, join_code
+from tests.helpers.web import LiveServer
 from workshop import store
 from workshop.models import Entry, EntryStatus, Seat
 from workshop.store.entries import add_entry, set_entry_status

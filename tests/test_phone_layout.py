@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from tests.conftest import CHROMIUM, LiveServer, OpenPage, add_item, join_code
+from tests.helpers.data import add_item, join_code
+from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from workshop import store
 from workshop.models import AgendaItem, Entry
 

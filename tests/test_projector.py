@@ -12,8 +12,8 @@ from screens.app import WorkshopApp
 from screens.projector import FONT, ProjectorScreen, big_text
 from screens.themes import PROJECTOR_THEME, contrast_ratio, register_themes
 from screens.widgets.qr import QRCode
-from tests.conftest import start_kind
-from tests.test_tui import screen_text, vote, wait_for
+from tests.helpers.data import start_kind, vote
+from tests.helpers.tui import caught_up, screen_text, wait_for
 from workshop import store
 from workshop.db import Database
 from workshop.models import Workshop
@@ -48,6 +48,7 @@ def test_font_covers_the_join_code_alphabet() -> None:
     assert len(large) == 7 and {len(line) for line in large} == {6 * 10 + 5 * 2}
 
 
+@pytest.mark.tui
 async def test_code_shown_and_results_only_after_reveal(db: Database, workshop_id: int) -> None:
     _fix_code(db, workshop_id)
     item = start_kind(db, workshop_id, "maturity")
@@ -77,6 +78,7 @@ async def test_code_shown_and_results_only_after_reveal(db: Database, workshop_i
         assert "reveals them" not in screen_text(app)
 
 
+@pytest.mark.tui
 async def test_no_qr_for_an_item_without_answers(db: Database, workshop_id: int) -> None:
     _fix_code(db, workshop_id)
     item = start_kind(db, workshop_id, "info")
@@ -89,6 +91,7 @@ async def test_no_qr_for_an_item_without_answers(db: Database, workshop_id: int)
         assert not app.screen.query_one("#qr", QRCode).display
 
 
+@pytest.mark.tui
 @pytest.mark.parametrize("key", ["escape", "p"])
 async def test_escape_and_p_return_to_the_agenda(db: Database, workshop_id: int, key: str) -> None:
     item = start_kind(db, workshop_id, "maturity")
@@ -108,6 +111,7 @@ async def test_escape_and_p_return_to_the_agenda(db: Database, workshop_id: int,
         await wait_for(pilot, lambda: "1 of 1 joined answered" in screen_text(app))
 
 
+@pytest.mark.tui
 async def test_projector_theme(db: Database, workshop_id: int) -> None:
     assert contrast_ratio(PROJECTOR_THEME.foreground or "", PROJECTOR_THEME.background or "") >= 7
     assert contrast_ratio(PROJECTOR_THEME.primary, PROJECTOR_THEME.background or "") >= 7
@@ -123,6 +127,7 @@ async def test_projector_theme(db: Database, workshop_id: int) -> None:
         assert app.screen.styles.background.hex.lower() == "#000000"
 
 
+@pytest.mark.tui
 async def test_scales_to_a_large_screen(db: Database, workshop_id: int) -> None:
     _fix_code(db, workshop_id)
     item = start_kind(db, workshop_id, "maturity")
@@ -156,6 +161,7 @@ async def _show_projector(pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
+@pytest.mark.tui
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 def test_snapshot_projector_revealed(
     snap_compare: Callable[..., bool], db: Database, workshop_id: int, size: tuple[int, int]
@@ -163,6 +169,7 @@ def test_snapshot_projector_revealed(
     assert snap_compare(_fixed_app(db, workshop_id), terminal_size=size, run_before=_show_projector)
 
 
+@pytest.mark.tui
 async def test_news_arriving_while_the_projector_opens_or_closes_never_ends_the_app(
     db: Database, workshop_id: int
 ) -> None:
@@ -181,6 +188,21 @@ async def test_news_arriving_while_the_projector_opens_or_closes_never_ends_the_
             vote(db, workshop_id, item.id, 2)  # type: ignore[arg-type]
             app.pop_screen()
             await pilot.pause(0.01 * (round_ % 4))
-        await pilot.pause(0.3)
+        with db.reading() as session:
+            last = store.revision(session, workshop_id)
+        # The agenda has drawn the last vote, so the news of every flip has been read and drawn (or the app
+        # has ended, which the check below reports).
+        await wait_for(
+            pilot,
+            lambda: (
+                not app.is_running
+                or (
+                    isinstance(app.screen, AgendaScreen)
+                    and app.screen.snapshot is not None
+                    and app.screen.snapshot.revision >= last
+                )
+            ),
+        )
+        await caught_up(pilot)
         assert app.is_running and isinstance(app.screen, AgendaScreen)
         await pilot.press("q")

@@ -141,6 +141,7 @@ class _QRApp(App[None]):
         yield QRCode(self._data, id="qr")
 
 
+@pytest.mark.tui
 async def test_widget_is_exactly_the_size_of_the_code() -> None:
     app = _QRApp(JOIN_URL)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -162,6 +163,7 @@ async def test_widget_is_exactly_the_size_of_the_code() -> None:
         assert tuple(widget.region.size) == (0, 0)
 
 
+@pytest.mark.tui
 async def test_empty_widget_takes_no_room() -> None:
     app = _QRApp("")
     async with app.run_test(size=(80, 24)):

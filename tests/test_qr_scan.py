@@ -10,13 +10,18 @@ from pathlib import Path
 import pytest
 
 from screens.app import WorkshopApp
-from tests.conftest import ARGS
-from tests.test_tui import next_until, wait_for
+from tests.helpers.tui import next_until, wait_for
+from tests.helpers.web import ARGS
 from workshop.db import Database
 
 CHROMIUM = shutil.which("chromium")
 ZBARIMG = shutil.which("zbarimg")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and ZBARIMG), reason="needs Debian's chromium and zbar-tools")
+# Pilot draws the screen; Chromium turns its screenshot into the picture a decoder reads.
+pytestmark = [
+    pytest.mark.tui,
+    pytest.mark.browser,
+    pytest.mark.skipif(not (CHROMIUM and ZBARIMG), reason="needs Debian's chromium and zbar-tools"),
+]
 
 
 def render_png(svg: Path, png: Path, size: tuple[int, int]) -> None:

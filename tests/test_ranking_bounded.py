@@ -19,8 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, add_item, join_code
-from workshop import ranking, store
+from tests.helpers.data import add_item, join_code
+from tests.helpers.web import LiveServer
+from workshop import ranking, store, usecases
 from workshop.activities import get_activity
 from workshop.activities.ranking import Ballot
 from workshop.db import Database
@@ -132,7 +133,7 @@ def ranking_with_ballots(db: Database, workshop_id: int, options: int, ballots: 
         ids = [e.id for e in store.entries.entries(session, item.id)]  # type: ignore[arg-type]
         for _ in range(ballots):
             seat = store.join(session, workshop_id)
-            store.save_response(session, item.id, seat.id, Ballot((ids[0], *rng.sample(ids[1:], 2))))  # type: ignore[arg-type]
+            usecases.save_response(session, item.id, seat.id, Ballot((ids[0], *rng.sample(ids[1:], 2))))  # type: ignore[arg-type]
     return item
 
 
@@ -222,7 +223,7 @@ def test_every_change_is_counted_once_and_seen_at_once(
     assert summarise(db, item.id).responses == 3 and len(counts) == 1  # type: ignore[attr-defined]
     with db.writing() as session:
         seat = store.join(session, workshop_id).id
-        store.save_response(session, item.id, seat, Proposal("Family hubs"))  # type: ignore[arg-type]
+        usecases.save_response(session, item.id, seat, Proposal("Family hubs"))  # type: ignore[arg-type]
     assert [p.text for p in summarise(db, item.id).pending] == ["Family hubs"]  # type: ignore[attr-defined]
     pending = summarise(db, item.id).pending[0].entry_id  # type: ignore[attr-defined]
     with db.writing() as session:
@@ -232,7 +233,7 @@ def test_every_change_is_counted_once_and_seen_at_once(
         store.entries.set_entry_status(session, pending, EntryStatus.HIDDEN)
     assert "Family hubs" not in [r.text for r in summarise(db, item.id).results]  # type: ignore[attr-defined]
     with db.writing() as session:
-        store.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
     assert summarise(db, item.id).responses == 0  # type: ignore[attr-defined]
     assert len(counts) == 5  # the first count, then one for each of the four changes
     from workshop.activities.ranking_results import RESULTS
@@ -242,10 +243,11 @@ def test_every_change_is_counted_once_and_seen_at_once(
     assert len(RESULTS) <= RESULTS.size
 
 
+@pytest.mark.tui
 async def test_the_live_view_says_when_schulze_compared_only_some(db: Database, workshop_id: int) -> None:
     """The TUI names the limit in words and draws the top rows only (a thousand rows froze the screen)."""
     from screens.app import WorkshopApp
-    from tests.test_tui import wait_for
+    from tests.helpers.tui import wait_for
 
     ranking_with_ballots(db, workshop_id, 70, 150)
     app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
@@ -261,6 +263,7 @@ async def test_the_live_view_says_when_schulze_compared_only_some(db: Database, 
         await pilot.press("q")
 
 
+@pytest.mark.slow  # a benchmark run: phones polling for seconds
 def test_ranking_scale_benchmark_runs() -> None:
     """The benchmark is not timed here (timing belongs in its report), only kept from rotting."""
     done = subprocess.run(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LiveServer
+from tests.helpers.web import LiveServer
 from workshop import store
 from workshop.models import ItemState
 

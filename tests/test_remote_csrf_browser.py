@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 from sqlmodel import select
 
-from tests.conftest import CHROMIUM, LiveServer, OpenPage
+from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from workshop import store
 from workshop.models import AgendaItem, ItemState, Seat
 

@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import select
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from tests.conftest import join_code
+from tests.helpers.data import join_code
 from workshop import store
 from workshop.cli import _settings as settings_from
 from workshop.cli import build_parser, main

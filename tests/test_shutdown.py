@@ -7,12 +7,17 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.conftest import free_port, join_code
-from tests.terminal_session import TerminalSession
+from tests.helpers.data import join_code
+from tests.helpers.terminal import TerminalSession
+from tests.helpers.web import free_port
 from workshop.activities.maturity import load_structure
 from workshop.db import Database
 from workshop.models import AgendaItem
+
+# Each test starts the real app in a pseudo-terminal and waits for it to stop.
+pytestmark = pytest.mark.slow
 
 # "Within a few seconds": the app's own deadline is 6 s; the rest is slack for a loaded CI machine.
 STOPS_WITHIN = 15

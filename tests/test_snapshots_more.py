@@ -13,14 +13,15 @@ import pytest
 from sqlmodel import select
 
 from screens.app import WorkshopApp
-from tests.snapshot_helpers import SIZES, Snap, fixed_app, open_item, settled
-from tests.test_home import fixed_home
-from workshop import store
+from tests.helpers.snapshots import SIZES, Snap, fixed_app, fixed_home, open_item, settled
+from workshop import store, usecases
 from workshop.activities.ranking import Ballot, Proposal
 from workshop.db import Database
 from workshop.models import AgendaItem, Entry
 from workshop.store import moderation
 from workshop.store.entries import add_entry
+
+pytestmark = pytest.mark.tui
 
 # The ranking ------------------------------------------------------------------------------------------
 
@@ -40,9 +41,9 @@ def ranking_app(db: Database, workshop_id: int, agreed: Sequence[int]) -> Worksh
             me = store.join(session, workshop_id).id
             if places:
                 ballot = Ballot(tuple(known[place] for place in places))  # type: ignore[misc]
-                store.save_response(session, item_id, me, ballot)  # type: ignore[arg-type]
+                usecases.save_response(session, item_id, me, ballot)  # type: ignore[arg-type]
         proposer = store.join(session, workshop_id).id
-        store.save_response(session, item_id, proposer, Proposal(PROPOSAL))  # type: ignore[arg-type]
+        usecases.save_response(session, item_id, proposer, Proposal(PROPOSAL))  # type: ignore[arg-type]
         moderation.set_agreed_order(session, item_id, [known[place] for place in agreed])  # type: ignore[misc]
     return fixed_app(db, workshop_id)
 

@@ -12,8 +12,8 @@ import pytest
 from sqlmodel import Session, select
 
 from screens.app import WorkshopApp
-from tests.snapshot_helpers import SIZES, TOKEN, Snap, fixed_app, open_item, settled
-from workshop import store
+from tests.helpers.snapshots import SIZES, TOKEN, Snap, fixed_app, open_item, settled
+from workshop import store, usecases
 from workshop.activities.dots import DotsAnswers
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.activities.question import AddAnswer
@@ -21,6 +21,8 @@ from workshop.activities.triangle import AddIdea
 from workshop.db import Database
 from workshop.models import Organisation, RoleLevel
 from workshop.store.entries import add_entry
+
+pytestmark = pytest.mark.tui
 
 
 def seat(session: Session, workshop_id: int, organisation: str | None = None, role: str | None = None) -> int:
@@ -48,7 +50,7 @@ def question_app(db: Database, workshop_id: int) -> WorkshopApp:
         for answers in ANSWERS:
             me = seat(session, workshop_id)
             for text in answers:
-                store.save_response(session, item_id, me, AddAnswer(text))  # type: ignore[arg-type]
+                usecases.save_response(session, item_id, me, AddAnswer(text))  # type: ignore[arg-type]
     return fixed_app(db, workshop_id)
 
 
@@ -82,7 +84,7 @@ def test_snapshot_dots_live_view(
             me = seat(session, workshop_id)
             if chosen:
                 answers = DotsAnswers({ids[index]: 1 for index in chosen})  # type: ignore[misc]
-                store.save_response(session, item_id, me, answers)  # type: ignore[arg-type]
+                usecases.save_response(session, item_id, me, answers)  # type: ignore[arg-type]
     shown = settled("3 of 4 joined have voted", "Shared responsibility")
     assert snap_compare(fixed_app(db, workshop_id), terminal_size=size, run_before=shown)
 
@@ -114,7 +116,7 @@ def test_snapshot_triangle_live_view(
         for ideas in IDEAS:
             me = seat(session, workshop_id)
             for text, segment, question in ideas:
-                store.save_response(session, item_id, me, AddIdea(text, segment, question))  # type: ignore[arg-type]
+                usecases.save_response(session, item_id, me, AddIdea(text, segment, question))  # type: ignore[arg-type]
     shown = settled("6 ideas from 3 of 4 joined", "Council jobs for care leavers", "Balanced")
     assert snap_compare(fixed_app(db, workshop_id), terminal_size=size, run_before=shown)
 
@@ -145,7 +147,7 @@ def test_snapshot_maturity_breakdown_by_organisation(
                     for fi, f in enumerate(structure.factors)
                     for hi, h in enumerate(structure.horizons)
                 }
-                store.save_response(session, item_id, me, MatrixAnswers(ratings, {}))  # type: ignore[arg-type]
+                usecases.save_response(session, item_id, me, MatrixAnswers(ratings, {}))  # type: ignore[arg-type]
     shown = settled(
         "16 of 16 joined answered",
         keys=["b"],

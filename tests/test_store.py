@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from tests.conftest import start_kind
-from workshop import store
+from tests.helpers.data import start_kind
+from workshop import store, usecases
 from workshop.activities import KINDS
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.db import Database
@@ -65,7 +65,7 @@ def test_revision_moves_with_every_change(db: Database, workshop_id: int, maturi
     with db.writing() as session:
         seat = store.join(session, workshop_id)
     with db.writing() as session:
-        store.save_response(session, maturity_item.id, seat.id, _all_answers(db, workshop_id, 2))  # type: ignore[arg-type]
+        usecases.save_response(session, maturity_item.id, seat.id, _all_answers(db, workshop_id, 2))  # type: ignore[arg-type]
     with db.reading() as session:
         assert store.revision(session, workshop_id) == before + 2
 
@@ -75,7 +75,7 @@ def test_saving_replaces_previous_answers(db: Database, workshop_id: int, maturi
         seat = store.join(session, workshop_id)
     for value in (2, None, 4):
         with db.writing() as session:
-            store.save_response(session, maturity_item.id, seat.id, _all_answers(db, workshop_id, value))  # type: ignore[arg-type]
+            usecases.save_response(session, maturity_item.id, seat.id, _all_answers(db, workshop_id, value))  # type: ignore[arg-type]
     with db.reading() as session:
         assert session.exec(select(func.count()).select_from(Response)).one() == 1
         assert session.exec(select(func.count()).select_from(MaturityRating)).one() == 27
@@ -91,7 +91,7 @@ def test_closed_activity_refuses_answers(db: Database, workshop_id: int, maturit
         seat = store.join(session, workshop_id)
         store.close_item(session, maturity_item.id)  # type: ignore[arg-type]
     with db.writing() as session, pytest.raises(store.ActivityClosed):
-        store.save_response(session, maturity_item.id, seat.id, _all_answers(db, workshop_id, 3))  # type: ignore[arg-type]
+        usecases.save_response(session, maturity_item.id, seat.id, _all_answers(db, workshop_id, 3))  # type: ignore[arg-type]
     with db.reading() as session:
         assert session.exec(select(func.count()).select_from(Response)).one() == 0
 
@@ -100,12 +100,12 @@ def test_seat_from_another_workshop_is_refused(
     db: Database, workshop_id: int, maturity_item: AgendaItem
 ) -> None:
     with db.writing() as session:
-        other = store.create_workshop(
+        other = usecases.create_workshop(
             session, __import__("workshop.templates").templates.get_template("cyp-integration")
         )
         stranger = store.join(session, other.id)  # type: ignore[arg-type]
     with db.writing() as session, pytest.raises(store.ActivityClosed):
-        store.save_response(session, maturity_item.id, stranger.id, _all_answers(db, workshop_id, 3))  # type: ignore[arg-type]
+        usecases.save_response(session, maturity_item.id, stranger.id, _all_answers(db, workshop_id, 3))  # type: ignore[arg-type]
 
 
 def test_join_checks_organisation_and_role(db: Database, workshop_id: int) -> None:

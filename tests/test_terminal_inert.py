@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 import pytest
 from rich.segment import Segment
 from sqlmodel import select
+from textual.command import CommandList
 
 from screens.app import WorkshopApp
 from screens.inert_text import InertText
+from tests.helpers.tui import caught_up, screen_text, wait_for
 from tests.naughty import BLNS
-from tests.test_tui import wait_for
-from workshop import store
+from workshop import store, usecases
 from workshop.db import Database
 from workshop.models import EntryStatus, Workshop
 from workshop.store.entries import add_entry
@@ -66,7 +67,7 @@ def seed(db: Database, workshop_id: int, strings: list[str]) -> dict[str, int]:
     with db.writing() as session:
         items = {i.kind: i for i in store.agenda(session, workshop_id)}
         for kind in ("values", "dots", "ranking", "triangle", "question"):
-            store.reset_item(session, items[kind].id)  # type: ignore[arg-type]
+            usecases.reset_item(session, items[kind].id)  # type: ignore[arg-type]
         seat = store.join(session, workshop_id)
         for index, text in enumerate(strings):
             value = add_entry(session, items["values"], seat, text, detail=text)
@@ -109,6 +110,7 @@ def _showing(app: WorkshopApp, item_id: int) -> bool:
     return snapshot is not None and snapshot.current is not None and snapshot.current.id == item_id
 
 
+@pytest.mark.tui
 async def test_every_terminal_surface_shows_participant_text_inert(db: Database, workshop_id: int) -> None:
     with db.writing() as session:
         workshop = session.exec(select(Workshop).where(Workshop.id == workshop_id)).one()
@@ -149,8 +151,16 @@ async def test_every_terminal_surface_shows_participant_text_inert(db: Database,
         assert_inert(app, "notice")
 
         await pilot.press("p")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ProjectorScreen")
-        await pilot.pause(0.2)
+        # The projector has drawn the current item and its revealed results, and has nothing left to do.
+        await wait_for(
+            pilot,
+            lambda: (
+                type(app.screen).__name__ == "ProjectorScreen"
+                and app.screen.snapshot is not None  # type: ignore[attr-defined]
+                and "▶ Now:" in screen_text(app)
+            ),
+        )
+        await caught_up(pilot)
         assert_inert(app, "projector")
         await pilot.press("escape")
 
@@ -162,13 +172,16 @@ async def test_every_terminal_surface_shows_participant_text_inert(db: Database,
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
         await pilot.press(*"agree")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+        await caught_up(pilot)  # the palette's search has finished and its matches are drawn
         assert_inert(app, "command palette")
         await pilot.press("escape")
 
         await pilot.press("escape")  # leave the workshop: the home list shows its title
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
-        await pilot.pause(0.3)
+        await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "HomeScreen" and "Spring" in screen_text(app)
+        )
+        await caught_up(pilot)
         assert_inert(app, "home")
         await pilot.press("q")
 

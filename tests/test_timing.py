@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from screens.app import WorkshopApp
-from tests.conftest import start_kind
-from tests.test_tui import screen_text, wait_for
+from tests.helpers.data import start_kind
+from tests.helpers.tui import screen_text, wait_for
 from workshop import store
 from workshop.db import Database
 from workshop.models import AgendaItem, ItemState
@@ -48,6 +50,7 @@ def test_done_counts_to_its_end() -> None:
     assert minutes_cell(done, T0 + timedelta(hours=3)) == "38/40" and countdown(done, T0) is None
 
 
+@pytest.mark.tui
 async def test_overrun_is_shown_in_words(db: Database, workshop_id: int) -> None:
     matrix = start_kind(db, workshop_id, "maturity")
     with db.writing() as session:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import add_item
-from workshop import store
+from tests.helpers.data import add_item
+from workshop import store, usecases
 from workshop.activities import KINDS
 from workshop.db import Database
 from workshop.models import AgendaItem
@@ -38,7 +38,7 @@ def test_priority_follows_the_ranking_leader(db: Database, workshop_id: int) -> 
             options = {e.text: e.id for e in entries.entries(session, ranking.id)}  # type: ignore[arg-type]
             form = {"order": ",".join(str(options[text]) for text in order), "action": "submit"}
             parsed = KINDS["ranking"].parse_form(KINDS["ranking"].structure(session, item), form)  # type: ignore[arg-type]
-            store.save_response(session, ranking.id, seat.id, parsed.answers)  # type: ignore[arg-type]
+            usecases.save_response(session, ranking.id, seat.id, parsed.answers)  # type: ignore[arg-type]
 
     rank(["Data", "Hubs"])
     assert shown() == "Data"

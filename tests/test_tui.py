@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,56 +13,14 @@ from sqlmodel import select
 
 from screens.app import WorkshopApp
 from screens.views.maturity import MaturityView
+from tests.helpers.data import kinds, states, vote
+from tests.helpers.tui import caught_up, next_until, screen_text, wait_for
 from workshop import store
-from workshop.activities.maturity import MatrixAnswers, load_structure
+from workshop.activities.maturity import load_structure
 from workshop.db import Database, open_database
 from workshop.models import ItemState, Workshop
 
-
-async def wait_for(pilot: object, condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Let the app run until ``condition`` holds (bounded, so a broken app fails instead of hanging)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        assert loop.time() < deadline, "condition not met in time"
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
-
-
-def vote(db: Database, workshop_id: int, item_id: int, value: int | None) -> None:
-    with db.writing() as session:
-        seat = store.join(session, workshop_id)
-        structure = load_structure(session, workshop_id)
-        answers = MatrixAnswers(
-            {(f.id, h.id): value for f in structure.factors for h in structure.horizons}, {}
-        )
-        store.save_response(session, item_id, seat.id, answers)  # type: ignore[arg-type]
-
-
-def screen_text(app: WorkshopApp) -> str:
-    """The characters on screen, in reading order, as a person would read them."""
-    svg = app.export_screenshot()
-    return html.unescape("".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))).replace("\xa0", " ")
-
-
-def kinds(db: Database, workshop_id: int) -> list[str]:
-    with db.reading() as session:
-        return [item.kind for item in store.agenda(session, workshop_id)]
-
-
-async def next_until(pilot: object, db: Database, workshop_id: int, kind: str) -> None:
-    """Press "n" (next item) on a fresh workshop until the first item of ``kind`` is open."""
-    target = kinds(db, workshop_id).index(kind)
-    for presses in range(1, target + 2):
-        await pilot.press("n")  # type: ignore[attr-defined]
-        await wait_for(
-            pilot, lambda n=presses: sum(s != ItemState.PENDING for s in states(db, workshop_id)) >= n
-        )
-    assert states(db, workshop_id)[target] == ItemState.OPEN
-
-
-def states(db: Database, workshop_id: int) -> list[str]:
-    with db.reading() as session:
-        return [item.state for item in store.agenda(session, workshop_id)]
+pytestmark = pytest.mark.tui
 
 
 async def test_run_sheet_from_the_keyboard(db: Database, workshop_id: int) -> None:
@@ -256,8 +212,16 @@ async def test_facilitator_notes_show_where_there_is_room_and_toggle(db: Databas
         await pilot.press("i")
         await wait_for(pilot, lambda: "✎ Ask the" in screen_text(app))
         await pilot.press("p")  # the room's screen never shows them
-        await wait_for(pilot, lambda: isinstance(app.screen, ProjectorScreen))
-        await pilot.pause(0.3)
+        # The projector has drawn the item (so notes would be there by now) and has nothing left to do.
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ProjectorScreen)
+                and app.screen.snapshot is not None
+                and "▶ Now:" in screen_text(app)
+            ),
+        )
+        await caught_up(pilot)
         assert "Ask the" not in screen_text(app)
     small = WorkshopApp(db, workshop_id, serve=False)
     async with small.run_test(size=(80, 24)) as pilot:  # the matrix needs every line: notes wait for i
@@ -286,5 +250,5 @@ async def test_snapshots_arriving_together_leave_one_live_view(db: Database, wor
         live.remove_children = slow_remove  # type: ignore[method-assign]
         # Two reads finishing at once, as two poll workers can under load: each swaps the view.
         await asyncio.gather(screen._draw(first), screen._draw(second))  # type: ignore[attr-defined]
-        await pilot.pause()
+        await caught_up(pilot)  # a second view would be mounted by now
         assert len(screen.query(LiveView)) == 1

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import func, select
 
 from screens.app import WorkshopApp
 from screens.dialogs import ConfirmScreen, RemoteScreen, WifiScreen
 from screens.widgets.qr import QRCode
-from tests.conftest import start_kind
-from tests.test_tui import screen_text, vote, wait_for
+from tests.helpers.data import start_kind, vote
+from tests.helpers.tui import caught_up, screen_text, wait_for
 from workshop import store
 from workshop.db import Database
 from workshop.models import Response
+
+pytestmark = pytest.mark.tui
 
 
 def _item(db: Database, item_id: int):  # type: ignore[no-untyped-def]
@@ -98,7 +101,7 @@ async def test_narrow_screen_takes_turns_between_codes(db: Database, workshop_id
         await wait_for(pilot, lambda: app.screen.snapshot is not None)
         app.wifi = WifiDetails("Guest", "", False)
         app.screen._apply_wifi()
-        await pilot.pause()
+        await caught_up(pilot)  # the join box would be back by now if it were to come back
         wifi_box, join_box = app.screen.query_one("#wifi-box"), app.screen.query_one("#join-box")
         assert wifi_box.display and not join_box.display
         app.screen.query_one("#join")._take_turns()

@@ -9,11 +9,14 @@ import pytest
 from textual.filter import Monochrome, NoColor
 
 from screens.app import WorkshopApp
-from tests.test_tui import screen_text, states, vote, wait_for
+from tests.helpers.data import states, vote
+from tests.helpers.tui import caught_up, screen_text, wait_for
 from workshop import db as db_module
-from workshop import store
+from workshop import store, usecases
 from workshop.db import open_database
 from workshop.templates import get_template
+
+pytestmark = pytest.mark.tui
 
 
 async def test_a_locked_database_is_a_notice_and_nothing_is_lost(
@@ -23,7 +26,7 @@ async def test_a_locked_database_is_a_notice_and_nothing_is_lost(
     path = tmp_path / "locked.sqlite3"
     db = open_database(f"sqlite:///{path}")
     with db.writing() as session:
-        workshop_id = store.create_workshop(session, get_template("cyp-integration"), "Locked").id
+        workshop_id = usecases.create_workshop(session, get_template("cyp-integration"), "Locked").id
     app = WorkshopApp(db, workshop_id, serve=False)
     other = sqlite3.connect(path, isolation_level=None)
     try:
@@ -71,19 +74,18 @@ async def test_leaving_a_workshop_while_news_of_it_arrives(db: object, workshop_
         agenda = app.screen
         agenda.post_message(WorkshopChanged(10**9, workshop_id))  # queued by the poll just before Escape
         await pilot.press("escape", "escape")  # a second, late Escape must not leave the home screen
-        await pilot.pause(0.5)
+        await caught_up(pilot)  # the news, both keys and the reads they started are all handled
         assert app.is_running and isinstance(app.screen, HomeScreen)
 
 
 async def test_a_workshop_deleted_elsewhere_goes_home_with_a_notice(db: object, workshop_id: int) -> None:
     from screens.home import HomeScreen
-    from workshop.store import lifecycle
 
     app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)  # type: ignore[arg-type]
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "snapshot", None) is not None)
         with db.writing() as session:  # type: ignore[attr-defined]
-            lifecycle.delete_workshop(session, workshop_id)  # another terminal on the same database
+            usecases.delete_workshop(session, workshop_id)  # another terminal on the same database
         await wait_for(pilot, lambda: any("deleted elsewhere" in str(n.message) for n in app._notifications))
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert app.is_running
@@ -108,7 +110,6 @@ async def test_a_workshop_deleted_while_the_projector_shows_it_goes_home(
 ) -> None:
     from screens.home import HomeScreen
     from screens.projector import ProjectorScreen
-    from workshop.store import lifecycle
 
     app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)  # type: ignore[arg-type]
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
@@ -118,7 +119,7 @@ async def test_a_workshop_deleted_while_the_projector_shows_it_goes_home(
             pilot, lambda: isinstance(app.screen, ProjectorScreen) and app.screen.snapshot is not None
         )
         with db.writing() as session:  # type: ignore[attr-defined]
-            lifecycle.delete_workshop(session, workshop_id)  # another terminal on the same database
+            usecases.delete_workshop(session, workshop_id)  # another terminal on the same database
         await wait_for(
             pilot, lambda: isinstance(app.screen, HomeScreen)
         )  # the projector's read found it gone

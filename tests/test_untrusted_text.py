@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from markupsafe import escape
 from sqlmodel import select
 
 from screens.app import WorkshopApp
-from tests.conftest import LiveServer, add_item, join_code
+from tests.helpers.data import add_item, join_code
+from tests.helpers.tui import screen_text, wait_for
+from tests.helpers.web import LiveServer
 from tests.naughty import BLNS
-from tests.test_tui import screen_text, wait_for
 from workshop import store
 from workshop.activities.maturity import load_structure
 from workshop.db import Database
@@ -28,6 +30,7 @@ def _form(live_server: LiveServer, workshop_id: int) -> tuple[dict[str, str], st
     return form, f"c-{structure.factors[0].key}"
 
 
+@pytest.mark.slow  # the whole naughty-strings corpus, one request at a time
 def test_maturity_comments_are_kept_as_typed_and_limited(
     live_server: LiveServer, workshop_id: int, maturity_item: AgendaItem
 ) -> None:
@@ -52,6 +55,7 @@ def test_maturity_comments_are_kept_as_typed_and_limited(
                 assert len(text) > 500
 
 
+@pytest.mark.slow  # the whole naughty-strings corpus, one request at a time
 def test_naughty_seat_codes_never_break_the_restore_page(live_server: LiveServer, workshop_id: int) -> None:
     code = join_code(live_server.db, workshop_id)
     with httpx.Client(base_url=live_server.url, timeout=10) as phone:
@@ -63,6 +67,7 @@ def test_naughty_seat_codes_never_break_the_restore_page(live_server: LiveServer
             assert "<script>alert" not in reply.text
 
 
+@pytest.mark.tui
 async def test_live_views_never_read_participant_text_as_markup(db: Database, workshop_id: int) -> None:
     values = add_item(db, workshop_id, "values", "Values", key="v", start=False)
     question = add_item(db, workshop_id, "question", "Word", {"prompt": "One word?"}, start=False)

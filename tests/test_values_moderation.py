@@ -9,11 +9,13 @@ import pytest
 from sqlmodel import select
 
 from screens.app import WorkshopApp
-from tests.test_tui import screen_text, wait_for
+from tests.helpers.tui import screen_text, wait_for
 from workshop import store
 from workshop.db import Database
 from workshop.models import AgendaItem, Entry, EntryStatus, Workshop
 from workshop.store.entries import add_entry
+
+pytestmark = pytest.mark.tui
 
 STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -99,7 +101,8 @@ async def test_reword_keeps_the_original_and_refuses_empty(db: Database, worksho
         await wait_for(pilot, lambda: "✖ The wording cannot be empty." in screen_text(app))
         assert entry(db, ids["trust"]).text == "Trust"
         await pilot.press("escape")
-        await pilot.pause(0.2)
+        # Gone, so the "Reword" waited for next is the new dialog's, not this one still on screen.
+        await wait_for(pilot, lambda: not app.screen.is_modal)
         await pilot.press("t")
         await wait_for(pilot, lambda: "Reword" in screen_text(app))
         await pilot.press("ctrl+u", *"Mutual trust", "enter")

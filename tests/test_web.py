@@ -7,7 +7,7 @@ import pytest
 from markupsafe import escape
 from sqlmodel import func, select
 
-from tests.conftest import LiveServer
+from tests.helpers.web import LiveServer
 from tests.naughty import BLNS
 from workshop import store
 from workshop.activities.maturity import load_structure
@@ -156,6 +156,7 @@ def test_security_headers(phone: httpx.Client) -> None:
     assert headers["cache-control"] == "no-store" and headers["x-frame-options"] == "DENY"
 
 
+@pytest.mark.slow  # the whole naughty-strings corpus, one request at a time
 def test_naughty_codes_never_break_the_start_page(phone: httpx.Client) -> None:
     for text in BLNS:
         reply = phone.get("/", params={"code": text})

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from tests.conftest import LiveServer, join_code
-from tests.remote_client import form_token
-from workshop import store
+from tests.helpers.data import join_code
+from tests.helpers.web import LiveServer, form_token
+from workshop import store, usecases
 from workshop.models import Entry, EntryStatus, ItemState, Seat, Workshop
 from workshop.store.entries import add_entry
 from workshop.templates import get_template
@@ -119,7 +119,7 @@ def test_another_workshops_item_or_entry_is_a_404_that_names_nothing(
     live_server: LiveServer, workshop_id: int, everyone: httpx.Client
 ) -> None:
     with live_server.db.writing() as session:
-        other = store.create_workshop(session, get_template("cyp-integration"), "Other")
+        other = usecases.create_workshop(session, get_template("cyp-integration"), "Other")
         item = store.agenda(session, other.id)[0]  # type: ignore[arg-type]
         item.title = "Confidential restructure"
         session.add(item)
@@ -148,7 +148,7 @@ def test_remote_refuses_a_post_without_its_form_token(
     live_server: LiveServer, workshop_id: int, everyone: httpx.Client
 ) -> None:
     with live_server.db.writing() as session:
-        other = store.create_workshop(session, get_template("cyp-integration"), "Other").facilitator_token
+        other = usecases.create_workshop(session, get_template("cyp-integration"), "Other").facilitator_token
     with httpx.Client(base_url=live_server.url, timeout=10) as elsewhere:
         elsewhere.get(f"/f/{other}")
         other_sessions = form_token(elsewhere.get("/f/").text)

@@ -71,10 +71,12 @@ async def test_a_batch_is_bounded_by_time_so_the_first_caller_hears_back_early(d
     events: list[tuple[str, int]] = []
     lock = threading.Lock()
     release = threading.Event()
+    holding = threading.Event()
 
     def slow(number: int) -> Callable[[Session], int]:
         def write(_session: Session) -> int:
             if number == 0:
+                holding.set()
                 release.wait(10)  # hold the writer until every other write is queued behind it
             with lock:
                 events.append(("ran", number))
@@ -94,7 +96,12 @@ async def test_a_batch_is_bounded_by_time_so_the_first_caller_hears_back_early(d
         first = asyncio.ensure_future(submit(0))
         await asyncio.sleep(0)
         rest = [asyncio.ensure_future(submit(n)) for n in range(1, 51)]
-        await asyncio.sleep(0.1)
+        # Let go only once the writer holds the first write and the fifty others wait behind it: released
+        # early, later writes would trickle in one by one and the checks below would prove nothing.
+        deadline = asyncio.get_running_loop().time() + 10
+        while not (holding.is_set() and writer._queue.qsize() >= 50):
+            assert asyncio.get_running_loop().time() < deadline, "the writes were not queued in time"
+            await asyncio.sleep(0.01)
         release.set()
         await asyncio.gather(first, *rest)
     finally:

@@ -10,8 +10,8 @@ from sqlmodel import select
 from textual.widgets import Input, TextArea
 
 from screens.app import WorkshopApp
-from tests.test_tui import screen_text, wait_for
-from workshop import store
+from tests.helpers.tui import screen_text, wait_for
+from workshop import store, usecases
 from workshop.db import Database
 from workshop.models import Workshop
 
@@ -64,4 +64,23 @@ def open_item(db: Database, workshop_id: int, kind: str) -> int:
 
 
 def fixed_app(db: Database, workshop_id: int) -> WorkshopApp:
+    """The facilitator's app on ``workshop_id`` with its clock frozen 3:20 after :data:`STARTED`."""
     return WorkshopApp(db, workshop_id, serve=False, clock=lambda: STARTED + timedelta(minutes=3, seconds=20))
+
+
+def fixed_home(db: Database, workshop_id: int) -> WorkshopApp:
+    """The home screen over a run workshop and its follow-up, with fixed codes and creation dates."""
+    with db.writing() as session:
+        baseline = session.get(Workshop, workshop_id)
+        assert baseline is not None
+        baseline.join_code, baseline.created_at = JOIN_CODE, MADE
+        session.add(baseline)
+        first = store.agenda(session, workshop_id)[0]
+        store.start_item(session, first.id)  # type: ignore[arg-type]
+        store.close_item(session, first.id)  # type: ignore[arg-type]
+        for _ in range(3):
+            store.join(session, workshop_id)
+        follow_up = usecases.create_follow_up(session, workshop_id, "Follow-up: Test workshop, 2027")
+        follow_up.join_code, follow_up.created_at = "P4RT2N", MADE.replace(year=2027)
+        session.add(follow_up)
+    return WorkshopApp(db, serve=False)
