@@ -20,7 +20,6 @@ from screens.agenda_edit import AgendaEditing
 from screens.agenda_room import AgendaRoom
 from screens.agenda_sheet import AgendaSheet
 from screens.dialogs import ConfirmScreen
-from screens.failures import failure_notice
 from screens.messages import WorkshopChanged
 from screens.views import LiveView, view_for
 from screens.views.maturity import MaturityView
@@ -30,7 +29,6 @@ from workshop.activities import get_activity
 from workshop.activities.ranking import RankingSummary
 from workshop.live import Snapshot, load_snapshot
 from workshop.models import AgendaItem, ItemState, row_id
-from workshop.store.moderation import ModerationError
 from workshop.usecases.control import ItemAction, apply_item_action
 
 if TYPE_CHECKING:
@@ -259,22 +257,8 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         return True
 
     async def _change(self, change: Callable[[Session], object], done: str | None = None) -> None:
-        try:
-            await self.workshop_app.writer.submit(change)
-        except (store.AgendaError, store.WorkshopNotFound, ModerationError) as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
-        except Exception as exc:  # a locked or lost database must not take the run-sheet down
-            self.notify(
-                failure_notice("Could not change the agenda", exc),
-                title="Database problem",
-                severity="error",
-                markup=False,
-            )
-            return
-        if done:
-            self.notify(done)
-        self.refresh_snapshot()
+        if await self.workshop_app.changes.apply(change, done=done, failed="Could not change the agenda"):
+            self.refresh_snapshot()
 
     async def _act(self, action: ItemAction, done: str | None = None) -> None:
         selected = self._selected()

@@ -21,6 +21,7 @@ from textual.notifications import Notification, Notify
 from textual.screen import Screen
 
 from screens.agenda import AgendaScreen
+from screens.changes import Changes
 from screens.dialogs import WifiDetails
 from screens.help import HelpScreen
 from screens.home import HomeScreen
@@ -86,6 +87,7 @@ class WorkshopApp(App[None]):
         self.poll_seconds = poll_seconds
         self.clock = clock  # tests freeze it, so countdowns in snapshots do not move
         self.writer = BatchWriter(db)
+        self.changes = Changes(self, self.writer)  # every change a screen makes goes through this
         self.server: Any = None
         self.join_code = ""
         self.facilitator_token = ""

@@ -195,14 +195,9 @@ class HomeScreen(Screen[None]):
             await self.workshop_app.open_workshop(row.id)
 
     async def _write(self, change: Callable[[Any], Any], done: str) -> Any:
-        """Run one change through the writer; a failure is a notice, never a crash."""
-        try:
-            result = await self.workshop_app.writer.submit(change)
-        except Exception as exc:  # a locked or lost database must leave the list as it was
-            self.notify(failure_notice("That did not work", exc), severity="error", markup=False, timeout=15)
-            return None
-        self.notify(done, markup=False)
-        return result
+        """Run one change through the app's one way to change things; None if it did not happen."""
+        changed = await self.workshop_app.changes.apply(change, done=done)
+        return changed.value if changed else None
 
     async def action_new(self) -> None:
         found = await asyncio.to_thread(discover)  # reads and parses the template folders: not on the loop

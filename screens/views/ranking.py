@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.failures import failure_notice
 from screens.views.base import LiveView
 from workshop.activities.ranking import RankingSummary
 from workshop.live import Snapshot
@@ -188,13 +187,10 @@ class RankingView(LiveView):
         entry_id = self._highlighted()
         if entry_id is None:
             return
-        writer = cast("WorkshopApp", self.app).writer
-        try:
-            await writer.submit(partial(store_entries.set_entry_status, entry_id=entry_id, status=status))
-        except Exception as exc:  # a lost proposal or a locked database must not take the screen down
-            self.notify(failure_notice("Could not change the proposal", exc), severity="error", markup=False)
+        change = partial(store_entries.set_entry_status, entry_id=entry_id, status=status)
+        app = cast("WorkshopApp", self.app)
+        if not await app.changes.apply(change, done=done, failed="Could not change the proposal"):
             return
-        self.notify(done)
         # Gone from the list at once, so a second key press cannot act on it; the next snapshot agrees.
         options = self.query_one("#ranking-pending", OptionList)
         options.remove_option(str(entry_id))

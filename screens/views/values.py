@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.failures import failure_notice
 from screens.moderation_dialogs import ChooseValueScreen, Rewording, RewordScreen
 from screens.views.base import LiveView
 from workshop.activities.values import (
@@ -184,16 +183,7 @@ class ValuesView(LiveView):
         self.refresh_bindings()
 
     async def _moderate(self, change: Callable[..., object], done: str) -> None:
-        writer = cast("WorkshopApp", self.app).writer
-        try:
-            await writer.submit(change)
-        except moderation.ModerationError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-            return
-        except Exception as exc:  # a locked database must not take the screen down
-            self.notify(failure_notice("Could not change it", exc), severity="error", markup=False)
-            return
-        self.notify(done, markup=False)
+        await cast("WorkshopApp", self.app).changes.apply(change, done=done, failed="Could not change it")
 
     async def action_agree(self) -> None:
         entry = self._highlighted()
