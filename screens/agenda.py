@@ -211,6 +211,8 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         async with self._swapping:
             if kind != self._view_kind:
                 await live.remove_children()
+                if not live.is_attached:
+                    return  # the app is closing (a read that finished after q): nothing to draw into
                 await live.mount(view_for(kind)())
                 self._view_kind = kind
         self._draw_title(snapshot)

@@ -287,6 +287,8 @@ class ProjectorScreen(Screen[None]):
         kind = item.kind if (revealed and item) else None
         if kind != self._view_kind:
             await results.remove_children()
+            if not results.is_attached:
+                return  # the screen is closing: nothing to draw into
             if kind is None:
                 await results.mount(Static(self._hidden_text(snapshot, takes_answers), id="not-revealed"))
             else:

@@ -13,7 +13,7 @@ from tests.helpers.data import states, vote
 from tests.helpers.tui import caught_up, screen_text, wait_for
 from workshop import db as db_module
 from workshop import store, usecases
-from workshop.db import open_database
+from workshop.db import Database, open_database
 from workshop.templates import get_template
 
 pytestmark = pytest.mark.tui
@@ -124,3 +124,22 @@ async def test_a_workshop_deleted_while_the_projector_shows_it_goes_home(
             pilot, lambda: isinstance(app.screen, HomeScreen)
         )  # the projector's read found it gone
         assert app.is_running
+
+
+async def test_a_read_that_lands_while_the_app_quits_is_dropped(db: Database, workshop_id: int) -> None:
+    """A snapshot worker can finish after q: its news must not try to mount a view into a closing screen."""
+    from screens.agenda import AgendaScreen
+    from workshop.live import load_snapshot
+
+    with db.reading() as session:
+        other = next(i for i in store.agenda(session, workshop_id) if i.kind == "question")
+    late = load_snapshot(db, workshop_id, other.id)
+    for _ in range(10):  # the race is narrow: a few runs, so a regression shows as a failure
+        app = WorkshopApp(db, workshop_id, serve=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: getattr(app.screen, "snapshot", None) is not None)
+            screen = app.screen
+            assert isinstance(screen, AgendaScreen)
+            for _ in range(3):
+                screen.post_message(AgendaScreen.SnapshotRead(late))
+            await pilot.press("q")
