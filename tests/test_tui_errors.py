@@ -137,7 +137,7 @@ async def test_a_read_that_lands_while_the_app_quits_is_dropped(db: Database, wo
     for _ in range(10):  # the race is narrow: a few runs, so a regression shows as a failure
         app = WorkshopApp(db, workshop_id, serve=False)
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_for(pilot, lambda: getattr(app.screen, "snapshot", None) is not None)
+            await wait_for(pilot, lambda a=app: getattr(a.screen, "snapshot", None) is not None)
             screen = app.screen
             assert isinstance(screen, AgendaScreen)
             for _ in range(3):
