@@ -21,12 +21,10 @@ from screens.agenda_room import AgendaRoom
 from screens.agenda_sheet import AgendaSheet
 from screens.dialogs import ConfirmScreen
 from screens.messages import WorkshopChanged
-from screens.views import LiveView, view_for
-from screens.views.maturity import MaturityView
+from screens.views import LiveView, view_for, with_lent_keys
 from screens.widgets.join_panel import JoinPanel
 from workshop import store
 from workshop.activities import get_activity
-from workshop.activities.ranking import RankingSummary
 from workshop.live import Snapshot, load_snapshot
 from workshop.models import AgendaItem, ItemState, row_id
 from workshop.usecases.control import ItemAction, apply_item_action
@@ -61,28 +59,11 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
             "plus", "add", "Add item", show=False, tooltip="Add an agenda item after the highlighted one"
         ),
         Binding(
-            "h", "horizon", "Horizon", show=False, tooltip="Maturity matrix: now, in one year, in two years"
-        ),
-        Binding(
             "i", "toggle_notes", "Notes", show=False, tooltip="Show or hide the item's facilitator notes"
         ),
         Binding("j", "toggle_join", "Join", show=False, tooltip="Show or hide the QR code and join code"),
         Binding(
-            "g",
-            "agree",
-            "Agreed",
-            show=False,
-            tooltip="Record what the room agreed: a maturity level and why, or the agreed priorities",
-        ),
-        Binding(
             "p", "projector", "Projector", tooltip="The join code big, and revealed results, for the room"
-        ),
-        Binding(
-            "b",
-            "breakdown",
-            "Breakdown",
-            show=False,
-            tooltip="Maturity: whole room, by organisation, by role",
         ),
         Binding("o", "export", "Outcomes", show=False, tooltip="Write the outcome pack (Markdown and JSON)"),
         Binding("w", "wifi", "Wi-Fi", show=False, tooltip="Set the venue Wi-Fi for a second QR code"),
@@ -90,6 +71,8 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         Binding("escape", "home", "Home", tooltip="Back to the list of workshops; phones keep answering"),
         Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
     ]
+    # The keys the live views lend for their kinds' own actions (a horizon, a breakdown), each in its place.
+    BINDINGS = with_lent_keys(BINDINGS)
 
     def __init__(self, workshop_id: int) -> None:
         super().__init__()
@@ -244,12 +227,8 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
             return takes_answers and get_activity(selected.kind).results_template is not None  # type: ignore[union-attr]
         if action == "show_entries":
             return takes_answers and get_activity(selected.kind).shares_entries  # type: ignore[union-attr]
-        if action in ("horizon", "breakdown"):
-            return bool(self.query(MaturityView))
-        if action == "agree":
-            return bool(self.query(MaturityView)) or isinstance(
-                getattr(snapshot, "summary", None), RankingSummary
-            )
+        if action == "view":
+            return any(view.lends(str(parameters[0])) for view in self.query(LiveView))
         if action in ("next", "previous") and snapshot:
             ids = [item.id for item in snapshot.items]
             current = snapshot.workshop.current_item_id
@@ -312,13 +291,14 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         question = f"Delete every answer to “{selected.title}”?"
         self.app.push_screen(ConfirmScreen(question, "This cannot be undone.", "Yes, delete them"), answered)
 
-    def action_horizon(self) -> None:
-        for view in self.query(MaturityView):
-            view.next_horizon()
+    async def action_view(self, action: str) -> None:
+        """A key the live view lent the screen (see ``screens.views.base.LentKey``): the view runs it."""
+        for view in self.query(LiveView):
+            if view.lends(action):
+                await view.run_action(action)
 
-    def action_breakdown(self) -> None:
-        for view in self.query(MaturityView):
-            view.next_breakdown()
+    def on_live_view_changed(self, _message: LiveView.Changed) -> None:
+        self.refresh_snapshot()
 
     def on_screen_resume(self) -> None:
         # Back from the projector or a dialog: catch up with anything that changed meanwhile.

@@ -1,4 +1,4 @@
-"""Changes the facilitator makes to the workshop itself: edit, move and add items, record agreed levels."""
+"""Changes the facilitator makes to the workshop itself: edit, move and add items."""
 
 from __future__ import annotations
 
@@ -9,18 +9,11 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 from textual.widgets import DataTable
 
-from screens.dialogs import AddItemScreen, AgreedChoice, AgreedScreen, EditItemScreen, NewItem
-from screens.moderation_dialogs import AgreedPrioritiesScreen
-from screens.views.maturity import MaturityView
+from screens.dialogs import AddItemScreen, EditItemScreen, NewItem
 from workshop.activities import KINDS
-from workshop.activities.maturity import MatrixSummary
-from workshop.activities.maturity.agreed import set_agreed
-from workshop.activities.ranking import RankingSummary
 from workshop.models import row_id
 from workshop.store.agenda import ItemEdit, edit_item, move_item
-from workshop.store.moderation import set_agreed_order
 from workshop.usecases.items import add_item, addable_kinds
-from workshop.wording import ordinal
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -81,56 +74,3 @@ class AgendaEditing:
                 await self._change(change, "Item added")
 
         self.app.push_screen(AddItemScreen(kinds), added)
-
-    def action_agree(self) -> None:
-        snapshot = self.snapshot
-        summary = snapshot.summary if snapshot else None
-        if isinstance(summary, RankingSummary) and snapshot is not None and snapshot.focus is not None:
-            self._agree_priorities(row_id(snapshot.focus), summary)
-            return
-        if not isinstance(summary, MatrixSummary) or snapshot is None or snapshot.focus is None:
-            return
-        item_id = row_id(snapshot.focus)
-        structure = summary.structure
-        factor_ids = {f.key: f.id for f in structure.factors}
-        horizon_ids = {h.key: h.id for h in structure.horizons}
-        current = {(factor_ids[f], horizon_ids[h]): value for (f, h), value in summary.agreed.items()}
-        views = list(self.query(MaturityView))  # type: ignore[attr-defined]
-        index = views[0].horizon_index if views else 0
-        horizon_id = structure.horizons[index % len(structure.horizons)].id
-
-        async def chosen(choice: AgreedChoice | None) -> None:
-            if choice is not None:
-                change = partial(
-                    set_agreed,
-                    item_id=item_id,
-                    factor_id=choice.factor_id,
-                    horizon_id=choice.horizon_id,
-                    level=choice.level,
-                    rationale=choice.rationale,
-                )
-                await self._change(change, "Agreed level recorded")
-
-        self.app.push_screen(
-            AgreedScreen(
-                [(f.name, f.id) for f in structure.factors],  # type: ignore[misc]
-                [(h.label, h.id) for h in structure.horizons],  # type: ignore[misc]
-                [(f"{lv.value} {lv.name}", lv.value) for lv in structure.levels],
-                current,  # type: ignore[arg-type]
-                horizon_id,  # type: ignore[arg-type]
-            ),
-            chosen,
-        )
-
-    def _agree_priorities(self, item_id: int, summary: RankingSummary) -> None:
-        async def chosen(agreed: list[int] | None) -> None:
-            if agreed is not None:
-                change = partial(set_agreed_order, item_id=item_id, entry_ids=agreed)
-                await self._change(change, f"Agreed priorities recorded: {len(agreed)}")
-
-        options = [
-            (row.entry_id, row.text, f"{'=' if row.tied else ''}{ordinal(row.place)}")
-            for row in summary.results
-        ]
-        agreed = [entry_id for entry_id, _ in summary.agreed]
-        self.app.push_screen(AgreedPrioritiesScreen(options, agreed), chosen)

@@ -20,7 +20,6 @@ from textual.widgets import Static
 
 from screens.messages import WorkshopChanged
 from screens.views import LiveView, view_for
-from screens.views.maturity import MaturityView
 from screens.widgets.qr import QRCode
 from workshop import store
 from workshop.activities import get_activity
@@ -307,18 +306,18 @@ class ProjectorScreen(Screen[None]):
         return Text("◌ Results appear here when the facilitator reveals them.", style="italic")
 
     def _show_view(self, snapshot: Snapshot) -> None:
-        horizon = self._agenda_horizon()
         for view in self.query(LiveView):
-            if isinstance(view, MaturityView) and horizon is not None:
-                view.horizon_index = horizon
+            leader = self._agenda_view(type(view))
+            if leader is not None:
+                view.follow(leader)
             view.show(snapshot)
 
-    def _agenda_horizon(self) -> int | None:
-        """The maturity horizon the facilitator chose on the agenda screen (h), so both screens agree."""
+    def _agenda_view(self, kind: type[LiveView]) -> LiveView | None:
+        """The same kind's view on the agenda screen, whose choices (a maturity horizon) this one follows."""
         for screen in self.app.screen_stack:
             if screen is not self:
-                for view in screen.query(MaturityView):
-                    return view.horizon_index
+                for view in screen.query(kind):
+                    return view
         return None
 
     # Actions -------------------------------------------------------------------------------------

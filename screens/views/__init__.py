@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from screens.views.base import LiveView
+from dataclasses import replace
+
+from textual.binding import Binding, BindingType
+
+from screens.views.base import LentKey, LiveView
 from screens.views.dots import DotsView
 from screens.views.info import InfoView
 from screens.views.maturity import MaturityView
@@ -21,9 +25,22 @@ VIEWS: dict[str, type[LiveView]] = {
     "question": QuestionView,
 }
 
-__all__ = ["VIEWS", "LiveView", "view_for"]
+__all__ = ["VIEWS", "LentKey", "LiveView", "view_for", "with_lent_keys"]
 
 
 def view_for(kind: str) -> type[LiveView]:
     """The live view class for an activity kind (a facilitated-item view for kinds it does not know)."""
     return VIEWS.get(kind, InfoView)
+
+
+def with_lent_keys(own: list[BindingType]) -> list[BindingType]:
+    """A screen's bindings with every view's lent keys, each after the key it names and each key once.
+
+    A lent key runs ``view('<action>')`` on the screen, which hands ``<action>`` to the live view it shows.
+    """
+    bindings = list(own)
+    lent = dict.fromkeys(key for view in VIEWS.values() for key in view.LENT_KEYS)
+    for key in lent:
+        place = next(i for i, b in enumerate(bindings) if isinstance(b, Binding) and b.key == key.after)
+        bindings.insert(place + 1, replace(key.binding, action=f"view({key.binding.action!r})"))
+    return bindings

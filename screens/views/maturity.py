@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from screens.views.base import LiveView
+from screens.dialogs import AgreedChoice, AgreedScreen
+from screens.views.base import AGREE_KEY, LentKey, LiveView
 from workshop.activities.maturity import MatrixSummary
+from workshop.activities.maturity.agreed import set_agreed
 from workshop.activities.maturity.breakdown import Breakdown, BreakdownBy, maturity_breakdown
 from workshop.analysis import Agreement, format_median
 from workshop.db import Database
 from workshop.live import Snapshot
-from workshop.models import AgendaItem
+from workshop.models import AgendaItem, row_id
 from workshop.wording import compact_count
 
 # Words and symbols, never colour alone, say how far the room agrees.
@@ -71,6 +76,30 @@ def _agreed_cell(value: tuple[int | None, str] | None) -> Text:
 class MaturityView(LiveView):
     """A factor × level table for the chosen horizon, with the median and an agreement label."""
 
+    LENT_KEYS = (
+        LentKey(
+            Binding(
+                "h",
+                "horizon",
+                "Horizon",
+                show=False,
+                tooltip="Maturity matrix: now, in one year, in two years",
+            ),
+            after="plus",
+        ),
+        AGREE_KEY,
+        LentKey(
+            Binding(
+                "b",
+                "breakdown",
+                "Breakdown",
+                show=False,
+                tooltip="Maturity: whole room, by organisation, by role",
+            ),
+            after="p",
+        ),
+    )
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.horizon_index = 0
@@ -94,6 +123,52 @@ class MaturityView(LiveView):
         self.horizon_index += 1
         if self._snapshot is not None:
             self.show(self._snapshot)
+
+    def follow(self, leader: MaturityView) -> None:
+        # The projector shows the horizon the facilitator chose on the agenda (h), so both screens agree.
+        self.horizon_index = leader.horizon_index
+
+    def action_horizon(self) -> None:
+        self.next_horizon()
+
+    def action_breakdown(self) -> None:
+        self.next_breakdown()
+
+    def action_agree(self) -> None:
+        """Record the level the room agreed for a factor and horizon, starting at the horizon shown."""
+        snapshot = self._snapshot
+        summary = snapshot.summary if snapshot else None
+        if not isinstance(summary, MatrixSummary) or snapshot is None or snapshot.focus is None:
+            return
+        item_id = row_id(snapshot.focus)
+        structure = summary.structure
+        factor_ids = {f.key: f.id for f in structure.factors}
+        horizon_ids = {h.key: h.id for h in structure.horizons}
+        current = {(factor_ids[f], horizon_ids[h]): value for (f, h), value in summary.agreed.items()}
+        horizon_id = structure.horizons[self.horizon_index % len(structure.horizons)].id
+
+        async def chosen(choice: AgreedChoice | None) -> None:
+            if choice is not None:
+                change = partial(
+                    set_agreed,
+                    item_id=item_id,
+                    factor_id=choice.factor_id,
+                    horizon_id=choice.horizon_id,
+                    level=choice.level,
+                    rationale=choice.rationale,
+                )
+                await self.change(change, "Agreed level recorded")
+
+        self.app.push_screen(
+            AgreedScreen(
+                [(f.name, f.id) for f in structure.factors],  # type: ignore[misc]
+                [(h.label, h.id) for h in structure.horizons],  # type: ignore[misc]
+                [(f"{lv.value} {lv.name}", lv.value) for lv in structure.levels],
+                current,  # type: ignore[arg-type]
+                horizon_id,  # type: ignore[arg-type]
+            ),
+            chosen,
+        )
 
     def show(self, snapshot: Snapshot) -> None:
         self._snapshot = snapshot

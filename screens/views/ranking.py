@@ -14,11 +14,14 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.views.base import LiveView
+from screens.moderation_dialogs import AgreedPrioritiesScreen
+from screens.views.base import AGREE_KEY, LiveView
 from workshop.activities.ranking import RankingSummary
 from workshop.live import Snapshot
-from workshop.models import EntryStatus
+from workshop.models import EntryStatus, row_id
 from workshop.store import entries as store_entries
+from workshop.store.moderation import set_agreed_order
+from workshop.wording import ordinal
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -58,6 +61,7 @@ class RankingView(LiveView):
         Binding("a", "approve", "Approve proposal"),
         Binding("x", "hide_proposal", "Hide proposal"),
     ]
+    LENT_KEYS = (AGREE_KEY,)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -176,6 +180,26 @@ class RankingView(LiveView):
     @on(OptionList.OptionHighlighted, "#ranking-pending")
     def _moved(self, _event: OptionList.OptionHighlighted) -> None:
         self.refresh_bindings()
+
+    def action_agree(self) -> None:
+        """Mark and order the priorities the room agreed, from the options in the room's order."""
+        snapshot = self._snapshot
+        summary = snapshot.summary if snapshot else None
+        if not isinstance(summary, RankingSummary) or snapshot is None or snapshot.focus is None:
+            return
+        item_id = row_id(snapshot.focus)
+
+        async def chosen(agreed: list[int] | None) -> None:
+            if agreed is not None:
+                change = partial(set_agreed_order, item_id=item_id, entry_ids=agreed)
+                await self.change(change, f"Agreed priorities recorded: {len(agreed)}")
+
+        options = [
+            (row.entry_id, row.text, f"{'=' if row.tied else ''}{ordinal(row.place)}")
+            for row in summary.results
+        ]
+        agreed = [entry_id for entry_id, _ in summary.agreed]
+        self.app.push_screen(AgreedPrioritiesScreen(options, agreed), chosen)
 
     async def action_approve(self) -> None:
         await self._decide(EntryStatus.APPROVED, "Proposal approved: participants can rank it now")
