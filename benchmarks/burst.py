@@ -24,6 +24,7 @@ from typing import Any
 
 from benchmarks.loadgen import LoadConfig, LoadResult, child_main, receive
 from benchmarks.probes import LIVE_EVERY, Probes, cpu_now, machine_cpu, pct
+from benchmarks.serving import embedded_server
 
 HARD_LIMIT = 120.0  # seconds: the phones give up after this, whatever happens
 
@@ -95,49 +96,38 @@ async def run_burst(db: Any, setup: Setup, args: argparse.Namespace) -> Measured
     Returns:
         The measurements, taken from the moment the load process is ready until it reports.
     """
-    from workshop.web import EmbeddedServer, bind_socket, create_app
-    from workshop.writer import BatchWriter
+    async with embedded_server(db) as (server, writer):
+        probes = Probes(db, setup.workshop_id)
+        watchers = [asyncio.create_task(probes.ticks()), asyncio.create_task(probes.live_view())]
 
-    writer = BatchWriter(db)
-    writer.start()
-    sock, _notice = bind_socket("127.0.0.1", 0)
-    server = EmbeddedServer(create_app(db, writer), sock)
-    server.start()
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers only this flag
-        await asyncio.sleep(0.01)
-    probes = Probes(db, setup.workshop_id)
-    watchers = [asyncio.create_task(probes.ticks()), asyncio.create_task(probes.live_view())]
-
-    config = LoadConfig(
-        base_url=f"http://127.0.0.1:{server.port}", code=setup.code, item_id=setup.item_id,
-        fields=setup.fields, choices=setup.choices, phones=args.phones, seconds=args.seconds,
-        concurrency=args.concurrency, deadline=HARD_LIMIT, pages=args.pages, poll=args.poll,
-    )  # fmt: skip
-    context = multiprocessing.get_context("spawn")
-    channel = context.Queue()
-    process = context.Process(target=child_main, args=(config, channel), name="burst-phones", daemon=True)
-    process.start()
-    load: LoadResult | None = None
-    error: str | None = None
-    cpu0 = cpu1 = (0.0, 0.0, 0.0, 0.0, 0.0)
-    kind, payload = await asyncio.to_thread(receive, channel, process, 60.0)
-    if kind == "ready":
-        probes.measuring, cpu0 = True, (*cpu_now(writer), *machine_cpu())
-        kind, payload = await asyncio.to_thread(receive, channel, process, HARD_LIMIT + 30)
-        probes.measuring, cpu1 = False, (*cpu_now(writer), *machine_cpu())
-    if kind == "result":
-        load = payload
-    else:
-        error = payload or "the load process never became ready"
-    await asyncio.sleep(2 * LIVE_EVERY)  # one last live read, after the final commit
-    process.join(10)
-    if process.is_alive():
-        process.kill()
-    for task in watchers:
-        task.cancel()
-    await asyncio.gather(*watchers, return_exceptions=True)
-    await server.stop()
-    await asyncio.to_thread(writer.stop)
+        config = LoadConfig(
+            base_url=f"http://127.0.0.1:{server.port}", code=setup.code, item_id=setup.item_id,
+            fields=setup.fields, choices=setup.choices, phones=args.phones, seconds=args.seconds,
+            concurrency=args.concurrency, deadline=HARD_LIMIT, pages=args.pages, poll=args.poll,
+        )  # fmt: skip
+        context = multiprocessing.get_context("spawn")
+        channel = context.Queue()
+        process = context.Process(target=child_main, args=(config, channel), name="burst-phones", daemon=True)
+        process.start()
+        load: LoadResult | None = None
+        error: str | None = None
+        cpu0 = cpu1 = (0.0, 0.0, 0.0, 0.0, 0.0)
+        kind, payload = await asyncio.to_thread(receive, channel, process, 60.0)
+        if kind == "ready":
+            probes.measuring, cpu0 = True, (*cpu_now(writer), *machine_cpu())
+            kind, payload = await asyncio.to_thread(receive, channel, process, HARD_LIMIT + 30)
+            probes.measuring, cpu1 = False, (*cpu_now(writer), *machine_cpu())
+        if kind == "result":
+            load = payload
+        else:
+            error = payload or "the load process never became ready"
+        await asyncio.sleep(2 * LIVE_EVERY)  # one last live read, after the final commit
+        process.join(10)
+        if process.is_alive():
+            process.kill()
+        for task in watchers:
+            task.cancel()
+        await asyncio.gather(*watchers, return_exceptions=True)
     names = ("process", "loop thread", "writer thread", "machine busy", "machine iowait")
     cpu = {name: after - before for name, after, before in zip(names, cpu1, cpu0, strict=True)}
     return Measured(load, error, writer.batches, writer.writes, cpu, probes)

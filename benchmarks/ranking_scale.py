@@ -34,6 +34,7 @@ from typing import Any
 from benchmarks.loadgen import receive
 from benchmarks.probes import LIVE_EVERY, Probes, pct
 from benchmarks.ranking_phones import PhoneConfig, PhoneResult, child_main
+from benchmarks.serving import embedded_server
 
 KINDS = {
     "opened": "page, on opening",
@@ -201,21 +202,8 @@ async def run_phase(
 
 async def serve(db: Any, setup: dict[str, Any], args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     """Serve as the app does and run both phases."""
-    from workshop.web import EmbeddedServer, bind_socket, create_app
-    from workshop.writer import BatchWriter
-
-    writer = BatchWriter(db)
-    writer.start()
-    sock, _notice = bind_socket("127.0.0.1", 0)
-    server = EmbeddedServer(create_app(db, writer), sock)
-    server.start()
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers only this flag
-        await asyncio.sleep(0.01)
-    try:
+    async with embedded_server(db) as (server, _writer):
         return {kind: await run_phase(db, setup, kind, args, server.port) for kind in ("ranking", "triangle")}
-    finally:
-        await server.stop()
-        await asyncio.to_thread(writer.stop)
 
 
 def report(
