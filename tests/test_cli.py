@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
-import pty
-import select
-import struct
 import subprocess
 import sys
-import termios
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.terminal import TerminalSession
 from tests.naughty import BLNS
 from workshop import store
 from workshop.cli import main
@@ -157,39 +151,13 @@ def test_home_opens_the_list_in_a_terminal_and_quits(tmp_path: Path) -> None:
     """``workshop home`` in a real pseudo-terminal: the list appears, q quits cleanly."""
     db = str(tmp_path / "w.sqlite3")
     assert run("--db", db, "new", "--template", "cyp-integration", "--title", "Spring day").returncode == 0
-    controller, terminal = pty.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "workshop", "home", "--db", db, "--host", "127.0.0.1", "--port", "0"],
-        cwd=ROOT,
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env={**os.environ, "TERM": "xterm-256color"},
-        close_fds=True,
-    )
-    os.close(terminal)
-    seen = b""
+    app = TerminalSession("home", "--db", db, "--host", "127.0.0.1", "--port", "0", columns=100, rows=30)
     try:
-        deadline = time.monotonic() + 30
-        while b"Spring day" not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([controller], [], [], 0.5)
-            if ready:
-                seen += os.read(controller, 65536)
-        assert b"Spring day" in seen and b"Workshops" in seen
-        # Keep reading while it quits: a terminal nobody reads fills up and blocks the app's last writes.
-        deadline = time.monotonic() + 30
-        while process.poll() is None and time.monotonic() < deadline:
-            os.write(controller, b"q")  # again if the first arrived before the keys were listened to
-            ready, _, _ = select.select([controller], [], [], 1.0)
-            if ready:
-                with contextlib.suppress(OSError):
-                    os.read(controller, 65536)
-        assert process.wait(timeout=5) == 0
+        assert app.read_until(b"Spring day")
+        assert b"Workshops" in app.output
+        assert app.read_until_exit(30, keys=b"q") == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(controller)
+        app.end()
 
 
 def test_export_writes_the_pack_and_explains_bad_formats(tmp_path: Path, workshop_home: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from tests.helpers.data import first_of_each_kind, start
 from tests.naughty import BLNS
 from workshop import store, usecases
 from workshop.activities.dots import DotsAnswers
@@ -28,16 +29,6 @@ from workshop.store.entries import add_entry
 from workshop.templates import get_template
 
 
-def _items(db: Database, workshop_id: int) -> dict[str, AgendaItem]:
-    with db.reading() as session:
-        return {item.kind: item for item in reversed(store.agenda(session, workshop_id))}
-
-
-def _start(db: Database, item: AgendaItem) -> None:
-    with db.writing() as session:
-        store.start_item(session, item.id)  # type: ignore[arg-type]
-
-
 def _save(db: Database, item: AgendaItem, seat_id: int, answers: object) -> None:
     with db.writing() as session:
         usecases.save_response(session, item.id, seat_id, answers)  # type: ignore[arg-type]
@@ -46,7 +37,7 @@ def _save(db: Database, item: AgendaItem, seat_id: int, answers: object) -> None
 @pytest.fixture
 def run_workshop(db: Database, workshop_id: int) -> dict[str, AgendaItem]:
     """A workshop run end to end: six council seats and one police officer answer every activity."""
-    items = _items(db, workshop_id)
+    items = first_of_each_kind(db, workshop_id)
     with db.writing() as session:
         orgs = {
             o.name: o.id
@@ -59,10 +50,10 @@ def run_workshop(db: Database, workshop_id: int) -> dict[str, AgendaItem]:
         seats += [store.join(session, workshop_id, orgs[nhs]).id for _ in range(5)]
         seats.append(store.join(session, workshop_id, orgs[police]).id)
         edit_item(session, items["maturity"].id, ItemEdit(notes="PRIVATE facilitator note"))  # type: ignore[arg-type]
-    _start(db, items["question"])
+    start(db, items["question"])
     for n, seat in enumerate(seats):
         _save(db, items["question"], seat, AddAnswer(["Trust", "Slow", "Trust growing"][n % 3]))  # type: ignore[arg-type]
-    _start(db, items["values"])
+    start(db, items["values"])
     with db.writing() as session:
         item = session.get(AgendaItem, items["values"].id)
         seat = session.get(store.seats.Seat, seats[0])  # type: ignore[attr-defined]
@@ -71,10 +62,10 @@ def run_workshop(db: Database, workshop_id: int) -> dict[str, AgendaItem]:
         add_entry(session, item, seat, "Openness", detail="We share early")  # type: ignore[arg-type]
         moderation.set_agreed(session, trust.id, True)  # type: ignore[arg-type]
         value_ids = [trust.id]
-    _start(db, items["dots"])
+    start(db, items["dots"])
     for seat in seats[:3]:
         _save(db, items["dots"], seat, DotsAnswers({value_ids[0]: 1}))  # type: ignore[arg-type]
-    _start(db, items["maturity"])
+    start(db, items["maturity"])
     with db.reading() as session:
         structure = load_structure(session, workshop_id)
     for n, seat in enumerate(seats):
@@ -86,14 +77,14 @@ def run_workshop(db: Database, workshop_id: int) -> dict[str, AgendaItem]:
     with db.writing() as session:
         factor, horizon = structure.factors[0], structure.horizons[0]
         set_agreed(session, items["maturity"].id, factor.id, horizon.id, 2, "Plans exist but are not shared")  # type: ignore[arg-type]
-    _start(db, items["ranking"])
+    start(db, items["ranking"])
     with db.reading() as session:
         options = [e.id for e in session.exec(select(Entry).where(Entry.item_id == items["ranking"].id))]
     for seat in seats:
         _save(db, items["ranking"], seat, Ballot((options[1], options[0], options[2])))  # type: ignore[arg-type]
     with db.writing() as session:
         moderation.set_agreed_order(session, items["ranking"].id, [options[1]])  # type: ignore[arg-type]
-    _start(db, items["triangle"])
+    start(db, items["triangle"])
     _save(db, items["triangle"], seats[0], AddIdea("Parent champions", "community", "a"))  # type: ignore[arg-type]
     with db.writing() as session:
         store.close_item(session, items["triangle"].id)  # type: ignore[arg-type]
@@ -133,8 +124,8 @@ def test_pack_has_every_kind_and_keeps_private_and_small_things_out(
 
 def test_every_awkward_string_stays_literal(db: Database, workshop_id: int, tmp_path: Path) -> None:
     strings = [s for s in BLNS if s.strip()][:400]
-    items = _items(db, workshop_id)
-    _start(db, items["question"])
+    items = first_of_each_kind(db, workshop_id)
+    start(db, items["question"])
     with db.writing() as session:
         seat = store.join(session, workshop_id)
         item = session.get(AgendaItem, items["question"].id)
@@ -214,8 +205,8 @@ def test_two_workshops_with_the_same_slug_keep_separate_packs(db: Database, tmp_
 def test_a_cell_with_one_rating_in_a_big_group_is_held_back(
     db: Database, workshop_id: int, tmp_path: Path
 ) -> None:
-    items = _items(db, workshop_id)
-    _start(db, items["maturity"])
+    items = first_of_each_kind(db, workshop_id)
+    start(db, items["maturity"])
     with db.reading() as session:
         structure = load_structure(session, workshop_id)
         council = session.exec(select(Organisation.id).where(Organisation.workshop_id == workshop_id)).first()

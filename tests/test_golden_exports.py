@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from tests.helpers.data import save
+from tests.helpers.data import first_of_each_kind, save, start
 from workshop import store
 from workshop.activities.dots import DotsAnswers
 from workshop.activities.maturity import MatrixAnswers, load_structure
@@ -39,17 +39,6 @@ UPDATE = os.environ.get("WORKSHOP_UPDATE_GOLDEN") == "1"
 MADE = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
 STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 EXPORTED = datetime(2026, 11, 23, 12, 51, tzinfo=UTC)  # the open triangle has run 23 minutes
-
-
-def _items(db: Database, workshop_id: int) -> dict[str, AgendaItem]:
-    """The template's first item of each kind."""
-    with db.reading() as session:
-        return {item.kind: item for item in reversed(store.agenda(session, workshop_id))}
-
-
-def _start(db: Database, item: AgendaItem) -> None:
-    with db.writing() as session:
-        store.start_item(session, item.id)  # type: ignore[arg-type]
 
 
 def _seats(db: Database, workshop_id: int) -> list[int]:
@@ -73,15 +62,15 @@ def _seats(db: Database, workshop_id: int) -> list[int]:
 
 def _run(db: Database, workshop_id: int) -> None:
     """Answers for every kind, as phones and the facilitator give them."""
-    items = _items(db, workshop_id)
+    items = first_of_each_kind(db, workshop_id)
     seats = _seats(db, workshop_id)
-    _start(db, items["info"])
-    _start(db, items["question"])
+    start(db, items["info"])
+    start(db, items["question"])
     for n, seat in enumerate(seats):
         save(db, items["question"], seat, AddAnswer(["Trust", "Slow", "Trust growing", "Siloed"][n % 4]))
     save(db, items["question"], seats[0], AddAnswer("# not a heading | nor a cell"))  # stays literal
 
-    _start(db, items["values"])
+    start(db, items["values"])
     for seat, name, statement in (
         (seats[0], "Trust", "We trust each other's judgement"),
         (seats[1], "Openness", "We share early, even when it is unfinished"),
@@ -97,12 +86,12 @@ def _run(db: Database, workshop_id: int) -> None:
     with db.writing() as session:
         moderation.set_agreed(session, value_ids[0], True)
 
-    _start(db, items["dots"])
+    start(db, items["dots"])
     for n, seat in enumerate(seats):
         picks = {value_ids[0]: 1} if n < 8 else {value_ids[1]: 1, value_ids[2]: 1}
         save(db, items["dots"], seat, DotsAnswers(picks))
 
-    _start(db, items["maturity"])
+    start(db, items["maturity"])
     with db.reading() as session:
         structure = load_structure(session, workshop_id)
     for n, seat in enumerate(seats):
@@ -117,13 +106,13 @@ def _run(db: Database, workshop_id: int) -> None:
         first, now = structure.factors[0], structure.horizons[0]
         set_agreed(session, items["maturity"].id, first.id, now.id, 2, "Plans exist but are not shared")  # type: ignore[arg-type]
 
-    _start(db, items["ranking"])
+    start(db, items["ranking"])
     options = _entry_ids(db, items["ranking"])
     for n, seat in enumerate(seats[:12]):  # six and six: the first two options tie for the lead
         order = (options[0], options[1], options[2]) if n % 2 else (options[1], options[0], options[3])
         save(db, items["ranking"], seat, Ballot(order))
 
-    _start(db, items["triangle"])  # left open: the pack says so, with the minutes to the export
+    start(db, items["triangle"])  # left open: the pack says so, with the minutes to the export
     for seat, text, segment, question in (
         (seats[0], "Parent champions in every hub", "community", "a"),
         (seats[1], "One front door for early help", "service", "b"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 import httpx
@@ -103,10 +102,7 @@ def test_sighup_with_the_terminal_still_open_quits_cleanly(
     app, url = _start(tmp_path / "test.sqlite3", workshop_id)
     try:
         app.process.send_signal(1)
-        deadline = time.monotonic() + STOPS_WITHIN
-        while app.process.poll() is None and time.monotonic() < deadline:
-            app.read(0.5)  # keep reading: a terminal that is read gets its screen restored
-        assert app.process.poll() == 0
+        assert app.read_until_exit(STOPS_WITHIN) == 0  # read: a terminal that is read gets restored
         assert b"\x1b[?1049l" in app.output  # the terminal left the alternate screen: restored
     finally:
         app.end()

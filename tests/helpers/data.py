@@ -5,7 +5,7 @@ from __future__ import annotations
 from workshop import store, usecases
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.db import Database
-from workshop.models import AgendaItem
+from workshop.models import AgendaItem, row_id
 
 
 def start_kind(db: Database, workshop_id: int, kind: str) -> AgendaItem:
@@ -13,6 +13,18 @@ def start_kind(db: Database, workshop_id: int, kind: str) -> AgendaItem:
     with db.writing() as session:
         item = next(i for i in store.agenda(session, workshop_id) if i.kind == kind)
         return store.start_item(session, item.id)  # type: ignore[arg-type]
+
+
+def first_of_each_kind(db: Database, workshop_id: int) -> dict[str, AgendaItem]:
+    """The agenda's first item of each kind, by kind."""
+    with db.reading() as session:
+        return {item.kind: item for item in reversed(store.agenda(session, workshop_id))}
+
+
+def start(db: Database, item: AgendaItem) -> None:
+    """Open ``item`` (closing the one that ran)."""
+    with db.writing() as session:
+        store.start_item(session, row_id(item))
 
 
 def add_item(

@@ -65,6 +65,19 @@ class TerminalSession:
         """Type ``keys`` at the terminal."""
         os.write(self.controller, keys)
 
+    def read_until_exit(self, seconds: float, keys: bytes = b"") -> int | None:
+        """Keep reading (and typing ``keys`` again, in case the first arrived before the app listened)
+        until the app ends; its exit code, or None if it still runs after ``seconds``.
+
+        A terminal nobody reads fills up and blocks the app's last writes: read while it quits.
+        """
+        deadline = time.monotonic() + seconds
+        while self.process.poll() is None and time.monotonic() < deadline:
+            if keys:
+                self.type(keys)
+            self.read(0.5)
+        return self.process.poll()
+
     def close_terminal(self) -> None:
         """Close the window: the app's terminal hangs up."""
         if not self.closed:
