@@ -230,6 +230,12 @@ class Entry(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+# Marks a column whose rows are votes on an entry (a dot, a place in a ranking): an entry with votes is not
+# removed or merged. Declared on the column, so storage finds votes without naming a kind's table, and a
+# table that merely links to an entry (not a vote) is not counted.
+VOTE_ON_ENTRY = {"vote_on_entry": True}
+
+
 class Dot(SQLModel, table=True):
     """Dots one seat put on one entry in a dot vote."""
 
@@ -238,7 +244,7 @@ class Dot(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     item_id: int = Field(foreign_key="agendaitem.id", index=True)
     seat_id: int = Field(foreign_key="seat.id")
-    entry_id: int = Field(foreign_key="entry.id")
+    entry_id: int = Field(foreign_key="entry.id", sa_column_kwargs={"info": VOTE_ON_ENTRY})
     dots: int = 1
 
 
@@ -253,7 +259,7 @@ class RankingChoice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     response_id: int = Field(foreign_key="response.id")
     item_id: int = Field(foreign_key="agendaitem.id", index=True)
-    entry_id: int = Field(foreign_key="entry.id")
+    entry_id: int = Field(foreign_key="entry.id", sa_column_kwargs={"info": VOTE_ON_ENTRY})
     position: int
 
 

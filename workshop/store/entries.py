@@ -26,15 +26,14 @@ def votes_on(session: Session, entry_id: int) -> int:
 
 
 def _pointing_at_entries() -> list[tuple[Table, Column[int]]]:
-    # Read from the schema, so storage names no kind's table: a kind whose rows point at entries (a vote)
-    # is covered by declaring the foreign key. Read on each call: cheap, and never stale.
+    # Read from the schema, so storage names no kind's table: a kind's column of votes on entries carries
+    # VOTE_ON_ENTRY (models.py); a column that only links to an entry does not count. Cheap, never stale.
     entry_table = table_of(Entry)
     return [
         (table, fk.parent)
         for table in entry_table.metadata.sorted_tables
-        if table is not entry_table
         for fk in table.foreign_keys
-        if fk.column.table is entry_table
+        if fk.column.table is entry_table and fk.parent.info.get("vote_on_entry")
     ]
 
 
