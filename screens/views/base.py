@@ -78,8 +78,13 @@ class LiveView(Static):
     def follow(self, leader: Self) -> None:
         """Take up what the facilitator chose on ``leader``, this kind's view on the screen underneath."""
 
-    async def change(self, change: Callable[[Session], object], done: str) -> None:
-        """Apply a change a lent key asked for, as the screen's keys do, then have the screen read again."""
+    async def change(
+        self, change: Callable[[Session], object], done: str, failed: str = "Could not change the agenda"
+    ) -> bool:
+        """Apply a change through the app's one way to change things; if it was made, have the screen read
+        again at once (not at the next poll). Whether it was made."""
         app = cast("WorkshopApp", self.app)
-        if await app.changes.apply(change, done=done, failed="Could not change the agenda"):
-            self.post_message(self.Changed())
+        if not await app.changes.apply(change, done=done, failed=failed):
+            return False
+        self.post_message(self.Changed())
+        return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.table import Table
@@ -24,7 +24,7 @@ from workshop.store.moderation import set_agreed_order
 from workshop.wording import ordinal
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    pass
 
 WAITING = "⧗ waiting for approval"
 # The table is drawn on the TUI's event loop: a thousand rows took 0.3 s a redraw (the screen froze on every
@@ -212,8 +212,7 @@ class RankingView(LiveView):
         if entry_id is None:
             return
         change = partial(store_entries.set_entry_status, entry_id=entry_id, status=status)
-        app = cast("WorkshopApp", self.app)
-        if not await app.changes.apply(change, done=done, failed="Could not change the proposal"):
+        if not await self.change(change, done, failed="Could not change the proposal"):
             return
         # Gone from the list at once, so a second key press cannot act on it; the next snapshot agrees.
         options = self.query_one("#ranking-pending", OptionList)

@@ -34,7 +34,7 @@ from workshop.store.entries import VISIBLE
 from workshop.wording import plural
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    pass
 
 # Symbols and words together: the stance must read the same without colour.
 STANCE_MARKS = {"will": ("✔ we will", "green"), "wont": ("✖ we won't", "red")}
@@ -183,7 +183,7 @@ class ValuesView(LiveView):
         self.refresh_bindings()
 
     async def _moderate(self, change: Callable[..., object], done: str) -> None:
-        await cast("WorkshopApp", self.app).changes.apply(change, done=done, failed="Could not change it")
+        await self.change(change, done, failed="Could not change it")
 
     async def action_agree(self) -> None:
         entry = self._highlighted()
