@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
@@ -10,80 +9,56 @@ from typing import TYPE_CHECKING, cast
 from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header
 
-from screens.agenda_edit import AgendaEditing
-from screens.agenda_room import AgendaRoom
-from screens.agenda_sheet import AgendaSheet
-from screens.dialogs import ConfirmScreen
+from screens.agenda_keys import AGENDA_KEYS
+from screens.dialogs import (
+    AddItemScreen,
+    ConfirmScreen,
+    EditItemScreen,
+    NewItem,
+    RemoteScreen,
+    WifiDetails,
+    WifiScreen,
+)
+from screens.exporting import export_in_background
+from screens.live_area import LiveArea
 from screens.messages import WorkshopChanged
-from screens.views import LiveView, view_for, with_lent_keys
+from screens.projector import ProjectorScreen
+from screens.run_sheet import RunSheet
+from screens.views import LiveView
 from screens.widgets.join_panel import JoinPanel
 from workshop import store
-from workshop.activities import get_activity
+from workshop.activities import KINDS, get_activity
 from workshop.live import Snapshot, load_snapshot
 from workshop.models import AgendaItem, ItemState, row_id
+from workshop.qr import wifi_payload
+from workshop.store.agenda import ItemEdit, edit_item, move_item
 from workshop.usecases.control import ItemAction, apply_item_action
+from workshop.usecases.items import add_item, addable_kinds
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
 
 
-class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
-    """Run the workshop: start items, watch answers arrive, show the join code."""
+class AgendaScreen(Screen[None]):
+    """Run the workshop: start items, watch answers arrive, show the join code.
 
-    BINDINGS = [
-        Binding("enter", "start", "Open", priority=True, tooltip="Open the highlighted item for answers"),
-        Binding("n", "next", "Next", tooltip="Close the current item and open the next one"),
-        Binding(
-            "N", "previous", "Previous", show=False, tooltip="Close the current item and open the one before"
-        ),
-        Binding("c", "close", "Close", tooltip="Close the highlighted item: answers can no longer change"),
-        Binding("v", "reveal", "Reveal", tooltip="Show or hide the highlighted item's results on phones"),
-        Binding(
-            "s", "show_entries", "Proposals", tooltip="Show or hide participants' proposals to one another"
-        ),
-        Binding("r", "reset", "Reset", tooltip="Delete every answer to the highlighted item (asks first)"),
-        Binding(
-            "e", "edit", "Edit", show=False, tooltip="Change the highlighted item's title, minutes or notes"
-        ),
-        Binding(
-            "shift+up", "move(-1)", "Move up", show=False, tooltip="Move the highlighted item up the agenda"
-        ),
-        Binding("shift+down", "move(1)", "Move down", show=False, tooltip="Move the highlighted item down"),
-        Binding(
-            "plus", "add", "Add item", show=False, tooltip="Add an agenda item after the highlighted one"
-        ),
-        Binding(
-            "i", "toggle_notes", "Notes", show=False, tooltip="Show or hide the item's facilitator notes"
-        ),
-        Binding("j", "toggle_join", "Join", show=False, tooltip="Show or hide the QR code and join code"),
-        Binding(
-            "p", "projector", "Projector", tooltip="The join code big, and revealed results, for the room"
-        ),
-        Binding("o", "export", "Outcomes", show=False, tooltip="Write the outcome pack (Markdown and JSON)"),
-        Binding("w", "wifi", "Wi-Fi", show=False, tooltip="Set the venue Wi-Fi for a second QR code"),
-        Binding("f", "remote", "Remote", show=False, tooltip="The facilitator remote and API token"),
-        Binding("escape", "home", "Home", tooltip="Back to the list of workshops; phones keep answering"),
-        Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
-    ]
-    # The keys the live views lend for their kinds' own actions (a horizon, a breakdown), each in its place.
-    BINDINGS = with_lent_keys(BINDINGS)
+    Three widgets do the drawing: the run-sheet (the agenda table), the live area (the item's line, notes
+    and live view) and the join panel. The screen reads snapshots, holds the keys, and makes the changes.
+    """
+
+    BINDINGS = AGENDA_KEYS
 
     def __init__(self, workshop_id: int) -> None:
         super().__init__()
         # Its own, not the app's: a read finishing after Escape must still ask about this workshop.
         self.workshop_id = workshop_id
         self.snapshot: Snapshot | None = None
-        self._view_kind: str | None = None
-        self._swapping = asyncio.Lock()
         self._current_id: int | None = None
-        self._title_width = 0
-        self.show_notes: bool | None = None  # None: shown when the terminal has room for them
 
     @property
     def workshop_app(self) -> WorkshopApp:
@@ -93,10 +68,8 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield DataTable(id="agenda", cursor_type="row", zebra_stripes=False)
-                yield Static("", id="live-title")
-                yield Static("", id="item-notes")
-                yield Vertical(id="live")
+                yield RunSheet(id="agenda")
+                yield LiveArea(self.workshop_app.db, id="live-area")
             yield JoinPanel(self.workshop_app.join_url, self.workshop_app.join_code, id="join")
         yield Footer(compact=True)
 
@@ -111,12 +84,16 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
 
     # Reading -------------------------------------------------------------------------------------
 
+    @property
+    def run_sheet(self) -> RunSheet:
+        return self.query_one("#agenda", RunSheet)
+
+    @property
+    def live_area(self) -> LiveArea:
+        return self.query_one("#live-area", LiveArea)
+
     def _selected_item_id(self) -> int | None:
-        table = self.query_one("#agenda", DataTable)
-        if not self.snapshot or not self.snapshot.items or table.row_count == 0:
-            return None
-        row = min(table.cursor_row, len(self.snapshot.items) - 1)
-        return row_id(self.snapshot.items[row])
+        return self.run_sheet.selected_id()
 
     def refresh_snapshot(self) -> None:
         """Read a fresh snapshot off the event loop, then draw it."""
@@ -186,26 +163,23 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
                 self.query_one("#join").display = True
         self._draw_agenda(snapshot)
         if follow and current is not None:
-            self.query_one("#agenda", DataTable).move_cursor(row=snapshot.items.index(current), animate=False)
-        focus = snapshot.focus
-        live = self.query_one("#live", Vertical)
-        kind = focus.kind if focus else "info"
-        # Two snapshots can arrive while a view is being swapped: one swap at a time, or both mount one.
-        async with self._swapping:
-            if kind != self._view_kind:
-                await live.remove_children()
-                if not live.is_attached:
-                    return  # the app is closing (a read that finished after q): nothing to draw into
-                await live.mount(view_for(kind)())
-                self._view_kind = kind
-        self._draw_title(snapshot)
-        self.call_after_refresh(self._show_view, snapshot)
+            self.run_sheet.select(current)
+        await self.live_area.show(snapshot, self.workshop_app.clock())
         self.refresh_bindings()
 
-    def _show_view(self, snapshot: Snapshot) -> None:
-        for view in self.query(LiveView):
-            if view.is_attached:  # not one a swap is taking off the screen
-                view.show(snapshot)
+    def _draw_agenda(self, snapshot: Snapshot) -> None:
+        # The join panel's two codes sit side by side only where the terminal is wide enough for both.
+        self.query_one("#join", JoinPanel).set_side_by_side(self.size.width >= 110)
+        self.run_sheet.draw(snapshot, self.workshop_app.clock())
+
+    def _tick(self) -> None:
+        """Once a second: the countdown and the running item's minutes, from the clock alone."""
+        snapshot = self.snapshot
+        if snapshot is None or snapshot.current is None:
+            return
+        now = self.workshop_app.clock()
+        self.live_area.draw_title(snapshot, now)
+        self.run_sheet.tick(snapshot.current, now)
 
     # Actions -------------------------------------------------------------------------------------
 
@@ -224,9 +198,13 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         if action == "reset":
             return takes_answers
         if action == "reveal":
-            return takes_answers and get_activity(selected.kind).results_template is not None  # type: ignore[union-attr]
+            return (
+                selected is not None
+                and takes_answers
+                and get_activity(selected.kind).results_template is not None
+            )
         if action == "show_entries":
-            return takes_answers and get_activity(selected.kind).shares_entries  # type: ignore[union-attr]
+            return selected is not None and takes_answers and get_activity(selected.kind).shares_entries
         if action == "view":
             return any(view.lends(str(parameters[0])) for view in self.query(LiveView))
         if action in ("next", "previous") and snapshot:
@@ -307,7 +285,11 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
     def on_resize(self) -> None:
         if self.snapshot:
             self._draw_agenda(self.snapshot)
-            self._draw_title(self.snapshot)  # whether the notes fit depends on the height
+            # Whether the notes fit depends on the height.
+            self.live_area.draw_title(self.snapshot, self.workshop_app.clock())
+
+    def action_toggle_notes(self) -> None:
+        self.live_area.toggle_notes(self.snapshot, self.workshop_app.clock())
 
     def action_home(self) -> None:
         self.workshop_app.close_workshop()
@@ -326,3 +308,77 @@ class AgendaScreen(AgendaEditing, AgendaRoom, AgendaSheet, Screen[None]):
         question = "Quit while phones can answer?"
         detail = f"“{current.title}” is open. Phones cannot reach the workshop until you run it again."
         self.app.push_screen(ConfirmScreen(question, detail, "Yes, quit", "No, keep running"), answered)
+
+    # Changing the agenda itself ------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+
+        async def edited(edit: ItemEdit | None) -> None:
+            if edit is not None:
+                await self._change(partial(edit_item, item_id=row_id(selected), edit=edit), "Item changed")
+
+        self.app.push_screen(EditItemScreen(selected.title, selected.planned_minutes, selected.notes), edited)
+
+    async def action_move(self, offset: int) -> None:
+        selected = self._selected()
+        if selected is not None:
+            await self._change(partial(move_item, item_id=row_id(selected), offset=offset))
+            self.run_sheet.move_by(selected, offset)
+
+    def action_add(self) -> None:
+        selected = self._selected()
+        kinds = [(KINDS[kind].label, kind) for kind in addable_kinds()]
+
+        async def added(new: NewItem | None) -> None:
+            if new is not None:
+                after = selected.id if selected else None
+                change = partial(
+                    add_item,
+                    workshop_id=self.workshop_id,
+                    kind=new.kind,
+                    title=new.title,
+                    minutes=new.minutes,
+                    after=after,
+                )
+                await self._change(change, "Item added")
+
+        self.app.push_screen(AddItemScreen(kinds), added)
+
+    # The room and the world: join panel, Wi-Fi, remote, projector, outcome pack ----------------------
+
+    def action_remote(self) -> None:
+        app = self.workshop_app
+        self.app.push_screen(RemoteScreen(app.remote_url, app.facilitator_token))
+
+    def action_wifi(self) -> None:
+        def chosen(details: WifiDetails | None) -> None:
+            if details is not None:
+                self.workshop_app.wifi = details if details.ssid else None
+                self._apply_wifi()
+
+        self.app.push_screen(WifiScreen(self.workshop_app.wifi), chosen)
+
+    def _apply_wifi(self) -> None:
+        wifi = self.workshop_app.wifi
+        join = self.query_one("#join", JoinPanel)
+        payload = wifi_payload(wifi.ssid, wifi.password or None, hidden=wifi.hidden) if wifi else None
+        join.set_wifi(payload, wifi.ssid if wifi else "")
+        if wifi:
+            join.display = True
+        if self.snapshot:
+            self._draw_agenda(self.snapshot)
+
+    def action_projector(self) -> None:
+        self.app.push_screen(ProjectorScreen())
+
+    def action_toggle_join(self) -> None:
+        join = self.query_one("#join")
+        join.display = not join.display
+        if self.snapshot:
+            self._draw_agenda(self.snapshot)
+
+    def action_export(self) -> None:
+        export_in_background(self.workshop_app, self.workshop_app.db, self.workshop_id)

@@ -23,10 +23,11 @@ from textual.screen import Screen
 from screens.agenda import AgendaScreen
 from screens.changes import Changes
 from screens.dialogs import WifiDetails
+from screens.exporting import ExportFinished, report_export
 from screens.help import HelpScreen
 from screens.home import HomeScreen
 from screens.inert_text import InertText
-from screens.messages import WorkshopChanged
+from screens.messages import RevisionRead, WorkshopChanged
 from screens.terminal import TerminalDriver
 from screens.themes import register_themes
 from workshop import netinfo, store
@@ -276,7 +277,16 @@ class WorkshopApp(App[None]):
             self._polling = False
         if workshop_id == self.workshop_id and revision != self._revision:
             self._revision = revision
-            self.call_from_thread(self.screen.post_message, WorkshopChanged(revision, workshop_id))
+            self.post_message(RevisionRead(revision, workshop_id))  # thread-safe; handled on the loop
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        report_export(self, message)
+
+    def on_revision_read(self, message: RevisionRead) -> None:
+        # On the event loop: the screen on top is read here, not from the worker thread. While the app
+        # closes there may be no screen left to tell.
+        if self.screen_stack:
+            self.screen.post_message(WorkshopChanged(message.revision, message.workshop_id))
 
     def _show_write_problem(self, problem: str | None) -> None:
         """One notice that stays while writes fail (a full disk, a locked file) and goes once they work."""

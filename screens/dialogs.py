@@ -305,8 +305,16 @@ class AgreedScreen(FormDialog[AgreedChoice | None]):
         if event.select.id in ("factor", "horizon"):
             self._fill()
 
+    def _chosen(self, selector: str) -> int:
+        """The value of a Select that cannot be blank (``allow_blank=False``), as the int it holds."""
+        value = self.query_one(selector, Select).value
+        if not isinstance(value, int):
+            # A Select made with allow_blank=False always has a choice: this is a bug, not bad input.
+            raise TypeError(f"{selector} has no choice")
+        return value
+
     def _key(self) -> tuple[int, int]:
-        return int(self.query_one("#factor", Select).value), int(self.query_one("#horizon", Select).value)  # type: ignore[arg-type]
+        return self._chosen("#factor"), self._chosen("#horizon")
 
     def _fill(self) -> None:
         """Show what is already recorded for the chosen factor and horizon, so it can be changed."""
@@ -320,6 +328,6 @@ class AgreedScreen(FormDialog[AgreedChoice | None]):
             problem = f"✖ The reason must be 1000 characters or fewer (it has {len(rationale)})."
             self.query_one("#edit-error", Static).update(Text(problem, style="bold"))
             return
-        level = int(self.query_one("#level", Select).value)  # type: ignore[arg-type]
+        level = self._chosen("#level")
         factor_id, horizon_id = self._key()
         self.dismiss(AgreedChoice(factor_id, horizon_id, None if level == NO_AGREEMENT else level, rationale))

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
@@ -23,6 +24,13 @@ class ExportProgress(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Hide")]
 
+    class Advanced(Message):
+        """The worker has read ``done`` of ``total`` items; ``title`` is the next one ("" when writing)."""
+
+        def __init__(self, done: int, total: int, title: str) -> None:
+            super().__init__()
+            self.done, self.total, self.title = done, total, title
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Static(Text("Writing the outcome pack", style="bold"), classes="dialog-title")
@@ -30,31 +38,50 @@ class ExportProgress(ModalScreen[None]):
             yield ProgressBar(total=None, show_eta=False, id="export-bar")
             yield Static(Text("Escape hides this; the export carries on.", style="dim"))
 
-    def advance(self, done: int, total: int, title: str) -> None:
-        """Show that ``done`` of ``total`` items are read, and which one is next."""
+    def on_export_progress_advanced(self, message: Advanced) -> None:
         if not self.is_attached:
             return
+        done, total, title = message.done, message.total, message.title
         self.query_one("#export-bar", ProgressBar).update(total=max(total, 1), progress=done)
         step = Text(f"Item {min(done + 1, total)} of {total}: ") if title else Text("Writing the files…")
         step.append(title)  # a title may hold anything a facilitator typed
         self.query_one("#export-step", Static).update(step)
 
 
+class ExportFinished(Message):
+    """The export worker is done: the files written, or the problem in plain words."""
+
+    def __init__(self, progress: ExportProgress, paths: list[Path] | None, problem: str | None) -> None:
+        super().__init__()
+        self.progress, self.paths, self.problem = progress, paths, problem
+
+
+def report_export(app: App[Any], message: ExportFinished) -> None:
+    """On the event loop: close the progress dialog if it is still up and say how the export went."""
+    progress = message.progress
+    if progress.is_attached and app.screen is progress:
+        progress.dismiss(None)
+    if message.problem is not None:
+        app.notify(f"The export failed: {message.problem}", severity="error", timeout=20, markup=False)
+        return
+    paths = message.paths or []
+    names = " and ".join(path.name for path in paths)
+    where = paths[0].parent if paths else ""
+    app.notify(f"Outcome pack written to {where}: {names}", timeout=20, markup=False)
+
+
 def export_in_background(app: App[Any], db: Database, workshop_id: int, folder: Path | None = None) -> None:
-    """Write the workshop's pack (Markdown and JSON) to ``folder`` (the exports folder by default)."""
+    """Write the workshop's pack (Markdown and JSON) to ``folder`` (the exports folder by default).
+
+    The worker reports by message (``post_message`` is thread-safe): progress to the dialog, the end to the
+    app, whose ``on_export_finished`` calls :func:`report_export`, so the dialog may be hidden meanwhile.
+    """
     target = folder or locations.exports_dir()
     progress = ExportProgress()
     app.push_screen(progress)
 
-    def finish(paths: list[Path] | None, problem: str | None) -> None:
-        if progress.is_attached and app.screen is progress:
-            progress.dismiss(None)
-        if problem is not None:
-            app.notify(f"The export failed: {problem}", severity="error", timeout=20, markup=False)
-            return
-        assert paths
-        names = " and ".join(path.name for path in paths)
-        app.notify(f"Outcome pack written to {paths[0].parent}: {names}", timeout=20, markup=False)
+    def advanced(done: int, total: int, title: str) -> None:
+        progress.post_message(ExportProgress.Advanced(done, total, title))
 
     def work() -> None:
         try:
@@ -62,16 +89,14 @@ def export_in_background(app: App[Any], db: Database, workshop_id: int, folder: 
                 db,
                 workshop_id,
                 target,
-                progress=lambda done, total, title: app.call_from_thread(
-                    progress.advance, done, total, title
-                ),
+                progress=advanced,
             )
         except ExportError as exc:
-            app.call_from_thread(finish, None, str(exc))
+            app.post_message(ExportFinished(progress, None, str(exc)))
         except Exception as exc:  # a locked database or a bug in one kind's report: a notice, not a crash
             reason = write_problem(exc)  # a database that cannot be read is said in plain words too
-            app.call_from_thread(finish, None, reason or f"{type(exc).__name__}: {exc}")
+            app.post_message(ExportFinished(progress, None, reason or f"{type(exc).__name__}: {exc}"))
         else:
-            app.call_from_thread(finish, paths, None)
+            app.post_message(ExportFinished(progress, paths, None))
 
     app.run_worker(work, thread=True, group="export", exit_on_error=False)

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from screens.messages import WorkshopChanged
-from screens.views import LiveView, view_for
+from screens.views import AnyView, LiveView, view_for
 from screens.widgets.qr import QRCode
 from workshop import store
 from workshop.activities import get_activity
@@ -261,9 +261,8 @@ class ProjectorScreen(Screen[None]):
         self.query_one("#item-title", Static).update(title)
 
         answered = Text(no_wrap=True, overflow="ellipsis")
-        if takes_answers:
-            summary = snapshot.summary
-            count = getattr(summary, "responses", getattr(summary, "voters", None))
+        if activity is not None and takes_answers:
+            count = activity.answered(snapshot.summary)
             if count is not None:
                 answered.append(f"{count} of {snapshot.seats} joined have answered")
             else:
@@ -291,7 +290,7 @@ class ProjectorScreen(Screen[None]):
             if kind is None:
                 await results.mount(Static(self._hidden_text(snapshot, takes_answers), id="not-revealed"))
             else:
-                await results.mount(view_for(kind)())
+                await results.mount(view_for(kind)(app.db))
             self._view_kind = kind
         if kind is None:
             for hidden in results.query("#not-revealed").results(Static):
@@ -312,7 +311,7 @@ class ProjectorScreen(Screen[None]):
                 view.follow(leader)
             view.show(snapshot)
 
-    def _agenda_view(self, kind: type[LiveView]) -> LiveView | None:
+    def _agenda_view(self, kind: type[AnyView]) -> AnyView | None:
         """The same kind's view on the agenda screen, whose choices (a maturity horizon) this one follows."""
         for screen in self.app.screen_stack:
             if screen is not self:

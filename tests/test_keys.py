@@ -62,11 +62,11 @@ async def test_export_progress_names_the_item_as_typed() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         progress = ExportProgress()
         await app.push_screen(progress)
-        progress.advance(3, 8, "Values [b]and[/b] behaviours")
-        await wait_for(pilot, lambda: "Item 4 of 8: Values [b]and[/b] behaviours" in screen_text(app))  # type: ignore[arg-type]
+        progress.post_message(ExportProgress.Advanced(3, 8, "Values [b]and[/b] behaviours"))
+        await wait_for(pilot, lambda: "Item 4 of 8: Values [b]and[/b] behaviours" in screen_text(app))
         bar = progress.query_one(ProgressBar)
         assert (bar.total, bar.progress) == (8, 3)
-        progress.advance(8, 8, "")
-        await wait_for(pilot, lambda: "Writing the files…" in screen_text(app))  # type: ignore[arg-type]
+        progress.post_message(ExportProgress.Advanced(8, 8, ""))
+        await wait_for(pilot, lambda: "Writing the files…" in screen_text(app))
         await pilot.press("escape")  # hides it; the work would carry on in its worker
         await wait_for(pilot, lambda: not isinstance(app.screen, ExportProgress))

@@ -4,6 +4,7 @@ pages exist where it takes answers or shows results (docs/architecture.md lists 
 from __future__ import annotations
 
 import ast
+import typing
 from pathlib import Path
 
 import pytest
@@ -28,13 +29,27 @@ def test_every_kind_has_its_view_and_its_pages(kind: str) -> None:
     assert activity.accepts_responses == (activity.phone_template is not None)
 
 
-def test_the_agenda_screen_names_no_kind() -> None:
-    # A kind's own keys come from its live view (LentKey), so the agenda never branches on a kind. "info" is
-    # still named: it is the view shown with no item, and the item whose notes the view itself shows.
-    kinds = set(KINDS) - {"info"}
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_view_is_typed_by_its_kinds_summary(kind: str) -> None:
+    # The view draws the summary its kind makes: LiveView[S], SUMMARY = S, and summarise() -> S all agree,
+    # so mypy checks each view against its kind and the one runtime check (LiveView.show) uses the same S.
+    view, activity = VIEWS[kind], KINDS[kind]
+    made = typing.get_type_hints(type(activity).summarise)["return"]
+    (declared,) = typing.get_args(next(b for b in view.__orig_bases__ if typing.get_origin(b)))
+    declared = type(None) if declared is None else declared
+    assert view.SUMMARY is made, f"{view.__name__}.SUMMARY is {view.SUMMARY}, {kind} makes {made}"
+    assert declared is made, f"{view.__name__} is LiveView[{declared}], {kind} makes {made}"
+
+
+def test_the_screens_name_no_kind() -> None:
+    # A kind's own keys come from its live view (LentKey), its summary reaches its own view typed, and the
+    # kinds' capabilities answer the rest (answered, waiting, SHOWS_NOTES): no screen branches on a kind.
+    kinds = set(KINDS)
     classes = {view.__name__ for view in VIEWS.values()} - {"InfoView"}
-    paths = sorted((Path(__file__).resolve().parents[1] / "screens").glob("agenda*.py"))
-    assert len(paths) >= 4  # the screen and its parts
+    screens = Path(__file__).resolve().parents[1] / "screens"
+    parts = ("projector.py", "run_sheet.py", "live_area.py")
+    paths = [*screens.glob("agenda*.py"), *(screens / p for p in parts), *screens.glob("widgets/*.py")]
+    assert len(paths) >= 8  # the screen, its keys, its parts, the projector and the widgets
     for path in paths:
         nodes = list(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
         strings = {n.value for n in nodes if isinstance(n, ast.Constant) and isinstance(n.value, str)}

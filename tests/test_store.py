@@ -10,7 +10,7 @@ from workshop import store, usecases
 from workshop.activities import KINDS
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.db import Database
-from workshop.models import AgendaItem, ItemState, MaturityFactor, MaturityRating, Response
+from workshop.models import AgendaItem, ItemState, MaturityFactor, MaturityRating, Response, row_id
 from workshop.templates import get_template
 
 MATURITY = KINDS["maturity"]
@@ -20,7 +20,7 @@ def _all_answers(db: Database, workshop_id: int, value: int | None) -> MatrixAns
     with db.reading() as session:
         structure = load_structure(session, workshop_id)
     ratings = {(f.id, h.id): value for f in structure.factors for h in structure.horizons}
-    return MatrixAnswers(ratings, {})  # type: ignore[arg-type]
+    return MatrixAnswers(ratings, {})
 
 
 def test_workshop_copies_template_content(db: Database, workshop_id: int) -> None:
@@ -49,11 +49,11 @@ def test_run_sheet_moves_and_closes(db: Database, workshop_id: int) -> None:
     with db.reading() as session:
         items = store.agenda(session, workshop_id)
         assert [i.state for i in items[:3]] == [ItemState.CLOSED, ItemState.OPEN, ItemState.PENDING]
-        assert store.current_item(session, workshop_id).id == second.id  # type: ignore[union-attr]
+        assert store.current_item(session, workshop_id).id == second.id
         assert items[0].started_at is not None and items[0].ended_at is not None
     with db.writing() as session:
-        store.close_item(session, second.id)  # type: ignore[arg-type]
-        last = store.start_item(session, items[-1].id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(second))
+        last = store.start_item(session, row_id(items[-1]))
         assert last.state == ItemState.OPEN
         with pytest.raises(store.AgendaError, match="last agenda item"):
             store.next_item(session, workshop_id)
@@ -65,7 +65,7 @@ def test_revision_moves_with_every_change(db: Database, workshop_id: int, maturi
     with db.writing() as session:
         seat = store.join(session, workshop_id)
     with db.writing() as session:
-        usecases.save_response(session, maturity_item.id, seat.id, _all_answers(db, workshop_id, 2))  # type: ignore[arg-type]
+        usecases.save_response(session, row_id(maturity_item), row_id(seat), _all_answers(db, workshop_id, 2))
     with db.reading() as session:
         assert store.revision(session, workshop_id) == before + 2
 
@@ -75,7 +75,9 @@ def test_saving_replaces_previous_answers(db: Database, workshop_id: int, maturi
         seat = store.join(session, workshop_id)
     for value in (2, None, 4):
         with db.writing() as session:
-            usecases.save_response(session, maturity_item.id, seat.id, _all_answers(db, workshop_id, value))  # type: ignore[arg-type]
+            usecases.save_response(
+                session, row_id(maturity_item), row_id(seat), _all_answers(db, workshop_id, value)
+            )
     with db.reading() as session:
         assert session.exec(select(func.count()).select_from(Response)).one() == 1
         assert session.exec(select(func.count()).select_from(MaturityRating)).one() == 27
@@ -89,9 +91,9 @@ def test_saving_replaces_previous_answers(db: Database, workshop_id: int, maturi
 def test_closed_activity_refuses_answers(db: Database, workshop_id: int, maturity_item: AgendaItem) -> None:
     with db.writing() as session:
         seat = store.join(session, workshop_id)
-        store.close_item(session, maturity_item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(maturity_item))
     with db.writing() as session, pytest.raises(store.ActivityClosed):
-        usecases.save_response(session, maturity_item.id, seat.id, _all_answers(db, workshop_id, 3))  # type: ignore[arg-type]
+        usecases.save_response(session, row_id(maturity_item), row_id(seat), _all_answers(db, workshop_id, 3))
     with db.reading() as session:
         assert session.exec(select(func.count()).select_from(Response)).one() == 0
 
@@ -103,9 +105,11 @@ def test_seat_from_another_workshop_is_refused(
         other = usecases.create_workshop(
             session, __import__("workshop.templates").templates.get_template("cyp-integration")
         )
-        stranger = store.join(session, other.id)  # type: ignore[arg-type]
+        stranger = store.join(session, row_id(other))
     with db.writing() as session, pytest.raises(store.ActivityClosed):
-        usecases.save_response(session, maturity_item.id, stranger.id, _all_answers(db, workshop_id, 3))  # type: ignore[arg-type]
+        usecases.save_response(
+            session, row_id(maturity_item), row_id(stranger), _all_answers(db, workshop_id, 3)
+        )
 
 
 def test_join_checks_organisation_and_role(db: Database, workshop_id: int) -> None:
@@ -119,7 +123,7 @@ def test_join_checks_organisation_and_role(db: Database, workshop_id: int) -> No
             store.join(session, workshop_id, 99_999, None)
         with pytest.raises(store.SeatError, match="role level"):
             store.join(session, workshop_id, None, 99_999)
-        assert store.seat_by_token(session, workshop_id, seat.token).id == seat.id  # type: ignore[union-attr]
+        assert store.seat_by_token(session, workshop_id, seat.token).id == seat.id
         assert store.seat_by_token(session, workshop_id, "x" * 500) is None
         assert store.seat_by_token(session, workshop_id + 1, seat.token) is None
 
@@ -138,6 +142,7 @@ def test_maturity_form_parsing(db: Database, workshop_id: int) -> None:
     ]
     assert parsed.errors[0].anchor == f"{first}-1"
     assert first not in parsed.entered and len(parsed.entered) == 25
+    assert parsed.answers is not None  # what could be read comes back with the errors, never saved
     assert all(value is None for value in parsed.answers.ratings.values())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -23,7 +22,9 @@ class Snapshot:
     items: tuple[AgendaItem, ...]
     seats: int
     focus: AgendaItem | None
-    summary: Any
+    # The focus item's kind's summary (None with no focus). Its type follows a runtime string, the kind, so
+    # readers narrow it: a live view by its SUMMARY, anything else through the kind (Activity.answered).
+    summary: object
 
     @property
     def current(self) -> AgendaItem | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from textual.binding import Binding, BindingType
 
@@ -15,7 +16,10 @@ from screens.views.ranking import RankingView
 from screens.views.triangle import TriangleView
 from screens.views.values import ValuesView
 
-VIEWS: dict[str, type[LiveView]] = {
+# A view of any kind: the kind is a runtime string, so the screens hold views whatever their summary type.
+AnyView = LiveView[Any]
+
+VIEWS: dict[str, type[AnyView]] = {
     "info": InfoView,
     "maturity": MaturityView,
     "values": ValuesView,
@@ -25,12 +29,13 @@ VIEWS: dict[str, type[LiveView]] = {
     "question": QuestionView,
 }
 
-__all__ = ["VIEWS", "LentKey", "LiveView", "view_for", "with_lent_keys"]
+__all__ = ["VIEWS", "AnyView", "LentKey", "LiveView", "view_for", "with_lent_keys"]
 
 
-def view_for(kind: str) -> type[LiveView]:
-    """The live view class for an activity kind (a facilitated-item view for kinds it does not know)."""
-    return VIEWS.get(kind, InfoView)
+def view_for(kind: str | None) -> type[AnyView]:
+    """The live view class for an activity kind; a facilitated-item view for no item or a kind it does not
+    know (it shows the item's notes, or asks for an item to be chosen)."""
+    return VIEWS.get(kind, InfoView) if kind is not None else InfoView
 
 
 def with_lent_keys(own: list[BindingType]) -> list[BindingType]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Self, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
 from sqlmodel import Session
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
+from workshop.db import Database
 from workshop.live import Snapshot
+from workshop.models import AgendaItem
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -44,31 +46,73 @@ AGREE_KEY = LentKey(
 )
 
 
-class LiveView(Static):
-    """Shows one agenda item's live results; ``show`` is called with each fresh snapshot."""
+SummaryT = TypeVar("SummaryT")
+
+
+class LiveView(Static, Generic[SummaryT]):
+    """Shows one agenda item's live results, typed by its kind's summary (``LiveView[DotsSummary]``).
+
+    The screen calls ``show`` with each fresh snapshot; the view's ``draw`` gets the summary as its own type.
+    """
 
     DEFAULT_CSS = """
     LiveView { height: auto; }
     """
 
+    # The kind's summary class, the ``SummaryT`` a subclass names (a ClassVar cannot hold a type variable).
+    SUMMARY: ClassVar[type[Any]] = type(None)
     # The keys of the kind's own actions (``action_<name>`` on the view) that the screen binds for it.
     LENT_KEYS: ClassVar[tuple[LentKey, ...]] = ()
+    # Whether the view shows the item's facilitator notes itself, so the screen does not repeat them.
+    SHOWS_NOTES: ClassVar[bool] = False
 
     class Changed(Message):
         """A lent key changed the workshop: the screen reads it again at once rather than at the next poll."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        # For reads the view makes itself, in a worker (a breakdown); changes go through the app's Changes.
+        self.db = db
         self._snapshot: Snapshot | None = None
+        self._summary: SummaryT | None = None
 
     def on_resize(self) -> None:
         # Layouts depend on the width, which is only known once the view is laid out: draw again.
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the last snapshot again (a horizon or breakdown chosen, the width changed)."""
         if self._snapshot is not None:
             self.show(self._snapshot)
 
     def show(self, snapshot: Snapshot) -> None:
-        """Redraw from ``snapshot`` (subclasses keep it in ``self._snapshot`` for redraws)."""
+        """Redraw from ``snapshot``: ``draw`` with its summary, or ``draw_nothing`` when it has none."""
+        self._snapshot = snapshot
+        summary = snapshot.summary
+        # The one check of a summary's type in the UI. A snapshot's kind is a runtime string, and one read
+        # for another item can arrive while this view is being swapped for that item's view.
+        if isinstance(summary, self.SUMMARY):
+            self._summary = cast(SummaryT, summary)
+            self.draw(snapshot, self._summary)
+        else:
+            self._summary = None
+            self.draw_nothing(snapshot)
+
+    def draw(self, snapshot: Snapshot, summary: SummaryT) -> None:
+        """Draw the item's results from its summary."""
         raise NotImplementedError
+
+    def draw_nothing(self, snapshot: Snapshot) -> None:
+        """Draw a snapshot that holds no results for this kind."""
+        self.update("No results yet.")
+
+    @property
+    def shown(self) -> tuple[AgendaItem, SummaryT] | None:
+        """The item and summary on screen, for an action on them; None while no results are shown."""
+        snapshot, summary = self._snapshot, self._summary
+        if snapshot is None or snapshot.focus is None or summary is None:
+            return None
+        return snapshot.focus, summary
 
     def lends(self, action: str) -> bool:
         """Whether one of the view's lent keys runs ``action`` and it applies right now."""

@@ -24,14 +24,12 @@ def dot_bar(dots: int, most: int, width: int = BAR_WIDTH) -> str:
     return FULL * filled + EMPTY * (width - filled)
 
 
-class DotsView(LiveView):
+class DotsView(LiveView[DotsSummary]):
     """A table of the options with their totals and a dot bar, and how many have voted."""
 
-    def show(self, snapshot: Snapshot) -> None:
-        summary = snapshot.summary
-        if not isinstance(summary, DotsSummary):
-            self.update("No results yet.")
-            return
+    SUMMARY = DotsSummary
+
+    def draw(self, snapshot: Snapshot, summary: DotsSummary) -> None:
         if summary.source_title is None:
             settings = snapshot.focus.config.get("settings") if snapshot.focus else None
             source = settings.get("source") if isinstance(settings, dict) else None

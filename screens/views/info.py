@@ -8,10 +8,13 @@ from screens.views.base import LiveView
 from workshop.live import Snapshot
 
 
-class InfoView(LiveView):
+class InfoView(LiveView[None]):
     """Shows the item's title and facilitator notes."""
 
-    def show(self, snapshot: Snapshot) -> None:
+    SUMMARY = type(None)  # a facilitated item has no results
+    SHOWS_NOTES = True
+
+    def draw(self, snapshot: Snapshot, summary: None) -> None:
         item = snapshot.focus
         if item is None:
             self.update("Choose an agenda item.")

@@ -73,9 +73,10 @@ def _agreed_cell(value: tuple[int | None, str] | None) -> Text:
     return Text(f"→ {level}", style="bold") if level is not None else Text("✖ none")
 
 
-class MaturityView(LiveView):
+class MaturityView(LiveView[MatrixSummary]):
     """A factor × level table for the chosen horizon, with the median and an agreement label."""
 
+    SUMMARY = MatrixSummary
     LENT_KEYS = (
         LentKey(
             Binding(
@@ -100,8 +101,8 @@ class MaturityView(LiveView):
         ),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
         self.horizon_index = 0
         self.breakdown_index = 0
         self._breakdown: tuple[BreakdownKey, Breakdown] | None = None
@@ -115,14 +116,12 @@ class MaturityView(LiveView):
     def next_breakdown(self) -> None:
         """Show the next breakdown (whole room → by organisation → by role level → whole room)."""
         self.breakdown_index += 1
-        if self._snapshot is not None:
-            self.show(self._snapshot)
+        self.redraw()
 
     def next_horizon(self) -> None:
         """Show the next horizon (now → one year → two years → now)."""
         self.horizon_index += 1
-        if self._snapshot is not None:
-            self.show(self._snapshot)
+        self.redraw()
 
     def follow(self, leader: MaturityView) -> None:
         # The projector shows the horizon the facilitator chose on the agenda (h), so both screens agree.
@@ -136,16 +135,15 @@ class MaturityView(LiveView):
 
     def action_agree(self) -> None:
         """Record the level the room agreed for a factor and horizon, starting at the horizon shown."""
-        snapshot = self._snapshot
-        summary = snapshot.summary if snapshot else None
-        if not isinstance(summary, MatrixSummary) or snapshot is None or snapshot.focus is None:
+        if self.shown is None:
             return
-        item_id = row_id(snapshot.focus)
+        item, summary = self.shown
+        item_id = row_id(item)
         structure = summary.structure
-        factor_ids = {f.key: f.id for f in structure.factors}
-        horizon_ids = {h.key: h.id for h in structure.horizons}
+        factor_ids = {f.key: row_id(f) for f in structure.factors}
+        horizon_ids = {h.key: row_id(h) for h in structure.horizons}
         current = {(factor_ids[f], horizon_ids[h]): value for (f, h), value in summary.agreed.items()}
-        horizon_id = structure.horizons[self.horizon_index % len(structure.horizons)].id
+        horizon_id = row_id(structure.horizons[self.horizon_index % len(structure.horizons)])
 
         async def chosen(choice: AgreedChoice | None) -> None:
             if choice is not None:
@@ -161,20 +159,18 @@ class MaturityView(LiveView):
 
         self.app.push_screen(
             AgreedScreen(
-                [(f.name, f.id) for f in structure.factors],  # type: ignore[misc]
-                [(h.label, h.id) for h in structure.horizons],  # type: ignore[misc]
+                [(f.name, row_id(f)) for f in structure.factors],
+                [(h.label, row_id(h)) for h in structure.horizons],
                 [(f"{lv.value} {lv.name}", lv.value) for lv in structure.levels],
-                current,  # type: ignore[arg-type]
-                horizon_id,  # type: ignore[arg-type]
+                current,
+                horizon_id,
             ),
             chosen,
         )
 
-    def show(self, snapshot: Snapshot) -> None:
-        self._snapshot = snapshot
-        summary = snapshot.summary
-        if not isinstance(summary, MatrixSummary) or not summary.structure.horizons:
-            self.update("No results yet.")
+    def draw(self, snapshot: Snapshot, summary: MatrixSummary) -> None:
+        if not summary.structure.horizons:
+            self.draw_nothing(snapshot)
             return
         horizons = summary.structure.horizons
         horizon = horizons[self.horizon_index % len(horizons)]
@@ -220,7 +216,7 @@ class MaturityView(LiveView):
             return
         if self._breakdown_wanted != key:
             self._breakdown_wanted = key
-            db = self.app.db  # type: ignore[attr-defined]
+            db = self.db
             self.run_worker(
                 lambda: read_breakdown(db, focus, key),
                 thread=True,
@@ -243,8 +239,7 @@ class MaturityView(LiveView):
             key, breakdown = worker.result
             if key == self._breakdown_wanted:
                 self._breakdown = (key, breakdown)
-                if self._snapshot is not None:
-                    self.show(self._snapshot)
+                self.redraw()
         elif event.state == WorkerState.ERROR:
             self._breakdown_wanted = None
             self.update("The breakdown could not be read; it will be tried again with the next answer.")

@@ -23,15 +23,12 @@ def height(widget: Widget, renderable: RenderableType) -> int:
     return len(console.render_lines(renderable, options, pad=False))
 
 
-class QuestionView(LiveView):
+class QuestionView(LiveView[QuestionSummary]):
     """Top words sized by weight (style and the count as a number, never colour), then the newest answers."""
 
-    def show(self, snapshot: Snapshot) -> None:
-        self._snapshot = snapshot
-        summary = snapshot.summary
-        if not isinstance(summary, QuestionSummary):
-            self.update("No results yet.")
-            return
+    SUMMARY = QuestionSummary
+
+    def draw(self, snapshot: Snapshot, summary: QuestionSummary) -> None:
         heading = Text()
         heading.append(one_line(summary.prompt), style="bold")
         heading.append(

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from screens.moderation_dialogs import AgreedPrioritiesScreen
 from screens.views.base import AGREE_KEY, LiveView
 from workshop.activities.ranking import RankingSummary
+from workshop.db import Database
 from workshop.live import Snapshot
 from workshop.models import EntryStatus, row_id
 from workshop.store import entries as store_entries
@@ -45,7 +46,7 @@ def _order(tiers: tuple[tuple[str, ...], ...]) -> Text:
     return text
 
 
-class RankingView(LiveView):
+class RankingView(LiveView[RankingSummary]):
     """The Borda (rule c) order with first choices, then the proposals waiting for the facilitator.
 
     Tab reaches the list of waiting proposals; the arrows move through it, ``a`` approves the highlighted
@@ -61,10 +62,11 @@ class RankingView(LiveView):
         Binding("a", "approve", "Approve proposal"),
         Binding("x", "hide_proposal", "Hide proposal"),
     ]
+    SUMMARY = RankingSummary
     LENT_KEYS = (AGREE_KEY,)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
         self._pending: tuple[tuple[int, str], ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -73,19 +75,17 @@ class RankingView(LiveView):
         yield OptionList(id="ranking-pending", markup=False)
 
     def on_mount(self) -> None:
-        if self._snapshot is not None:
-            self.show(self._snapshot)
+        self.redraw()
 
-    def show(self, snapshot: Snapshot) -> None:
-        self._snapshot = snapshot
+    def draw_nothing(self, snapshot: Snapshot) -> None:
+        if self.query("#ranking-results"):  # composed, and not being taken off the screen
+            self.query_one("#ranking-results", Static).update("No results yet.")
+            self._show_pending(())
+
+    def draw(self, snapshot: Snapshot, summary: RankingSummary) -> None:
         if not self.query("#ranking-results"):
             return  # not composed yet (drawn from on_mount), or already taken off the screen
-        summary = snapshot.summary
         results = self.query_one("#ranking-results", Static)
-        if not isinstance(summary, RankingSummary):
-            results.update("No results yet.")
-            self._show_pending(())
-            return
         table = Table(
             title=Text.assemble(
                 (summary.method, "bold"), f" · {summary.responses} of {snapshot.seats} joined have ranked"
@@ -183,11 +183,10 @@ class RankingView(LiveView):
 
     def action_agree(self) -> None:
         """Mark and order the priorities the room agreed, from the options in the room's order."""
-        snapshot = self._snapshot
-        summary = snapshot.summary if snapshot else None
-        if not isinstance(summary, RankingSummary) or snapshot is None or snapshot.focus is None:
+        if self.shown is None:
             return
-        item_id = row_id(snapshot.focus)
+        item, summary = self.shown
+        item_id = row_id(item)
 
         async def chosen(agreed: list[int] | None) -> None:
             if agreed is not None:

@@ -32,15 +32,12 @@ def share(lines: int, needs: list[int]) -> list[int]:
     return rooms
 
 
-class TriangleView(LiveView):
+class TriangleView(LiveView[TriangleSummary]):
     """The three segments with their ideas, each marked (a), (b) or (c), and a balance line in words."""
 
-    def show(self, snapshot: Snapshot) -> None:
-        self._snapshot = snapshot
-        summary = snapshot.summary
-        if not isinstance(summary, TriangleSummary):
-            self.update("No results yet.")
-            return
+    SUMMARY = TriangleSummary
+
+    def draw(self, snapshot: Snapshot, summary: TriangleSummary) -> None:
         stacked = self.size.width < WIDE
         heading = Text()
         heading.append("Priority: ", style="bold")

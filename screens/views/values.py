@@ -28,6 +28,7 @@ from workshop.activities.values import (
     ValuesSummary,
     ValueSummary,
 )
+from workshop.db import Database
 from workshop.live import Snapshot
 from workshop.store import moderation
 from workshop.store.entries import VISIBLE
@@ -86,13 +87,15 @@ def _behaviour_line(behaviour: BehaviourSummary) -> Text:
     return line
 
 
-class ValuesView(LiveView):
+class ValuesView(LiveView[ValuesSummary]):
     """Values with their behaviours, what phones can see, and the facilitator's moderation keys."""
 
     DEFAULT_CSS = """
     ValuesView { height: auto; }
     ValuesView > #values-list { height: auto; max-height: 24; }
     """
+
+    SUMMARY = ValuesSummary
 
     BINDINGS = [
         Binding("a", "agree", "Agree", tooltip="Mark the highlighted value or behaviour as agreed, or not"),
@@ -101,8 +104,8 @@ class ValuesView(LiveView):
         Binding("m", "merge", "Merge", tooltip="Merge a duplicate value, or move a behaviour"),
     ]
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
         self._rows: tuple[tuple[Any, ...], ...] = ()
         self._entries: dict[int, Entry] = {}
         self._values: tuple[ValueSummary, ...] = ()
@@ -114,20 +117,23 @@ class ValuesView(LiveView):
         yield options
 
     def on_mount(self) -> None:
-        if self._snapshot is not None:
-            self.show(self._snapshot)
+        self.redraw()
 
-    def show(self, snapshot: Snapshot) -> None:
-        self._snapshot = snapshot
+    def draw_nothing(self, snapshot: Snapshot) -> None:
+        self._draw(snapshot, None)
+
+    def draw(self, snapshot: Snapshot, summary: ValuesSummary) -> None:
+        self._draw(snapshot, summary)
+
+    def _draw(self, snapshot: Snapshot, summary: ValuesSummary | None) -> None:
         headings = self.query("#values-heading").results(Static)
         heading = next(headings, None)
         if heading is None or not self.query("#values-list"):
             # Not composed yet (drawn from on_mount), or being taken off the screen child by child.
             return
-        summary = snapshot.summary
-        values = summary.values if isinstance(summary, ValuesSummary) else ()
+        values = summary.values if summary is not None else ()
         text = Text()
-        if isinstance(summary, ValuesSummary):
+        if summary is not None:
             shown = "◉ shown to phones" if summary.entries_shown else "◌ hidden from phones"
             text.append(shown, style="bold")
             agreed = sum(1 for v in values if v.agreed is not None and v.status in VISIBLE)

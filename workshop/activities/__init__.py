@@ -9,6 +9,8 @@ that this registry wires up. See docs/architecture.md.
 
 from __future__ import annotations
 
+from typing import Any, TypeAlias
+
 from sqlmodel import Session, SQLModel
 
 from workshop.activities.base import Activity, FormError, ParsedForm
@@ -21,13 +23,18 @@ from workshop.activities.triangle import TriangleActivity
 from workshop.activities.values import ValuesActivity
 from workshop.models import AgendaItem
 
+# A kind of any types: items name their kind by a string read at run time (from the database or a
+# template), so what the registry hands back cannot know them. Each kind's own module is typed in full;
+# callers that know the kind import it (or its summary type) from there.
+AnyActivity: TypeAlias = Activity[Any, Any, Any, Any]
+
 
 def _leader(session: Session, item: AgendaItem) -> str | None:
     # Defined before the kinds are made: the triangle asks it for the leader of the item it follows.
     return get_activity(item.kind).leader(session, item)
 
 
-KINDS: dict[str, Activity] = {
+KINDS: dict[str, AnyActivity] = {
     activity.kind: activity
     for activity in (
         InfoActivity(),
@@ -40,10 +47,10 @@ KINDS: dict[str, Activity] = {
     )
 }
 
-__all__ = ["KINDS", "Activity", "FormError", "ParsedForm", "get_activity", "kind_tables"]
+__all__ = ["KINDS", "Activity", "AnyActivity", "FormError", "ParsedForm", "get_activity", "kind_tables"]
 
 
-def get_activity(kind: str) -> Activity:
+def get_activity(kind: str) -> AnyActivity:
     """The activity for ``kind``; an unknown kind (from a newer version) behaves as a facilitated item."""
     return KINDS.get(kind, KINDS["info"])
 

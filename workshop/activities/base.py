@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete
@@ -25,6 +25,15 @@ __all__ = [
 ]
 
 SettingsT = TypeVar("SettingsT", bound=BaseModel)
+# What a kind's phone form and summary read about an item (its factors, options, limits, …).
+StructureT = TypeVar("StructureT")
+# What a kind's parse_form builds and its save stores: the answers of one seat to one item.
+AnswersT = TypeVar("AnswersT")
+# Covariant for ParsedForm alone, which is frozen: a form that can only remove (ParsedForm[Remove]) is
+# a form of a kind whose answers also add (ParsedForm[AddAnswer | Remove]).
+AnswersT_co = TypeVar("AnswersT_co", covariant=True)
+# What a kind's summarise counts for the live view, the phones and the exports.
+SummaryT = TypeVar("SummaryT")
 
 
 @dataclass(frozen=True)
@@ -36,11 +45,15 @@ class FormError:
     message: str
 
 
-@dataclass
-class ParsedForm:
-    """A submitted form after validation: the clean answers and the problems (empty when it can be saved)."""
+@dataclass(frozen=True)
+class ParsedForm(Generic[AnswersT_co]):
+    """A submitted form after validation: the clean answers and the problems (empty when it can be saved).
 
-    answers: Any
+    ``answers`` is None when nothing could be read (a form with errors, or a step inside the form); a form
+    with errors may still carry what could be read, which is never saved.
+    """
+
+    answers: AnswersT_co | None
     errors: list[FormError] = field(default_factory=list)
     # What the participant typed or picked, by field name, so a form with errors comes back as they left it.
     entered: dict[str, str] = field(default_factory=dict)
@@ -67,8 +80,12 @@ def settings_of(model: type[SettingsT], item: AgendaItem) -> SettingsT:
     return model.model_validate(item.config.get("settings", {}))
 
 
-class Activity:
-    """Base for an activity kind. A kind with no phone template asks nothing of participants."""
+class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
+    """Base for an activity kind. A kind with no phone template asks nothing of participants.
+
+    A kind names its types: ``DotsActivity(Activity[DotsSettings, DotsStructure, DotsAnswers, DotsSummary])``.
+    Its ``settings_model`` must be its ``SettingsT`` (tests/test_kind_capabilities.py checks every kind).
+    """
 
     kind: ClassVar[str]
     label: ClassVar[str]
@@ -91,33 +108,54 @@ class Activity:
         """Whether participants answer this kind on their phones."""
         return self.phone_template is not None
 
-    def settings(self, item: AgendaItem) -> Any:
+    def settings(self, item: AgendaItem) -> SettingsT:
         """The item's settings, validated (a template already checked them; defaults fill the gaps)."""
-        return settings_of(self.settings_model, item)
+        # A ClassVar cannot name a type variable, so ``settings_model`` is typed only as a BaseModel class;
+        # each kind's settings_model is its SettingsT, which tests/test_kind_capabilities.py checks.
+        return cast(SettingsT, settings_of(self.settings_model, item))
 
-    def structure(self, session: Session, item: AgendaItem) -> Any:
+    def structure(self, session: Session, item: AgendaItem) -> StructureT:
         """What the phone form and the summary need to know about the item (factors, options, …)."""
-        return None
+        raise NotImplementedError(f"{self.kind} has no structure")
 
-    def phone_context(self, session: Session, item: AgendaItem, seat: Seat, structure: Any) -> dict[str, Any]:
+    def phone_context(
+        self, session: Session, item: AgendaItem, seat: Seat, structure: StructureT
+    ) -> dict[str, Any]:
         """Template context for the seat's phone page: saved answers as ``values``, own entries, …"""
         return {"values": {}}
 
-    def parse_form(self, structure: Any, form: Mapping[str, str]) -> ParsedForm:
+    def parse_form(self, structure: StructureT, form: Mapping[str, str]) -> ParsedForm[AnswersT]:
         """Validate a submitted phone form against the item's structure."""
         raise NotImplementedError(f"{self.kind} takes no answers")
 
-    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: AnswersT) -> None:
         """Apply the answers in the caller's write transaction; raise :class:`AnswerRefused` on a limit."""
         raise NotImplementedError(f"{self.kind} takes no answers")
 
-    def summarise(self, session: Session, item: AgendaItem) -> Any:
+    def summarise(self, session: Session, item: AgendaItem) -> SummaryT:
         """Aggregate results for the live view, the phones (once revealed) and the exports."""
-        return None
+        raise NotImplementedError(f"{self.kind} has no summary")
 
-    def report(self, session: Session, item: AgendaItem, summary: Any) -> list[Block]:
+    def report(self, session: Session, item: AgendaItem, summary: SummaryT) -> list[Block]:
         """The item's results for the outcome pack, in format-neutral blocks (see workshop.exports)."""
         return []
+
+    def answered(self, summary: SummaryT) -> int | None:
+        """How many seats have answered the item, read from its summary.
+
+        Returns:
+            The count the kind's summary keeps (seats that sent anything, or that voted); None for a kind
+            that takes no answers.
+        """
+        return None
+
+    def waiting(self, summary: SummaryT) -> int:
+        """How many participants' entries wait for the facilitator's approval before they count.
+
+        Returns:
+            The pending entries in the summary; 0 for a kind whose entries need no approval.
+        """
+        return 0
 
     def on_create(self, session: Session, item: AgendaItem) -> None:
         """Set up a new item from its settings (e.g. store the template's candidates)."""

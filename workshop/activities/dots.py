@@ -115,7 +115,7 @@ def _count(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else None
 
 
-class DotsActivity(Activity):
+class DotsActivity(Activity[DotsSettings, DotsStructure, DotsAnswers, DotsSummary]):
     """Spend a few dots on the proposals that matter most; at most ``max_per_entry`` on one."""
 
     kind = "dots"
@@ -156,7 +156,7 @@ class DotsActivity(Activity):
         values = {f"dots-{entry_id}": str(dots) for entry_id, dots in rows}
         return {"values": values, "used": sum(dots for _, dots in rows)}
 
-    def parse_form(self, structure: DotsStructure, form: Mapping[str, str]) -> ParsedForm:
+    def parse_form(self, structure: DotsStructure, form: Mapping[str, str]) -> ParsedForm[DotsAnswers]:
         settings = structure.settings
         if settings is None or structure.source is None:
             return ParsedForm(None, [FormError("form", "main", "This vote is not set up yet")])
@@ -252,6 +252,10 @@ class DotsActivity(Activity):
         return DotsSummary(
             structure.source.title, tuple(options), voters, settings.dots_per_seat, settings.max_per_entry
         )
+
+    def answered(self, summary: DotsSummary) -> int:
+        """Seats that have placed their dots."""
+        return summary.voters
 
     def report(self, session: Session, item: AgendaItem, summary: DotsSummary) -> list[Block]:
         if summary.source_title is None:

@@ -45,7 +45,7 @@ def responses(session: Session, item: AgendaItem) -> int:
     return session.exec(select(func.count()).select_from(Response).where(Response.item_id == item.id)).one()
 
 
-def removal_or_refusal(form: Mapping[str, str], use_instead: str) -> ParsedForm | None:
+def removal_or_refusal(form: Mapping[str, str], use_instead: str) -> ParsedForm[Remove] | None:
     """A finished ParsedForm for a "remove:ID" action or an action this form lacks; None for "add".
 
     ``use_instead`` completes the refusal "Use the …", e.g. "Send button to send an answer"."""

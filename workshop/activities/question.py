@@ -63,7 +63,10 @@ class QuestionSummary:
     responses: int  # seats that have sent at least one answer
 
 
-class QuestionActivity(Activity):
+QuestionAnswers = AddAnswer | Remove
+
+
+class QuestionActivity(Activity[QuestionSettings, QuestionSettings, QuestionAnswers, QuestionSummary]):
     """Ask one open question; each seat sends a few short answers and can remove its own."""
 
     kind = "question"
@@ -85,7 +88,7 @@ class QuestionActivity(Activity):
         own = list(own_entries(session, row_id(item), row_id(seat)))
         return {"values": {}, "own": own, "settings": structure}
 
-    def parse_form(self, structure: QuestionSettings, form: Mapping[str, str]) -> ParsedForm:
+    def parse_form(self, structure: QuestionSettings, form: Mapping[str, str]) -> ParsedForm[QuestionAnswers]:
         settled = removal_or_refusal(form, "Send button to send an answer")
         if settled is not None:
             return settled
@@ -96,7 +99,7 @@ class QuestionActivity(Activity):
             return ParsedForm(answers=None, errors=[FormError("text", "text", problem)], entered=entered)
         return ParsedForm(answers=AddAnswer(text), entered=entered, notice="added")
 
-    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: QuestionAnswers) -> None:
         settings = self.settings(item)
         if isinstance(answers, Remove):
             remove_own_entry(session, item, seat, answers.entry_id)
@@ -115,6 +118,10 @@ class QuestionActivity(Activity):
             )
         add_entry(session, item, seat, answers.text, limit=limit)
         ensure_response(session, row_id(item), row_id(seat))
+
+    def answered(self, summary: QuestionSummary) -> int:
+        """Seats with at least one answer of their own (removing the last one stops the seat counting)."""
+        return summary.responses
 
     def report(self, session: Session, item: AgendaItem, summary: QuestionSummary) -> list[Block]:
         blocks: list[Block] = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Annotated, Any, NamedTuple
 
@@ -35,6 +35,7 @@ __all__ = [
     "OptionStatus",
     "Proposal",
     "RankingActivity",
+    "RankingAnswers",
     "RankingOption",
     "RankingSettings",
     "RankingStructure",
@@ -84,6 +85,10 @@ class Proposal:
     text: str
 
 
+# What a seat sends: its ballot, or a priority it proposes.
+RankingAnswers = Ballot | Proposal
+
+
 class RankingOption(NamedTuple):
     """An approved option as pages and ballot checks need it: a tuple, quick to make by the thousand."""
 
@@ -131,7 +136,7 @@ class RankingStructure:
         return [option for option in self.options if option.id not in chosen]
 
 
-def _form_error(field: str, message: str) -> ParsedForm:
+def _form_error(field: str, message: str) -> ParsedForm[RankingAnswers]:
     return ParsedForm(answers=None, errors=[FormError(field, field, message)])
 
 
@@ -183,7 +188,7 @@ def proposal_problem(text: str, settings: RankingSettings) -> str | None:
     return None
 
 
-class RankingActivity(Activity):
+class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers, RankingSummary]):
     """Rank the top N priorities; participants may propose more, which count once the facilitator approves."""
 
     kind = "ranking"
@@ -235,7 +240,7 @@ class RankingActivity(Activity):
             "proposals_left": max(0, structure.settings.max_proposals_per_seat - len(own)),
         }
 
-    def parse_form(self, structure: RankingStructure, form: Mapping[str, str]) -> ParsedForm:
+    def parse_form(self, structure: RankingStructure, form: Mapping[str, str]) -> ParsedForm[RankingAnswers]:
         action = form.get("action") or ""
         raw_order = form.get("order") or ""
         order = structure.option_ids(raw_order)[: structure.needed]
@@ -244,18 +249,15 @@ class RankingActivity(Activity):
         if verb == "propose":
             return self._parse_proposal(structure, form.get("proposal") or "", entered)
         if verb == "submit":
-            parsed = self._parse_ballot(structure, raw_order)
-            parsed.entered = entered
-            return parsed
+            return replace(self._parse_ballot(structure, raw_order), entered=entered)
         target = next((option.id for option in structure.options if str(option.id) == arg), -1)
         problem = _step(order, verb, target, structure.needed)
         parsed = _form_error("ranking", problem) if problem else ParsedForm(answers=None, rerender=True)
         entered["order"] = ",".join(map(str, order))
-        parsed.entered = entered
-        return parsed
+        return replace(parsed, entered=entered)
 
     @staticmethod
-    def _parse_ballot(structure: RankingStructure, raw_order: str) -> ParsedForm:
+    def _parse_ballot(structure: RankingStructure, raw_order: str) -> ParsedForm[RankingAnswers]:
         # Anything no row can have stands in as an unknown option, so it is named as such: each gets its own
         # stand-in (no row has a negative id), lest two of them read as one option ranked twice.
         tokens = [token.strip() for token in raw_order.split(",") if token.strip()]
@@ -266,7 +268,9 @@ class RankingActivity(Activity):
         return ParsedForm(answers=Ballot(tuple(ids)), notice="saved")
 
     @staticmethod
-    def _parse_proposal(structure: RankingStructure, text: str, entered: dict[str, str]) -> ParsedForm:
+    def _parse_proposal(
+        structure: RankingStructure, text: str, entered: dict[str, str]
+    ) -> ParsedForm[RankingAnswers]:
         entered = {**entered, "proposal": text}
         problem = proposal_problem(text, structure.settings)
         if problem:
@@ -275,7 +279,7 @@ class RankingActivity(Activity):
             )
         return ParsedForm(answers=Proposal(text), entered=entered, notice="added")
 
-    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: RankingAnswers) -> None:
         settings = self.settings(item)
         if isinstance(answers, Proposal):
             self._save_proposal(session, item, seat, settings, answers.text)
@@ -329,6 +333,14 @@ class RankingActivity(Activity):
         # Proposals go with the ballots: the choices cast on them are let go first, in the same sweep.
         delete_seat_entries(session, item)
         super().reset(session, item)
+
+    def answered(self, summary: RankingSummary) -> int:
+        """Seats that have sent a ranking; a proposal alone does not count."""
+        return summary.responses
+
+    def waiting(self, summary: RankingSummary) -> int:
+        """Participants' proposals waiting for the facilitator to approve or hide them."""
+        return len(summary.pending)
 
     def report(self, session: Session, item: AgendaItem, summary: RankingSummary) -> list[Block]:
         rows = tuple(

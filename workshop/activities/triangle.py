@@ -149,7 +149,10 @@ class TriangleSummary:
         return {q: sum(s.by_question[q] for s in self.segments) for q in QUESTION_KEYS}
 
 
-class TriangleActivity(Activity):
+TriangleAnswers = AddIdea | Remove
+
+
+class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAnswers, TriangleSummary]):
     """For one priority, add ideas tagged civic / service / community and one of the three questions."""
 
     kind = "triangle"
@@ -199,7 +202,9 @@ class TriangleActivity(Activity):
         ]
         return {"values": {}, "own": own}
 
-    def parse_form(self, structure: TriangleStructure, form: Mapping[str, str]) -> ParsedForm:
+    def parse_form(
+        self, structure: TriangleStructure, form: Mapping[str, str]
+    ) -> ParsedForm[TriangleAnswers]:
         settled = removal_or_refusal(form, "Add idea button to add an idea")
         if settled is not None:
             return settled
@@ -225,7 +230,7 @@ class TriangleActivity(Activity):
             return ParsedForm(answers=None, errors=errors, entered=entered)
         return ParsedForm(answers=AddIdea(text, segment, question), entered=entered, notice="added")
 
-    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: Any) -> None:
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: TriangleAnswers) -> None:
         settings = self.settings(item)
         if isinstance(answers, Remove):
             remove_own_entry(session, item, seat, answers.entry_id)
@@ -246,6 +251,10 @@ class TriangleActivity(Activity):
             )
         add_entry(session, item, seat, answers.text, tag=answers.segment, tag2=answers.question, limit=limit)
         ensure_response(session, row_id(item), row_id(seat))
+
+    def answered(self, summary: TriangleSummary) -> int:
+        """Seats with at least one idea of their own (removing the last one stops the seat counting)."""
+        return summary.responses
 
     def report(self, session: Session, item: AgendaItem, summary: TriangleSummary) -> list[Block]:
         questions = {q.key: q.name for q in QUESTIONS}

@@ -149,7 +149,10 @@ def _can_build_on(item: AgendaItem, seat: Seat, value: Entry) -> bool:
     return value.seat_id in (seat.id, None) or item.entries_shown
 
 
-class ValuesActivity(Activity):
+ValuesAnswers = AddValue | AddBehaviour | RemoveEntry
+
+
+class ValuesActivity(Activity[ValuesSettings, ValuesSettings, ValuesAnswers, ValuesSummary]):
     """Propose values and behaviours; others see them once the facilitator shows them."""
 
     kind = "values"
@@ -196,7 +199,7 @@ class ValuesActivity(Activity):
             "can_add_behaviour": len(own_behaviours) < structure.max_behaviours_per_seat,
         }
 
-    def parse_form(self, structure: ValuesSettings, form: Mapping[str, str]) -> ParsedForm:
+    def parse_form(self, structure: ValuesSettings, form: Mapping[str, str]) -> ParsedForm[ValuesAnswers]:
         action = form.get("action") or ""
         if action == "add-value":
             name, errors = _text_errors(
@@ -237,9 +240,7 @@ class ValuesActivity(Activity):
             return ParsedForm(None, [FormError("entry", "main", message)])
         return ParsedForm(None, [FormError("action", "main", "Choose to propose a value or add a behaviour")])
 
-    def save(
-        self, session: Session, item: AgendaItem, seat: Seat, answers: AddValue | AddBehaviour | RemoveEntry
-    ) -> None:
+    def save(self, session: Session, item: AgendaItem, seat: Seat, answers: ValuesAnswers) -> None:
         settings = self.structure(session, item)
         mine = own_entries(session, row_id(item), row_id(seat))
         if isinstance(answers, AddValue):
@@ -304,6 +305,13 @@ class ValuesActivity(Activity):
             select(func.count()).select_from(Response).where(Response.item_id == item.id)
         ).one()
         return ValuesSummary(values=values, responses=responses, entries_shown=item.entries_shown)
+
+    def answered(self, summary: ValuesSummary) -> int:
+        """Seats with a value or behaviour of their own (removing the last one stops the seat counting).
+
+        Their entries need no approval (``waiting`` stays 0): the facilitator shows or hides them.
+        """
+        return summary.responses
 
     def report(self, session: Session, item: AgendaItem, summary: ValuesSummary) -> list[Block]:
         shown = [v for v in summary.values if v.status in VISIBLE]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
-from workshop.activities.base import Activity, FormError, ParsedForm, ensure_response
+from workshop.activities.base import Activity, FormError, NoSettings, ParsedForm, ensure_response
 from workshop.activities.maturity.matrix import (
     FactorSummary,
     MatrixAnswers,
@@ -38,7 +38,7 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-class MaturityActivity(Activity):
+class MaturityActivity(Activity[NoSettings, MatrixStructure, MatrixAnswers, MatrixSummary]):
     """Rate each factor now, in one year and in two years; each rating may be "don't know"."""
 
     kind = "maturity"
@@ -78,7 +78,7 @@ class MaturityActivity(Activity):
             values.update({f"c-{factor_keys[f]}": text for f, text in comments if f in factor_keys})
         return {"values": values}
 
-    def parse_form(self, structure: MatrixStructure, form: Mapping[str, str]) -> ParsedForm:
+    def parse_form(self, structure: MatrixStructure, form: Mapping[str, str]) -> ParsedForm[MatrixAnswers]:
         allowed = {str(level.value): level.value for level in structure.levels}
         answers: dict[tuple[int, int], int | None] = {}
         errors: list[FormError] = []
@@ -159,6 +159,10 @@ class MaturityActivity(Activity):
                     for f, text in answers.comments.items()
                 ],
             )
+
+    def answered(self, summary: MatrixSummary) -> int:
+        """Seats that have sent their ratings."""
+        return summary.responses
 
     def report(self, session: Session, item: AgendaItem, summary: MatrixSummary) -> list[Block]:
         return maturity_report(session, item, summary)
