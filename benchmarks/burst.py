@@ -51,16 +51,17 @@ def make_workshop(db: Any) -> Setup:
     """
     from workshop import store, usecases
     from workshop.activities.maturity import DONT_KNOW, load_structure
+    from workshop.models import row_id
     from workshop.templates import get_template
 
     with db.writing() as session:
         workshop = usecases.create_workshop(session, get_template("cyp-integration"), "Burst benchmark")
-        item = next(i for i in store.agenda(session, workshop.id) if i.kind == "maturity")
-        store.start_item(session, item.id)
-        structure = load_structure(session, workshop.id)
+        item = next(i for i in store.agenda(session, row_id(workshop)) if i.kind == "maturity")
+        store.start_item(session, row_id(item))
+        structure = load_structure(session, row_id(workshop))
         fields = tuple(structure.field_name(f, h) for f in structure.factors for h in structure.horizons)
         choices = (*(str(level.value) for level in structure.levels), DONT_KNOW)
-        return Setup(workshop.id, workshop.join_code, item.id, fields, choices)
+        return Setup(row_id(workshop), workshop.join_code, row_id(item), fields, choices)
 
 
 @dataclass

@@ -15,6 +15,8 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
 from typing import Any
 
 import aiohttp
@@ -242,7 +244,7 @@ def child_main(config: LoadConfig, channel: Any) -> None:
     channel.put(("result", result))
 
 
-def receive(channel: Any, process: Any, timeout: float) -> tuple[str, Any]:
+def receive(channel: Queue[tuple[str, Any]], process: BaseProcess, timeout: float) -> tuple[str, Any]:
     """Wait (in a worker thread) for the phone process's next message.
 
     Args:
@@ -256,7 +258,7 @@ def receive(channel: Any, process: Any, timeout: float) -> tuple[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            return channel.get(timeout=0.5)  # type: ignore[no-any-return]
+            return channel.get(timeout=0.5)
         except queue.Empty:
             if not process.is_alive():
                 return ("error", f"the phone process exited with code {process.exitcode}")

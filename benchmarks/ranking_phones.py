@@ -14,6 +14,7 @@ import asyncio
 import random
 import time
 from collections import Counter
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +67,9 @@ class PhoneResult:
     cpu: float = 0.0
 
 
-async def _timed(result: PhoneResult, kind: str, request: Any) -> bool:
+async def _timed(
+    result: PhoneResult, kind: str, request: AbstractAsyncContextManager[aiohttp.ClientResponse]
+) -> bool:
     started = time.perf_counter()
     try:
         async with request as response:

@@ -24,7 +24,7 @@ from screens.dialogs import (
     WifiDetails,
     WifiScreen,
 )
-from screens.exporting import export_in_background
+from screens.exporting import choose_and_export
 from screens.live_area import LiveArea
 from screens.messages import WorkshopChanged
 from screens.projector import ProjectorScreen
@@ -381,4 +381,5 @@ class AgendaScreen(Screen[None]):
             self._draw_agenda(self.snapshot)
 
     def action_export(self) -> None:
-        export_in_background(self.workshop_app, self.workshop_app.db, self.workshop_id)
+        app = self.workshop_app
+        choose_and_export(app, app.db, self.workshop_id, app.export_formats)

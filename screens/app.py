@@ -89,6 +89,8 @@ class WorkshopApp(App[None]):
         self.clock = clock  # tests freeze it, so countdowns in snapshots do not move
         self.writer = BatchWriter(db)
         self.changes = Changes(self, self.writer)  # every change a screen makes goes through this
+        # The outcome pack's formats last chosen, offered again next time (empty: the defaults).
+        self.export_formats: list[str] = []
         self.server: Any = None
         self.join_code = ""
         self.facilitator_token = ""

@@ -20,13 +20,19 @@ from screens.failures import failure_notice
 from workshop.errors import AnswerRefused
 from workshop.store.agenda import AgendaError
 from workshop.store.moderation import ModerationError
-from workshop.store.workshops import WorkshopNotFound
+from workshop.store.workshops import SettingError, WorkshopNotFound
 from workshop.writer import BatchWriter
 
 T = TypeVar("T")
 
 # The core saying no, with a reason meant for the facilitator.
-REFUSALS: tuple[type[Exception], ...] = (AgendaError, ModerationError, WorkshopNotFound, AnswerRefused)
+REFUSALS: tuple[type[Exception], ...] = (
+    AgendaError,
+    ModerationError,
+    WorkshopNotFound,
+    AnswerRefused,
+    SettingError,
+)
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,74 @@ from typing import Any
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Button, ProgressBar, SelectionList, Static
+from textual.widgets.selection_list import Selection
 
 from workshop import locations
 from workshop.db import Database
-from workshop.exports.files import ExportError, export_workshop
+from workshop.exports.files import DEFAULT_FORMATS, FORMATS, ExportError, export_workshop
 from workshop.write_problems import write_problem
+
+
+class ExportFormatsScreen(ModalScreen[list[str] | None]):
+    """Choose the outcome pack's formats: space ticks one, Enter writes them, Escape cancels."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("enter", "write", "Write", priority=True),
+    ]
+
+    def __init__(self, chosen: list[str]) -> None:
+        super().__init__()
+        self.chosen = chosen
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(Text("Write the outcome pack", style="bold"), classes="dialog-title")
+            yield Static("Tick the formats with space; Enter writes them.")
+            yield SelectionList[str](
+                *(
+                    Selection(f"{fmt.label} ({fmt.suffix})", name, name in self.chosen)
+                    for name, fmt in FORMATS.items()
+                ),
+                id="formats",
+            )
+            yield Static("", id="formats-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Write", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#formats").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_write()
+        else:
+            self.dismiss(None)
+
+    def action_write(self) -> None:
+        selected = self.query_one("#formats", SelectionList).selected
+        # In the registry's order, whatever order they were ticked in.
+        chosen = [name for name in FORMATS if name in selected]
+        if not chosen:
+            self.query_one("#formats-error", Static).update(Text("✖ Tick at least one format.", style="bold"))
+            return
+        self.dismiss(chosen)
+
+
+def choose_and_export(app: App[Any], db: Database, workshop_id: int, last: list[str]) -> None:
+    """Ask which formats (starting from ``last``, which is updated in place), then write them."""
+
+    def chosen(formats: list[str] | None) -> None:
+        if formats:
+            last[:] = formats
+            export_in_background(app, db, workshop_id, formats=formats)
+
+    app.push_screen(ExportFormatsScreen(last or list(DEFAULT_FORMATS)), chosen)
 
 
 class ExportProgress(ModalScreen[None]):
@@ -65,13 +124,20 @@ def report_export(app: App[Any], message: ExportFinished) -> None:
         app.notify(f"The export failed: {message.problem}", severity="error", timeout=20, markup=False)
         return
     paths = message.paths or []
-    names = " and ".join(path.name for path in paths)
+    names = ", ".join(path.name for path in paths)
     where = paths[0].parent if paths else ""
     app.notify(f"Outcome pack written to {where}: {names}", timeout=20, markup=False)
 
 
-def export_in_background(app: App[Any], db: Database, workshop_id: int, folder: Path | None = None) -> None:
-    """Write the workshop's pack (Markdown and JSON) to ``folder`` (the exports folder by default).
+def export_in_background(
+    app: App[Any],
+    db: Database,
+    workshop_id: int,
+    folder: Path | None = None,
+    formats: list[str] | None = None,
+) -> None:
+    """Write the workshop's pack in ``formats`` (Markdown and JSON by default) to ``folder`` (the exports
+    folder by default).
 
     The worker reports by message (``post_message`` is thread-safe): progress to the dialog, the end to the
     app, whose ``on_export_finished`` calls :func:`report_export`, so the dialog may be hidden meanwhile.
@@ -85,12 +151,7 @@ def export_in_background(app: App[Any], db: Database, workshop_id: int, folder: 
 
     def work() -> None:
         try:
-            paths = export_workshop(
-                db,
-                workshop_id,
-                target,
-                progress=advanced,
-            )
+            paths = export_workshop(db, workshop_id, target, formats or DEFAULT_FORMATS, progress=advanced)
         except ExportError as exc:
             app.post_message(ExportFinished(progress, None, str(exc)))
         except Exception as exc:  # a locked database or a bug in one kind's report: a notice, not a crash

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.dialogs import ConfirmScreen
-from screens.exporting import export_in_background
+from screens.exporting import choose_and_export
 from screens.failures import failure_notice
 from screens.home_dialogs import FollowUpScreen, NewWorkshop, NewWorkshopScreen
 from workshop import usecases
@@ -52,7 +52,7 @@ class HomeScreen(Screen[None]):
             "o",
             "export",
             "Outcomes",
-            tooltip="Write the highlighted workshop's outcome pack (Markdown, JSON)",
+            tooltip="Write the highlighted workshop's outcome pack: Word, Excel, HTML, CSV and more",
         ),
         Binding("t", "toggle_archived", "Archived", show=False, tooltip="Show or hide archived workshops"),
         Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
@@ -277,7 +277,8 @@ class HomeScreen(Screen[None]):
     def action_export(self) -> None:
         row = self._highlighted()
         if row is not None:
-            export_in_background(self.app, self.workshop_app.db, row.id)
+            app = self.workshop_app
+            choose_and_export(app, app.db, row.id, app.export_formats)
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived

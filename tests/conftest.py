@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import threading
@@ -84,6 +85,14 @@ def maturity_item(db: Database, workshop_id: int) -> AgendaItem:
     return start_kind(db, workshop_id, "maturity")
 
 
+class _ThreadServer(uvicorn.Server):
+    """A server run in a thread: signals stay pytest's (only the main thread may install handlers)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 @pytest.fixture
 def live_server(db: Database) -> Iterator[LiveServer]:
     """uvicorn in a background thread on 127.0.0.1, stopped after the test."""
@@ -94,8 +103,7 @@ def live_server(db: Database) -> Iterator[LiveServer]:
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off"
     )
-    server = uvicorn.Server(config)
-    server.capture_signals = lambda: __import__("contextlib").nullcontext()  # type: ignore[method-assign]
+    server = _ThreadServer(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -3,32 +3,37 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Select, TextArea
 
 from screens.app import WorkshopApp
 from screens.dialogs import AgreedScreen
-from tests.helpers.data import start_kind, vote
+from tests.helpers.data import get_row, start_kind, vote
 from tests.helpers.tui import screen_text, wait_for
 from workshop import store
 from workshop.activities import KINDS
 from workshop.activities.maturity import load_structure
 from workshop.activities.maturity.agreed import set_agreed
 from workshop.db import Database
-from workshop.models import AgendaItem
+from workshop.models import AgendaItem, row_id
 from workshop.store.agenda import AgendaError
 
 
 def test_agreed_levels_sit_beside_the_ratings(db: Database, workshop_id: int) -> None:
     item = start_kind(db, workshop_id, "maturity")
-    vote(db, workshop_id, item.id, 2)  # type: ignore[arg-type]
+    vote(db, workshop_id, row_id(item), 2)
     with db.writing() as session:
         structure = load_structure(session, workshop_id)
         goals, risk = structure.factors[0], structure.factors[4]
         now, later = structure.horizons[0], structure.horizons[2]
-        set_agreed(session, item.id, goals.id, now.id, 3, "Boards endorsed the vision in May")  # type: ignore[arg-type]
-        set_agreed(session, item.id, goals.id, now.id, 2, "On reflection, mostly senior leaders")  # type: ignore[arg-type]
-        set_agreed(session, item.id, risk.id, later.id, None, "Split between police and council")  # type: ignore[arg-type]
+        set_agreed(session, row_id(item), row_id(goals), row_id(now), 3, "Boards endorsed the vision in May")
+        set_agreed(
+            session, row_id(item), row_id(goals), row_id(now), 2, "On reflection, mostly senior leaders"
+        )
+        set_agreed(
+            session, row_id(item), row_id(risk), row_id(later), None, "Split between police and council"
+        )
     with db.reading() as session:
-        summary = KINDS["maturity"].summarise(session, session.get(AgendaItem, item.id))  # type: ignore[arg-type]
+        summary = KINDS["maturity"].summarise(session, get_row(session, AgendaItem, row_id(item)))
     assert summary.agreed == {
         (goals.key, "now"): (2, "On reflection, mostly senior leaders"),
         (risk.key, "2y"): (None, "Split between police and council"),
@@ -40,23 +45,23 @@ def test_agreed_levels_are_checked(db: Database, workshop_id: int) -> None:
     item = start_kind(db, workshop_id, "maturity")
     with db.writing() as session:
         structure = load_structure(session, workshop_id)
-        factor, horizon = structure.factors[0].id, structure.horizons[0].id
+        factor, horizon = row_id(structure.factors[0]), row_id(structure.horizons[0])
         info = store.agenda(session, workshop_id)[0]
         with pytest.raises(AgendaError, match="not on this workshop's scale"):
-            set_agreed(session, item.id, factor, horizon, 9, "")  # type: ignore[arg-type]
+            set_agreed(session, row_id(item), factor, horizon, 9, "")
         with pytest.raises(AgendaError, match="maturity matrix item"):
-            set_agreed(session, info.id, factor, horizon, 3, "")  # type: ignore[arg-type]
+            set_agreed(session, row_id(info), factor, horizon, 3, "")
         with pytest.raises(AgendaError, match="1000 characters"):
-            set_agreed(session, item.id, factor, horizon, 3, "x" * 1001)  # type: ignore[arg-type]
+            set_agreed(session, row_id(item), factor, horizon, 3, "x" * 1001)
         with pytest.raises(AgendaError, match="not in this workshop"):
-            set_agreed(session, item.id, 99_999, horizon, 3, "")  # type: ignore[arg-type]
+            set_agreed(session, row_id(item), 99_999, horizon, 3, "")
 
 
 @pytest.mark.tui
 async def test_record_an_agreed_level_from_the_keyboard(db: Database, workshop_id: int) -> None:
     item = start_kind(db, workshop_id, "maturity")
     for value in (2, 3, 3):
-        vote(db, workshop_id, item.id, value)  # type: ignore[arg-type]
+        vote(db, workshop_id, row_id(item), value)
     app = WorkshopApp(db, workshop_id, serve=False)
     async with app.run_test(size=(110, 40)) as pilot:
         await wait_for(pilot, lambda: "3 of 3 joined answered" in screen_text(app))
@@ -64,12 +69,12 @@ async def test_record_an_agreed_level_from_the_keyboard(db: Database, workshop_i
         await pilot.press("g")
         await wait_for(pilot, lambda: isinstance(app.screen, AgreedScreen))
         await pilot.pause()
-        app.screen.query_one("#level").value = 3
-        app.screen.query_one("#rationale").text = "Most partners recognised the vision"
+        app.screen.query_one("#level", Select).value = 3
+        app.screen.query_one("#rationale", TextArea).text = "Most partners recognised the vision"
         app.screen.query_one("#save").focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: "→ 3" in screen_text(app) and "Agreed" in screen_text(app))
         with db.reading() as session:
-            summary = KINDS["maturity"].summarise(session, session.get(AgendaItem, item.id))  # type: ignore[arg-type]
+            summary = KINDS["maturity"].summarise(session, get_row(session, AgendaItem, row_id(item)))
         first = summary.structure.factors[0].key
         assert summary.agreed[(first, "now")] == (3, "Most partners recognised the vision")

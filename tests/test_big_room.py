@@ -9,17 +9,20 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
 from screens.projector import ProjectorScreen
 from tests.helpers.snapshots import SIZES, Snap, fixed_app, open_item, settled
-from tests.helpers.tui import wait_for
+from tests.helpers.tui import current, wait_for
 from workshop import store, usecases
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.db import Database, open_database
+from workshop.models import row_id
 from workshop.templates import get_template
 from workshop.wording import compact_count
 
@@ -121,11 +124,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
             for number in range(SEATS):
                 seat = store.join(session, workshop_id)
                 ratings = {
-                    (factor.id, horizon.id): rating(number, position)
+                    (row_id(factor), row_id(horizon)): rating(number, position)
                     for position, factor in enumerate(structure.factors)
                     for horizon in structure.horizons
                 }
-                usecases.save_response(session, item_id, seat.id, MatrixAnswers(ratings, {}))  # type: ignore[arg-type]
+                usecases.save_response(session, item_id, row_id(seat), MatrixAnswers(ratings, {}))
         database.dispose()
     return path, workshop_id
 
@@ -159,7 +162,7 @@ def count_cells(rows: list[str]) -> list[list[str]]:
     return [row.split()[-9:-3] for row in rows[header + 1 : header + 10]]
 
 
-async def check_counts(pilot: object, app: WorkshopApp) -> None:
+async def check_counts(pilot: Pilot[Any], app: WorkshopApp) -> None:
     wanted = [CELLS[position % 4] for position in range(9)]
     with contextlib.suppress(AssertionError):  # the screen may take a few frames to settle
         await wait_for(pilot, lambda: count_cells(screen_rows(app)) == wanted)
@@ -184,7 +187,7 @@ async def test_big_room_counts_stay_readable(room: tuple[Database, int], size: t
         assert groups and all(words[0] == "1.1k" for words in groups), groups  # as many as fit
         await pilot.press("b", "b")  # back to the whole room for the projector
         await pilot.press("v")  # reveal: the projector shows results only once revealed
-        await wait_for(pilot, lambda: app.screen.snapshot.current.revealed)  # type: ignore[union-attr]
+        await wait_for(pilot, lambda: current(app).revealed)
         app.join_url = "http://192.168.1.10:8000/j/K7QX3M"  # as if serving: the QR code takes room too
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, ProjectorScreen))

@@ -10,12 +10,13 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from tests.helpers.data import activity, get_row
 from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from workshop import store
-from workshop.activities import KINDS
-from workshop.activities.maturity import MatrixSummary
-from workshop.models import AgendaItem, Seat
+from workshop.activities.maturity import MatrixSummary, MaturityActivity
+from workshop.models import AgendaItem, Seat, row_id
 
+MATURITY = activity("maturity", MaturityActivity)
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 # Cycled over the ratings: every level and several Don't knows.
 CHOICES = ("1", "2", "dk", "3", "4", "5", "dk")
@@ -42,7 +43,7 @@ class Site:
 
     def summary(self) -> MatrixSummary:
         with self.server.db.reading() as session:
-            return KINDS["maturity"].summarise(session, session.get(AgendaItem, self.item.id))
+            return MATURITY.summarise(session, get_row(session, AgendaItem, row_id(self.item)))
 
     def seats(self) -> list[Seat]:
         with self.server.db.reading() as session:
@@ -53,7 +54,7 @@ class Site:
 def site(live_server: LiveServer, workshop_id: int, maturity_item: AgendaItem) -> Site:
     with live_server.db.reading() as session:
         code = store.get_workshop(session, workshop_id).join_code
-        structure = KINDS["maturity"].structure(session, session.get(AgendaItem, maturity_item.id))
+        structure = MATURITY.structure(session, get_row(session, AgendaItem, row_id(maturity_item)))
         fields = [structure.field_name(f, h) for f in structure.factors for h in structure.horizons]
     return Site(live_server, workshop_id, maturity_item, code, fields)
 

@@ -14,6 +14,7 @@ from tests.naughty import BLNS
 from workshop import store
 from workshop.cli import main
 from workshop.db import open_database
+from workshop.models import row_id
 from workshop.store import lifecycle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,7 +141,7 @@ def test_list_marks_archived_workshops(tmp_path: Path) -> None:
     db = open_database(f"sqlite:///{db_path}")
     with db.writing() as session:
         put_away = next(w for w in store.list_workshops(session) if w.title == "Put away")
-        lifecycle.set_archived(session, put_away.id, True)  # type: ignore[arg-type]
+        lifecycle.set_archived(session, row_id(put_away), True)
     db.dispose()
     lines = run("list", "--db", str(db_path)).stdout.splitlines()
     assert any(line.endswith("Put away (archived)") for line in lines)
@@ -174,8 +175,19 @@ def test_export_writes_the_pack_and_explains_bad_formats(tmp_path: Path, worksho
     assert chosen.returncode == 0 and Path(chosen.stdout.strip()).parent == tmp_path / "out"
     bad = run("export", workshop_id, "--db", db, "--format", "pdf")
     assert bad.returncode == 2 and bad.stderr.strip() == (
-        "workshop: error: unknown export format 'pdf' (known: md, json)"
+        "workshop: error: --format: unknown export format 'pdf' "
+        "(known: md, html, docx, xlsx, csv, json, or all)"
     )
+    empty = run("export", workshop_id, "--db", db, "--format", " , ")
+    assert empty.returncode == 2 and "no export format given" in empty.stderr
+    several = run("export", workshop_id, "--db", db, "--format", "xlsx,MD,.docx,md", "--out", str(tmp_path))
+    assert several.returncode == 0, several.stderr
+    endings = [Path(line).name.split("-outcomes")[-1] for line in several.stdout.split()]
+    assert endings == [".xlsx", ".md", ".docx"]  # as asked, each once
+    every = run("export", workshop_id, "--db", db, "--format", "all", "--out", str(tmp_path / "all"))
+    assert every.returncode == 0, every.stderr
+    endings = [Path(line).name.split("-outcomes")[-1] for line in every.stdout.split()]
+    assert endings == [".md", ".html", ".docx", ".xlsx", ".csv.zip", ".json"]
     nobody = run("export", workshop_id, "--db", db, "--out", "~no-such-user-here/x")
     assert nobody.returncode == 2
     assert nobody.stderr.startswith("workshop: error: --out '~no-such-user-here/x'")

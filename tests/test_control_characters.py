@@ -14,7 +14,7 @@ from tests.helpers.web import LiveServer
 from workshop import store
 from workshop.db import Database
 from workshop.exports.files import export_workshop
-from workshop.models import Entry
+from workshop.models import Entry, row_id
 from workshop.store.entries import add_entry
 from workshop.untrusted import UNSAFE
 
@@ -26,8 +26,8 @@ def _seed(db: Database, workshop_id: int) -> None:
     item = start_kind(db, workshop_id, "values")
     with db.writing() as session:
         seat = store.join(session, workshop_id)
-        add_entry(session, store.get_item(session, item.id), seat, NAME, detail=STATEMENT)  # type: ignore[arg-type]
-        store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
+        add_entry(session, store.get_item(session, row_id(item)), seat, NAME, detail=STATEMENT)
+        store.set_entries_shown(session, row_id(item), True)
 
 
 def test_phone_pages_show_no_control_characters(live_server: LiveServer, workshop_id: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
@@ -15,7 +15,7 @@ from tests.helpers.web import LiveServer, RemoteClient
 from workshop import store, usecases
 from workshop.activities import get_activity
 from workshop.activities.maturity import load_structure
-from workshop.models import Entry, ItemState, Response, Seat
+from workshop.models import Entry, ItemState, Response, Seat, row_id
 from workshop.store.entries import add_entry
 from workshop.templates import get_template
 from workshop.web.guards import SeatCodeGuard, StatusCache
@@ -28,10 +28,10 @@ def token(live_server: LiveServer, workshop_id: int) -> str:
 
 
 @pytest.fixture
-def api(live_server: LiveServer, token: str) -> httpx.Client:
+def api(live_server: LiveServer, token: str) -> Iterator[httpx.Client]:
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=live_server.url, headers=headers, timeout=10) as client:
-        yield client  # type: ignore[misc]
+        yield client
 
 
 def _vote(live_server: LiveServer, workshop_id: int, item_id: int) -> None:
@@ -82,10 +82,10 @@ def test_api_cannot_touch_another_workshop(api: httpx.Client, live_server: LiveS
 
     with live_server.db.writing() as session:
         other = usecases.create_workshop(session, get_template("cyp-integration"), "Other")
-        other_item = store.agenda(session, other.id)[0]  # type: ignore[arg-type]
+        other_item = store.agenda(session, row_id(other))[0]
     assert api.post(f"/api/v1/items/{other_item.id}/open").status_code == 404
     with live_server.db.reading() as session:
-        assert store.get_item(session, other_item.id).state == ItemState.PENDING  # type: ignore[arg-type]
+        assert store.get_item(session, row_id(other_item)).state == ItemState.PENDING
 
 
 def test_api_proxy_seat(api: httpx.Client, live_server: LiveServer, workshop_id: int) -> None:
@@ -123,7 +123,7 @@ def test_remote_signs_in_with_a_cookie_and_drives_the_agenda(
         assert items[0].state == ItemState.OPEN
         matrix = next(i for i in items if i.kind == "maturity")
         browser.post(f"/f/items/{matrix.id}", data={"action": "open"})
-        _vote(live_server, workshop_id, matrix.id)  # type: ignore[arg-type]
+        _vote(live_server, workshop_id, row_id(matrix))
         confirm = browser.post(f"/f/items/{matrix.id}", data={"action": "reset"})
         assert confirm.status_code == 200 and "cannot be undone" in confirm.text
         with live_server.db.reading() as session:
@@ -200,11 +200,19 @@ def test_guard_and_cache_units() -> None:
     now[0] = 11
     assert not guard.braked("a")
     cache = StatusCache(seconds=1, clock=lambda: now[0])
-    calls = []
-    assert cache.get("k", lambda: calls.append(1) or "v1") == "v1"
-    assert cache.get("k", lambda: calls.append(1) or "v2") == "v1"
+    calls: list[int] = []
+
+    def load(value: str) -> Callable[[], str]:
+        def loaded() -> str:
+            calls.append(1)
+            return value
+
+        return loaded
+
+    assert cache.get("k", load("v1")) == "v1"
+    assert cache.get("k", load("v2")) == "v1"
     now[0] = 12.5
-    assert cache.get("k", lambda: calls.append(1) or "v3") == "v3"
+    assert cache.get("k", load("v3")) == "v3"
     assert len(calls) == 2
 
 
@@ -235,7 +243,7 @@ def _summary(page: str) -> str:
 
 def _item_of_kind(live_server: LiveServer, workshop_id: int, kind: str) -> int:
     with live_server.db.reading() as session:
-        return next(i.id for i in store.agenda(session, workshop_id) if i.kind == kind)  # type: ignore[misc]
+        return next(row_id(i) for i in store.agenda(session, workshop_id) if i.kind == kind)
 
 
 def test_remote_asks_approval_only_for_ranking_proposals(
@@ -253,7 +261,7 @@ def test_remote_asks_approval_only_for_ranking_proposals(
     with live_server.db.writing() as session:
         seat = session.exec(select(Seat)).one()
         add_entry(session, store.get_item(session, values), seat, "Valuable openness")
-        proposal = add_entry(session, store.get_item(session, ranking.id), seat, "<b>Housing</b> first")  # type: ignore[arg-type]
+        proposal = add_entry(session, store.get_item(session, row_id(ranking)), seat, "<b>Housing</b> first")
     with live_server.db.reading() as session:
         assert {e.text for e in session.exec(select(Entry).where(Entry.status == "pending"))} == {
             "Oneworded",
@@ -266,8 +274,8 @@ def test_remote_asks_approval_only_for_ranking_proposals(
         page = browser.get("/f/").text
         assert page.count("Waiting for approval") == 1
         blocks = _item_blocks(page)
-        assert "Waiting for approval" in blocks[ranking.id]  # type: ignore[index]
-        assert "&lt;b&gt;Housing&lt;/b&gt; first" in blocks[ranking.id] and "<b>Housing" not in page  # type: ignore[index]
+        assert "Waiting for approval" in blocks[row_id(ranking)]
+        assert "&lt;b&gt;Housing&lt;/b&gt; first" in blocks[row_id(ranking)] and "<b>Housing" not in page
         assert "Oneworded" not in page and "Valuable openness" not in page
         assert "1 waiting for approval" in _summary(page)  # the ranking item is the current one
         approved = browser.post(f"/f/entries/{proposal.id}", data={"status": "approved"})
@@ -330,7 +338,7 @@ def test_remote_actions_come_back_to_the_item(live_server: LiveServer, token: st
         assert f'href="/f/?at={matrix}#item-{matrix}"' in confirm and "http-equiv" not in confirm
         with live_server.db.writing() as session:
             other = usecases.create_workshop(session, get_template("cyp-integration"), "Other")
-            other_item = store.agenda(session, other.id)[0]  # type: ignore[arg-type]
+            other_item = store.agenda(session, row_id(other))[0]
         foreign = browser.post(f"/f/items/{other_item.id}", data={"action": "reset"})
         assert foreign.status_code == 303 and foreign.headers["location"] == "/f/?problem=stale"
         assert (

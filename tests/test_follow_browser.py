@@ -9,7 +9,7 @@ from sqlmodel import select
 from tests.helpers.data import join_code
 from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from workshop import store
-from workshop.models import Seat
+from workshop.models import Seat, row_id
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,7 +20,7 @@ pytestmark = [
 def _start(live_server: LiveServer, workshop_id: int, kind: str) -> None:
     with live_server.db.writing() as session:
         item = next(i for i in store.agenda(session, workshop_id) if i.kind == kind)
-        store.start_item(session, item.id)  # type: ignore[arg-type]
+        store.start_item(session, row_id(item))
 
 
 def test_waiting_phone_moves_on_by_itself(

@@ -14,10 +14,10 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from tests.helpers.data import add_item, join_code
+from tests.helpers.data import add_item, get_row, join_code
 from tests.helpers.web import LiveServer
 from workshop.db import Database
-from workshop.models import AgendaItem, Dot, Entry, RankingChoice, Response
+from workshop.models import AgendaItem, Dot, Entry, RankingChoice, Response, row_id
 from workshop.row_ids import MAX_ID, parse_row_id
 from workshop.store.entries import add_entry
 
@@ -48,7 +48,7 @@ def saved(db: Database) -> list[tuple[object, ...]]:
         return [
             tuple(row.model_dump().items())
             for model in (Entry, Response, RankingChoice, Dot)
-            for row in session.exec(select(model)).all()  # type: ignore[call-overload]
+            for row in session.exec(select(model)).all()
         ]
 
 
@@ -88,7 +88,7 @@ def ranking(db: Database, workshop_id: int, client: httpx.Client, url: Url) -> K
 def dots(db: Database, workshop_id: int, client: httpx.Client, url: Url) -> Kind:
     source = add_item(db, workshop_id, "values", "Ideas", key="ideas", start=False)
     with db.writing() as session:
-        idea = add_entry(session, session.get(AgendaItem, source.id), None, "Idea")  # type: ignore[arg-type]
+        idea = add_entry(session, get_row(session, AgendaItem, row_id(source)), None, "Idea")
         name = f"dots-{idea.id}"
     item = add_item(db, workshop_id, "dots", "Vote", {"source": "ideas"})
     assert client.post(url(item), data={name: "1"}).status_code == 303

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tests.helpers.data import first_of_each_kind, save, start
 from workshop import store
@@ -31,7 +31,7 @@ from workshop.activities.values import AddBehaviour, AddValue
 from workshop.db import Database
 from workshop.exports import pack
 from workshop.exports.files import export_workshop
-from workshop.models import AgendaItem, Entry, ItemState, Organisation, RoleLevel, Workshop
+from workshop.models import AgendaItem, Entry, ItemState, Organisation, RoleLevel, Workshop, row_id
 from workshop.store import moderation
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -57,7 +57,7 @@ def _seats(db: Database, workshop_id: int) -> list[int]:
         police = next(name for name in orgs if "olice" in name)
         plan = [(council, "Manager")] * 3 + [(council, "Front line")] * 3
         plan += [(nhs, "Manager")] * 3 + [(nhs, "Front line")] * 2 + [(police, "Chief officer")] * 2
-        return [store.join(session, workshop_id, orgs[org], roles[role]).id for org, role in plan]  # type: ignore[misc]
+        return [row_id(store.join(session, workshop_id, orgs[org], roles[role])) for org, role in plan]
 
 
 def _run(db: Database, workshop_id: int) -> None:
@@ -79,7 +79,7 @@ def _run(db: Database, workshop_id: int) -> None:
         save(db, items["values"], seat, AddValue(name, statement))
     value_ids = _entry_ids(db, items["values"])
     with db.writing() as session:  # the facilitator shows the proposals, so others can add behaviours
-        store.set_entries_shown(session, items["values"].id, True)  # type: ignore[arg-type]
+        store.set_entries_shown(session, row_id(items["values"]), True)
     save(db, items["values"], seats[3], AddBehaviour(value_ids[0], "will", "keep our promises"))
     save(db, items["values"], seats[4], AddBehaviour(value_ids[0], "wont", "blame another agency"))
     save(db, items["values"], seats[5], AddBehaviour(value_ids[1], "will", "share data by default"))
@@ -96,15 +96,22 @@ def _run(db: Database, workshop_id: int) -> None:
         structure = load_structure(session, workshop_id)
     for n, seat in enumerate(seats):
         ratings = {
-            (f.id, h.id): None if (n == 12 and i == 0) else 1 + (n + i + j) % 4
+            (row_id(f), row_id(h)): None if (n == 12 and i == 0) else 1 + (n + i + j) % 4
             for i, f in enumerate(structure.factors)
             for j, h in enumerate(structure.horizons)
         }
-        comments = {structure.factors[0].id: "Goals | unclear"} if n == 0 else {}
+        comments = {row_id(structure.factors[0]): "Goals | unclear"} if n == 0 else {}
         save(db, items["maturity"], seat, MatrixAnswers(ratings, comments))
     with db.writing() as session:
         first, now = structure.factors[0], structure.horizons[0]
-        set_agreed(session, items["maturity"].id, first.id, now.id, 2, "Plans exist but are not shared")  # type: ignore[arg-type]
+        set_agreed(
+            session,
+            row_id(items["maturity"]),
+            row_id(first),
+            row_id(now),
+            2,
+            "Plans exist but are not shared",
+        )
 
     start(db, items["ranking"])
     options = _entry_ids(db, items["ranking"])
@@ -125,8 +132,8 @@ def _run(db: Database, workshop_id: int) -> None:
 def _entry_ids(db: Database, item: AgendaItem) -> list[int]:
     """The item's top-level entries (values, options), oldest first."""
     with db.reading() as session:
-        query = select(Entry.id).where(Entry.item_id == item.id, Entry.parent_id == None)  # noqa: E711
-        return list(session.exec(query.order_by(Entry.id)).all())  # type: ignore[arg-type]
+        query = select(Entry).where(Entry.item_id == item.id, Entry.parent_id == None)  # noqa: E711
+        return [row_id(entry) for entry in session.exec(query.order_by(col(Entry.id)))]
 
 
 def _fix_times(db: Database, workshop_id: int) -> None:

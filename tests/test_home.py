@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
+from textual.pilot import Pilot
 
 from screens.agenda import AgendaScreen
 from screens.app import WorkshopApp
+from screens.exporting import ExportFormatsScreen
 from screens.home import HomeScreen
 from tests.helpers.snapshots import fixed_home
 from tests.helpers.tui import caught_up, screen_text, wait_for
@@ -48,9 +51,9 @@ async def test_the_template_folders_and_a_workshop_are_read_off_the_event_loop(
     monkeypatch.setattr(screens.home, "discover", discover)
     reads = store.get_workshop
 
-    def get_workshop(session: object, wanted: int) -> Workshop:
+    def get_workshop(session: Session, wanted: int) -> Workshop:
         threads.append(threading.current_thread().name)
-        return reads(session, wanted)  # type: ignore[arg-type]
+        return reads(session, wanted)
 
     app = WorkshopApp(db, serve=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -169,11 +172,11 @@ async def test_actions_on_a_row_are_offered_only_with_a_row(db: Database) -> Non
 # Snapshots ---------------------------------------------------------------------------------------
 
 
-async def _home_settled(pilot: object) -> None:
-    app = pilot.app  # type: ignore[attr-defined]
+async def _home_settled(pilot: Pilot[Any]) -> None:
+    app = pilot.app
     await wait_for(pilot, lambda: "Join code P4RT2N" in screen_text(app))
     await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
@@ -204,6 +207,8 @@ async def test_outcome_pack_from_home_in_a_worker(
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
         await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportFormatsScreen))
+        await pilot.press("enter")  # the formats offered first: Markdown and JSON
         exports = workshop_home / "exports"
         await wait_for(pilot, lambda: len(list(exports.glob("*-test-workshop-*-outcomes.*"))) == 2)
         await wait_for(pilot, lambda: any("Outcome pack written" in n.message for n in app._notifications))
@@ -225,9 +230,39 @@ async def test_a_failed_export_is_a_notice(db: Database, workshop_id: int, block
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
         await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportFormatsScreen))
+        await pilot.press("enter")
         await wait_for(pilot, lambda: any("The export failed" in n.message for n in app._notifications))
         failed = next(n.message for n in app._notifications if "The export failed" in n.message)
         assert "could not write to" in failed and str(blocked_exports) in failed
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("n")  # the app carries on
         await wait_for(pilot, lambda: "New workshop" in screen_text(app))
+
+
+async def test_the_formats_chosen_are_written_and_offered_again(
+    db: Database, workshop_id: int, workshop_home: Path
+) -> None:
+    from textual.widgets import SelectionList
+
+    app = WorkshopApp(db, serve=False)
+    exports = workshop_home / "exports"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Test workshop" in screen_text(app))
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportFormatsScreen))
+        formats = app.screen.query_one("#formats", SelectionList)
+        assert set(formats.selected) == {"md", "json"}
+        formats.deselect_all()
+        await pilot.press("enter")  # nothing ticked: said in words, nothing written
+        await wait_for(pilot, lambda: "Tick at least one format" in screen_text(app))
+        assert isinstance(app.screen, ExportFormatsScreen) and not exports.exists()
+        formats.select("json")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Outcome pack written" in n.message for n in app._notifications))
+        assert [p.suffix for p in exports.iterdir()] == [".json"]
+        await pilot.press("o")  # the last choice is offered again
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportFormatsScreen))
+        assert app.screen.query_one("#formats", SelectionList).selected == ["json"]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,8 @@ def test_big_workshop_benchmark_runs() -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "outcome pack written (Markdown + JSON)" in done.stdout and "live view: maturity" in done.stdout
+    assert "outcome pack written (md, html, docx, xlsx, csv, json)" in done.stdout
+    assert "rendered as Word (docx)" in done.stdout and "live view: maturity" in done.stdout
 
 
 def _test_modules() -> list[Path]:
@@ -139,7 +141,7 @@ def _marks(decorators: list[ast.expr]) -> set[str]:
     return found
 
 
-def _needs(function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: dict[str, ast.AST]) -> set[str]:
+def _needs(function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: Mapping[str, ast.AST]) -> set[str]:
     """The tier marks a test needs: ``tui`` if it (or a module function it calls) runs a Textual app,
     ``browser`` if it takes a Playwright page."""
     needs = set()
@@ -163,8 +165,8 @@ def _needs(function: ast.FunctionDef | ast.AsyncFunctionDef, helpers: dict[str, 
 
 
 def test_tests_that_run_the_app_or_a_browser_carry_their_tier_mark() -> None:
-    """The fast tier (``-m "not tui and not browser and not slow"``) must not start a Textual app or
-    Chromium: each such test is marked, by itself or by its module's ``pytestmark``."""
+    """The fast tier (``-m "not tui and not browser and not slow and not pack"``) must not start a Textual
+    app or Chromium: each such test is marked, by itself or by its module's ``pytestmark``."""
     missing = []
     for path in sorted((ROOT / "tests").glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.widgets import ProgressBar, Static
 
 from screens.agenda import AgendaScreen
@@ -21,7 +22,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 NAMES = {"Enter": "enter", "Esc": "escape", "+": "plus", "?": "question_mark", "Shift+↑": "shift+up"}
 
 
-def bound_keys(*owners: type) -> set[str]:
+def bound_keys(*owners: type[DOMNode]) -> set[str]:
     keys: set[str] = set()
     for owner in owners:
         for binding in owner.BINDINGS:

@@ -12,25 +12,24 @@ import pytest
 from markupsafe import escape
 from playwright.sync_api import expect
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from screens.app import WorkshopApp
 from screens.views.dots import dot_bar
-from tests.helpers.data import add_item, join_code
+from tests.helpers.data import activity, add_item, get_row, join_code
 from tests.helpers.tui import screen_text, wait_for
 from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from tests.naughty import BLNS
 from workshop import store, usecases
-from workshop.activities import KINDS
 from workshop.activities.base import AnswerRefused
-from workshop.activities.dots import DotsAnswers, DotsStructure, DotsSummary, OptionResult
+from workshop.activities.dots import DotsActivity, DotsAnswers, DotsStructure, DotsSummary, OptionResult
 from workshop.db import Database
-from workshop.models import AgendaItem, Dot, Entry, EntryStatus, Response
+from workshop.models import AgendaItem, Dot, Entry, EntryStatus, Response, row_id
 from workshop.store.entries import add_entry, set_entry_status
 from workshop.templates import AgendaItemSpec
 from workshop.untrusted import readable
 
-DOTS = KINDS["dots"]
+DOTS = activity("dots", DotsActivity)
 THREE_TWO = {"source": "ideas", "dots_per_seat": 3, "max_per_entry": 2}
 
 
@@ -39,36 +38,38 @@ def proposals(db: Database, workshop_id: int, texts: list[str], key: str = "idea
     item = add_item(db, workshop_id, "values", "Ideas", key=key, start=False)
     made: dict[str, Entry] = {}
     with db.writing() as session:
-        source = session.get(AgendaItem, item.id)
+        source = get_row(session, AgendaItem, row_id(item))
         for text in texts:
-            made[text] = add_entry(session, source, None, text, detail=f"about {text}")  # type: ignore[arg-type]
-        made["child"] = add_entry(session, source, None, "child", parent_id=made[texts[0]].id)  # type: ignore[arg-type]
+            made[text] = add_entry(session, source, None, text, detail=f"about {text}")
+        made["child"] = add_entry(session, source, None, "child", parent_id=row_id(made[texts[0]]))
         for status in (EntryStatus.HIDDEN, EntryStatus.MERGED):
-            made[status.value] = add_entry(session, source, None, status.value, status=status)  # type: ignore[arg-type]
+            made[status.value] = add_entry(session, source, None, status.value, status=status)
     return made
 
 
 def structure(db: Database, item_id: int) -> DotsStructure:
     with db.reading() as session:
-        return DOTS.structure(session, session.get(AgendaItem, item_id))  # type: ignore[arg-type,return-value]
+        return DOTS.structure(session, get_row(session, AgendaItem, item_id))
 
 
 def summary(db: Database, item_id: int) -> DotsSummary:
     with db.reading() as session:
-        return DOTS.summarise(session, session.get(AgendaItem, item_id))  # type: ignore[arg-type,return-value]
+        return DOTS.summarise(session, get_row(session, AgendaItem, item_id))
 
 
 def vote(db: Database, item_id: int, dots: dict[int, int], seat_id: int | None = None) -> int:
     with db.writing() as session:
-        item = session.get(AgendaItem, item_id)
-        seat = seat_id or store.join(session, item.workshop_id).id  # type: ignore[union-attr]
-        usecases.save_response(session, item_id, seat, DotsAnswers(dots))  # type: ignore[arg-type]
-        return seat  # type: ignore[return-value]
+        item = get_row(session, AgendaItem, item_id)
+        seat = seat_id or row_id(store.join(session, item.workshop_id))
+        usecases.save_response(session, item_id, seat, DotsAnswers(dots))
+        return seat
 
 
 def my_dots(db: Database, item_id: int) -> list[tuple[int, int, int]]:
     with db.reading() as session:
-        rows = session.exec(select(Dot).where(Dot.item_id == item_id).order_by(Dot.seat_id, Dot.entry_id))
+        rows = session.exec(
+            select(Dot).where(Dot.item_id == item_id).order_by(col(Dot.seat_id), col(Dot.entry_id))
+        )
         return [(d.seat_id, d.entry_id, d.dots) for d in rows.all()]
 
 
@@ -100,9 +101,9 @@ def test_settings_are_checked(settings: dict[str, object], problem: str) -> None
 def test_options_form_checks_and_server_limits(db: Database, workshop_id: int) -> None:
     made = proposals(db, workshop_id, ["A", "B", "C"])
     item = add_item(db, workshop_id, "dots", "Vote", THREE_TWO)
-    shape = structure(db, item.id)  # type: ignore[arg-type]
+    shape = structure(db, row_id(item))
     assert [e.text for e in shape.options] == ["A", "B", "C"]  # no behaviour, hidden or merged entry
-    a, b, c = (made[t].id for t in "ABC")
+    a, b, c = (row_id(made[t]) for t in "ABC")
 
     def parse(**form: str) -> list[str]:
         return [
@@ -120,48 +121,48 @@ def test_options_form_checks_and_server_limits(db: Database, workshop_id: int) -
     sneaky = parse(**{f"dots_{a}": "1", f"dots_{made['hidden'].id}": "1"})
     assert sneaky == ["Something you voted on is no longer in the vote: check your dots"]
     ok = DOTS.parse_form(shape, {f"dots-{a}": " 2 ", f"dots-{c}": "1", f"dots-{b}": ""})
-    assert ok.errors == [] and ok.answers == DotsAnswers({a: 2, c: 1})  # type: ignore[index]
+    assert ok.errors == [] and ok.answers == DotsAnswers({a: 2, c: 1})
 
     other = add_item(db, workshop_id, "values", "Elsewhere", key="elsewhere", start=False)
     with db.writing() as session:
-        foreign = add_entry(session, session.get(AgendaItem, other.id), None, "F")  # type: ignore[arg-type]
+        foreign = add_entry(session, get_row(session, AgendaItem, row_id(other)), None, "F")
     for dots, message in [
-        ({made["hidden"].id: 1}, "no longer in the vote"),
-        ({made["merged"].id: 1}, "no longer in the vote"),
-        ({made["child"].id: 1}, "no longer in the vote"),
-        ({foreign.id: 1}, "no longer in the vote"),
+        ({row_id(made["hidden"]): 1}, "no longer in the vote"),
+        ({row_id(made["merged"]): 1}, "no longer in the vote"),
+        ({row_id(made["child"]): 1}, "no longer in the vote"),
+        ({row_id(foreign): 1}, "no longer in the vote"),
         ({a: 3}, "at most 2 on one option"),
         ({a: 2, b: 2}, "You have 3 dots but placed 4"),
         ({}, "at least one dot"),
     ]:
         with pytest.raises(AnswerRefused, match=message):
-            vote(db, item.id, dots)  # type: ignore[arg-type]
-    seat = vote(db, item.id, {a: 2, b: 1})  # type: ignore[arg-type]
-    vote(db, item.id, {c: 1}, seat)  # type: ignore[arg-type]
-    assert my_dots(db, item.id) == [(seat, c, 1)]  # type: ignore[arg-type]  # replaced, not added to
+            vote(db, row_id(item), dots)
+    seat = vote(db, row_id(item), {a: 2, b: 1})
+    vote(db, row_id(item), {c: 1}, seat)
+    assert my_dots(db, row_id(item)) == [(seat, c, 1)]  # replaced, not added to
     with db.writing() as session:
-        set_entry_status(session, b, EntryStatus.HIDDEN)  # type: ignore[arg-type]
+        set_entry_status(session, b, EntryStatus.HIDDEN)
     with pytest.raises(AnswerRefused, match="no longer in the vote"):  # hidden after the phone loaded it
-        vote(db, item.id, {b: 1}, seat)  # type: ignore[arg-type]
+        vote(db, row_id(item), {b: 1}, seat)
     with db.writing() as session:
-        store.close_item(session, item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(item))
     with pytest.raises(store.ActivityClosed):
-        vote(db, item.id, {a: 1}, seat)  # type: ignore[arg-type]
+        vote(db, row_id(item), {a: 1}, seat)
     with db.writing() as session:
-        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, row_id(item))
         assert session.exec(select(Response).where(Response.item_id == item.id)).all() == []
-    assert my_dots(db, item.id) == []  # type: ignore[arg-type]
+    assert my_dots(db, row_id(item)) == []
 
 
 def test_totals_sorted_with_ties_and_no_seats(db: Database, workshop_id: int) -> None:
     made = proposals(db, workshop_id, ["A", "B", "C", "D", "E"])
     item = add_item(db, workshop_id, "dots", "Vote", THREE_TWO)
-    a, b, c, d, e = (made[t].id for t in "ABCDE")
-    before = summary(db, item.id).options  # type: ignore[arg-type]
+    a, b, c, d, e = (row_id(made[t]) for t in "ABCDE")
+    before = summary(db, row_id(item)).options
     assert [(o.text, o.dots, o.rank, o.tied) for o in before][:2] == [("A", 0, 1, True), ("B", 0, 1, True)]
     for dots in ({a: 2, b: 1}, {b: 2, c: 1}, {d: 1}):
-        vote(db, item.id, dots)  # type: ignore[arg-type]
-    result = summary(db, item.id)  # type: ignore[arg-type]
+        vote(db, row_id(item), dots)
+    result = summary(db, row_id(item))
     assert [(o.text, o.dots, o.seats, o.rank, o.tied) for o in result.options] == [
         ("B", 3, 2, 1, False),
         ("A", 2, 1, 2, False),
@@ -178,15 +179,15 @@ def test_totals_sorted_with_ties_and_no_seats(db: Database, workshop_id: int) ->
 
 def test_a_vote_without_its_source_says_so(db: Database, workshop_id: int) -> None:
     item = add_item(db, workshop_id, "dots", "Vote", {"source": "nowhere"})
-    assert structure(db, item.id).source is None and summary(db, item.id).source_title is None  # type: ignore[arg-type]
+    assert structure(db, row_id(item)).source is None and summary(db, row_id(item)).source_title is None
     with pytest.raises(AnswerRefused, match="not set up"):
-        vote(db, item.id, {1: 1})  # type: ignore[arg-type]
+        vote(db, row_id(item), {1: 1})
     broken = add_item(db, workshop_id, "dots", "Vote", {"source": "nowhere"})
     with db.writing() as session:  # settings no template would pass: still no crash
-        row = session.get(AgendaItem, broken.id)
-        row.config = {"key": None, "settings": {"max_per_entry": "lots"}}  # type: ignore[union-attr]
+        row = get_row(session, AgendaItem, row_id(broken))
+        row.config = {"key": None, "settings": {"max_per_entry": "lots"}}
         session.add(row)
-    assert structure(db, broken.id) == DotsStructure(None, None, ())  # type: ignore[arg-type]
+    assert structure(db, row_id(broken)) == DotsStructure(None, None, ())
 
 
 # Over HTTP ---------------------------------------------------------------------------------------
@@ -224,16 +225,16 @@ def test_checkbox_vote_over_http(live_server: LiveServer, workshop_id: int) -> N
         again = client.get(f"/w/{code}").text
         assert again.count("checked") == 2 and "You have placed 2 so far" in again
         with db.writing() as session:
-            store.set_revealed(session, item.id, True)  # type: ignore[arg-type]
+            store.set_revealed(session, row_id(item), True)
         shown = client.get(f"/w/{code}").text
         assert "1 person voted, placing 2 dots" in shown
         assert shown.index("One &lt;front&gt; door</strong>: 1 dot from 1 person (tied)") < shown.index(
             "Family voice</strong>: 1 dot"
         )
         with db.writing() as session:
-            store.close_item(session, item.id)  # type: ignore[arg-type]
+            store.close_item(session, row_id(item))
         assert client.post(url, data={f"dots-{ids[0]}": "1"}).status_code == 409
-    assert [(e, n) for _, e, n in my_dots(db, item.id)] == [(ids[1], 1), (ids[3], 1)]  # type: ignore[arg-type]
+    assert [(e, n) for _, e, n in my_dots(db, row_id(item))] == [(ids[1], 1), (ids[3], 1)]
 
 
 @pytest.mark.slow  # the whole naughty-strings corpus, one request at a time
@@ -267,7 +268,7 @@ def test_radios_number_boxes_and_naughty_numbers(live_server: LiveServer, worksh
             if reply.status_code == 422:
                 assert f'value="{escape(readable(text))}"' in reply.text, text
                 assert "<script>alert" not in reply.text
-    assert {(e, n) for _, e, n in my_dots(db, boxes.id)} <= {(a, n) for n in range(9)} | {(b, 1)}  # type: ignore[arg-type]
+    assert {(e, n) for _, e, n in my_dots(db, row_id(boxes))} <= {(a, n) for n in range(9)} | {(b, 1)}
 
 
 @pytest.mark.tui
@@ -281,9 +282,9 @@ async def test_view_follows_dots(db: Database, workshop_id: int) -> None:
     app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: "0 of 1 joined have voted" in screen_text(app))
-        early, shared = made["Early help"].id, made["[red]Shared[/red] data"].id
-        await asyncio.to_thread(vote, db, item.id, {shared: 3})  # type: ignore[arg-type]
-        await asyncio.to_thread(vote, db, item.id, {shared: 1, early: 2})  # type: ignore[arg-type]
+        early, shared = row_id(made["Early help"]), row_id(made["[red]Shared[/red] data"])
+        await asyncio.to_thread(vote, db, row_id(item), {shared: 3})
+        await asyncio.to_thread(vote, db, row_id(item), {shared: 1, early: 2})
         await wait_for(pilot, lambda: "2 of 3 joined have voted" in screen_text(app))
         text = screen_text(app)
         assert "[red]Shared[/red] data" in text and "●●●●" in text and "●●○○" in text
@@ -323,7 +324,7 @@ def test_dot_vote_on_a_phone(live_server: LiveServer, workshop_id: int, open_pag
     expect(page.get_by_role("heading", name="Your answers are saved")).to_be_visible()
     page.wait_for_load_state("load")  # measure once the stylesheet is in
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    assert [(o.text, o.dots) for o in summary(live_server.db, item.id).options] == [  # type: ignore[arg-type]
+    assert [(o.text, o.dots) for o in summary(live_server.db, row_id(item)).options] == [
         ("Early help", 1),
         ("Family voice", 1),
         ("Shared data", 0),

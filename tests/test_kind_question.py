@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 import httpx
 import pytest
 from markupsafe import escape
 from playwright.sync_api import Page, expect
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from screens.app import WorkshopApp
-from tests.helpers.data import add_item, join_code, save
+from tests.helpers.data import activity, add_item, get_row, join_code, save
 from tests.helpers.data import new_seat as seat
 from tests.helpers.tui import screen_lines, wait_for_text
 from tests.helpers.web import CHROMIUM, LiveServer, phone_page
 from tests.naughty import BLNS
 from workshop import store, usecases
-from workshop.activities import KINDS
 from workshop.activities.base import AnswerRefused
-from workshop.activities.question import AddAnswer, QuestionSummary, Remove
+from workshop.activities.entry_forms import Remove
+from workshop.activities.question import AddAnswer, QuestionActivity, QuestionSummary
 from workshop.db import Database, open_database
-from workshop.models import AgendaItem, Entry, EntryStatus, Response
+from workshop.models import AgendaItem, Entry, EntryStatus, Response, row_id
 from workshop.store import entries
 from workshop.untrusted import readable
 from workshop.words import WordCount
 
-QUESTION = KINDS["question"]
+QUESTION = activity("question", QuestionActivity)
 PROMPT = "What one word describes partnership working today?"
 
 
@@ -36,13 +37,13 @@ def question(db: Database, workshop_id: int, **settings: object) -> AgendaItem:
 
 def summary(db: Database, item: AgendaItem) -> QuestionSummary:
     with db.reading() as session:
-        return QUESTION.summarise(session, session.get(AgendaItem, item.id))
+        return QUESTION.summarise(session, get_row(session, AgendaItem, row_id(item)))
 
 
 def written(db: Database, item: AgendaItem) -> list[Entry]:
     with db.reading() as session:
         query = select(Entry).where(Entry.item_id == item.id, Entry.seat_id != None)  # noqa: E711
-        return list(session.exec(query.order_by(Entry.id)).all())
+        return list(session.exec(query.order_by(col(Entry.id))).all())
 
 
 def responses(db: Database) -> int:
@@ -110,13 +111,13 @@ def test_remove_only_your_own_and_closed_items_refuse(db: Database, workshop_id:
     save(db, item, theirs, AddAnswer("Theirs"))
     my_answer, their_answer = written(db, item)
     with pytest.raises(AnswerRefused, match="only remove what you added yourself"):
-        save(db, item, mine, Remove(their_answer.id))  # type: ignore[arg-type]
-    save(db, item, mine, Remove(my_answer.id))  # type: ignore[arg-type]
+        save(db, item, mine, Remove(row_id(their_answer)))
+    save(db, item, mine, Remove(row_id(my_answer)))
     assert [e.text for e in written(db, item)] == ["Theirs"] and responses(db) == 1
     with db.writing() as session:
-        store.close_item(session, item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(item))
     with pytest.raises(store.ActivityClosed):
-        save(db, item, theirs, Remove(their_answer.id))  # type: ignore[arg-type]
+        save(db, item, theirs, Remove(row_id(their_answer)))
     with pytest.raises(store.ActivityClosed):
         save(db, item, mine, AddAnswer("Late"))
     assert [e.text for e in written(db, item)] == ["Theirs"]
@@ -129,7 +130,7 @@ def test_summary_lists_answers_and_counts_words(db: Database, workshop_id: int) 
         save(db, item, seat(db, workshop_id), AddAnswer(text))
     rude = next(e for e in written(db, item) if e.text == "Rude")
     with db.writing() as session:
-        entries.set_entry_status(session, rude.id, EntryStatus.HIDDEN)  # type: ignore[arg-type]
+        entries.set_entry_status(session, row_id(rude), EntryStatus.HIDDEN)
     result = summary(db, item)
     assert result.answers == ("Trust", "trust and patience", "slow, slow, TRUST", "Family hubs")
     assert result.responses == 5
@@ -143,7 +144,7 @@ def test_reset_keeps_facilitator_entries(db: Database, workshop_id: int) -> None
     save(db, item, seat(db, workshop_id), AddAnswer("Trust"))
     with db.writing() as session:
         entries.add_entry(session, item, None, "An example answer")
-        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, row_id(item))
     assert written(db, item) == [] and responses(db) == 0
     assert summary(db, item).answers == ("An example answer",)
 
@@ -152,9 +153,9 @@ def test_reset_keeps_facilitator_entries(db: Database, workshop_id: int) -> None
 
 
 @pytest.fixture
-def phone(live_server: LiveServer) -> httpx.Client:
+def phone(live_server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=live_server.url, follow_redirects=False, timeout=10) as client:
-        yield client  # type: ignore[misc]
+        yield client
 
 
 def test_phone_sends_lists_and_removes(
@@ -215,7 +216,7 @@ def test_results_show_once_revealed(live_server: LiveServer, phone: httpx.Client
         phone.post(f"/w/{code}/items/{item.id}", data={"text": text})
     assert "What the room said" not in phone.get(f"/w/{code}").text
     with live_server.db.writing() as session:
-        store.set_revealed(session, item.id, True)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(item), True)
     page = phone.get(f"/w/{code}").text
     assert "What the room said" in page and "<strong>Trust</strong>: 2" in page
     assert "All answers (2)" in page and "<li>More trust</li>" in page
@@ -245,11 +246,11 @@ def test_naughty_strings_as_answers(live_server: LiveServer, workshop_id: int) -
             stored += accepted
     assert [e.text for e in written(live_server.db, item)] == stored
     with live_server.db.writing() as session:
-        store.set_revealed(session, item.id, True)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(item), True)
     with httpx.Client(base_url=live_server.url, timeout=10) as phone:
         phone.post(f"/j/{code}", data={})
-        page = phone.get(f"/w/{code}")
-    assert page.status_code == 200 and "<script>alert" not in page.text and "Words used most" in page.text
+        shown = phone.get(f"/w/{code}")
+    assert shown.status_code == 200 and "<script>alert" not in shown.text and "Words used most" in shown.text
 
 
 # Browser -----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from markupsafe import escape
 from playwright.sync_api import expect
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tests.helpers.data import add_item, join_code, new_seat, save
 from tests.helpers.ranking import CANDIDATES, RANKING, TITLE, ids, summary
@@ -25,7 +25,7 @@ from workshop import store, usecases
 from workshop.activities.base import AnswerRefused
 from workshop.activities.ranking import Ballot, Proposal, RankingSettings
 from workshop.db import Database, open_database
-from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice
+from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, row_id
 from workshop.store.entries import set_entry_status
 from workshop.untrusted import readable
 
@@ -37,7 +37,7 @@ def item(db: Database, workshop_id: int) -> AgendaItem:
 
 def choices(db: Database) -> list[int]:
     with db.reading() as session:
-        return [r.entry_id for r in session.exec(select(RankingChoice).order_by(RankingChoice.position))]
+        return [r.entry_id for r in session.exec(select(RankingChoice).order_by(col(RankingChoice.position)))]
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_the_server_refuses_every_bad_ballot(db: Database, workshop_id: int, ite
         with pytest.raises(AnswerRefused, match=message):
             save(db, item, seat, ballot and Ballot(ballot))
     with db.writing() as session:
-        store.close_item(session, item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(item))
     with pytest.raises(store.ActivityClosed):
         save(db, item, seat, Ballot((a, b, c)))
     assert not choices(db)
@@ -135,7 +135,7 @@ def test_reset_keeps_the_template_options(db: Database, workshop_id: int, item: 
     save(db, item, seat, Proposal("Youth panel"))
     save(db, item, seat, Ballot(tuple(known[t] for t in CANDIDATES[:3])))
     with db.writing() as session:
-        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, row_id(item))
     assert list(ids(db, item)) == CANDIDATES
     assert not choices(db) and summary(db, item).responses == 0
 
@@ -203,7 +203,7 @@ def test_hand_made_posts_are_refused(live_server: LiveServer, phone: Phone, item
         assert reply.status_code == 422 and message in reply.text and "There is a problem" in reply.text
     assert not choices(live_server.db)
     with live_server.db.writing() as session:
-        store.close_item(session, item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(item))
     late = phone.send("submit", f"{a},{b},{c}")
     assert late.status_code == 409 and not choices(live_server.db)
 
@@ -234,12 +234,12 @@ def test_results_once_revealed(live_server: LiveServer, phone: Phone, item: Agen
     save(live_server.db, item, new_seat(live_server.db, item.workshop_id), ballot)
     assert "The room's ranking" not in phone.client.get(f"/w/{phone.code}").text
     with live_server.db.writing() as session:
-        store.set_revealed(session, item.id, True)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(item), True)
     page = phone.client.get(f"/w/{phone.code}").text
     assert "The room's ranking" in page and "Winner: Integrated front door" in page
     assert "rule (c): unranked options share the leftover points equally" in page
     with live_server.db.writing() as session:
-        store.close_item(session, item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(item))
     assert "Winner: Integrated front door" in phone.client.get(f"/w/{phone.code}").text  # and once closed
 
 
@@ -275,7 +275,7 @@ def test_blns_through_the_proposal_box(live_server: LiveServer, workshop_id: int
         sent = list(pool.map(one_phone, chunks))
     by_seat: dict[int | None, list[str]] = {}
     with live_server.db.reading() as session:
-        for entry in session.exec(select(Entry).where(Entry.item_id == item.id).order_by(Entry.id)):  # type: ignore[arg-type]
+        for entry in session.exec(select(Entry).where(Entry.item_id == row_id(item)).order_by(col(Entry.id))):
             by_seat.setdefault(entry.seat_id, []).append(entry.text)
     by_seat.pop(None)  # the template's option
     assert sorted(by_seat.values()) == sorted(chunk for chunk in sent if chunk)  # stored exactly as typed

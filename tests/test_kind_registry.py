@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from screens.views import VIEWS, InfoView
+from screens.views import VIEWS
+from screens.views.info import InfoView
 from workshop import locations
 from workshop.activities import KINDS
 
@@ -35,7 +36,7 @@ def test_each_view_is_typed_by_its_kinds_summary(kind: str) -> None:
     # so mypy checks each view against its kind and the one runtime check (LiveView.show) uses the same S.
     view, activity = VIEWS[kind], KINDS[kind]
     made = typing.get_type_hints(type(activity).summarise)["return"]
-    (declared,) = typing.get_args(next(b for b in view.__orig_bases__ if typing.get_origin(b)))
+    (declared,) = typing.get_args(next(b for b in vars(view)["__orig_bases__"] if typing.get_origin(b)))
     declared = type(None) if declared is None else declared
     assert view.SUMMARY is made, f"{view.__name__}.SUMMARY is {view.SUMMARY}, {kind} makes {made}"
     assert declared is made, f"{view.__name__} is LiveView[{declared}], {kind} makes {made}"

@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from typing import cast
 
 import httpx
 import pytest
 from markupsafe import escape
 from playwright.sync_api import Page, expect
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from screens.app import WorkshopApp
-from tests.helpers.data import add_item, join_code, save
+from tests.helpers.data import activity, add_item, get_row, join_code, save
 from tests.helpers.data import new_seat as seat
 from tests.helpers.tui import screen_lines, wait_for_text, wait_until
 from tests.helpers.web import CHROMIUM, LiveServer, phone_page
 from tests.naughty import BLNS
 from workshop import store, usecases
-from workshop.activities import KINDS
 from workshop.activities.base import AnswerRefused
-from workshop.activities.question import Remove
-from workshop.activities.triangle import AddIdea, TriangleSummary
+from workshop.activities.entry_forms import Remove
+from workshop.activities.triangle import AddIdea, TriangleActivity, TriangleSummary
 from workshop.db import Database, open_database
-from workshop.models import AgendaItem, Dot, Entry, EntryStatus, Response
+from workshop.models import AgendaItem, Dot, Entry, EntryStatus, Response, row_id
 from workshop.store import entries
 from workshop.untrusted import readable
 
-TRIANGLE = KINDS["triangle"]
+TRIANGLE = activity("triangle", TriangleActivity)
 PRIORITY = "Every family can get help early"
 
 
@@ -36,7 +37,7 @@ def triangle(db: Database, workshop_id: int, **settings: object) -> AgendaItem:
 
 def summary(db: Database, item: AgendaItem) -> TriangleSummary:
     with db.reading() as session:
-        return TRIANGLE.summarise(session, session.get(AgendaItem, item.id))
+        return TRIANGLE.summarise(session, get_row(session, AgendaItem, row_id(item)))
 
 
 def seat_entries(db: Database, item: AgendaItem) -> list[Entry]:
@@ -68,9 +69,11 @@ def test_settings_have_defaults_and_limits(db: Database, workshop_id: int) -> No
 
 
 def test_parse_form_checks_text_segment_and_question() -> None:
+    no_session = cast(Session, None)  # an item with its own priority reads nothing from the database
     structure = TRIANGLE.structure(
-        None, AgendaItem(workshop_id=1, kind="triangle", title="t", config={"settings": {"priority": "p"}})
-    )  # type: ignore[arg-type]
+        no_session,
+        AgendaItem(workshop_id=1, kind="triangle", title="t", config={"settings": {"priority": "p"}}),
+    )
     good = TRIANGLE.parse_form(
         structure, {"text": " Parent peer group ", "segment": "community", "question": "a"}
     )
@@ -132,10 +135,10 @@ def test_only_your_own_ideas_can_be_removed(db: Database, workshop_id: int) -> N
     save(db, item, theirs, AddIdea("Theirs", "service", "b"))
     [my_idea, their_idea] = seat_entries(db, item)
     with pytest.raises(AnswerRefused, match="only remove what you added yourself"):
-        save(db, item, mine, Remove(their_idea.id))  # type: ignore[arg-type]
+        save(db, item, mine, Remove(row_id(their_idea)))
     with pytest.raises(AnswerRefused):
         save(db, item, mine, Remove(999_999))
-    save(db, item, mine, Remove(my_idea.id))  # type: ignore[arg-type]
+    save(db, item, mine, Remove(row_id(my_idea)))
     assert [e.text for e in seat_entries(db, item)] == ["Theirs"]
     assert responses(db) == 1  # the seat with nothing left no longer counts as having answered
 
@@ -144,7 +147,7 @@ def test_closed_item_takes_no_ideas(db: Database, workshop_id: int) -> None:
     item = triangle(db, workshop_id)
     me = seat(db, workshop_id)
     with db.writing() as session:
-        store.close_item(session, item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(item))
     with pytest.raises(store.ActivityClosed):
         save(db, item, me, AddIdea("Late", "civic", "a"))
     assert seat_entries(db, item) == []
@@ -161,7 +164,7 @@ def test_summary_groups_counts_and_checks_balance(db: Database, workshop_id: int
     save(db, item, first, AddIdea("Outreach", "service", "b"))
     hidden = next(e for e in seat_entries(db, item) if e.text == "Rude words")
     with db.writing() as session:
-        entries.set_entry_status(session, hidden.id, EntryStatus.HIDDEN)  # type: ignore[arg-type]
+        entries.set_entry_status(session, row_id(hidden), EntryStatus.HIDDEN)
     result = summary(db, item)
     assert result.priority == PRIORITY and result.responses == 2 and result.total == 3
     civic, service, community = result.segments
@@ -179,9 +182,10 @@ def test_reset_removes_participant_ideas_and_votes_on_them(db: Database, worksho
     with db.writing() as session:
         entries.add_entry(session, item, None, "Facilitator's example", tag="civic", tag2="c")
         [idea] = session.exec(select(Entry).where(Entry.seat_id == me)).all()
-        session.add(Dot(item_id=item.id, seat_id=me, entry_id=idea.id, dots=2))  # a later vote on it
+        later_vote = Dot(item_id=row_id(item), seat_id=me, entry_id=row_id(idea), dots=2)
+        session.add(later_vote)  # a later vote on it
     with db.writing() as session:
-        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, row_id(item))
     assert seat_entries(db, item) == [] and responses(db) == 0
     with db.reading() as session:
         assert session.exec(select(func.count()).select_from(Dot)).one() == 0
@@ -192,9 +196,9 @@ def test_reset_removes_participant_ideas_and_votes_on_them(db: Database, worksho
 
 
 @pytest.fixture
-def phone(live_server: LiveServer) -> httpx.Client:
+def phone(live_server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=live_server.url, follow_redirects=False, timeout=10) as client:
-        yield client  # type: ignore[misc]
+        yield client
 
 
 def test_phone_adds_lists_and_removes_an_idea(
@@ -247,7 +251,7 @@ def test_hand_made_posts_are_refused(live_server: LiveServer, phone: httpx.Clien
         assert stolen.status_code == 409 and "only remove what you added yourself" in stolen.text
     assert [e.text for e in seat_entries(live_server.db, item)] == ["First"]
     with live_server.db.writing() as session:
-        store.close_item(session, item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(item))
     assert phone.post(url, data={"action": f"remove:{idea.id}"}).status_code == 409
 
 
@@ -258,7 +262,7 @@ def test_results_show_once_revealed(live_server: LiveServer, phone: httpx.Client
     phone.post(f"/w/{code}/items/{item.id}", data={"text": "Licensing", "segment": "civic", "question": "c"})
     assert "The room's ideas so far" not in phone.get(f"/w/{code}").text
     with live_server.db.writing() as session:
-        store.set_revealed(session, item.id, True)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(item), True)
     page = phone.get(f"/w/{code}").text
     assert "The room's ideas so far" in page and "No service ideas yet. No community ideas yet." in page
     assert "Civic: 1 idea" in page and "(c) Licensing" in page

@@ -13,50 +13,52 @@ import pytest
 from markupsafe import escape
 from playwright.sync_api import Page, expect
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from screens.app import WorkshopApp
-from tests.helpers.data import add_item, join_code, new_seat
+from tests.helpers.data import activity, add_item, get_row, join_code, new_seat
 from tests.helpers.tui import screen_text, wait_for
 from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from tests.naughty import BLNS
 from workshop import store, usecases
-from workshop.activities import KINDS
 from workshop.activities.base import AnswerRefused
+from workshop.activities.dots import DotsActivity, DotsStructure
 from workshop.activities.values import (
     AddBehaviour,
     AddValue,
     RemoveEntry,
+    ValuesActivity,
     ValuesSummary,
     ValueSummary,
 )
 from workshop.db import Database
-from workshop.models import AgendaItem, Dot, Entry, EntryStatus, Response
+from workshop.models import AgendaItem, Dot, Entry, EntryStatus, Response, row_id
 from workshop.store.entries import add_entry, set_entry_status
 from workshop.templates import AgendaItemSpec
 from workshop.untrusted import readable
 
-VALUES = KINDS["values"]
+VALUES = activity("values", ValuesActivity)
+DOTS = activity("dots", DotsActivity)
 
 
-def send(db: Database, item_id: int, seat_id: int, answers: Any) -> None:
+def send(db: Database, item: AgendaItem, seat_id: int, answers: Any) -> None:
     with db.writing() as session:
-        usecases.save_response(session, item_id, seat_id, answers)
+        usecases.save_response(session, row_id(item), seat_id, answers)
 
 
-def rows(db: Database, item_id: int) -> list[Entry]:
+def rows(db: Database, item: AgendaItem) -> list[Entry]:
     with db.reading() as session:
-        return list(session.exec(select(Entry).where(Entry.item_id == item_id).order_by(Entry.id)).all())
+        return list(session.exec(select(Entry).where(Entry.item_id == item.id).order_by(col(Entry.id))).all())
 
 
-def summary(db: Database, item_id: int) -> ValuesSummary:
+def summary(db: Database, item: AgendaItem) -> ValuesSummary:
     with db.reading() as session:
-        return VALUES.summarise(session, session.get(AgendaItem, item_id))  # type: ignore[arg-type,return-value]
+        return VALUES.summarise(session, get_row(session, AgendaItem, row_id(item)))
 
 
-def responses(db: Database, item_id: int) -> int:
+def responses(db: Database, item: AgendaItem) -> int:
     with db.reading() as session:
-        return len(session.exec(select(Response).where(Response.item_id == item_id)).all())
+        return len(session.exec(select(Response).where(Response.item_id == item.id)).all())
 
 
 # Core --------------------------------------------------------------------------------------------
@@ -106,49 +108,49 @@ def test_limits_hiding_and_removal_on_the_server(db: Database, workshop_id: int)
     )
     other = add_item(db, workshop_id, "values", "Elsewhere", start=False)
     me, you = new_seat(db, workshop_id), new_seat(db, workshop_id)
-    send(db, item.id, me, AddValue("Respect", "We respect each other."))  # type: ignore[arg-type]
-    send(db, item.id, me, AddValue("Trust", "We trust each other."))  # type: ignore[arg-type]
+    send(db, item, me, AddValue("Respect", "We respect each other."))
+    send(db, item, me, AddValue("Trust", "We trust each other."))
     with pytest.raises(AnswerRefused, match=r"most values this activity allows \(2\)"):
-        send(db, item.id, me, AddValue("Third", "We go on."))  # type: ignore[arg-type]
+        send(db, item, me, AddValue("Third", "We go on."))
     with pytest.raises(AnswerRefused, match="cannot be empty"):  # a replayed post without the form's checks
-        send(db, item.id, you, AddValue("   ", "We."))  # type: ignore[arg-type]
+        send(db, item, you, AddValue("   ", "We."))
     with pytest.raises(AnswerRefused, match="60 characters"):
-        send(db, item.id, you, AddValue("x" * 61, "We."))  # type: ignore[arg-type]
-    respect, trust = rows(db, item.id)
-    send(db, item.id, you, AddValue("Courage", "We speak up."))  # type: ignore[arg-type]
-    courage = rows(db, item.id)[-1]
+        send(db, item, you, AddValue("x" * 61, "We."))
+    respect, trust = rows(db, item)
+    send(db, item, you, AddValue("Courage", "We speak up."))
+    courage = rows(db, item)[-1]
     with db.writing() as session:
-        foreign = add_entry(session, session.get(AgendaItem, other.id), None, "Elsewhere")  # type: ignore[arg-type]
+        foreign = add_entry(session, get_row(session, AgendaItem, row_id(other)), None, "Elsewhere")
 
     def behaviour(seat: int, value_id: int, text: str = "listen", stance: str = "will") -> None:
-        send(db, item.id, seat, AddBehaviour(value_id, stance, text))  # type: ignore[arg-type]
+        send(db, item, seat, AddBehaviour(value_id, stance, text))
 
     refused = "That value is not available"
     with pytest.raises(AnswerRefused, match=refused):
-        behaviour(me, courage.id)  # type: ignore[arg-type]  # not shown yet
-    for target in (foreign.id, 999_999):
+        behaviour(me, row_id(courage))  # not shown yet
+    for target in (row_id(foreign), 999_999):
         with pytest.raises(AnswerRefused, match=refused):
-            behaviour(me, target)  # type: ignore[arg-type]
+            behaviour(me, target)
     with pytest.raises(AnswerRefused, match="we will or we won't"):
-        behaviour(me, respect.id, stance="perhaps")  # type: ignore[arg-type]
-    behaviour(me, respect.id, "listen first", "will")  # type: ignore[arg-type]
+        behaviour(me, row_id(respect), stance="perhaps")
+    behaviour(me, row_id(respect), "listen first", "will")
     with pytest.raises(AnswerRefused, match=refused):
-        behaviour(me, rows(db, item.id)[-1].id)  # type: ignore[arg-type]  # under a behaviour
+        behaviour(me, row_id(rows(db, item)[-1]))  # under a behaviour
     with db.writing() as session:
-        store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
-    behaviour(me, courage.id, "blame people", "wont")  # type: ignore[arg-type]
+        store.set_entries_shown(session, row_id(item), True)
+    behaviour(me, row_id(courage), "blame people", "wont")
     with pytest.raises(AnswerRefused, match=r"most behaviours this activity allows \(2\)"):
-        behaviour(me, trust.id)  # type: ignore[arg-type]
+        behaviour(me, row_id(trust))
     with db.writing() as session:
-        set_entry_status(session, trust.id, EntryStatus.HIDDEN)  # type: ignore[arg-type]
+        set_entry_status(session, row_id(trust), EntryStatus.HIDDEN)
     with pytest.raises(AnswerRefused, match=refused):
-        behaviour(you, trust.id)  # type: ignore[arg-type]
+        behaviour(you, row_id(trust))
     with pytest.raises(AnswerRefused, match="only remove what you added"):
-        send(db, item.id, you, RemoveEntry(respect.id))  # type: ignore[arg-type]
+        send(db, item, you, RemoveEntry(row_id(respect)))
     with pytest.raises(AnswerRefused, match="Others have added to this"):
-        send(db, item.id, you, RemoveEntry(courage.id))  # type: ignore[arg-type]
+        send(db, item, you, RemoveEntry(row_id(courage)))
 
-    result = summary(db, item.id)
+    result = summary(db, item)
     assert [(v.name, v.status, [(b.text, b.stance) for b in v.behaviours]) for v in result.values] == [
         ("Respect", "pending", [("listen first", "will")]),
         ("Trust", "hidden", []),
@@ -158,46 +160,47 @@ def test_limits_hiding_and_removal_on_the_server(db: Database, workshop_id: int)
     assert (result.values[0].will, result.values[2].wont) == (1, 1)
     assert not any("seat" in f.name for cls in (ValuesSummary, ValueSummary) for f in fields(cls))
 
-    for entry in reversed([e for e in rows(db, item.id) if e.seat_id == me]):  # behaviours first
-        send(db, item.id, me, RemoveEntry(entry.id))  # type: ignore[arg-type]
-    assert [e.text for e in rows(db, item.id)] == ["Courage"]
-    assert responses(db, item.id) == 1  # a seat with nothing left no longer counts as taking part
+    for entry in reversed([e for e in rows(db, item) if e.seat_id == me]):  # behaviours first
+        send(db, item, me, RemoveEntry(row_id(entry)))
+    assert [e.text for e in rows(db, item)] == ["Courage"]
+    assert responses(db, item) == 1  # a seat with nothing left no longer counts as taking part
     with db.writing() as session:
-        store.close_item(session, item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(item))
     with pytest.raises(store.ActivityClosed):
-        send(db, item.id, you, AddValue("Late", "We are late."))  # type: ignore[arg-type]
+        send(db, item, you, AddValue("Late", "We are late."))
 
 
 def test_reset_keeps_the_facilitators_entries(db: Database, workshop_id: int) -> None:
     item = add_item(db, workshop_id, "values", "Values", key="test-values")
     seat = new_seat(db, workshop_id)
     with db.writing() as session:
-        seeded = add_entry(session, session.get(AgendaItem, item.id), None, "Care", detail="We care.")  # type: ignore[arg-type]
-    send(db, item.id, seat, AddValue("Respect", "We respect each other."))  # type: ignore[arg-type]
-    send(db, item.id, seat, AddBehaviour(seeded.id, "will", "ask families first"))  # type: ignore[arg-type]
-    respect = rows(db, item.id)[1]
+        seeded = add_entry(session, store.get_item(session, row_id(item)), None, "Care", detail="We care.")
+    send(db, item, seat, AddValue("Respect", "We respect each other."))
+    send(db, item, seat, AddBehaviour(row_id(seeded), "will", "ask families first"))
+    respect = rows(db, item)[1]
     with db.writing() as session:
-        facilitator = add_entry(session, session.get(AgendaItem, item.id), None, "x", parent_id=respect.id)  # type: ignore[arg-type]
-    assert facilitator.id and responses(db, item.id) == 1
+        facilitator = add_entry(
+            session, get_row(session, AgendaItem, row_id(item)), None, "x", parent_id=row_id(respect)
+        )
+    assert facilitator.id and responses(db, item) == 1
     vote = add_item(db, workshop_id, "dots", "Vote", {"source": "test-values"})
-    send(
-        db, vote.id, seat, KINDS["dots"].parse_form(_structure(db, vote), {f"dots-{respect.id}": "1"}).answers
-    )  # type: ignore[arg-type]
+    ballot = DOTS.parse_form(_structure(db, vote), {f"dots-{row_id(respect)}": "1"}).answers
+    send(db, vote, seat, ballot)
     with db.writing() as session:
-        store.start_item(session, item.id)  # type: ignore[arg-type]  # back to the values, reopened
+        store.start_item(session, row_id(item))  # back to the values, reopened
     with pytest.raises(AnswerRefused, match="already voted on this"):
-        send(db, item.id, seat, RemoveEntry(respect.id))  # type: ignore[arg-type]
+        send(db, item, seat, RemoveEntry(row_id(respect)))
     with db.writing() as session:
-        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
-    assert [(e.text, e.seat_id) for e in rows(db, item.id)] == [("Care", None)]
-    assert responses(db, item.id) == 0
+        usecases.reset_item(session, row_id(item))
+    assert [(e.text, e.seat_id) for e in rows(db, item)] == [("Care", None)]
+    assert responses(db, item) == 0
     with db.reading() as session:
         assert session.exec(select(Dot)).all() == []  # the dots on a deleted proposal went with it
 
 
-def _structure(db: Database, item: AgendaItem) -> Any:
+def _structure(db: Database, item: AgendaItem) -> DotsStructure:
     with db.reading() as session:
-        return KINDS["dots"].structure(session, session.get(AgendaItem, item.id))  # type: ignore[arg-type]
+        return DOTS.structure(session, get_row(session, AgendaItem, row_id(item)))
 
 
 # Over HTTP ---------------------------------------------------------------------------------------
@@ -231,7 +234,7 @@ def test_propose_add_remove_and_hidden_until_shown(live_server: LiveServer, work
         assert "the most for this activity" in page.text
         again = first.post(url, data={"action": "add-value", "name": "Twice", "statement": "We repeat."})
         assert again.status_code == 409 and "most values this activity allows (1)" in again.text
-        value_id = rows(db, item.id)[0].id
+        value_id = row_id(rows(db, item)[0])
         added = first.post(
             url,
             data={
@@ -251,7 +254,7 @@ def test_propose_add_remove_and_hidden_until_shown(live_server: LiveServer, work
         )
         assert sneaky.status_code == 409 and "That value is not available" in sneaky.text
         with db.writing() as session:
-            store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
+            store.set_entries_shown(session, row_id(item), True)
         shown = second.get(f"/w/{code}").text
         assert "Everyone's proposals" in shown and "Openness" in shown and "hide news" in shown
         assert f'name="value" value="{value_id}"' in shown
@@ -267,15 +270,15 @@ def test_propose_add_remove_and_hidden_until_shown(live_server: LiveServer, work
         assert ok.status_code == 303
         refused = first.post(url, data={"action": "remove", "entry": str(value_id)})
         assert refused.status_code == 409 and "Others have added to this" in refused.text
-        mine = [e.id for e in rows(db, item.id) if e.text == "hide news"]
+        mine = [row_id(e) for e in rows(db, item) if e.text == "hide news"]
         gone = first.post(url, data={"action": "remove", "entry": str(mine[0])})
         assert gone.headers["location"] == f"/w/{code}?notice=removed"
         assert "hide news" not in first.get(f"/w/{code}").text
         with db.writing() as session:
-            store.close_item(session, item.id)  # type: ignore[arg-type]
+            store.close_item(session, row_id(item))
         late = second.post(url, data={"action": "add-value", "name": "Late", "statement": "We are late."})
         assert late.status_code == 409 and "were not saved" in late.text
-    assert [e.text for e in rows(db, item.id)] == ["Openness", "call back"]
+    assert [e.text for e in rows(db, item)] == ["Openness", "call back"]
 
 
 def test_phones_see_agreed_marks_and_their_reworded_words(live_server: LiveServer, workshop_id: int) -> None:
@@ -287,17 +290,17 @@ def test_phones_see_agreed_marks_and_their_reworded_words(live_server: LiveServe
     url = f"/w/{code}/items/{item.id}"
     with phone(live_server, code) as first, phone(live_server, code) as second:
         first.post(url, data={"action": "add-value", "name": "<i>Trust</i>", "statement": "We share early."})
-        value_id = rows(db, item.id)[0].id
+        value_id = row_id(rows(db, item)[0])
         with db.writing() as session:
-            moderation.reword_entry(session, value_id, "Mutual trust")  # type: ignore[arg-type]
-            moderation.set_agreed(session, value_id, True)  # type: ignore[arg-type]
+            moderation.reword_entry(session, value_id, "Mutual trust")
+            moderation.set_agreed(session, value_id, True)
         mine = first.get(f"/w/{code}").text
         assert "Reworded by the facilitator; you wrote “&lt;i&gt;Trust&lt;/i&gt;”." in mine
         assert "The facilitator has worked on this, so it stays." in mine  # no Remove it would refuse
         assert "> the value Mutual trust" not in mine
         assert "★ Agreed" not in second.get(f"/w/{code}").text  # not shown to others yet
         with db.writing() as session:
-            store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
+            store.set_entries_shown(session, row_id(item), True)
         shown = second.get(f"/w/{code}").text
         assert '<span class="agreed">★ Agreed:</span> Mutual trust' in shown
         assert "&lt;i&gt;Trust" not in shown  # the original stays between the facilitator and its author
@@ -320,16 +323,16 @@ def test_naughty_strings_in_every_field(live_server: LiveServer, workshop_id: in
             if reply.status_code == 422:
                 assert escape(readable(text)) in reply.text, text  # given back as typed, escaped
                 continue
-            value = rows(db, item.id)[-1]
+            value = rows(db, item)[-1]
             assert (value.text, value.detail) == (text, text)
             data = {"action": "add-behaviour", "value": str(value.id), "stance": "will", "behaviour": text}
             assert client.post(url, data=data).status_code == 303, text
-            assert rows(db, item.id)[-1].text == text
+            assert rows(db, item)[-1].text == text
             page = client.get(f"/w/{code}")
             assert page.status_code == 200 and f"<strong>{escape(readable(text))}</strong>" in page.text, text
             assert "<script>alert" not in page.text
             assert client.post(url, data={"action": "remove", "entry": str(value.id)}).status_code == 303
-    assert rows(db, item.id) == []
+    assert rows(db, item) == []
 
 
 # In a browser and on the facilitator's screen ----------------------------------------------------
@@ -343,17 +346,17 @@ async def test_view_follows_proposals(db: Database, workshop_id: int) -> None:
     async with app.run_test(size=(100, 36)) as pilot:
         await wait_for(pilot, lambda: "hidden from phones" in screen_text(app))
         assert "0 values · 0 behaviours" in screen_text(app)
-        await asyncio.to_thread(send, db, item.id, seat, AddValue("[bold]Trust[/bold]", "We keep our word."))  # type: ignore[arg-type]
-        value_id = rows(db, item.id)[0].id
-        await asyncio.to_thread(send, db, item.id, seat, AddBehaviour(value_id, "will", "reply in a day"))  # type: ignore[arg-type]
-        await asyncio.to_thread(send, db, item.id, seat, AddBehaviour(value_id, "wont", "pass the buck"))  # type: ignore[arg-type]
+        await asyncio.to_thread(send, db, item, seat, AddValue("[bold]Trust[/bold]", "We keep our word."))
+        value_id = row_id(rows(db, item)[0])
+        await asyncio.to_thread(send, db, item, seat, AddBehaviour(value_id, "will", "reply in a day"))
+        await asyncio.to_thread(send, db, item, seat, AddBehaviour(value_id, "wont", "pass the buck"))
         await wait_for(pilot, lambda: "✖ we won't  pass the buck" in screen_text(app))
         text = screen_text(app)
         assert "[bold]Trust[/bold]" in text and "✔ we will  reply in a day" in text
         assert "1 value · 2 behaviours · 0 agreed · 1 of 1 joined contributed" in text
         with db.writing() as session:
-            store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
-            set_entry_status(session, value_id, EntryStatus.HIDDEN)  # type: ignore[arg-type]
+            store.set_entries_shown(session, row_id(item), True)
+            set_entry_status(session, value_id, EntryStatus.HIDDEN)
         await wait_for(
             pilot, lambda: "shown to phones" in screen_text(app) and "(hidden)" in screen_text(app)
         )
@@ -371,7 +374,7 @@ def test_propose_a_value_and_a_behaviour_on_a_phone(
     item = add_item(live_server.db, workshop_id, "values", "Shared values")
     code = join_code(live_server.db, workshop_id)
     propose_on(open_page(width=320, height=640), live_server.url, code)
-    [value] = summary(live_server.db, item.id).values  # type: ignore[arg-type]
+    [value] = summary(live_server.db, item).values
     assert (value.name, [(b.text, b.stance) for b in value.behaviours]) == (
         "Respect",
         [("talk over families", "wont")],

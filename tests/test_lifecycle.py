@@ -9,7 +9,7 @@ from sqlmodel import SQLModel, select
 from tests.helpers.data import vote
 from workshop import store, usecases
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry, MaturityFactor, Seat, Workshop
+from workshop.models import AgendaItem, Entry, MaturityFactor, Seat, Workshop, row_id
 from workshop.store import lifecycle
 from workshop.store.agenda import ItemEdit, edit_item
 from workshop.store.entries import add_entry
@@ -28,7 +28,7 @@ def counts(db: Database, workshop_id: int) -> dict[str, int]:
                 query = select(func.count()).select_from(table).where(table.c.item_id.in_(items))
             else:
                 continue
-            found[table.name] = session.exec(query).one()  # type: ignore[call-overload]
+            found[table.name] = session.exec(query).one()
         return found
 
 
@@ -36,25 +36,26 @@ def test_follow_up_copies_the_content_and_agenda_but_no_answers(db: Database, wo
     with db.writing() as session:
         maturity = next(i for i in store.agenda(session, workshop_id) if i.kind == "maturity")
         edit_item(
-            session, maturity.id, ItemEdit(title="Matrix, first run", minutes=55, notes="Start with now")
-        )  # type: ignore[arg-type]
-        store.start_item(session, maturity.id)  # type: ignore[arg-type]
+            session, row_id(maturity), ItemEdit(title="Matrix, first run", minutes=55, notes="Start with now")
+        )
+        store.start_item(session, row_id(maturity))
         # The baseline's own copy changed after the template: the follow-up must follow the baseline.
         factor = session.exec(select(MaturityFactor).where(MaturityFactor.workshop_id == workshop_id)).first()
-        factor.name = "Goals, values and purpose"  # type: ignore[union-attr]
+        assert factor is not None
+        factor.name = "Goals, values and purpose"
         session.add(factor)
-    vote(db, workshop_id, maturity.id, 3)  # type: ignore[arg-type]
+    vote(db, workshop_id, row_id(maturity), 3)
 
     with db.writing() as session:
         follow_up = usecases.create_follow_up(session, workshop_id, "  Follow-up 2027  ")
-        new_id = follow_up.id
+        new_id = row_id(follow_up)
     with db.reading() as session:
         new = session.get(Workshop, new_id)
         old = session.get(Workshop, workshop_id)
         assert new is not None and old is not None
         assert (new.title, new.baseline_id, new.template) == ("Follow-up 2027", workshop_id, old.template)
         assert new.join_code != old.join_code and new.facilitator_token != old.facilitator_token
-        items = store.agenda(session, new_id)  # type: ignore[arg-type]
+        items = store.agenda(session, new_id)
         copied = next(i for i in items if i.kind == "maturity")
         assert (copied.title, copied.planned_minutes, copied.notes) == (
             "Matrix, first run",
@@ -67,7 +68,7 @@ def test_follow_up_copies_the_content_and_agenda_but_no_answers(db: Database, wo
         # Template candidates for the ranking come back, as in a new workshop.
         ranking = next(i for i in items if i.kind == "ranking")
         assert session.exec(select(func.count()).select_from(Entry).where(Entry.item_id == ranking.id)).one()
-    before, after = counts(db, workshop_id), counts(db, new_id)  # type: ignore[arg-type]
+    before, after = counts(db, workshop_id), counts(db, new_id)
     assert before["seat"] == 1 and after["seat"] == 0
     assert after["response"] == after["maturityrating"] == 0
     for table in ("organisation", "rolelevel", "maturitylevel", "horizon", "maturityfactor", "agendaitem"):
@@ -77,10 +78,10 @@ def test_follow_up_copies_the_content_and_agenda_but_no_answers(db: Database, wo
 def test_rows_show_progress_and_archive_hides_then_restores(db: Database, workshop_id: int) -> None:
     with db.writing() as session:
         first = store.agenda(session, workshop_id)[0]
-        store.start_item(session, first.id)  # type: ignore[arg-type]
-        store.close_item(session, first.id)  # type: ignore[arg-type]
+        store.start_item(session, row_id(first))
+        store.close_item(session, row_id(first))
         store.join(session, workshop_id)
-        follow_up = usecases.create_follow_up(session, workshop_id, "Year two").id
+        follow_up = row_id(usecases.create_follow_up(session, workshop_id, "Year two"))
     with db.reading() as session:
         rows = {row.id: row for row in lifecycle.workshop_rows(session)}
     assert rows[workshop_id].items_done == 1 and rows[workshop_id].seats == 1
@@ -102,25 +103,25 @@ def test_rows_show_progress_and_archive_hides_then_restores(db: Database, worksh
 
 def test_delete_removes_every_row_and_only_unlinks_follow_ups(db: Database, workshop_id: int) -> None:
     with db.writing() as session:
-        other = usecases.create_workshop(session, get_template("cyp-integration"), "Neighbour").id
+        other = row_id(usecases.create_workshop(session, get_template("cyp-integration"), "Neighbour"))
     with db.writing() as session:
         items = {i.kind: i for i in store.agenda(session, workshop_id)}
-        store.start_item(session, items["maturity"].id)  # type: ignore[arg-type]
-    vote(db, workshop_id, items["maturity"].id, 4)  # type: ignore[arg-type]
+        store.start_item(session, row_id(items["maturity"]))
+    vote(db, workshop_id, row_id(items["maturity"]), 4)
     with db.writing() as session:
-        store.start_item(session, items["values"].id)  # type: ignore[arg-type]
+        store.start_item(session, row_id(items["values"]))
         seat = store.join(session, workshop_id)
         value = add_entry(session, items["values"], seat, "Trust")
         add_entry(session, items["values"], None, "We will listen", parent_id=value.id, tag="will")
     with db.writing() as session:
-        follow_up = usecases.create_follow_up(session, workshop_id, "Year two").id
-    neighbour_before = counts(db, other)  # type: ignore[arg-type]
+        follow_up = row_id(usecases.create_follow_up(session, workshop_id, "Year two"))
+    neighbour_before = counts(db, other)
     assert counts(db, workshop_id)["maturityrating"] == 27
 
     with db.writing() as session:
         usecases.delete_workshop(session, workshop_id)
     assert set(counts(db, workshop_id).values()) == {0}
-    assert counts(db, other) == neighbour_before  # type: ignore[arg-type]
+    assert counts(db, other) == neighbour_before
     with db.reading() as session:
         assert session.get(Workshop, workshop_id) is None
         left = session.get(Workshop, follow_up)

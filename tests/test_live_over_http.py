@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from screens.app import WorkshopApp
-from tests.helpers.tui import screen_text, wait_for
+from tests.helpers.tui import agenda, screen_text, wait_for
 from workshop import store
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry
+from workshop.models import AgendaItem, Entry, row_id
 
 pytestmark = pytest.mark.tui
 
@@ -38,11 +38,10 @@ CASES: dict[str, tuple[Form, tuple[str, ...]]] = {
 def _open(db: Database, workshop_id: int, kind: str) -> tuple[AgendaItem, list[int]]:
     with db.writing() as session:
         item = next(i for i in store.agenda(session, workshop_id) if i.kind == kind)
-        store.start_item(session, item.id)  # type: ignore[arg-type]
-        options = list(
-            session.exec(select(Entry.id).where(Entry.item_id == item.id).order_by(Entry.id)).all()
-        )
-        return item, options  # type: ignore[return-value]
+        store.start_item(session, row_id(item))
+        query = select(Entry).where(Entry.item_id == item.id).order_by(col(Entry.id))
+        options = [row_id(entry) for entry in session.exec(query)]
+        return item, options
 
 
 @pytest.mark.parametrize("kind", list(CASES))
@@ -51,7 +50,7 @@ async def test_live_view_follows_a_phone_over_http(db: Database, workshop_id: in
     form, shown = CASES[kind]
     app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=0)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.server_port is not None and app.screen.snapshot is not None)
+        await wait_for(pilot, lambda: app.server_port is not None and agenda(app).snapshot is not None)
         before = screen_text(app)
         assert not all(text in before for text in shown)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{app.server_port}", timeout=10) as phone:
@@ -67,7 +66,7 @@ async def test_dots_view_follows_phones_over_http(db: Database, workshop_id: int
     with db.writing() as session:
         first = store.join(session, workshop_id)
         for name in ("Trust", "Openness"):
-            session.add(Entry(item_id=values.id, seat_id=first.id, text=name, detail="…"))  # type: ignore[arg-type]
+            session.add(Entry(item_id=row_id(values), seat_id=row_id(first), text=name, detail="…"))
     item, _ = _open(db, workshop_id, "dots")
     with db.reading() as session:
         trust = session.exec(select(Entry.id).where(Entry.text == "Trust")).one()

@@ -11,11 +11,11 @@ from contextlib import ExitStack
 import httpx
 import pytest
 
-from tests.helpers.data import join_code
+from tests.helpers.data import get_row, join_code
 from tests.helpers.web import LiveServer
 from workshop import store
 from workshop.activities import KINDS
-from workshop.models import AgendaItem
+from workshop.models import AgendaItem, row_id
 
 TITLE = "How the room rated"
 # Four phones' ratings for the first two factors by horizon; every other rating is "don't know".
@@ -60,7 +60,7 @@ def phones(
     """Four joined phones that have each sent their whole matrix."""
     code = join_code(live_server.db, workshop_id)
     with live_server.db.reading() as session:
-        shape = KINDS["maturity"].structure(session, session.get(AgendaItem, maturity_item.id))  # type: ignore[arg-type]
+        shape = KINDS["maturity"].structure(session, get_row(session, AgendaItem, row_id(maturity_item)))
     with ExitStack() as stack:
         clients = [
             stack.enter_context(httpx.Client(base_url=live_server.url, follow_redirects=False, timeout=10))
@@ -91,7 +91,7 @@ def test_results_only_after_reveal_on_saved_and_closed_pages(
         assert page.status_code == 200 and TITLE not in page.text and "strong agreement" not in page.text
 
     with db.writing() as session:
-        store.set_revealed(session, maturity_item.id, True)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(maturity_item), True)
     page = phone.get(saved)
     assert page.status_code == 200 and "Your answers are saved" in page.text
     shown = results_text(page.text)
@@ -100,13 +100,13 @@ def test_results_only_after_reveal_on_saved_and_closed_pages(
         assert block in shown, block
     # The other factors were all "don't know": named, with no level and no agreement claimed.
     with db.reading() as session:
-        shape = KINDS["maturity"].structure(session, session.get(AgendaItem, maturity_item.id))  # type: ignore[arg-type]
+        shape = KINDS["maturity"].structure(session, get_row(session, AgendaItem, row_id(maturity_item)))
     pairs = len(shape.factors) * len(shape.horizons)
     assert shown.count("No level chosen · too few ratings") == pairs - len(VOTES)
     assert all(f.name in shown for f in shape.factors)
 
     with db.writing() as session:
-        store.close_item(session, maturity_item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(maturity_item))
     closed = phone.get(f"/w/{code}")
     assert closed.status_code == 200 and 'data-state="closed"' in closed.text
     assert results_text(closed.text) == shown
@@ -114,7 +114,7 @@ def test_results_only_after_reveal_on_saved_and_closed_pages(
     assert late.status_code == 409 and results_text(late.text) == shown
 
     with db.writing() as session:
-        store.set_revealed(session, maturity_item.id, False)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(maturity_item), False)
     assert TITLE not in phone.get(f"/w/{code}").text
 
 
@@ -123,7 +123,7 @@ def test_results_on_the_form_page_after_reveal(
 ) -> None:
     code = join_code(live_server.db, workshop_id)
     with live_server.db.writing() as session:
-        store.set_revealed(session, maturity_item.id, True)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(maturity_item), True)
     page = phones[0].get(f"/w/{code}")
     assert page.status_code == 200 and "Send my answers" in page.text
     shown = results_text(page.text)
@@ -133,8 +133,8 @@ def test_results_on_the_form_page_after_reveal(
 def test_no_answers_yet(live_server: LiveServer, workshop_id: int, maturity_item: AgendaItem) -> None:
     code = join_code(live_server.db, workshop_id)
     with live_server.db.writing() as session:
-        store.set_revealed(session, maturity_item.id, True)  # type: ignore[arg-type]
-        store.close_item(session, maturity_item.id)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(maturity_item), True)
+        store.close_item(session, row_id(maturity_item))
     with httpx.Client(base_url=live_server.url, follow_redirects=False, timeout=10) as phone:
         assert phone.post(f"/j/{code}", data={}).status_code == 303
         assert results_text(phone.get(f"/w/{code}").text) == f"{TITLE} No one has answered yet."

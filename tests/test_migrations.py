@@ -16,6 +16,7 @@ import workshop.models  # noqa: F401
 from workshop import locations, store
 from workshop.db import Database, DatabaseError, open_database
 from workshop.migrations import alembic_config, current_revision, head_revision
+from workshop.models import row_id
 
 
 def test_migrations_match_the_models(tmp_path: Path) -> None:
@@ -56,7 +57,7 @@ def test_every_revision_upgrades_with_data_kept(tmp_path: Path) -> None:
     with db.reading() as session:
         workshop = store.find_by_join_code(session, "OLDONE")
         assert (workshop.title, workshop.revision) == ("Baseline 2025", 7)
-        item = store.agenda(session, workshop.id)[0]
+        item = store.agenda(session, row_id(workshop))[0]
         assert (item.title, item.state, item.revealed, item.entries_shown) == (
             "Matrix 2025",
             "closed",
@@ -81,4 +82,5 @@ def test_sqlite_is_in_wal_mode_with_full_sync(db: Database) -> None:
     with db.write_engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        timeout = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        assert timeout is not None and timeout >= 5000

@@ -5,18 +5,17 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from tests.helpers.data import start_kind
+from tests.helpers.data import activity, get_row, start_kind
 from workshop import store, usecases
-from workshop.activities import KINDS
-from workshop.activities.values import ValuesSummary
+from workshop.activities.values import ValuesActivity, ValuesSummary
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry, EntryStatus
+from workshop.models import AgendaItem, Entry, EntryStatus, Seat, row_id
 from workshop.store import moderation
 from workshop.store.entries import add_entry, entries
 
 
 def values_summary(session: Session, item_id: int) -> ValuesSummary:
-    return KINDS["values"].summarise(session, session.get(AgendaItem, item_id))  # type: ignore[arg-type,return-value]
+    return activity("values", ValuesActivity).summarise(session, get_row(session, AgendaItem, item_id))
 
 
 @pytest.fixture
@@ -31,13 +30,13 @@ def proposals(db: Database, workshop_id: int) -> dict[str, int]:
         keep = add_entry(session, item, a, "Keep promises", tag="will", parent_id=trust.id)
         share = add_entry(session, item, b, "Share data", tag="will", parent_id=trusting.id)
         return {
-            "item": item.id,
-            "trust": trust.id,
-            "trusting": trusting.id,
-            "care": care.id,
-            "keep": keep.id,
-            "share": share.id,
-        }  # type: ignore[dict-item]
+            "item": row_id(item),
+            "trust": row_id(trust),
+            "trusting": row_id(trusting),
+            "care": row_id(care),
+            "keep": row_id(keep),
+            "share": row_id(share),
+        }
 
 
 def test_reword_keeps_the_participants_original(db: Database, proposals: dict[str, int]) -> None:
@@ -153,19 +152,19 @@ def test_hide_restore_and_agree(db: Database, proposals: dict[str, int]) -> None
 def test_agreed_priorities_in_order_and_cleared_by_reset(db: Database, workshop_id: int) -> None:
     item = start_kind(db, workshop_id, "ranking")
     with db.reading() as session:
-        options = [e.id for e in entries(session, item.id)]  # type: ignore[arg-type]
+        options = [row_id(e) for e in entries(session, row_id(item))]
     with db.writing() as session:
-        moderation.set_agreed_order(session, item.id, [options[2], options[0]])  # type: ignore[arg-type]
+        moderation.set_agreed_order(session, row_id(item), [options[2], options[0]])
     with db.reading() as session:
-        assert [e.id for e in moderation.agreed_entries(session, item.id)] == [options[2], options[0]]  # type: ignore[arg-type]
+        assert [e.id for e in moderation.agreed_entries(session, row_id(item))] == [options[2], options[0]]
     with db.writing() as session, pytest.raises(moderation.ModerationError, match="no longer part"):
-        moderation.set_agreed_order(session, item.id, [options[1], 10_000])  # type: ignore[arg-type]
+        moderation.set_agreed_order(session, row_id(item), [options[1], 10_000])
     with db.reading() as session:  # the refused change left the agreed order alone
-        assert [e.id for e in moderation.agreed_entries(session, item.id)] == [options[2], options[0]]  # type: ignore[arg-type]
+        assert [e.id for e in moderation.agreed_entries(session, row_id(item))] == [options[2], options[0]]
     with db.writing() as session:
-        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
+        usecases.reset_item(session, row_id(item))
     with db.reading() as session:
-        assert moderation.agreed_entries(session, item.id) == []  # type: ignore[arg-type]
+        assert moderation.agreed_entries(session, row_id(item)) == []
 
 
 @pytest.mark.tui
@@ -181,7 +180,7 @@ async def test_agreed_priorities_by_key(db: Database, workshop_id: int) -> None:
 
     def agreed_texts() -> list[str]:
         with db.reading() as session:
-            return [e.text for e in moderation.agreed_entries(session, item.id)]  # type: ignore[arg-type]
+            return [e.text for e in moderation.agreed_entries(session, row_id(item))]
 
     known = ids(db, item)
     for places in ((2, 1, 0), (2, 0, 1)):
@@ -219,12 +218,14 @@ def test_participants_cannot_remove_what_the_facilitator_worked_on(
             db.writing() as session,
             pytest.raises(AnswerRefused, match="The facilitator has worked on this"),
         ):
-            found = session.get(Entry, proposals[entry])
-            item = session.get(AgendaItem, proposals["item"])
-            seat = session.get(store.seats.Seat, found.seat_id)  # type: ignore[attr-defined,union-attr]
-            remove_own_entry(session, item, seat, proposals[entry])  # type: ignore[arg-type]
+            found = get_row(session, Entry, proposals[entry])
+            item = get_row(session, AgendaItem, proposals["item"])
+            assert found.seat_id is not None  # a participant's proposal
+            seat = get_row(session, Seat, found.seat_id)
+            remove_own_entry(session, item, seat, proposals[entry])
     with db.reading() as session:
-        assert session.get(Entry, proposals["care"]) is not None and session.get(Entry, proposals["trust"])
+        assert session.get(Entry, proposals["care"]) is not None
+        assert session.get(Entry, proposals["trust"]) is not None
 
 
 def test_a_value_people_voted_on_is_not_merged(
@@ -234,9 +235,9 @@ def test_a_value_people_voted_on_is_not_merged(
 
     with db.writing() as session:
         dots = next(i for i in store.agenda(session, workshop_id) if i.kind == "dots")
-        store.start_item(session, dots.id)  # type: ignore[arg-type]
+        store.start_item(session, row_id(dots))
         voter = store.join(session, workshop_id)
-        usecases.save_response(session, dots.id, voter.id, DotsAnswers({proposals["trusting"]: 1}))  # type: ignore[arg-type]
+        usecases.save_response(session, row_id(dots), row_id(voter), DotsAnswers({proposals["trusting"]: 1}))
     with (
         db.writing() as session,
         pytest.raises(moderation.ModerationError, match="voted on this one, so it cannot be merged"),
@@ -255,7 +256,7 @@ def test_the_plain_status_setter_keeps_merges_and_agreement_consistent(
         set_entry_status(session, proposals["trusting"], EntryStatus.APPROVED)  # restored: no longer merged
         set_entry_status(session, proposals["care"], EntryStatus.HIDDEN)  # hidden: no longer agreed
     with db.reading() as session:
-        assert session.get(Entry, proposals["trusting"]).merged_into is None  # type: ignore[union-attr]
-        assert session.get(Entry, proposals["care"]).agreed_position is None  # type: ignore[union-attr]
+        assert get_row(session, Entry, proposals["trusting"]).merged_into is None
+        assert get_row(session, Entry, proposals["care"]).agreed_position is None
     with db.writing() as session, pytest.raises(ValueError, match="merging needs the entry"):
         set_entry_status(session, proposals["care"], EntryStatus.MERGED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from typing import NoReturn
 
 import pytest
 
@@ -80,7 +81,7 @@ def test_specific_bind_host_is_used_as_is() -> None:
 
 
 def test_real_interfaces_are_listed_without_network_traffic(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_traffic(*args, **kwargs):
+    def no_traffic(*args: object, **kwargs: object) -> NoReturn:
         raise AssertionError("netinfo must not open sockets")
 
     monkeypatch.setattr(socket.socket, "connect", no_traffic)

@@ -38,8 +38,10 @@ def test_wheel_installs_and_finds_its_data(tmp_path: Path) -> None:
         "workshop/_shipped/templates/cyp-integration.toml",
         "workshop/web/templates/activities/maturity.html",
         "workshop/web/static/style.css",
+        "workshop/exports/templates/pack.html.j2",
         "workshop/migrations/versions/0001_initial_schema.py",
         "workshop/migrations/script.py.mako",
+        "workshop/exports/outcomes.schema.json",
         "screens/app.tcss",
     ):
         assert needed in names, needed
@@ -56,6 +58,8 @@ def test_wheel_installs_and_finds_its_data(tmp_path: Path) -> None:
     code = (
         "import workshop, screens, sys\n"
         f"assert workshop.__file__.startswith({str(site)!r}), workshop.__file__\n"
+        "from workshop.exports.data import SCHEMA_VERSION, shipped_schema\n"
+        "assert shipped_schema()['$id'] == SCHEMA_VERSION\n"  # the JSON export's schema ships with it
         "from workshop.cli import main\n"
         "sys.exit(main(['new', '--template', 'cyp-integration', '--title', 'From the wheel']))\n"
     )

@@ -8,7 +8,7 @@ from sqlmodel import select
 from tests.helpers.data import add_item, join_code
 from tests.helpers.web import LiveServer
 from workshop import store
-from workshop.models import Entry, EntryStatus, Seat
+from workshop.models import Entry, EntryStatus, Seat, row_id
 from workshop.store.entries import add_entry, set_entry_status
 from workshop.web.guards import SeatCodeGuard
 
@@ -19,10 +19,10 @@ def test_phones_say_goodbye_when_the_last_item_closes(live_server: LiveServer, w
         phone.post(f"/j/{code}", data={})
         with live_server.db.writing() as session:
             last = store.agenda(session, workshop_id)[-1]
-            store.start_item(session, last.id)  # type: ignore[arg-type]
+            store.start_item(session, row_id(last))
         assert "Keep this page open" in phone.get(f"/w/{code}").text
         with live_server.db.writing() as session:
-            store.close_item(session, last.id)  # type: ignore[arg-type]
+            store.close_item(session, row_id(last))
         page = phone.get(f"/w/{code}").text
         assert "The workshop has finished" in page and "Keep this page open" not in page
 
@@ -34,10 +34,10 @@ def test_status_counts_approved_options_so_phones_reload(live_server: LiveServer
     with httpx.Client(base_url=live_server.url, timeout=10) as phone:
         assert phone.get(f"/w/{code}/status").json()["options"] == 2
         with live_server.db.writing() as session:
-            proposal = add_entry(session, store.get_item(session, ranking.id), None, "C")  # type: ignore[arg-type]
+            proposal = add_entry(session, store.get_item(session, row_id(ranking)), None, "C")
         assert phone.get(f"/w/{code}/status").json()["options"] == 2  # pending: nothing new to rank yet
         with live_server.db.writing() as session:
-            set_entry_status(session, proposal.id, EntryStatus.APPROVED)  # type: ignore[arg-type]
+            set_entry_status(session, row_id(proposal), EntryStatus.APPROVED)
         assert phone.get(f"/w/{code}/status").json()["options"] == 3
     with live_server.db.reading() as session:
         assert len(session.exec(select(Entry).where(Entry.item_id == ranking.id)).all()) == 3

@@ -13,7 +13,7 @@ from sqlmodel import select
 from tests.helpers.data import add_item, join_code
 from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from workshop import store
-from workshop.models import AgendaItem, Entry
+from workshop.models import AgendaItem, Entry, row_id
 
 pytestmark = [
     pytest.mark.browser,
@@ -67,7 +67,7 @@ def test_a_long_unbroken_value_name_wraps(
     assert_fits(page, width, "values form, own proposals")
 
     with db.writing() as session:
-        store.set_entries_shown(session, values.id, True)  # type: ignore[arg-type]
+        store.set_entries_shown(session, row_id(values), True)
     page.reload()
     expect(page.get_by_role("heading", name="Everyone's proposals")).to_be_visible()
     expect(page.get_by_role("heading", level=3, name=LONG)).to_be_visible()
@@ -91,7 +91,7 @@ def test_a_long_unbroken_value_name_wraps(
     assert_fits(page, width, "dots saved")
 
     with db.writing() as session:
-        store.set_revealed(session, dots.id, True)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(dots), True)
     page.reload()
     expect(page.locator(".results")).to_contain_text(LONG)
     assert_fits(page, width, "dots saved, results shown")
@@ -100,7 +100,7 @@ def test_a_long_unbroken_value_name_wraps(
     assert_fits(page, width, "dots form, results shown")
 
     with db.writing() as session:
-        store.close_item(session, dots.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(dots))
     page.goto(f"{url}/w/{code}")
     expect(page.locator("body")).to_have_attribute("data-state", "closed")
     expect(page.locator(".results")).to_contain_text(LONG)
@@ -121,7 +121,7 @@ def test_maturity_results_fit_a_phone(
     expect(page).to_have_url(f"{url}/w/{code}/items/{maturity_item.id}/saved")
 
     with db.writing() as session:
-        store.set_revealed(session, maturity_item.id, True)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(maturity_item), True)
     page.reload()
     results = page.locator(".results")
     expect(results.get_by_role("heading", name="How the room rated")).to_be_visible()
@@ -130,7 +130,7 @@ def test_maturity_results_fit_a_phone(
     assert_fits(page, width, "maturity saved, results shown")
 
     with db.writing() as session:
-        store.close_item(session, maturity_item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(maturity_item))
     page.goto(f"{url}/w/{code}")
     expect(page.locator(".results")).to_contain_text("1: 0 · 2: 0 · 3: 1 · 4: 0 · 5: 0 · don't know: 0")
     assert_fits(page, width, "maturity closed, results shown")

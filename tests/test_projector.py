@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlmodel import select
+from textual.pilot import Pilot
 
 from screens.agenda import AgendaScreen
 from screens.app import WorkshopApp
@@ -16,7 +18,7 @@ from tests.helpers.data import start_kind, vote
 from tests.helpers.tui import caught_up, screen_text, wait_for
 from workshop import store
 from workshop.db import Database
-from workshop.models import Workshop
+from workshop.models import Workshop, row_id
 from workshop.store.codes import ALPHABET
 
 JOIN_URL = "http://192.168.1.10:8000/j/K7QX3M"
@@ -53,7 +55,7 @@ async def test_code_shown_and_results_only_after_reveal(db: Database, workshop_i
     _fix_code(db, workshop_id)
     item = start_kind(db, workshop_id, "maturity")
     for value in (3, 3, 4):
-        vote(db, workshop_id, item.id, value)  # type: ignore[arg-type]
+        vote(db, workshop_id, row_id(item), value)
     app = _app(db, workshop_id)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen) and "Agree" in screen_text(app))
@@ -68,11 +70,11 @@ async def test_code_shown_and_results_only_after_reveal(db: Database, workshop_i
         assert "Agree" not in text and "✔ strong" not in text and "≈ some" not in text
         assert "reveals them" in text
 
-        vote(db, workshop_id, item.id, 2)  # type: ignore[arg-type]
+        vote(db, workshop_id, row_id(item), 2)
         await wait_for(pilot, lambda: "4 of 4 joined have answered" in screen_text(app))
         assert "Agree" not in screen_text(app)
 
-        _reveal(db, item.id)  # type: ignore[arg-type]
+        _reveal(db, row_id(item))
         await wait_for(pilot, lambda: "Agree" in screen_text(app), seconds=5)
         assert "4 of 4 joined answered" in screen_text(app)
         assert "reveals them" not in screen_text(app)
@@ -101,7 +103,7 @@ async def test_escape_and_p_return_to_the_agenda(db: Database, workshop_id: int,
         await app.push_screen(ProjectorScreen())
         await wait_for(pilot, lambda: "joined have answered" in screen_text(app))
         # A vote the agenda misses while the projector is up: it catches up on return.
-        vote(db, workshop_id, item.id, 3)  # type: ignore[arg-type]
+        vote(db, workshop_id, row_id(item), 3)
         await wait_for(pilot, lambda: "1 of 1 joined have answered" in screen_text(app))
         for other in ("n", "v", "r", "q"):
             await pilot.press(other)  # the facilitator drives from the agenda, not here
@@ -131,8 +133,8 @@ async def test_projector_theme(db: Database, workshop_id: int) -> None:
 async def test_scales_to_a_large_screen(db: Database, workshop_id: int) -> None:
     _fix_code(db, workshop_id)
     item = start_kind(db, workshop_id, "maturity")
-    vote(db, workshop_id, item.id, 3)  # type: ignore[arg-type]
-    _reveal(db, item.id)  # type: ignore[arg-type]
+    vote(db, workshop_id, row_id(item), 3)
+    _reveal(db, row_id(item))
     app = _app(db, workshop_id)
     async with app.run_test(size=(160, 48)) as pilot:
         await app.push_screen(ProjectorScreen())
@@ -145,20 +147,20 @@ def _fixed_app(db: Database, workshop_id: int) -> WorkshopApp:
     _fix_code(db, workshop_id)
     item = start_kind(db, workshop_id, "maturity")
     for value in (3, 3, 4, 2, None):
-        vote(db, workshop_id, item.id, value)  # type: ignore[arg-type]
-    _reveal(db, item.id)  # type: ignore[arg-type]
+        vote(db, workshop_id, row_id(item), value)
+    _reveal(db, row_id(item))
     return _app(db, workshop_id)
 
 
-async def _show_projector(pilot: object) -> None:
-    app = pilot.app  # type: ignore[attr-defined]
+async def _show_projector(pilot: Pilot[Any]) -> None:
+    app = pilot.app
     await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen) and "Agree" in screen_text(app))
     await app.push_screen(ProjectorScreen())
     await wait_for(
         pilot, lambda: "Agree" in screen_text(app) and "5 of 5 joined have answered" in screen_text(app)
     )
     await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 @pytest.mark.tui
@@ -182,10 +184,10 @@ async def test_news_arriving_while_the_projector_opens_or_closes_never_ends_the_
             pilot, lambda: isinstance(app.screen, AgendaScreen) and app.screen.snapshot is not None
         )
         for round_ in range(15):
-            vote(db, workshop_id, item.id, 1 + round_ % 5)  # type: ignore[arg-type]
+            vote(db, workshop_id, row_id(item), 1 + round_ % 5)
             app.push_screen(ProjectorScreen())
             await pilot.pause(0.01 * (round_ % 3))
-            vote(db, workshop_id, item.id, 2)  # type: ignore[arg-type]
+            vote(db, workshop_id, row_id(item), 2)
             app.pop_screen()
             await pilot.pause(0.01 * (round_ % 4))
         with db.reading() as session:

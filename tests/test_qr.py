@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterable
+from typing import Any
 
 import pytest
 from rich.color import Color
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.app import App, ComposeResult
 
 from screens.widgets import QRCode
@@ -48,7 +50,7 @@ def _decode_cells(lines: Iterable[Iterable[Segment]]) -> list[list[bool]]:
     return matrix
 
 
-def _rendered_lines(text) -> list[list[Segment]]:
+def _rendered_lines(text: Text) -> list[list[Segment]]:
     console = Console(width=200, color_system="truecolor", force_terminal=True, legacy_windows=False)
     return list(Segment.split_lines(console.render(text)))
 
@@ -184,7 +186,7 @@ async def test_empty_widget_takes_no_room() -> None:
         ("Old", "key", {"security": "WEP"}, "WIFI:T:WEP;S:Old;P:key;;"),
     ],
 )
-def test_wifi_payload(ssid: str, password: str | None, kwargs: dict, expected: str) -> None:
+def test_wifi_payload(ssid: str, password: str | None, kwargs: dict[str, Any], expected: str) -> None:
     assert wifi_payload(ssid, password, **kwargs) == expected
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from screens.app import WorkshopApp
-from tests.helpers.tui import next_until, wait_for
+from tests.helpers.tui import agenda, next_until, wait_for
 from tests.helpers.web import ARGS
 from workshop.db import Database
 
@@ -26,6 +26,7 @@ pytestmark = [
 
 def render_png(svg: Path, png: Path, size: tuple[int, int]) -> None:
     """Rasterise Textual's SVG screenshot the way a projector would show it."""
+    assert CHROMIUM  # the module is skipped without it
     subprocess.run(
         [
             CHROMIUM,
@@ -43,6 +44,7 @@ def render_png(svg: Path, png: Path, size: tuple[int, int]) -> None:
 
 def scan(svg: Path, folder: Path) -> str:
     """What a QR decoder reads off the rendered screen."""
+    assert ZBARIMG  # the module is skipped without it
     png = folder / "screen.png"
     render_png(svg, png, (1000, 640))
     decoded = subprocess.run(
@@ -63,7 +65,7 @@ async def test_terminal_qr_decodes_to_the_join_url(
     )
     async with app.run_test(size=(80, 24)) as pilot:
         app.theme = theme
-        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        await wait_for(pilot, lambda: agenda(app).snapshot is not None)
         await next_until(pilot, db, workshop_id, "maturity")
         await wait_for(pilot, lambda: app.screen.query_one("#join").display is True)
         await pilot.pause(0.2)
@@ -84,9 +86,9 @@ async def test_long_public_url_and_wifi_codes_are_never_cropped(
     public = "https://workshop.example.org/partnership"
     app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=0, public_url=public)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        await wait_for(pilot, lambda: agenda(app).snapshot is not None)
         app.wifi = WifiDetails("CityHall-Guest", "Welcome2024", False)
-        app.screen._apply_wifi()
+        agenda(app)._apply_wifi()
         await pilot.pause(0.2)
         svg = tmp_path / "screen.svg"
         svg.write_text(app.export_screenshot(), encoding="utf-8")
@@ -98,6 +100,7 @@ async def test_long_public_url_and_wifi_codes_are_never_cropped(
 
 def scan_all(svg: Path, folder: Path) -> set[str]:
     """Every QR code a decoder reads off the rendered screen."""
+    assert ZBARIMG  # the module is skipped without it
     png = folder / "all.png"
     render_png(svg, png, (1500, 900))
     out = subprocess.run(

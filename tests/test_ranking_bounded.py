@@ -15,20 +15,20 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.helpers.data import add_item, join_code
+from tests.helpers.data import activity, add_item, get_row, join_code
 from tests.helpers.web import LiveServer
 from workshop import ranking, store, usecases
-from workshop.activities import get_activity
-from workshop.activities.ranking import Ballot
+from workshop.activities.ranking import Ballot, RankingActivity, RankingSummary
 from workshop.db import Database
-from workshop.models import AgendaItem, EntryStatus
+from workshop.models import AgendaItem, EntryStatus, row_id
 
 ROOT = Path(__file__).resolve().parents[1]
-RANKING = get_activity("ranking")
+RANKING = activity("ranking", RankingActivity)
 
 
 class Key(int):
@@ -75,8 +75,8 @@ def test_schulze_compares_the_most_ranked_options_and_says_so() -> None:
     options = tuple(range(90))
     ballots = [tuple(rng.sample(options, 3)) for _ in range(150)]
     result = ranking.tally(options, ballots, depth=3).schulze
-    compared, left_out = result.compared, result.left_out  # type: ignore[attr-defined]
-    assert len(compared) == ranking.SCHULZE_LIMIT == 60 and result.limited  # type: ignore[attr-defined]
+    compared, left_out = result.compared, result.left_out
+    assert len(compared) == ranking.SCHULZE_LIMIT == 60 and result.limited
     times = {x: sum(x in b for b in ballots) for x in options}
     assert min(times[x] for x in compared) >= max(times[x] for x in left_out)
     assert result.standing.tiers[:-1] == book_schulze(compared, ballots)
@@ -85,7 +85,7 @@ def test_schulze_compares_the_most_ranked_options_and_says_so() -> None:
     # last place: exactly Schulze's order over every option.
     few = [tuple(rng.sample(options[:10], 3)) for _ in range(30)]
     small = ranking.schulze(options[:12], few)
-    assert not small.limited and small.standing.tiers[-1] == (10, 11)  # type: ignore[attr-defined]
+    assert not small.limited and small.standing.tiers[-1] == (10, 11)
     assert small.standing.tiers == book_schulze(options[:12], few)
 
 
@@ -105,7 +105,7 @@ def test_instant_runoff_gives_up_within_its_budget() -> None:
     result = ranking.irv(options, [(option,) for option in options])
     assert not result.complete and result.winners == tuple(options)
     # Two budgets (the search, the rounds shown), each a handful of dictionary and set steps a unit.
-    assert Key.hashed < 10 * ranking.IRV_WORK_LIMIT  # type: ignore[attr-defined]
+    assert Key.hashed < 10 * ranking.IRV_WORK_LIMIT
 
 
 @pytest.fixture
@@ -114,9 +114,9 @@ def counts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     original = ranking.tally
 
-    def counting(*args: object, **kwargs: object) -> object:
+    def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
-        return original(*args, **kwargs)  # type: ignore[arg-type]
+        return original(*args, **kwargs)
 
     for name, module in list(sys.modules.items()):
         if name.startswith("workshop") and getattr(module, "tally", None) is original:
@@ -130,16 +130,18 @@ def ranking_with_ballots(db: Database, workshop_id: int, options: int, ballots: 
     item = add_item(db, workshop_id, "ranking", "Rank", candidates, key="rank")
     rng = random.Random(5)
     with db.writing() as session:
-        ids = [e.id for e in store.entries.entries(session, item.id)]  # type: ignore[arg-type]
+        ids = [row_id(e) for e in store.entries.entries(session, row_id(item))]
         for _ in range(ballots):
             seat = store.join(session, workshop_id)
-            usecases.save_response(session, item.id, seat.id, Ballot((ids[0], *rng.sample(ids[1:], 2))))  # type: ignore[arg-type]
+            usecases.save_response(
+                session, row_id(item), row_id(seat), Ballot((ids[0], *rng.sample(ids[1:], 2)))
+            )
     return item
 
 
-def summarise(db: Database, item_id: int) -> object:
+def summarise(db: Database, item_id: int) -> RankingSummary:
     with db.reading() as session:
-        return RANKING.summarise(session, session.get(AgendaItem, item_id))  # type: ignore[arg-type]
+        return RANKING.summarise(session, get_row(session, AgendaItem, item_id))
 
 
 def test_the_triangle_page_counts_the_ranking_once_per_change(
@@ -161,8 +163,8 @@ def test_the_triangle_page_counts_the_ranking_once_per_change(
         assert "Youth panel" in phone.get(f"/w/{code}").text
         assert len(counts) == 1  # the workshop changed, the ranking did not
         with db.writing() as session:  # the facilitator hides the leader: the ranking changes
-            leader = store.entries.entries(session, rank.id)[0]  # type: ignore[arg-type]
-            store.entries.set_entry_status(session, leader.id, EntryStatus.HIDDEN)  # type: ignore[arg-type]
+            leader = store.entries.entries(session, row_id(rank))[0]
+            store.entries.set_entry_status(session, row_id(leader), EntryStatus.HIDDEN)
         for _ in range(3):
             page = phone.get(f"/w/{code}").text
             assert "Option 0" not in page and re.search(r"Option [1-7]\b", page)
@@ -174,7 +176,7 @@ def test_revealed_results_list_the_top_places_on_phones(live_server: LiveServer,
     db = live_server.db
     item = ranking_with_ballots(db, workshop_id, 25, 10)
     with db.writing() as session:
-        store.set_revealed(session, item.id, True)  # type: ignore[arg-type]
+        store.set_revealed(session, row_id(item), True)
     code = join_code(db, workshop_id)
     with httpx.Client(base_url=live_server.url, follow_redirects=False, timeout=10) as phone:
         assert phone.post(f"/j/{code}", data={}).status_code == 303
@@ -195,7 +197,7 @@ def test_one_count_serves_every_reader_at_once(db: Database, workshop_id: int, c
 
     def reader() -> None:
         start.wait()
-        seen.append(summarise(db, item.id))
+        seen.append(summarise(db, row_id(item)))
 
     threads = [threading.Thread(target=reader) for _ in range(8)]
     for thread in threads:
@@ -210,7 +212,7 @@ def test_one_count_serves_every_reader_at_once(db: Database, workshop_id: int, c
     report = next(part for part in pack.items if part.title == "Rank")
     texts = [getattr(block, "text", "") for block in report.blocks]
     note = "Schulze compared the 60 options people ranked most; the other 10 share last place."
-    assert note in texts and any(text.startswith("Head to head (Schulze): Option 0 > ") for text in texts)
+    assert note in texts and any(text.startswith("Head to head: Option 0 > ") for text in texts)
 
 
 def test_every_change_is_counted_once_and_seen_at_once(
@@ -220,26 +222,26 @@ def test_every_change_is_counted_once_and_seen_at_once(
     from workshop.activities.ranking import Proposal
 
     item = ranking_with_ballots(db, workshop_id, 4, 3)
-    assert summarise(db, item.id).responses == 3 and len(counts) == 1  # type: ignore[attr-defined]
+    assert summarise(db, row_id(item)).responses == 3 and len(counts) == 1
     with db.writing() as session:
-        seat = store.join(session, workshop_id).id
-        usecases.save_response(session, item.id, seat, Proposal("Family hubs"))  # type: ignore[arg-type]
-    assert [p.text for p in summarise(db, item.id).pending] == ["Family hubs"]  # type: ignore[attr-defined]
-    pending = summarise(db, item.id).pending[0].entry_id  # type: ignore[attr-defined]
+        seat = row_id(store.join(session, workshop_id))
+        usecases.save_response(session, row_id(item), seat, Proposal("Family hubs"))
+    assert [p.text for p in summarise(db, row_id(item)).pending] == ["Family hubs"]
+    pending = summarise(db, row_id(item)).pending[0].entry_id
     with db.writing() as session:
         store.entries.set_entry_status(session, pending, EntryStatus.APPROVED)
-    assert "Family hubs" in [r.text for r in summarise(db, item.id).results]  # type: ignore[attr-defined]
+    assert "Family hubs" in [r.text for r in summarise(db, row_id(item)).results]
     with db.writing() as session:
         store.entries.set_entry_status(session, pending, EntryStatus.HIDDEN)
-    assert "Family hubs" not in [r.text for r in summarise(db, item.id).results]  # type: ignore[attr-defined]
+    assert "Family hubs" not in [r.text for r in summarise(db, row_id(item)).results]
     with db.writing() as session:
-        usecases.reset_item(session, item.id)  # type: ignore[arg-type]
-    assert summarise(db, item.id).responses == 0  # type: ignore[attr-defined]
+        usecases.reset_item(session, row_id(item))
+    assert summarise(db, row_id(item)).responses == 0
     assert len(counts) == 5  # the first count, then one for each of the four changes
-    from workshop.activities.ranking_results import RESULTS
+    from workshop.activities.ranking.results import RESULTS
 
     for n in range(RESULTS.size + 5):  # many rankings: the kept results stay within their bound
-        summarise(db, add_item(db, workshop_id, "ranking", f"R{n}", {"candidates": ["A", "B"]}).id)  # type: ignore[arg-type]
+        summarise(db, row_id(add_item(db, workshop_id, "ranking", f"R{n}", {"candidates": ["A", "B"]})))
     assert len(RESULTS) <= RESULTS.size
 
 

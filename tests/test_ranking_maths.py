@@ -8,6 +8,7 @@ from workshop.ranking import (
     RULE_NAMES,
     BordaRule,
     Standing,
+    Tally,
     borda,
     copeland,
     describe,
@@ -176,7 +177,7 @@ class TestEdges:
         assert result.positions == {"A": (0, 0, 0), "B": (0, 0, 0), "C": (0, 0, 0)}
 
     def test_no_options(self) -> None:
-        result = tally([], [])
+        result: Tally[str] = tally([], [])
         assert result.borda.standing.tiers == () and result.irv.winners == ()
         assert describe(result.borda.standing) == "No options to rank"
 

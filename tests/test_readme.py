@@ -12,7 +12,7 @@ import pytest
 
 from tests.helpers.web import LiveServer
 from workshop import store
-from workshop.models import ItemState
+from workshop.models import ItemState, row_id
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -24,7 +24,7 @@ def test_readme_curl_opens_the_current_activity(live_server: LiveServer, worksho
     assert url is not None
     with live_server.db.writing() as session:
         first = store.next_item(session, workshop_id)
-        store.close_item(session, first.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(first))
         token = store.get_workshop(session, workshop_id).facilitator_token
     command = line.replace(url.group(0).split("/api/")[0], live_server.url).replace("$WORKSHOP_TOKEN", token)
     out = subprocess.run(
@@ -32,4 +32,4 @@ def test_readme_curl_opens_the_current_activity(live_server: LiveServer, worksho
     )
     assert out.returncode == 0, out.stderr
     with live_server.db.reading() as session:
-        assert store.get_item(session, first.id).state == ItemState.OPEN  # type: ignore[arg-type]
+        assert store.get_item(session, row_id(first)).state == ItemState.OPEN

@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 from sqlmodel import select
 
+from tests.helpers.data import get_row
 from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from workshop import store
-from workshop.models import AgendaItem, ItemState, Seat
+from workshop.models import AgendaItem, ItemState, Seat, row_id
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,9 +59,9 @@ def attacker() -> Iterator[tuple[dict[str, bytes], str]]:
 
 def _state(live_server: LiveServer, item_id: int) -> tuple[str, bool, int]:
     with live_server.db.reading() as session:
-        item = session.get(AgendaItem, item_id)
+        item = get_row(session, AgendaItem, item_id)
         proxies = len(session.exec(select(Seat).where(Seat.is_proxy)).all())
-        return item.state, item.revealed, proxies  # type: ignore[union-attr]
+        return item.state, item.revealed, proxies
 
 
 def _forge(page: Page, live_server: LiveServer, attack_url: str) -> None:
@@ -96,14 +97,14 @@ def test_a_same_site_page_cannot_drive_the_remote(
     page = open_page()
     page.goto(f"{live_server.url}/f/{token}")  # the link in the QR code: swapped for the cookie
     expect(page.get_by_role("heading", name="Facilitator remote")).to_be_visible()
-    before = _state(live_server, maturity_item.id)  # type: ignore[arg-type]
+    before = _state(live_server, row_id(maturity_item))
     assert before == (ItemState.OPEN, False, 0)
 
     pages, origin = attacker
     html = ATTACK.format(policy=policy, remote=live_server.url, item=maturity_item.id)
     pages["/biscuits.html"] = html.encode()
     _forge(page, live_server, f"{origin}/biscuits.html")
-    assert _state(live_server, maturity_item.id) == before  # type: ignore[arg-type]
+    assert _state(live_server, row_id(maturity_item)) == before
 
     # The facilitator's own remote, in the same browser, still does all three.
     page.goto(f"{live_server.url}/f/")
@@ -114,4 +115,4 @@ def test_a_same_site_page_cannot_drive_the_remote(
     expect(page.locator("#now")).to_contain_text("✓ done")
     page.get_by_role("button", name="Answer for someone without a phone").click()
     page.wait_for_url(f"{live_server.url}/w/*")
-    assert _state(live_server, maturity_item.id) == (ItemState.CLOSED, True, 1)  # type: ignore[arg-type]
+    assert _state(live_server, row_id(maturity_item)) == (ItemState.CLOSED, True, 1)

@@ -9,11 +9,11 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tests.helpers.data import join_code
@@ -25,6 +25,9 @@ from workshop.models import Seat
 from workshop.web import EmbeddedServer, bind_socket, create_app
 from workshop.web.guards import SeatCodeGuard
 from workshop.writer import BatchWriter
+
+if TYPE_CHECKING:
+    from uvicorn._types import ASGIReceiveCallable, ASGISendCallable, HTTPScope, Scope
 
 WRONG = "Too many wrong codes"
 DEFAULTS = inspect.signature(SeatCodeGuard).parameters
@@ -169,11 +172,11 @@ def counted_lookups(monkeypatch: pytest.MonkeyPatch, hold: threading.Event | Non
     looked_up: list[str] = []
     real = store.seat_by_code
 
-    def lookup(session: object, workshop_id: int, code: str) -> Seat | None:
+    def lookup(session: Session, workshop_id: int, code: str) -> Seat | None:
         looked_up.append(code)
         if hold is not None:
             hold.wait(10)
-        return real(session, workshop_id, code)  # type: ignore[arg-type]
+        return real(session, workshop_id, code)
 
     monkeypatch.setattr(store, "seat_by_code", lookup)
     return looked_up
@@ -273,14 +276,20 @@ def test_a_proxy_network_with_host_bits_trusts_the_whole_network() -> None:
         allowed = EmbeddedServer(create_app, sock, trusted_proxies=proxies).config.forwarded_allow_ips
     clients: list[str] = []
 
-    async def app(scope: dict[str, Any], receive: object, send: object) -> None:
-        clients.append(scope["client"][0])
+    async def app(scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+        assert scope["type"] == "http"
+        client = scope["client"]
+        assert client is not None
+        clients.append(client[0])
+
+    unused: Any = None  # the middleware neither receives nor sends for a plain http scope
 
     # uvicorn's own middleware, given exactly what the server's config holds.
-    middleware = ProxyHeadersMiddleware(app, trusted_hosts=allowed)  # type: ignore[arg-type]
+    middleware = ProxyHeadersMiddleware(app, trusted_hosts=allowed)
     for proxy in ("10.0.0.7", "10.0.1.7", "::1"):
+        # Only the keys the middleware reads: a server would fill in the rest.
         scope = {"type": "http", "client": (proxy, 5000), "headers": [(b"x-forwarded-for", b"203.0.113.9")]}
-        asyncio.run(middleware(scope, None, None))  # type: ignore[arg-type]
+        asyncio.run(middleware(cast("HTTPScope", scope), unused, unused))
     assert clients == ["203.0.113.9", "10.0.1.7", "203.0.113.9"]
 
 

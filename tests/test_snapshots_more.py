@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from screens.app import WorkshopApp
 from tests.helpers.snapshots import SIZES, Snap, fixed_app, fixed_home, open_item, settled
 from workshop import store, usecases
 from workshop.activities.ranking import Ballot, Proposal
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry
+from workshop.models import AgendaItem, Entry, row_id
 from workshop.store import moderation
 from workshop.store.entries import add_entry
 
@@ -35,16 +35,16 @@ def ranking_app(db: Database, workshop_id: int, agreed: Sequence[int]) -> Worksh
     the candidates) recorded as the agreed priorities, in that order."""
     item_id = open_item(db, workshop_id, "ranking")
     with db.writing() as session:
-        options = session.exec(select(Entry).where(Entry.item_id == item_id).order_by(Entry.id)).all()
-        known = [option.id for option in options]
+        options = session.exec(select(Entry).where(Entry.item_id == item_id).order_by(col(Entry.id))).all()
+        known = [row_id(option) for option in options]
         for places in BALLOTS:
-            me = store.join(session, workshop_id).id
+            me = row_id(store.join(session, workshop_id))
             if places:
-                ballot = Ballot(tuple(known[place] for place in places))  # type: ignore[misc]
-                usecases.save_response(session, item_id, me, ballot)  # type: ignore[arg-type]
-        proposer = store.join(session, workshop_id).id
-        usecases.save_response(session, item_id, proposer, Proposal(PROPOSAL))  # type: ignore[arg-type]
-        moderation.set_agreed_order(session, item_id, [known[place] for place in agreed])  # type: ignore[misc]
+                ballot = Ballot(tuple(known[place] for place in places))
+                usecases.save_response(session, item_id, me, ballot)
+        proposer = row_id(store.join(session, workshop_id))
+        usecases.save_response(session, item_id, proposer, Proposal(PROPOSAL))
+        moderation.set_agreed_order(session, item_id, [known[place] for place in agreed])
     return fixed_app(db, workshop_id)
 
 
@@ -114,7 +114,7 @@ def values_app(db: Database, workshop_id: int) -> WorkshopApp:
         add_entry(session, item, a, "keep promises", tag="will", parent_id=trust.id)
         add_entry(session, item, b, "blame other teams", tag="wont", parent_id=trusting.id)
         add_entry(session, item, a, "listen to families", tag="will", parent_id=care.id)
-        moderation.reword_entry(session, trust.id, "Mutual trust")  # type: ignore[arg-type]
+        moderation.reword_entry(session, row_id(trust), "Mutual trust")
     return fixed_app(db, workshop_id)
 
 

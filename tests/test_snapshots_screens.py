@@ -19,7 +19,7 @@ from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.activities.question import AddAnswer
 from workshop.activities.triangle import AddIdea
 from workshop.db import Database
-from workshop.models import Organisation, RoleLevel
+from workshop.models import Organisation, RoleLevel, row_id
 from workshop.store.entries import add_entry
 
 pytestmark = pytest.mark.tui
@@ -35,7 +35,7 @@ def seat(session: Session, workshop_id: int, organisation: str | None = None, ro
     level = session.exec(
         select(RoleLevel.id).where(RoleLevel.workshop_id == workshop_id, RoleLevel.name == role)
     ).first()
-    return store.join(session, workshop_id, org, level).id  # type: ignore[return-value]
+    return row_id(store.join(session, workshop_id, org, level))
 
 
 # Live views --------------------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def question_app(db: Database, workshop_id: int) -> WorkshopApp:
         for answers in ANSWERS:
             me = seat(session, workshop_id)
             for text in answers:
-                usecases.save_response(session, item_id, me, AddAnswer(text))  # type: ignore[arg-type]
+                usecases.save_response(session, item_id, me, AddAnswer(text))
     return fixed_app(db, workshop_id)
 
 
@@ -78,13 +78,14 @@ def test_snapshot_dots_live_view(
     with db.writing() as session:
         source = next(i for i in store.agenda(session, workshop_id) if i.kind == "values")
         ids = [
-            add_entry(session, source, None, text, detail=f"We say: {text.lower()}.").id for text in VALUES
+            row_id(add_entry(session, source, None, text, detail=f"We say: {text.lower()}."))
+            for text in VALUES
         ]
         for chosen in DOTS:
             me = seat(session, workshop_id)
             if chosen:
-                answers = DotsAnswers({ids[index]: 1 for index in chosen})  # type: ignore[misc]
-                usecases.save_response(session, item_id, me, answers)  # type: ignore[arg-type]
+                answers = DotsAnswers({ids[index]: 1 for index in chosen})
+                usecases.save_response(session, item_id, me, answers)
     shown = settled("3 of 4 joined have voted", "Shared responsibility")
     assert snap_compare(fixed_app(db, workshop_id), terminal_size=size, run_before=shown)
 
@@ -116,7 +117,7 @@ def test_snapshot_triangle_live_view(
         for ideas in IDEAS:
             me = seat(session, workshop_id)
             for text, segment, question in ideas:
-                usecases.save_response(session, item_id, me, AddIdea(text, segment, question))  # type: ignore[arg-type]
+                usecases.save_response(session, item_id, me, AddIdea(text, segment, question))
     shown = settled("6 ideas from 3 of 4 joined", "Council jobs for care leavers", "Balanced")
     assert snap_compare(fixed_app(db, workshop_id), terminal_size=size, run_before=shown)
 
@@ -143,11 +144,11 @@ def test_snapshot_maturity_breakdown_by_organisation(
             for _ in range(seats):
                 me = seat(session, workshop_id, organisation, role)
                 ratings = {
-                    (f.id, h.id): rate(fi, hi)
+                    (row_id(f), row_id(h)): rate(fi, hi)
                     for fi, f in enumerate(structure.factors)
                     for hi, h in enumerate(structure.horizons)
                 }
-                usecases.save_response(session, item_id, me, MatrixAnswers(ratings, {}))  # type: ignore[arg-type]
+                usecases.save_response(session, item_id, me, MatrixAnswers(ratings, {}))
     shown = settled(
         "16 of 16 joined answered",
         keys=["b"],

@@ -19,7 +19,7 @@ MATURITY = KINDS["maturity"]
 def _all_answers(db: Database, workshop_id: int, value: int | None) -> MatrixAnswers:
     with db.reading() as session:
         structure = load_structure(session, workshop_id)
-    ratings = {(f.id, h.id): value for f in structure.factors for h in structure.horizons}
+    ratings = {(row_id(f), row_id(h)): value for f in structure.factors for h in structure.horizons}
     return MatrixAnswers(ratings, {})
 
 
@@ -49,7 +49,8 @@ def test_run_sheet_moves_and_closes(db: Database, workshop_id: int) -> None:
     with db.reading() as session:
         items = store.agenda(session, workshop_id)
         assert [i.state for i in items[:3]] == [ItemState.CLOSED, ItemState.OPEN, ItemState.PENDING]
-        assert store.current_item(session, workshop_id).id == second.id
+        running = store.current_item(session, workshop_id)
+        assert running is not None and running.id == second.id
         assert items[0].started_at is not None and items[0].ended_at is not None
     with db.writing() as session:
         store.close_item(session, row_id(second))
@@ -123,7 +124,8 @@ def test_join_checks_organisation_and_role(db: Database, workshop_id: int) -> No
             store.join(session, workshop_id, 99_999, None)
         with pytest.raises(store.SeatError, match="role level"):
             store.join(session, workshop_id, None, 99_999)
-        assert store.seat_by_token(session, workshop_id, seat.token).id == seat.id
+        found = store.seat_by_token(session, workshop_id, seat.token)
+        assert found is not None and found.id == seat.id
         assert store.seat_by_token(session, workshop_id, "x" * 500) is None
         assert store.seat_by_token(session, workshop_id + 1, seat.token) is None
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
+from typing import Any
 
 import pytest
-from rich.segment import Segment
+from rich.segment import ControlType, Segment
 from sqlmodel import select
+from textual._compositor import LayoutUpdate
+from textual.color import Color
 from textual.command import CommandList
+from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
 from screens.inert_text import InertText
@@ -17,11 +22,12 @@ from tests.helpers.tui import caught_up, screen_text, wait_for
 from tests.naughty import BLNS
 from workshop import store, usecases
 from workshop.db import Database
-from workshop.models import EntryStatus, Workshop
+from workshop.models import EntryStatus, Workshop, row_id
 from workshop.store.entries import add_entry
 from workshop.untrusted import TERMINAL_UNSAFE, readable
 
 STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+BLACK = Color(0, 0, 0)  # the background a line filter is given (InertText ignores it)
 
 # What a hostile phone sends: each would act on a terminal that printed it raw.
 ESCAPES = [
@@ -55,6 +61,7 @@ def assert_inert(app: WorkshopApp, where: str) -> None:
     """What the screen would send to the terminal holds no control or bidi character outside Textual's own
     escape codes, and none of the attacks."""
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    assert isinstance(update, LayoutUpdate)  # what a full update is
     text = "".join(s.text for line in update.strips for strip in line for s in strip if s.control is None)
     unsafe = {f"U+{ord(ch):04X}" for ch in text if ord(ch) in TERMINAL_UNSAFE}
     assert not unsafe, f"{where}: {sorted(unsafe)} reached the terminal"
@@ -67,7 +74,7 @@ def seed(db: Database, workshop_id: int, strings: list[str]) -> dict[str, int]:
     with db.writing() as session:
         items = {i.kind: i for i in store.agenda(session, workshop_id)}
         for kind in ("values", "dots", "ranking", "triangle", "question"):
-            usecases.reset_item(session, items[kind].id)  # type: ignore[arg-type]
+            usecases.reset_item(session, row_id(items[kind]))
         seat = store.join(session, workshop_id)
         for index, text in enumerate(strings):
             value = add_entry(session, items["values"], seat, text, detail=text)
@@ -89,19 +96,19 @@ def seed(db: Database, workshop_id: int, strings: list[str]) -> dict[str, int]:
             )
             add_entry(session, items["question"], seat, text)
         for item in items.values():
-            store.set_revealed(session, item.id, True)  # type: ignore[arg-type]
-            store.set_entries_shown(session, item.id, True)  # type: ignore[arg-type]
+            store.set_revealed(session, row_id(item), True)
+            store.set_entries_shown(session, row_id(item), True)
         store.get_workshop(session, workshop_id).revision += 1
-        return {kind: item.id for kind, item in items.items()}  # type: ignore[misc]
+        return {kind: row_id(item) for kind, item in items.items()}
 
 
 async def show_each_kind(
-    pilot: object, app: WorkshopApp, db: Database, ids: dict[str, int], label: str
+    pilot: Pilot[Any], app: WorkshopApp, db: Database, ids: dict[str, int], label: str
 ) -> None:
     for kind in ("values", "dots", "ranking", "triangle", "question"):
         with db.writing() as session:
             store.start_item(session, ids[kind])
-        await wait_for(pilot, lambda k=kind: _showing(app, ids[k]))
+        await wait_for(pilot, partial(_showing, app, ids[kind]))
         assert_inert(app, f"{kind} view, {label}")
 
 
@@ -112,6 +119,8 @@ def _showing(app: WorkshopApp, item_id: int) -> bool:
 
 @pytest.mark.tui
 async def test_every_terminal_surface_shows_participant_text_inert(db: Database, workshop_id: int) -> None:
+    from screens.projector import ProjectorScreen
+
     with db.writing() as session:
         workshop = session.exec(select(Workshop).where(Workshop.id == workshop_id)).one()
         workshop.title = "Spring \x1b]2;PWNED\x07 day \x1b[2J"  # titles reach the header and the list too
@@ -155,8 +164,8 @@ async def test_every_terminal_surface_shows_participant_text_inert(db: Database,
         await wait_for(
             pilot,
             lambda: (
-                type(app.screen).__name__ == "ProjectorScreen"
-                and app.screen.snapshot is not None  # type: ignore[attr-defined]
+                isinstance(app.screen, ProjectorScreen)
+                and app.screen.snapshot is not None
                 and "▶ Now:" in screen_text(app)
             ),
         )
@@ -188,14 +197,14 @@ async def test_every_terminal_surface_shows_participant_text_inert(db: Database,
 
 @pytest.mark.parametrize("text", ESCAPES + BLNS)
 def test_the_filter_removes_every_unsafe_character_and_keeps_the_rest(text: str) -> None:
-    drawn = "".join(s.text for s in InertText().apply([Segment(text)], background=None))  # type: ignore[arg-type]
+    drawn = "".join(s.text for s in InertText().apply([Segment(text)], background=BLACK))
     assert not [ch for ch in drawn if ord(ch) in TERMINAL_UNSAFE]
     assert drawn == "".join(ch for ch in text if ord(ch) not in TERMINAL_UNSAFE)
 
 
 def test_textual_control_segments_pass_untouched() -> None:
-    control = Segment("\x1b[2J", None, [(1,)])  # type: ignore[list-item]
-    assert InertText().apply([control, Segment("\x1b[2Jx")], background=None) == [  # type: ignore[arg-type]
+    control = Segment("\x1b[2J", None, [(ControlType.BELL,)])
+    assert InertText().apply([control, Segment("\x1b[2Jx")], background=BLACK) == [
         control,
         Segment("[2Jx"),
     ]

@@ -11,7 +11,7 @@ from tests.helpers.data import start_kind
 from tests.helpers.tui import screen_text, wait_for
 from workshop import store
 from workshop.db import Database
-from workshop.models import AgendaItem, ItemState
+from workshop.models import AgendaItem, ItemState, row_id
 from workshop.timing import countdown, elapsed, minutes_cell
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -54,7 +54,7 @@ def test_done_counts_to_its_end() -> None:
 async def test_overrun_is_shown_in_words(db: Database, workshop_id: int) -> None:
     matrix = start_kind(db, workshop_id, "maturity")
     with db.writing() as session:
-        row = store.get_item(session, matrix.id)  # type: ignore[arg-type]
+        row = store.get_item(session, row_id(matrix))
         row.started_at = T0
         session.add(row)
     now = [T0 + timedelta(minutes=39, seconds=58)]

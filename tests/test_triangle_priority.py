@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from tests.helpers.data import add_item
+from tests.helpers.data import activity, add_item, get_row
 from workshop import store, usecases
 from workshop.activities import KINDS
+from workshop.activities.triangle import TriangleActivity
 from workshop.db import Database
-from workshop.models import AgendaItem
+from workshop.models import AgendaItem, row_id
 from workshop.store import entries
 
 
@@ -23,22 +24,22 @@ def test_priority_follows_the_ranking_leader(db: Database, workshop_id: int) -> 
         {"priority": "Our top priority", "priority_from": "rank"},
         start=False,
     )
-    activity = KINDS["triangle"]
+    kind = activity("triangle", TriangleActivity)
 
     def shown() -> str:
         with db.reading() as session:
-            return activity.structure(session, session.get(AgendaItem, triangle.id)).priority  # type: ignore[arg-type]
+            return kind.structure(session, get_row(session, AgendaItem, row_id(triangle))).priority
 
     assert shown() == "Our top priority"  # no rankings yet
 
     def rank(order: list[str]) -> None:
         with db.writing() as session:
-            item = session.get(AgendaItem, ranking.id)
+            item = get_row(session, AgendaItem, row_id(ranking))
             seat = store.join(session, workshop_id)
-            options = {e.text: e.id for e in entries.entries(session, ranking.id)}  # type: ignore[arg-type]
+            options = {e.text: row_id(e) for e in entries.entries(session, row_id(ranking))}
             form = {"order": ",".join(str(options[text]) for text in order), "action": "submit"}
-            parsed = KINDS["ranking"].parse_form(KINDS["ranking"].structure(session, item), form)  # type: ignore[arg-type]
-            usecases.save_response(session, ranking.id, seat.id, parsed.answers)  # type: ignore[arg-type]
+            parsed = KINDS["ranking"].parse_form(KINDS["ranking"].structure(session, item), form)
+            usecases.save_response(session, row_id(ranking), row_id(seat), parsed.answers)
 
     rank(["Data", "Hubs"])
     assert shown() == "Data"

@@ -6,19 +6,30 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from sqlmodel import select
+from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
 from screens.views.maturity import MaturityView
 from tests.helpers.data import kinds, states, vote
-from tests.helpers.tui import caught_up, next_until, screen_text, wait_for
+from tests.helpers.tui import (
+    agenda,
+    caught_up,
+    current,
+    current_kind,
+    next_until,
+    screen_text,
+    summary,
+    wait_for,
+)
 from workshop import store
-from workshop.activities.maturity import load_structure
+from workshop.activities.maturity import MatrixSummary, load_structure
 from workshop.db import Database, open_database
-from workshop.models import ItemState, Workshop
+from workshop.models import ItemState, Workshop, row_id
 
 pytestmark = pytest.mark.tui
 
@@ -26,7 +37,7 @@ pytestmark = pytest.mark.tui
 async def test_run_sheet_from_the_keyboard(db: Database, workshop_id: int) -> None:
     app = WorkshopApp(db, workshop_id, serve=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        await wait_for(pilot, lambda: agenda(app).snapshot is not None)
         assert not app.screen.check_action("close", ())
         await pilot.press("n")
         await wait_for(pilot, lambda: states(db, workshop_id)[0] == ItemState.OPEN)
@@ -50,7 +61,7 @@ async def test_run_sheet_from_the_keyboard(db: Database, workshop_id: int) -> No
 async def test_previous_is_offered_only_after_the_first_item(db: Database, workshop_id: int) -> None:
     app = WorkshopApp(db, workshop_id, serve=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.screen.snapshot is not None)
+        await wait_for(pilot, lambda: agenda(app).snapshot is not None)
         assert not app.screen.check_action("previous", ())  # nothing has started
         await pilot.press("n")
         await wait_for(pilot, lambda: states(db, workshop_id)[0] == ItemState.OPEN)
@@ -69,23 +80,16 @@ async def test_live_view_follows_votes_written_by_another_process(
     app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
     async with app.run_test(size=(100, 30)) as pilot:
         await next_until(pilot, db, workshop_id, "maturity")
-        await wait_for(
-            pilot,
-            lambda: (
-                app.screen.snapshot is not None
-                and app.screen.snapshot.current is not None
-                and app.screen.snapshot.current.kind == "maturity"
-            ),
-        )
-        item = app.screen.snapshot.current
+        await wait_for(pilot, lambda: current_kind(app) == "maturity")
+        item = current(app)
         # A second handle on the same file stands in for a server worker elsewhere: the TUI must learn of
         # these votes from the database alone.
         other = open_database(db.url)
         for value in (4, 4, 4, None):
-            await asyncio.to_thread(vote, other, workshop_id, item.id, value)
+            await asyncio.to_thread(vote, other, workshop_id, row_id(item), value)
         other.dispose()
-        await wait_for(pilot, lambda: app.screen.snapshot.summary.responses == 4)
-        first = app.screen.snapshot.summary.factors[0].by_horizon["now"]
+        await wait_for(pilot, lambda: summary(app, MatrixSummary).responses == 4)
+        first = summary(app, MatrixSummary).factors[0].by_horizon["now"]
         assert first.counts == (0, 0, 0, 3, 0) and first.dont_know == 1
         await wait_for(pilot, lambda: "4 of 4 joined answered" in screen_text(app))
         assert "Goals and values" in screen_text(app) and "✔ strong" in screen_text(app)
@@ -97,16 +101,11 @@ async def test_live_view_follows_votes_written_by_another_process(
 async def test_a_phone_vote_over_http_reaches_the_screen(db: Database, workshop_id: int) -> None:
     app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.server_port is not None and app.screen.snapshot is not None)
+        await wait_for(pilot, lambda: app.server_port is not None and agenda(app).snapshot is not None)
         assert app.join_url == f"http://127.0.0.1:{app.server_port}/j/{app.join_code}"
         await next_until(pilot, db, workshop_id, "maturity")
-        await wait_for(
-            pilot,
-            lambda: (
-                app.screen.snapshot.current is not None and app.screen.snapshot.current.kind == "maturity"
-            ),
-        )
-        item_id = app.screen.snapshot.current.id
+        await wait_for(pilot, lambda: current_kind(app) == "maturity")
+        item_id = current(app).id
         assert app.screen.query_one("#join").display is True
         with db.reading() as session:
             structure = load_structure(session, workshop_id)
@@ -115,8 +114,8 @@ async def test_a_phone_vote_over_http_reaches_the_screen(db: Database, workshop_
             assert (await phone.post(f"/j/{app.join_code}", data={})).status_code == 303
             sent = await phone.post(f"/w/{app.join_code}/items/{item_id}", data=form)
             assert sent.status_code == 303
-        await wait_for(pilot, lambda: app.screen.snapshot.summary.responses == 1)
-        assert app.screen.snapshot.summary.factors[4].by_horizon["1y"].counts == (0, 1, 0, 0, 0)
+        await wait_for(pilot, lambda: summary(app, MatrixSummary).responses == 1)
+        assert summary(app, MatrixSummary).factors[4].by_horizon["1y"].counts == (0, 1, 0, 0, 0)
         await app.action_quit()
 
 
@@ -147,12 +146,12 @@ def _fixed_app(db: Database, workshop_id: int, votes: bool) -> WorkshopApp:
         workshop.join_code = "K7QX3M"
         session.add(workshop)
         item = next(i for i in store.agenda(session, workshop_id) if i.kind == "maturity")
-        store.start_item(session, item.id)  # type: ignore[arg-type]
+        store.start_item(session, row_id(item))
         item.started_at = STARTED  # a frozen clock keeps the countdown still in the snapshot
         session.add(item)
     if votes:
         for value in (3, 3, 4, 2, None):
-            vote(db, workshop_id, item.id, value)  # type: ignore[arg-type]
+            vote(db, workshop_id, row_id(item), value)
     return WorkshopApp(
         db, workshop_id, serve=False, clock=lambda: STARTED + timedelta(minutes=12, seconds=30)
     )
@@ -161,14 +160,14 @@ def _fixed_app(db: Database, workshop_id: int, votes: bool) -> WorkshopApp:
 STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 
-async def _settle(pilot: object) -> None:
+async def _settle(pilot: Pilot[Any]) -> None:
     """Wait until the screen shows what a person would read, and nothing is still being redrawn."""
-    app = pilot.app  # type: ignore[attr-defined]
+    app = pilot.app
     await wait_for(
         pilot, lambda: "5 of 5 joined answered" in screen_text(app) and "Goals and values" in screen_text(app)
     )
     await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
@@ -178,12 +177,12 @@ def test_snapshot_agenda_with_live_matrix(
     assert snap_compare(_fixed_app(db, workshop_id, votes=True), terminal_size=size, run_before=_settle)
 
 
-async def _open_agreed_dialog(pilot: object) -> None:
+async def _open_agreed_dialog(pilot: Pilot[Any]) -> None:
     await _settle(pilot)
-    await pilot.press("g")  # type: ignore[attr-defined]
-    app = pilot.app  # type: ignore[attr-defined]
+    await pilot.press("g")
+    app = pilot.app
     await wait_for(pilot, lambda: "What the room agreed" in screen_text(app))
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
@@ -201,8 +200,8 @@ async def test_facilitator_notes_show_where_there_is_room_and_toggle(db: Databas
 
     with db.writing() as session:
         item = next(i for i in store.agenda(session, workshop_id) if i.kind == "maturity")
-        edit_item(session, item.id, ItemEdit(notes="Ask the [b]police[/b] lead first"))  # type: ignore[arg-type]
-        store.start_item(session, item.id)  # type: ignore[arg-type]
+        edit_item(session, row_id(item), ItemEdit(notes="Ask the [b]police[/b] lead first"))
+        store.start_item(session, row_id(item))
     app = WorkshopApp(db, workshop_id, serve=False)
     async with app.run_test(size=(100, 34)) as pilot:
         await wait_for(pilot, lambda: "✎ Ask the [b]police[/b] lead first" in screen_text(app))
@@ -229,7 +228,9 @@ async def test_facilitator_notes_show_where_there_is_room_and_toggle(db: Databas
         assert "Ask the" not in screen_text(small)
 
 
-async def test_snapshots_arriving_together_leave_one_live_view(db: Database, workshop_id: int) -> None:
+async def test_snapshots_arriving_together_leave_one_live_view(
+    db: Database, workshop_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from screens.views import LiveView
     from workshop.live import load_snapshot
 
@@ -237,8 +238,8 @@ async def test_snapshots_arriving_together_leave_one_live_view(db: Database, wor
         ids = {item.kind: item.id for item in store.agenda(session, workshop_id)}
     app = WorkshopApp(db, workshop_id, serve=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.screen.snapshot is not None)
-        screen = app.screen
+        await wait_for(pilot, lambda: agenda(app).snapshot is not None)
+        screen = agenda(app)
         first, second = (load_snapshot(db, workshop_id, ids[kind]) for kind in ("dots", "dots"))
         live = screen.query_one("#live")
         remove = live.remove_children
@@ -247,8 +248,8 @@ async def test_snapshots_arriving_together_leave_one_live_view(db: Database, wor
             await asyncio.sleep(0.05)
             await remove()
 
-        live.remove_children = slow_remove  # type: ignore[method-assign]
+        monkeypatch.setattr(live, "remove_children", slow_remove)
         # Two reads finishing at once, as two poll workers can under load: each swaps the view.
-        await asyncio.gather(screen._draw(first), screen._draw(second))  # type: ignore[attr-defined]
+        await asyncio.gather(screen._draw(first), screen._draw(second))
         await caught_up(pilot)  # a second view would be mounted by now
         assert len(screen.query(LiveView)) == 1

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import httpx
 import pytest
 from markupsafe import escape
 from sqlmodel import select
 
 from screens.app import WorkshopApp
-from tests.helpers.data import add_item, join_code
-from tests.helpers.tui import screen_text, wait_for
+from tests.helpers.data import add_item, get_row, join_code
+from tests.helpers.tui import is_current, screen_text, wait_for
 from tests.helpers.web import LiveServer
 from tests.naughty import BLNS
 from workshop import store
 from workshop.activities.maturity import load_structure
 from workshop.db import Database
-from workshop.models import AgendaItem, MaturityComment
+from workshop.models import AgendaItem, MaturityComment, row_id
 from workshop.store.entries import add_entry
 from workshop.untrusted import readable
 from workshop.web.guards import SeatCodeGuard
@@ -76,20 +78,13 @@ async def test_live_views_never_read_participant_text_as_markup(db: Database, wo
     with db.writing() as session:
         for item in (values, question):
             for text in orders[item.id]:
-                add_entry(session, session.get(AgendaItem, item.id), None, text[:500])  # type: ignore[arg-type]
+                add_entry(session, get_row(session, AgendaItem, row_id(item)), None, text[:500])
     app = WorkshopApp(db, workshop_id, serve=False)
     async with app.run_test(size=(120, 40)) as pilot:
         for item in (values, question):
             with db.writing() as session:
-                store.start_item(session, item.id)  # type: ignore[arg-type]
-            await wait_for(
-                pilot,
-                lambda i=item: (
-                    app.screen.snapshot is not None
-                    and app.screen.snapshot.current is not None
-                    and app.screen.snapshot.current.id == i.id
-                ),
-            )
+                store.start_item(session, row_id(item))
+            await wait_for(pilot, partial(is_current, app, row_id(item)))
             await wait_for(pilot, lambda: "[bold red]not bold[/bold red]" in screen_text(app))
         assert app.is_running  # no markup action ran (the text held [@click=app.quit])
         await pilot.press("q")

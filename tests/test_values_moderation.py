@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlmodel import select
+from textual.pilot import Pilot
 
 from screens.app import WorkshopApp
 from tests.helpers.tui import screen_text, wait_for
 from workshop import store
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry, EntryStatus, Workshop
+from workshop.models import AgendaItem, Entry, EntryStatus, Workshop, row_id
 from workshop.store.entries import add_entry
 
 pytestmark = pytest.mark.tui
@@ -33,7 +35,7 @@ def seed(db: Database, workshop_id: int) -> dict[str, int]:
         workshop = session.exec(select(Workshop).where(Workshop.id == workshop_id)).one()
         workshop.join_code = "K7QX3M"
         item = next(i for i in store.agenda(session, workshop_id) if i.kind == "values")
-        store.start_item(session, item.id)  # type: ignore[arg-type]
+        store.start_item(session, row_id(item))
         item.started_at = STARTED
         session.add_all([workshop, item])
         a, b = store.join(session, workshop_id), store.join(session, workshop_id)
@@ -44,13 +46,13 @@ def seed(db: Database, workshop_id: int) -> dict[str, int]:
         blame = add_entry(session, item, b, "blame other teams", tag="wont", parent_id=trusting.id)
         listen = add_entry(session, item, a, "listen to families", tag="will", parent_id=care.id)
         return {
-            "item": item.id,  # type: ignore[dict-item]
-            "trust": trust.id,  # type: ignore[dict-item]
-            "trusting": trusting.id,  # type: ignore[dict-item]
-            "care": care.id,  # type: ignore[dict-item]
-            "keep": keep.id,  # type: ignore[dict-item]
-            "blame": blame.id,  # type: ignore[dict-item]
-            "listen": listen.id,  # type: ignore[dict-item]
+            "item": row_id(item),
+            "trust": row_id(trust),
+            "trusting": row_id(trusting),
+            "care": row_id(care),
+            "keep": row_id(keep),
+            "blame": row_id(blame),
+            "listen": row_id(listen),
         }
 
 
@@ -58,14 +60,14 @@ def app_for(db: Database, workshop_id: int) -> WorkshopApp:
     return WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05, clock=lambda: STARTED)
 
 
-async def to_list(pilot: object, rows_down: int = 0) -> None:
+async def to_list(pilot: Pilot[Any], rows_down: int = 0) -> None:
     """Tab from the agenda to the values list and move down ``rows_down`` rows."""
-    app = pilot.app  # type: ignore[attr-defined]
+    app = pilot.app
     await wait_for(pilot, lambda: "Trusting" in screen_text(app))
-    await pilot.press("tab")  # type: ignore[attr-defined]
+    await pilot.press("tab")
     await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "values-list")
     for _ in range(rows_down):
-        await pilot.press("down")  # type: ignore[attr-defined]
+        await pilot.press("down")
 
 
 async def test_agree_then_hide_and_restore(db: Database, workshop_id: int) -> None:
@@ -138,7 +140,7 @@ async def test_merge_a_duplicate_and_move_a_behaviour(db: Database, workshop_id:
 async def test_moderation_refusals_are_notices(db: Database, workshop_id: int) -> None:
     ids = seed(db, workshop_id)
     with db.writing() as session:
-        store.entries.set_entry_status(session, ids["care"], EntryStatus.HIDDEN)  # type: ignore[attr-defined]
+        store.entries.set_entry_status(session, ids["care"], EntryStatus.HIDDEN)
     app = app_for(db, workshop_id)
     async with app.run_test(size=(100, 36)) as pilot:
         await to_list(pilot, rows_down=4)  # Trust, keep, Trusting, blame, Care (hidden)
@@ -148,11 +150,11 @@ async def test_moderation_refusals_are_notices(db: Database, workshop_id: int) -
         assert entry(db, ids["care"]).agreed_position is None
 
 
-async def _moderated(pilot: object) -> None:
-    app = pilot.app  # type: ignore[attr-defined]
+async def _moderated(pilot: Pilot[Any]) -> None:
+    app = pilot.app
     await to_list(pilot)
     await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 from markupsafe import escape
@@ -11,7 +13,7 @@ from tests.helpers.web import LiveServer
 from tests.naughty import BLNS
 from workshop import store
 from workshop.activities.maturity import load_structure
-from workshop.models import AgendaItem, Response, Seat
+from workshop.models import AgendaItem, Response, Seat, row_id
 from workshop.untrusted import readable
 
 
@@ -22,9 +24,9 @@ def code(live_server: LiveServer, workshop_id: int) -> str:
 
 
 @pytest.fixture
-def phone(live_server: LiveServer) -> httpx.Client:
+def phone(live_server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=live_server.url, follow_redirects=False, timeout=10) as client:
-        yield client  # type: ignore[misc]
+        yield client
 
 
 def full_form(live_server: LiveServer, workshop_id: int, value: str = "3") -> dict[str, str]:
@@ -130,7 +132,7 @@ def test_closed_activity_and_unknown_seat(
     assert (stranger.status_code, stranger.headers["location"]) == (303, f"/j/{code}")
     phone.post(f"/j/{code}", data={})
     with live_server.db.writing() as session:
-        store.close_item(session, maturity_item.id)  # type: ignore[arg-type]
+        store.close_item(session, row_id(maturity_item))
     late = phone.post(f"/w/{code}/items/{maturity_item.id}", data=form)
     assert late.status_code == 409 and "were not saved" in late.text
     assert "has closed" in phone.get(f"/w/{code}").text

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from tests.helpers.data import join_code
+from tests.helpers.data import get_row, join_code
 from tests.helpers.web import LiveServer, form_token
 from workshop import store, usecases
-from workshop.models import Entry, EntryStatus, ItemState, Seat, Workshop
+from workshop.models import Entry, EntryStatus, ItemState, Seat, Workshop, row_id
 from workshop.store.entries import add_entry
 from workshop.templates import get_template
 
@@ -50,7 +50,7 @@ def id_routes(live_server: LiveServer) -> list[Any]:
     """Every route with a row id in its path: a new one is covered without touching this test."""
     # Recent FastAPI keeps each included router as one entry of ``app.routes``; this walks into them.
     walk = getattr(fastapi.routing, "iter_route_contexts", iter)
-    routes = [
+    routes: list[Any] = [
         route
         for route in walk(live_server.app.routes)
         if any(name.endswith("_id") for name in getattr(route, "param_convertors", {}))
@@ -120,11 +120,11 @@ def test_another_workshops_item_or_entry_is_a_404_that_names_nothing(
 ) -> None:
     with live_server.db.writing() as session:
         other = usecases.create_workshop(session, get_template("cyp-integration"), "Other")
-        item = store.agenda(session, other.id)[0]  # type: ignore[arg-type]
+        item = store.agenda(session, row_id(other))[0]
         item.title = "Confidential restructure"
         session.add(item)
-        entry = add_entry(session, item, store.join(session, other.id), "Close the Eastside unit")  # type: ignore[arg-type]
-        item_id, entry_id = item.id, entry.id
+        entry = add_entry(session, item, store.join(session, row_id(other)), "Close the Eastside unit")
+        item_id, entry_id = row_id(item), row_id(entry)
     for path in (f"/api/v1/items/{item_id}/open", f"/api/v1/entries/{entry_id}/hidden"):
         reply = everyone.post(path)
         assert reply.status_code == 404, (path, reply.status_code)
@@ -132,8 +132,8 @@ def test_another_workshops_item_or_entry_is_a_404_that_names_nothing(
     phone = everyone.post(f"/w/{join_code(live_server.db, workshop_id)}/items/{item_id}", data={})
     assert phone.status_code == 404 and "Confidential" not in phone.text
     with live_server.db.reading() as session:
-        assert store.get_item(session, item_id).state == ItemState.PENDING  # type: ignore[arg-type]
-        assert session.get(Entry, entry_id).status == EntryStatus.PENDING  # type: ignore[union-attr]
+        assert store.get_item(session, item_id).state == ItemState.PENDING
+        assert get_row(session, Entry, entry_id).status == EntryStatus.PENDING
 
 
 # Forged posts to the remote, over HTTP (tests/test_remote_csrf_browser.py does it in Chromium).
@@ -141,7 +141,7 @@ def test_another_workshops_item_or_entry_is_a_404_that_names_nothing(
 
 def _current(live_server: LiveServer, workshop_id: int) -> int | None:
     with live_server.db.reading() as session:
-        return session.get(Workshop, workshop_id).current_item_id  # type: ignore[union-attr]
+        return get_row(session, Workshop, workshop_id).current_item_id
 
 
 def test_remote_refuses_a_post_without_its_form_token(

@@ -53,6 +53,10 @@ class Distribution:
         """The word label for this distribution."""
         return agreement(self.values())
 
+    def quartiles(self) -> tuple[float, float] | None:
+        """The lower and upper quartiles (see :func:`quartiles`), or None with no ratings."""
+        return quartiles(self.values())
+
 
 def median(values: Sequence[int]) -> float | None:
     """Median of sorted or unsorted ordinal values; ``None`` when empty."""
@@ -63,6 +67,20 @@ def median(values: Sequence[int]) -> float | None:
     if len(ordered) % 2:
         return float(ordered[mid])
     return (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def quartiles(values: Sequence[int]) -> tuple[float, float] | None:
+    """The lower and upper quartiles as Tukey's hinges: the medians of the lower and upper halves, the
+    middle value in both halves when the count is odd. On a five-point scale every quartile is a level or a
+    half-level, like the median, so a room reads "between 2 and 3½" without decimals; ``None`` when empty.
+    """
+    if not values:
+        return None
+    ordered = sorted(values)
+    half = (len(ordered) + 1) // 2
+    lower, upper = median(ordered[:half]), median(ordered[-half:])
+    assert lower is not None and upper is not None
+    return lower, upper
 
 
 def agreement(values: Sequence[int]) -> Agreement:

@@ -18,7 +18,9 @@ from pydantic import ValidationError
 
 from workshop import __version__, locations, store, usecases
 from workshop.db import Database, DatabaseError, open_database
-from workshop.exports.files import ExportError, export_workshop
+from workshop.exports.files import FORMATS, ExportError, export_workshop, parse_formats
+from workshop.hr import HrError, hr_values, render_hr
+from workshop.hr_files import HR_FORMATS, parse_hr_formats, write_hr
 from workshop.settings import Settings, parse_proxies
 from workshop.templates import TemplateError, discover, get_template
 from workshop.untrusted import one_line
@@ -129,9 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export",
         parents=[common],
-        help="write a workshop's outcome pack (Markdown and JSON)",
+        help="write a workshop's outcome pack (Word, Excel, HTML, CSV, Markdown, JSON)",
         description="Write a workshop's outcome pack: results item by item, agreed levels, values and "
-        "priorities, and breakdowns that never show a group smaller than five.",
+        "priorities, change since the baseline, and breakdowns that never show a group smaller than the "
+        "workshop's minimum (five unless set).",
     )
     export.add_argument(
         "workshop_id", type=_workshop_id, metavar="ID", help="the workshop's id (see 'workshop list')"
@@ -141,11 +144,36 @@ def build_parser() -> argparse.ArgumentParser:
         dest="formats",
         default="md,json",
         metavar="LIST",
-        help="comma-separated formats: md, json (default: both)",
+        help=f"comma-separated formats: {', '.join(FORMATS)}, or all (default: md,json)",
     )
     export.add_argument(
         "--out", metavar="FOLDER", help="where to write (default: the exports folder in your data folder)"
     )
+    hr = commands.add_parser(
+        "hr",
+        parents=[common],
+        help="write HR text from the agreed values: job description, interview questions, appraisal, …",
+        description="Write text for HR from the values and behaviours the workshop agreed: job description "
+        "lines, person specification rows, interview questions, an appraisal section per value and "
+        "development plan lines. Your own templates replace ours file by file.",
+    )
+    hr.add_argument(
+        "workshop_id", type=_workshop_id, metavar="ID", help="the workshop's id (see 'workshop list')"
+    )
+    hr.add_argument(
+        "--format",
+        dest="formats",
+        default="md,txt,docx",
+        metavar="LIST",
+        help=f"comma-separated formats: {', '.join(HR_FORMATS)}, or all (default: all three)",
+    )
+    hr.add_argument("--out", metavar="FOLDER", help="where to write (default: the exports folder)")
+    hr.add_argument(
+        "--hr-templates",
+        metavar="DIR",
+        help="a folder of your own HR templates; any missing come from ours ($WORKSHOP_HR_TEMPLATES)",
+    )
+    hr.add_argument("--place", metavar="NAME", help="the place, as in 'the NAME partnership' (default: none)")
     commands.add_parser(
         "list", parents=[common], help="list workshops", description="List workshops, newest first."
     )
@@ -219,9 +247,10 @@ def _cmd_new(settings: Settings, template: str, title: str) -> None:
 
 
 def _cmd_export(settings: Settings, workshop_id: int, formats: str, out: str | None) -> None:
-    chosen = [name.strip().lower() for name in formats.split(",") if name.strip()]
-    if not chosen:
-        raise UsageError("--format needs at least one format: md, json")
+    try:
+        chosen = parse_formats(formats)
+    except ExportError as exc:
+        raise UsageError(f"--format: {exc}") from exc
     db = _open(settings)
     try:
         with db.reading() as session:
@@ -235,6 +264,35 @@ def _cmd_export(settings: Settings, workshop_id: int, formats: str, out: str | N
     except store.WorkshopNotFound as exc:
         raise UsageError(f"{exc} (see 'workshop list')") from exc
     except ExportError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        db.dispose()
+
+
+def _expand(option: str, text: str) -> Path:
+    try:
+        return Path(text).expanduser()
+    except RuntimeError as exc:  # "~someone" for a user this machine does not know
+        raise UsageError(f"{option} {text!r}: {exc}") from exc
+
+
+def _cmd_hr(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        chosen = parse_hr_formats(args.formats)
+    except HrError as exc:
+        raise UsageError(f"--format {args.formats!r}: {exc}") from exc
+    own = args.hr_templates or settings.hr_templates
+    templates = _expand("--hr-templates", own) if own and own.strip() else None
+    folder = _expand("--out", args.out) if args.out else locations.exports_dir()
+    db = _open(settings)
+    try:
+        with db.reading() as session:
+            values = hr_values(session, args.workshop_id, args.place)
+        for path in write_hr(render_hr(values, templates), folder, chosen):
+            print(path)
+    except store.WorkshopNotFound as exc:
+        raise UsageError(f"{exc} (see 'workshop list')") from exc
+    except HrError as exc:  # a template folder or file that cannot be used, or a folder not writable
         raise UsageError(str(exc)) from exc
     finally:
         db.dispose()
@@ -302,6 +360,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _cmd_demo(settings)
         elif args.command == "export":
             _cmd_export(settings, args.workshop_id, args.formats, args.out)
+        elif args.command == "hr":
+            _cmd_hr(settings, args)
         elif args.command == "home":
             _run_tui(settings, _open(settings), None)
     except UsageError as exc:

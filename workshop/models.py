@@ -44,6 +44,14 @@ def table_of(model: type[SQLModel]) -> Table:
     return table
 
 
+# A breakdown's smallest group (``Workshop.min_group``): 5 unless the template or facilitator sets another.
+MIN_GROUP_DEFAULT = 5
+# Never lower: with groups of two, one person's ratings are the pair's minus the other's.
+MIN_GROUP_FLOOR = 3
+# Above any room this runs for; it only stops a typo (50000) from hiding every group.
+MIN_GROUP_MAX = 1000
+
+
 class ItemState(StrEnum):
     """Where an agenda item is in the run-sheet."""
 
@@ -63,6 +71,8 @@ class Workshop(SQLModel, table=True):
     current_item_id: int | None = Field(default=None)
     is_demo: bool = Field(default=False)
     baseline_id: int | None = Field(default=None, description="The earlier workshop this one re-assesses.")
+    # The smallest group a breakdown by organisation or role level shows (never below MIN_GROUP_FLOOR).
+    min_group: int = Field(default=MIN_GROUP_DEFAULT, sa_column_kwargs={"server_default": "5"})
     # Bumped in the same transaction as every change phones or the facilitator make, so a TUI or phone
     # on another process learns that something changed from one cheap read.
     revision: int = Field(default=0)

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         "(a reverse proxy, a hotspot with another address).",
     )
 
+    hr_templates: str | None = Field(
+        default=None,
+        description="A folder of an organisation's own HR text templates (job_description.md.j2, …); any "
+        "template missing there comes from the shipped ones. Checked when HR text is made.",
+    )
+
     trusted_proxy: str | None = Field(
         default=None,
         description="Comma-separated addresses (or networks such as 10.0.0.0/24) of the reverse proxy in "

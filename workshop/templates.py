@@ -12,10 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from workshop import locations
 from workshop.activities import KINDS
+from workshop.models import MIN_GROUP_DEFAULT
+from workshop.store.workshops import min_group_problem
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -94,6 +105,20 @@ class TemplateSpec(_Spec):
     horizons: list[HorizonSpec] = Field(min_length=1)
     factors: list[FactorSpec] = Field(min_length=1)
     agenda: list[AgendaItemSpec] = Field(min_length=1)
+    # Strict: TOML says 5, never "5" or true, so anything else is a slip worth reporting.
+    min_group: StrictInt = Field(
+        default=MIN_GROUP_DEFAULT,
+        description="The smallest group a maturity breakdown by organisation or role level shows: "
+        "at least 3.",
+    )
+
+    @field_validator("min_group")
+    @classmethod
+    def _min_group_in_range(cls, value: int) -> int:
+        problem = min_group_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> TemplateSpec:

@@ -16,6 +16,8 @@ The rule, the same for the terminal, the phone pages and the Markdown pack:
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup
 
 _C0 = [c for c in range(0x20) if chr(c) not in "\t\n\r"]
@@ -51,3 +53,13 @@ def finalize(value: object) -> object:
     if isinstance(value, str):
         return readable(value)
     return value
+
+
+# What XML 1.0 cannot hold at all (C0 controls but tab and line breaks, U+FFFE, U+FFFF, lone surrogates):
+# Word and Excel files are XML, and one such character makes the library refuse to write the file.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold; everything else exactly as it was."""
+    return NOT_XML.sub("", text) if NOT_XML.search(text) else text

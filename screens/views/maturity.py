@@ -11,14 +11,18 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from screens.dialogs import AgreedChoice, AgreedScreen
+from screens.group_size_dialog import GroupSizeScreen
 from screens.views.base import AGREE_KEY, LentKey, LiveView
+from screens.views.maturity_compare import CompareKey, comparison_view, read_comparison
 from workshop.activities.maturity import MatrixSummary
 from workshop.activities.maturity.agreed import set_agreed
-from workshop.activities.maturity.breakdown import Breakdown, BreakdownBy, maturity_breakdown
+from workshop.activities.maturity.breakdown import Breakdown, BreakdownBy, maturity_breakdown, min_group_of
+from workshop.activities.maturity.compare import Comparison
 from workshop.analysis import Agreement, format_median
 from workshop.db import Database
 from workshop.live import Snapshot
 from workshop.models import AgendaItem, row_id
+from workshop.store.workshops import set_min_group
 from workshop.wording import compact_count
 
 # Words and symbols, never colour alone, say how far the room agrees.
@@ -99,6 +103,26 @@ class MaturityView(LiveView[MatrixSummary]):
             ),
             after="p",
         ),
+        LentKey(
+            Binding(
+                "B",
+                "group_size",
+                "Group size",
+                show=False,
+                tooltip="Maturity breakdowns: the smallest group shown (3 or more)",
+            ),
+            after="b",
+        ),
+        LentKey(
+            Binding(
+                "y",
+                "compare",
+                "Since baseline",
+                show=False,
+                tooltip="Maturity, in a follow-up: change since the baseline, and the one-year ambitions met",
+            ),
+            after="B",
+        ),
     )
 
     def __init__(self, db: Database) -> None:
@@ -107,6 +131,9 @@ class MaturityView(LiveView[MatrixSummary]):
         self.breakdown_index = 0
         self._breakdown: tuple[BreakdownKey, Breakdown] | None = None
         self._breakdown_wanted: BreakdownKey | None = None
+        self.comparing = False
+        self._comparison: tuple[CompareKey, Comparison | None] | None = None
+        self._comparison_wanted: CompareKey | None = None
 
     @property
     def breakdown_mode(self) -> BreakdownBy | None:
@@ -124,14 +151,42 @@ class MaturityView(LiveView[MatrixSummary]):
         self.redraw()
 
     def follow(self, leader: MaturityView) -> None:
-        # The projector shows the horizon the facilitator chose on the agenda (h), so both screens agree.
+        # The projector shows the horizon the facilitator chose on the agenda (h), and the change since the
+        # baseline when it is shown there (y), so both screens agree.
         self.horizon_index = leader.horizon_index
+        self.comparing = leader.comparing
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "compare":  # only a follow-up has a baseline to compare with
+            return self._snapshot is not None and self._snapshot.workshop.baseline_id is not None
+        return True
+
+    def action_compare(self) -> None:
+        """Show the change since the baseline instead of the ratings, or the ratings again."""
+        self.comparing = not self.comparing
+        self.redraw()
 
     def action_horizon(self) -> None:
         self.next_horizon()
 
     def action_breakdown(self) -> None:
         self.next_breakdown()
+
+    def action_group_size(self) -> None:
+        """Change the workshop's smallest group in breakdowns; every breakdown follows, the pack's too."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            return
+        workshop_id = row_id(snapshot.workshop)
+
+        async def chosen(size: int | None) -> None:
+            if size is not None:
+                change = partial(set_min_group, workshop_id=workshop_id, size=size)
+                await self.change(
+                    change, f"Breakdowns now show groups of {size} or more", "Could not change the group size"
+                )
+
+        self.app.push_screen(GroupSizeScreen(min_group_of(snapshot.workshop)), chosen)
 
     def action_agree(self) -> None:
         """Record the level the room agreed for a factor and horizon, starting at the horizon shown."""
@@ -171,6 +226,9 @@ class MaturityView(LiveView[MatrixSummary]):
     def draw(self, snapshot: Snapshot, summary: MatrixSummary) -> None:
         if not summary.structure.horizons:
             self.draw_nothing(snapshot)
+            return
+        if self.comparing and snapshot.workshop.baseline_id is not None:
+            self._show_comparison(snapshot)
             return
         horizons = summary.structure.horizons
         horizon = horizons[self.horizon_index % len(horizons)]
@@ -231,8 +289,40 @@ class MaturityView(LiveView[MatrixSummary]):
         else:
             self.update(Text(f"{BREAKDOWN_WORDS[mode]}: reading the answers…"))
 
+    def _show_comparison(self, snapshot: Snapshot) -> None:
+        """Draw the comparison if it is up to date, else read it in a thread and draw it when it comes."""
+        focus = snapshot.focus
+        assert focus is not None
+        key: CompareKey = (focus.id, snapshot.revision)
+        if self._comparison_wanted != key:
+            self._comparison_wanted = key
+            db = self.db
+            self.run_worker(
+                lambda: read_comparison(db, focus, key),
+                thread=True,
+                exclusive=True,
+                group="compare",
+                exit_on_error=False,
+            )
+        # The last comparison of the same item stays on screen while the fresh one is read.
+        last = self._comparison
+        if last is not None and last[0][0] == focus.id:
+            self.update(comparison_view(last[1], self.size.width >= 70))
+        else:
+            self.update(Text("Change since the baseline: reading both workshops…"))
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.group == "compare":
+            if event.state == WorkerState.SUCCESS and worker.result is not None:
+                key, comparison = worker.result
+                if key == self._comparison_wanted:
+                    self._comparison = (key, comparison)
+                    self.redraw()
+            elif event.state == WorkerState.ERROR:
+                self._comparison_wanted = None
+                self.update("The baseline could not be read; it will be tried again with the next answer.")
+            return
         if worker.group != "breakdown":
             return
         if event.state == WorkerState.SUCCESS and worker.result is not None:
@@ -248,7 +338,8 @@ class MaturityView(LiveView[MatrixSummary]):
         structure = breakdown.structure
         horizon = next(h for h in structure.horizons if h.key == horizon_key)
         table = _table(
-            f"{BREAKDOWN_WORDS[breakdown.by]} · {horizon.label}",
+            # The size that decided which groups are missing, beside the groups it let through.
+            f"{BREAKDOWN_WORDS[breakdown.by]} · {horizon.label} · groups of {breakdown.min_group} or more",
             f"{breakdown.responses} of {snapshot.seats}",
             "h: next horizon  b: next breakdown",
         )
@@ -267,8 +358,9 @@ class MaturityView(LiveView[MatrixSummary]):
                     Text(name if index == 0 else ""),
                     Text(group.name),
                     seats[index],
-                    format_median(dist.median()),
-                    AGREEMENT_MARKS[dist.agreement()],
+                    # A hidden cell: too few rated it, or the room minus the others would give it away.
+                    format_median(dist.median()) if dist is not None else "·",
+                    AGREEMENT_MARKS[dist.agreement()] if dist is not None else "· hidden",
                     end_section=index == len(breakdown.groups) - 1,
                 )
         notes: list[Text] = []

@@ -2,7 +2,8 @@
 
 Tab reaches the list; the arrows move through values and the behaviours under them. ``a`` marks the
 highlighted entry as agreed (or takes the mark off), ``x`` hides it or restores it, ``t`` rewords it and
-``m`` merges a duplicate value into another, or moves a behaviour to another value.
+``m`` merges a duplicate value into another, or moves a behaviour to another value. ``H`` previews the HR
+text (job description, interview questions, appraisal…) for the highlighted value.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.hr_dialog import HrPreviewScreen
 from screens.moderation_dialogs import ChooseValueScreen, Rewording, RewordScreen
 from screens.views.base import LiveView
 from workshop.activities.values import (
@@ -102,6 +104,14 @@ class ValuesView(LiveView[ValuesSummary]):
         Binding("x", "hide", "Hide", tooltip="Hide the highlighted entry from phones, or restore it"),
         Binding("t", "reword", "Reword", tooltip="Change the wording (the participant's is kept)"),
         Binding("m", "merge", "Merge", tooltip="Merge a duplicate value, or move a behaviour"),
+        # Out of the footer (and the list's hint) to keep them short; the help and the palette list it.
+        Binding(
+            "H",
+            "hr_text",
+            "HR text",
+            show=False,
+            tooltip="Preview the HR text for the highlighted value: job description, interview, appraisal",
+        ),
     ]
 
     def __init__(self, db: Database) -> None:
@@ -180,7 +190,7 @@ class ValuesView(LiveView[ValuesSummary]):
         return self._entries.get(int(option.id)) if option is not None and option.id else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("agree", "hide", "reword", "merge"):
+        if action in ("agree", "hide", "reword", "merge", "hr_text"):
             return self._highlighted() is not None
         return True
 
@@ -259,3 +269,9 @@ class ValuesView(LiveView[ValuesSummary]):
                 await self._moderate(change, "Behaviour moved")
 
         self.app.push_screen(ChooseValueScreen(title, prompt.format(label), targets), chosen)
+
+    def action_hr_text(self) -> None:
+        entry, shown = self._highlighted(), self.shown
+        if entry is not None and shown is not None:
+            # The dialog reads in a worker: the value and its agreed behaviours as they are now.
+            self.app.push_screen(HrPreviewScreen(self.db, shown[0].workshop_id, entry.id))

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
+from sqlmodel import Session, SQLModel
+
 from workshop import store, usecases
+from workshop.activities import AnyActivity, get_activity
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.db import Database
 from workshop.models import AgendaItem, row_id
+
+Row = TypeVar("Row", bound=SQLModel)
+Kind = TypeVar("Kind", bound=AnyActivity)
+
+
+def get_row(session: Session, model: type[Row], id_: int) -> Row:
+    """The ``model`` row with this id, which the test knows is there (``session.get``, never None)."""
+    row = session.get(model, id_)
+    assert row is not None, f"no {model.__name__} with id {id_}"
+    return row
+
+
+def activity(kind: str, cls: type[Kind]) -> Kind:
+    """The registry's activity for ``kind``, typed as its own class (the registry's is any kind's)."""
+    found = get_activity(kind)
+    assert isinstance(found, cls), f"{kind} is a {type(found).__name__}, not a {cls.__name__}"
+    return found
 
 
 def start_kind(db: Database, workshop_id: int, kind: str) -> AgendaItem:
     """Start the first agenda item of ``kind`` and return it."""
     with db.writing() as session:
         item = next(i for i in store.agenda(session, workshop_id) if i.kind == kind)
-        return store.start_item(session, item.id)  # type: ignore[arg-type]
+        return store.start_item(session, row_id(item))
 
 
 def first_of_each_kind(db: Database, workshop_id: int) -> dict[str, AgendaItem]:
@@ -32,7 +55,7 @@ def add_item(
     workshop_id: int,
     kind: str,
     title: str,
-    settings: dict[str, object] | None = None,
+    settings: Mapping[str, object] | None = None,
     key: str | None = None,
     start: bool = True,
 ) -> AgendaItem:
@@ -40,7 +63,7 @@ def add_item(
     from workshop.activities import get_activity
     from workshop.templates import AgendaItemSpec
 
-    spec = AgendaItemSpec(kind=kind, title=title, minutes=10, key=key, settings=settings or {})
+    spec = AgendaItemSpec(kind=kind, title=title, minutes=10, key=key, settings=dict(settings or {}))
     with db.writing() as session:
         position = len(store.agenda(session, workshop_id))
         item = AgendaItem(
@@ -55,7 +78,7 @@ def add_item(
         session.flush()
         get_activity(kind).on_create(session, item)
         if start:
-            store.start_item(session, item.id)  # type: ignore[arg-type]
+            store.start_item(session, row_id(item))
         session.refresh(item)
         return item
 
@@ -69,13 +92,13 @@ def join_code(db: Database, workshop_id: int) -> str:
 def new_seat(db: Database, workshop_id: int) -> int:
     """Join the workshop as a new phone; returns the seat's id."""
     with db.writing() as session:
-        return store.join(session, workshop_id).id  # type: ignore[return-value]
+        return row_id(store.join(session, workshop_id))
 
 
 def save(db: Database, item: AgendaItem, seat_id: int, answers: object) -> None:
     """Save ``answers`` (the kind's parsed form) for ``seat_id``, as the phone's post would."""
     with db.writing() as session:
-        usecases.save_response(session, item.id, seat_id, answers)  # type: ignore[arg-type]
+        usecases.save_response(session, row_id(item), seat_id, answers)
 
 
 def vote(db: Database, workshop_id: int, item_id: int, value: int | None) -> None:
@@ -84,9 +107,9 @@ def vote(db: Database, workshop_id: int, item_id: int, value: int | None) -> Non
         seat = store.join(session, workshop_id)
         structure = load_structure(session, workshop_id)
         answers = MatrixAnswers(
-            {(f.id, h.id): value for f in structure.factors for h in structure.horizons}, {}
+            {(row_id(f), row_id(h)): value for f in structure.factors for h in structure.horizons}, {}
         )
-        usecases.save_response(session, item_id, seat.id, answers)  # type: ignore[arg-type]
+        usecases.save_response(session, item_id, row_id(seat), answers)
 
 
 def kinds(db: Database, workshop_id: int) -> list[str]:

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from workshop.activities import get_activity
-from workshop.activities.ranking import RankingSummary
+from tests.helpers.data import activity, get_row
+from workshop.activities.ranking import RankingActivity, RankingSummary
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry
+from workshop.models import AgendaItem, Entry, row_id
 
 CANDIDATES = ["Integrated front door", "Shared outcomes framework", "Joint workforce plan", "Family voice"]
 TITLE = "Our priorities for the next two years"
-RANKING = get_activity("ranking")
+RANKING = activity("ranking", RankingActivity)
 
 
 def ids(db: Database, item: AgendaItem) -> dict[str, int]:
     """The item's options (and proposals) by text: their entry ids."""
     with db.reading() as session:
-        return {e.text: e.id for e in session.exec(select(Entry).where(Entry.item_id == item.id)).all()}  # type: ignore[misc]
+        return {e.text: row_id(e) for e in session.exec(select(Entry).where(Entry.item_id == item.id)).all()}
 
 
 def summary(db: Database, item: AgendaItem) -> RankingSummary:
     """The ranking's summary as the live view and the pack read it."""
     with db.reading() as session:
-        return RANKING.summarise(session, session.get(AgendaItem, item.id))  # type: ignore[arg-type]
+        return RANKING.summarise(session, get_row(session, AgendaItem, row_id(item)))

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
 
 import pytest
 from sqlmodel import select
+from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from screens.app import WorkshopApp
 from tests.helpers.tui import screen_text, wait_for
 from workshop import store, usecases
 from workshop.db import Database
-from workshop.models import Workshop
+from workshop.models import Workshop, row_id
 
 STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 MADE = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
@@ -21,7 +25,7 @@ JOIN_CODE = "K7QX3M"
 TOKEN = "fixed-test-token-0000"
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 Snap = Callable[..., bool]
-RunBefore = Callable[[object], Awaitable[None]]
+RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
 
 
 def settled(
@@ -30,23 +34,27 @@ def settled(
     """A run_before: wait for ``wanted`` on screen, Tab to the widget with id ``tab_to`` (the live view's
     list), press ``keys``, wait for ``then``, let workers finish."""
 
-    async def run_before(pilot: object) -> None:
-        app = pilot.app  # type: ignore[attr-defined]
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
         for step, (step_keys, texts) in enumerate((((), wanted), (keys, then))):
             if step and tab_to:
-                await pilot.press("tab")  # type: ignore[attr-defined]
+                await pilot.press("tab")
                 await wait_for(pilot, lambda: app.focused is not None and app.focused.id == tab_to)
             if step_keys:
-                await pilot.press(*step_keys)  # type: ignore[attr-defined]
-            await wait_for(pilot, lambda texts=texts: all(t in screen_text(app) for t in texts))
+                await pilot.press(*step_keys)
+            await wait_for(pilot, partial(_all_shown, app, texts))
             await app.workers.wait_for_complete()
-            await pilot.pause()  # type: ignore[attr-defined]
+            await pilot.pause()
         # A blinking cursor would make a dialog's snapshot depend on timing: keep it steadily on.
         for field in [*app.screen.query(Input), *app.screen.query(TextArea)]:
             field.cursor_blink = False
-        await pilot.pause()  # type: ignore[attr-defined]
+        await pilot.pause()
 
     return run_before
+
+
+def _all_shown(app: App[Any], texts: Sequence[str]) -> bool:
+    return all(text in screen_text(app) for text in texts)
 
 
 def open_item(db: Database, workshop_id: int, kind: str) -> int:
@@ -57,10 +65,10 @@ def open_item(db: Database, workshop_id: int, kind: str) -> int:
         workshop.facilitator_token = TOKEN
         session.add(workshop)
         item = next(i for i in store.agenda(session, workshop_id) if i.kind == kind)
-        store.start_item(session, item.id)  # type: ignore[arg-type]
+        store.start_item(session, row_id(item))
         item.started_at = STARTED  # a frozen clock keeps the countdown still in the snapshot
         session.add(item)
-        return item.id  # type: ignore[return-value]
+        return row_id(item)
 
 
 def fixed_app(db: Database, workshop_id: int) -> WorkshopApp:
@@ -76,8 +84,8 @@ def fixed_home(db: Database, workshop_id: int) -> WorkshopApp:
         baseline.join_code, baseline.created_at = JOIN_CODE, MADE
         session.add(baseline)
         first = store.agenda(session, workshop_id)[0]
-        store.start_item(session, first.id)  # type: ignore[arg-type]
-        store.close_item(session, first.id)  # type: ignore[arg-type]
+        store.start_item(session, row_id(first))
+        store.close_item(session, row_id(first))
         for _ in range(3):
             store.join(session, workshop_id)
         follow_up = usecases.create_follow_up(session, workshop_id, "Follow-up: Test workshop, 2027")

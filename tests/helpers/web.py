@@ -74,9 +74,7 @@ def form_token(page: str) -> str:
 class RemoteClient(httpx.Client):
     """Posts to ``/f/`` with the token read off the remote page, as a browser submitting its forms would."""
 
-    def post(
-        self, url: httpx.URL | str, *, data: dict[str, Any] | None = None, **kwargs: Any
-    ) -> httpx.Response:  # type: ignore[override]
+    def post(self, url: httpx.URL | str, **kwargs: Any) -> httpx.Response:
         if str(url).startswith("/f/"):
-            data = {"csrf": form_token(self.get("/f/").text), **(data or {})}
-        return super().post(url, data=data, **kwargs)
+            kwargs["data"] = {"csrf": form_token(self.get("/f/").text), **(kwargs.get("data") or {})}
+        return super().post(url, **kwargs)

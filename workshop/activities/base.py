@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete
 from sqlmodel import Session, SQLModel, col, select
 
+from workshop.blocks import Block
 from workshop.errors import AnswerRefused
-from workshop.exports.blocks import Block
 from workshop.models import AgendaItem, Response, Seat, table_of, utcnow
 
 __all__ = [
@@ -139,6 +139,14 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
     def report(self, session: Session, item: AgendaItem, summary: SummaryT) -> list[Block]:
         """The item's results for the outcome pack, in format-neutral blocks (see workshop.exports)."""
         return []
+
+    def results(self, session: Session, item: AgendaItem, summary: SummaryT) -> BaseModel | None:
+        """The item's results as data for the outcome pack's JSON and spreadsheets (numbers as numbers).
+
+        A kind returns its own model (a ``kind`` literal field names it), listed in the union of
+        ``workshop.exports.data.KindResults``; None for a kind with nothing to count.
+        """
+        return None
 
     def answered(self, summary: SummaryT) -> int | None:
         """How many seats have answered the item, read from its summary.

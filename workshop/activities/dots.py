@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import delete, func, insert
@@ -18,7 +18,7 @@ from workshop.activities.base import (
     ensure_response,
     settings_of,
 )
-from workshop.exports.blocks import Block, Paragraph, Table
+from workshop.blocks import Block, Paragraph, Table
 from workshop.models import AgendaItem, Dot, Entry, Seat, row_id
 from workshop.store.agenda import item_by_key
 from workshop.store.entries import VISIBLE, entries
@@ -105,6 +105,33 @@ class DotsSummary:
     def total_dots(self) -> int:
         """Every dot placed on an option still in the vote."""
         return sum(option.dots for option in self.options)
+
+
+class DotsOption(BaseModel):
+    """One option of a dot vote as data: its dots, how many people dotted it, its place."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    detail: str = Field(description="The option's statement or detail, empty when it has none.")
+    dots: int
+    people: int = Field(description="Seats that put at least one dot on it.")
+    rank: int = Field(description="Its place by dots, 1 for the most; tied options share a place.")
+    tied: bool
+
+
+class DotsResults(BaseModel):
+    """A dot vote's results: every option still in the vote, most dots first; never who placed them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["dots"] = "dots"
+    source: str | None = Field(description="The title of the item voted on; null when not set up.")
+    dots_per_seat: int
+    max_per_option: int = Field(description="The most dots one seat could put on one option.")
+    voters: int = Field(description="Seats that placed dots.")
+    total_dots: int
+    options: list[DotsOption]
 
 
 def _count(raw: str) -> int | None:
@@ -257,17 +284,34 @@ class DotsActivity(Activity[DotsSettings, DotsStructure, DotsAnswers, DotsSummar
         """Seats that have placed their dots."""
         return summary.voters
 
+    def results(self, session: Session, item: AgendaItem, summary: DotsSummary) -> DotsResults:
+        return DotsResults(
+            source=summary.source_title,
+            dots_per_seat=summary.dots_per_seat,
+            max_per_option=summary.max_per_entry,
+            voters=summary.voters,
+            total_dots=summary.total_dots,
+            options=[
+                DotsOption(
+                    text=o.text, detail=o.detail, dots=o.dots, people=o.seats, rank=o.rank, tied=o.tied
+                )
+                for o in summary.options
+            ],
+        )
+
     def report(self, session: Session, item: AgendaItem, summary: DotsSummary) -> list[Block]:
         if summary.source_title is None:
             return [Paragraph("This vote was not set up: its settings name no source item.")]
-        rows = tuple(
-            (f"={o.rank}" if o.tied else str(o.rank), o.text, str(o.dots), str(o.seats))
-            for o in summary.options
+        # Place stays a number; a tie is said in its own column, in words (the ranking's table does the same).
+        rows = tuple((o.rank, "tied" if o.tied else "", o.text, o.dots, o.seats) for o in summary.options)
+        caption = (
+            "Each option's place by dots received (tied: the same number of dots as another), its dots, "
+            "and how many people gave it at least one."
         )
         return [
             Paragraph(
                 f"{people(summary.voters)} placed {plural(summary.total_dots, 'dot')} "
                 f"({summary.dots_per_seat} each) on {summary.source_title}."
             ),
-            Table(("Place", "Option", "Dots", "People"), rows),
+            Table(("Place", "Tied", "Option", "Dots", "People"), rows, caption=caption),
         ]

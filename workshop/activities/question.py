@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import Session
@@ -18,7 +18,7 @@ from workshop.activities.base import (
     settings_of,
 )
 from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
-from workshop.exports.blocks import Block, Bullets, Paragraph
+from workshop.blocks import Block, Bullets, Paragraph, Table
 from workshop.models import AgendaItem, Seat, row_id
 from workshop.store.entries import (
     VISIBLE,
@@ -44,6 +44,27 @@ class QuestionSettings(BaseModel):
     )
     max_answers_per_seat: int = Field(default=3, ge=1, le=20)
     max_length: int = Field(default=80, ge=10, le=280, description="Characters allowed in one answer.")
+
+
+class WordResult(BaseModel):
+    """A word as people most often wrote it, and how many answers used it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    word: str
+    count: int = Field(description="Answers that used the word (each answer counts once).")
+
+
+class QuestionResults(BaseModel):
+    """An open question's results: the prompt, every shown answer and the words used most; no one named."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["question"] = "question"
+    prompt: str
+    responses: int = Field(description="Seats that sent at least one answer.")
+    answers: list[str] = Field(description="Every answer not hidden, oldest first, exactly as sent.")
+    words: list[WordResult] = Field(description=f"The {TOP_WORDS} words used most, most used first.")
 
 
 @dataclass(frozen=True)
@@ -128,11 +149,20 @@ class QuestionActivity(Activity[QuestionSettings, QuestionSettings, QuestionAnsw
             Paragraph(f"{plural(len(summary.answers), 'answer')} from {people(summary.responses)}.")
         ]
         if summary.words:
-            words = ", ".join(f"{w.word} ({w.count})" for w in summary.words[:15])
-            blocks.append(Paragraph(f"Words used most: {words}"))
+            rows = tuple((w.word, w.count) for w in summary.words[:15])
+            caption = "The words used most, and in how many answers each appears."
+            blocks.append(Table(("Word", "Answers"), rows, caption=caption))
         if summary.answers:
             blocks.append(Bullets(summary.answers))
         return blocks
+
+    def results(self, session: Session, item: AgendaItem, summary: QuestionSummary) -> QuestionResults:
+        return QuestionResults(
+            prompt=summary.prompt,
+            responses=summary.responses,
+            answers=list(summary.answers),
+            words=[WordResult(word=w.word, count=w.count) for w in summary.words],
+        )
 
     def reset(self, session: Session, item: AgendaItem) -> None:
         delete_seat_entries(session, item)

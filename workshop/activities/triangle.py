@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import Session
@@ -18,7 +18,7 @@ from workshop.activities.base import (
     settings_of,
 )
 from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
-from workshop.exports.blocks import Block, Bullets, Heading, Paragraph
+from workshop.blocks import Block, Bullets, Heading, Paragraph, Table
 from workshop.models import AgendaItem, Seat, row_id
 from workshop.store.agenda import item_by_key
 from workshop.store.entries import (
@@ -149,6 +149,44 @@ class TriangleSummary:
         return {q: sum(s.by_question[q] for s in self.segments) for q in QUESTION_KEYS}
 
 
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TriangleChoice(_Data):
+    key: str
+    name: str
+    hint: str
+
+    @classmethod
+    def of(cls, choice: Choice) -> TriangleChoice:
+        """The data of one segment or question."""
+        return cls(key=choice.key, name=choice.name, hint=choice.hint)
+
+
+class TriangleIdea(_Data):
+    text: str
+    question: str | None = Field(description="The key of the question it answers; null when it has none.")
+
+
+class TriangleSegment(_Data):
+    segment: TriangleChoice
+    ideas: list[TriangleIdea] = Field(description="Its shown ideas, oldest first; never who wrote them.")
+    by_question: dict[str, int] = Field(description="Question key → ideas in this segment that answer it.")
+
+
+class TriangleResults(_Data):
+    """A triangle's results: the priority, each segment's ideas, and the balance across the questions."""
+
+    kind: Literal["triangle"] = "triangle"
+    priority: str = Field(description="The priority the ideas are for, as it stood when exported.")
+    responses: int = Field(description="Seats that added at least one idea.")
+    ideas: int = Field(description="Ideas shown, in every segment.")
+    questions: list[TriangleChoice]
+    segments: list[TriangleSegment]
+    by_question: dict[str, int] = Field(description="Question key → ideas that answer it, in every segment.")
+
+
 TriangleAnswers = AddIdea | Remove
 
 
@@ -262,12 +300,43 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
             Paragraph(f"Priority: {summary.priority}", strong=True),
             Paragraph(f"{plural(summary.total, 'idea')} from {people(summary.responses)}."),
             Bullets(tuple(f"{q.name} {q.hint}" for q in QUESTIONS)),
+            Table(
+                ("Segment", *(q.name for q in QUESTIONS), "No question", "Ideas"),
+                tuple(
+                    (
+                        p.segment.name,
+                        *(p.by_question[q.key] for q in QUESTIONS),
+                        len(p.ideas) - sum(p.by_question.values()),  # a facilitator's idea may have none
+                        len(p.ideas),
+                    )
+                    for p in summary.segments
+                ),
+                caption="The balance check: how many ideas each segment has, by the question they answer.",
+            ),
         ]
         for part in summary.segments:
             blocks.append(Heading(f"{part.segment.name}: {part.segment.hint}", level=4))
             ideas = tuple(f"{questions.get(idea.question, '')} {idea.text}".strip() for idea in part.ideas)
             blocks.append(Bullets(ideas) if ideas else Paragraph("No ideas here yet."))
         return blocks
+
+    def results(self, session: Session, item: AgendaItem, summary: TriangleSummary) -> TriangleResults:
+        segments = [
+            TriangleSegment(
+                segment=TriangleChoice.of(part.segment),
+                ideas=[TriangleIdea(text=idea.text, question=idea.question or None) for idea in part.ideas],
+                by_question=dict(part.by_question),
+            )
+            for part in summary.segments
+        ]
+        return TriangleResults(
+            priority=summary.priority,
+            responses=summary.responses,
+            ideas=summary.total,
+            questions=[TriangleChoice.of(q) for q in QUESTIONS],
+            segments=segments,
+            by_question=summary.by_question,
+        )
 
     def reset(self, session: Session, item: AgendaItem) -> None:
         delete_seat_entries(session, item)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from workshop.exports.blocks import Block, Bullets, Heading, Paragraph
+from workshop.blocks import Block, Bullets, Chart, Heading, Paragraph, cell_text
 from workshop.exports.pack import OutcomePack
 from workshop.untrusted import one_line
 
 # Characters that mean something anywhere in a line (< > & become entities: renderers pass HTML through).
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-# What starts a heading, list, quote or rule when it opens a line.
-_LINE_START = re.compile(r"^(\s*\d*)([#+=.)-])")
+# What starts a heading, list, quote or rule when it opens a line: "1." or "1)" only before a space (or at
+# the end), so a number such as 83.5 opening a line is not escaped into "83\.5".
+_LINE_START = re.compile(r"^(\s*|\s*\d+)((?<=\d)[.)](?=\s|$)|(?<!\d)[#+=-])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _STATES = {"pending": "not run", "open": "still open", "closed": "done"}
 
@@ -35,9 +36,13 @@ def _block(block: Block) -> list[str]:
             (f"{n}." for n in range(1, len(block.items) + 1)) if block.numbered else iter(lambda: "-", None)
         )
         return [f"{mark} {escape(item)}" for mark, item in zip(marks, block.items, strict=False)] + [""]
-    lines = ["| " + " | ".join(escape(h) for h in block.headers) + " |"]
+    if isinstance(block, Chart):
+        # Markdown has no pictures of its own: the chart's text alternative stands in for it.
+        return [f"*{escape(f'Chart: {block.title}. {block.description}')}*", ""]
+    lines = [f"*{escape(block.caption)}*", ""] if block.caption else []
+    lines.append("| " + " | ".join(escape(h) for h in block.headers) + " |")
     lines.append("|" + "|".join(" --- " for _ in block.headers) + "|")
-    lines.extend("| " + " | ".join(escape(cell) for cell in row) + " |" for row in block.rows)
+    lines.extend("| " + " | ".join(escape(cell_text(cell)) for cell in row) + " |" for row in block.rows)
     return [*lines, ""]
 
 

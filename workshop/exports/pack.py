@@ -1,4 +1,8 @@
-"""The outcome pack: what a workshop produced, gathered from the database into export-ready blocks."""
+"""The outcome pack: what a workshop produced, gathered from the database once for every format.
+
+Each item's summary is read once and given to its kind twice: ``report`` makes the document blocks,
+``results`` the data (:mod:`workshop.exports.data`).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col, select
 
 from workshop import store
 from workshop.activities import get_activity
-from workshop.exports.blocks import Block
-from workshop.models import AgendaItem, ItemState, Seat, utcnow
+from workshop.activities.maturity.breakdown import NOT_SAID, min_group_of
+from workshop.blocks import Block
+from workshop.exports.data import Attendance, Baseline, GroupCount, ItemOutcome, Outcomes, WorkshopInfo
+from workshop.models import AgendaItem, ItemState, Organisation, RoleLevel, Seat, Workshop, row_id, utcnow
 from workshop.timing import elapsed
 
 Progress = Callable[[int, int, str], None]
@@ -42,6 +49,8 @@ class OutcomePack:
     baseline_title: str | None
     seats: int
     items: tuple[ItemReport, ...]
+    # The same outcomes as data: what the spreadsheets and the JSON are made from.
+    data: Outcomes
 
 
 def _minutes(item: AgendaItem) -> int | None:
@@ -49,39 +58,98 @@ def _minutes(item: AgendaItem) -> int | None:
     return None if spent is None else round(spent.total_seconds() / 60)
 
 
+def _attendance(session: Session, workshop_id: int) -> Attendance:
+    """Seats by organisation and by role level, in the template's order, then "Not said"."""
+
+    def counted(table: type[Organisation] | type[RoleLevel], column: Mapped[int | None]) -> list[GroupCount]:
+        names = session.exec(
+            select(table.id, table.name).where(table.workshop_id == workshop_id).order_by(col(table.position))
+        ).all()
+        counts = dict(
+            session.exec(
+                select(column, func.count())
+                .select_from(Seat)
+                .where(Seat.workshop_id == workshop_id)
+                .group_by(column)
+            ).all()
+        )
+        groups = [GroupCount(name=name, seats=counts.pop(gid, 0)) for gid, name in names]
+        unnamed = sum(counts.values())  # none chosen (or one from elsewhere, which store.join never lets in)
+        return [*groups, GroupCount(name=NOT_SAID, seats=unnamed)] if unnamed else groups
+
+    seats = session.exec(select(func.count()).select_from(Seat).where(Seat.workshop_id == workshop_id)).one()
+    return Attendance(
+        seats=seats,
+        by_organisation=counted(Organisation, col(Seat.organisation_id)),
+        by_role=counted(RoleLevel, col(Seat.role_level_id)),
+    )
+
+
 def build_pack(session: Session, workshop_id: int, progress: Progress | None = None) -> OutcomePack:
     """Gather the pack; ``progress(done, total, item title)`` is called as each item is read."""
     workshop = store.get_workshop(session, workshop_id)
-    baseline = session.get(type(workshop), workshop.baseline_id) if workshop.baseline_id else None
-    seats = session.exec(select(func.count()).select_from(Seat).where(Seat.workshop_id == workshop_id)).one()
+    baseline = session.get(Workshop, workshop.baseline_id) if workshop.baseline_id else None
+    attendance = _attendance(session, workshop_id)
     agenda = store.agenda(session, workshop_id)
     reports = []
+    outcomes = []
     for done, item in enumerate(agenda):
         if progress:
             progress(done, len(agenda), item.title)
         activity = get_activity(item.kind)
         blocks: tuple[Block, ...] = ()
+        results = None
         if item.state != ItemState.PENDING:
-            blocks = tuple(activity.report(session, item, activity.summarise(session, item)))
+            summary = activity.summarise(session, item)
+            blocks = tuple(activity.report(session, item, summary))
+            results = activity.results(session, item, summary)
+        minutes = _minutes(item)
         reports.append(
             ItemReport(
                 title=item.title,
                 kind=item.kind,
                 state=item.state,
                 planned_minutes=item.planned_minutes,
-                actual_minutes=_minutes(item),
+                actual_minutes=minutes,
                 blocks=blocks,
+            )
+        )
+        outcomes.append(
+            ItemOutcome.model_validate(
+                {
+                    "title": item.title,
+                    "kind": item.kind,
+                    "state": item.state,
+                    "planned_minutes": item.planned_minutes,
+                    "actual_minutes": minutes,
+                    "results": results,
+                }
             )
         )
     if progress:
         progress(len(agenda), len(agenda), "")
+    exported_at = utcnow()
+    data = Outcomes(
+        workshop=WorkshopInfo(
+            id=workshop_id,
+            title=workshop.title,
+            template=workshop.template,
+            created_at=workshop.created_at,
+            baseline=Baseline(id=row_id(baseline), title=baseline.title) if baseline else None,
+            min_group=min_group_of(workshop),
+        ),
+        exported_at=exported_at,
+        attendance=attendance,
+        items=outcomes,
+    )
     return OutcomePack(
         workshop_id=workshop_id,
         title=workshop.title,
         template=workshop.template,
         created_at=workshop.created_at,
-        exported_at=utcnow(),
+        exported_at=exported_at,
         baseline_title=baseline.title if baseline else None,
-        seats=seats,
+        seats=attendance.seats,
         items=tuple(reports),
+        data=data,
     )

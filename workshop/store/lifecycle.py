@@ -111,6 +111,8 @@ def insert_follow_up(session: Session, baseline_id: int, title: str) -> tuple[Wo
         join_code=unused_join_code(session),
         facilitator_token=secret_token(),
         baseline_id=baseline_id,
+        # Compared with the baseline, so its breakdowns hide groups by the same rule.
+        min_group=baseline.min_group,
     )
     session.add(follow_up)
     session.flush()

@@ -1,4 +1,4 @@
-"""Workshops: made from a template, found by id or join code, and their change counter."""
+"""Workshops: made from a template, found by id or join code, their change counter and their settings."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from workshop.models import (
+    MIN_GROUP_FLOOR,
+    MIN_GROUP_MAX,
     AgendaItem,
     Horizon,
     MaturityFactor,
@@ -28,6 +30,10 @@ class WorkshopNotFound(LookupError):
     """No workshop with that id or join code."""
 
 
+class SettingError(ValueError):
+    """A workshop setting refused; the message says why, in words for the facilitator."""
+
+
 def insert_workshop(
     session: Session, spec: TemplateSpec, title: str | None = None, *, demo: bool = False
 ) -> tuple[Workshop, list[AgendaItem]]:
@@ -39,6 +45,7 @@ def insert_workshop(
         join_code=unused_join_code(session),
         facilitator_token=secret_token(),
         is_demo=demo,
+        min_group=spec.min_group,
     )
     session.add(workshop)
     session.flush()
@@ -151,3 +158,33 @@ def revision(session: Session, workshop_id: int) -> int:
     if value is None:
         raise WorkshopNotFound(f"no workshop with id {workshop_id}")
     return value
+
+
+def min_group_problem(size: object) -> str | None:
+    """Why ``size`` cannot be a breakdown's smallest group, or None if it can (the TUI's dialog asks too)."""
+    if isinstance(size, bool) or not isinstance(size, int):
+        return f"The smallest group must be a whole number from {MIN_GROUP_FLOOR} to {MIN_GROUP_MAX}."
+    if size < MIN_GROUP_FLOOR:
+        return (
+            f"The smallest group must be at least {MIN_GROUP_FLOOR}, not {size}: in a group of two, one "
+            "person's ratings are the pair's minus the other's."
+        )
+    if size > MIN_GROUP_MAX:
+        return f"The smallest group must be at most {MIN_GROUP_MAX}, not {size}."
+    return None
+
+
+def set_min_group(session: Session, workshop_id: int, size: int) -> int:
+    """Set the smallest group a breakdown shows, from :data:`MIN_GROUP_FLOOR` to :data:`MIN_GROUP_MAX`.
+
+    Raises :class:`SettingError` (saying why) for any other size, :class:`WorkshopNotFound` for no
+    workshop. Returns the size set. Breakdowns already on screen are read again: the revision moves.
+    """
+    problem = min_group_problem(size)
+    if problem is not None:
+        raise SettingError(problem)
+    workshop = get_workshop(session, workshop_id)
+    workshop.min_group = size
+    session.add(workshop)
+    bump_revision(session, workshop_id)
+    return size

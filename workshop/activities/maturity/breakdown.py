@@ -11,6 +11,12 @@ twelve: room minus council minus NHS = the officer). So the smallest shown group
 one by one, until the groups held back hold at least ``min_group`` seats between them (or nothing is
 shown). Withheld groups are named in :attr:`Breakdown.withheld`.
 
+The same two rules hold again for each cell (one factor at one horizon), counting the ratings that named a
+level: a shown group's cell is hidden when fewer than ``min_group`` of its people rated it (the rest said
+don't know), and then, while the room's ratings of that cell minus the visible cells' come to between one
+and ``min_group - 1``, the smallest visible cell is hidden too. A hidden cell is None: no reader, table or
+file can reach its numbers.
+
 Groups are each organisation (or role level) of the workshop, in template order, then "Not said" for seats
 that gave none. Groups nobody in them answered are left out: they have nothing to show or hide.
 """
@@ -26,9 +32,20 @@ from sqlmodel.sql.expression import Select
 
 from workshop.activities.maturity.matrix import MatrixStructure, matrix_structure
 from workshop.analysis import Distribution
-from workshop.models import AgendaItem, MaturityRating, Organisation, Response, RoleLevel, Seat, row_id
+from workshop.models import (
+    MIN_GROUP_DEFAULT,
+    MIN_GROUP_FLOOR,
+    AgendaItem,
+    MaturityRating,
+    Organisation,
+    Response,
+    RoleLevel,
+    Seat,
+    Workshop,
+    row_id,
+)
 
-MIN_GROUP = 5
+MIN_GROUP = MIN_GROUP_DEFAULT  # the default size, as the reports this product grew from used
 NOT_SAID = "Not said"
 BreakdownBy = Literal["organisation", "role"]
 
@@ -39,11 +56,11 @@ class GroupRatings:
 
     name: str
     seats: int
-    # factor key -> horizon key -> distribution
-    by_factor: dict[str, dict[str, Distribution]]
+    # factor key -> horizon key -> distribution; None where the cell is hidden (see the module docstring)
+    by_factor: dict[str, dict[str, Distribution | None]]
 
-    def distribution(self, factor_key: str, horizon_key: str) -> Distribution:
-        """The group's distribution for one factor at one horizon."""
+    def distribution(self, factor_key: str, horizon_key: str) -> Distribution | None:
+        """The group's distribution for one factor at one horizon; None when it is hidden."""
         return self.by_factor[factor_key][horizon_key]
 
 
@@ -62,12 +79,23 @@ class Breakdown:
     withheld: tuple[str, ...]
 
 
+def min_group_of(workshop: Workshop) -> int:
+    """The workshop's smallest group shown, never below :data:`MIN_GROUP_FLOOR` whatever is stored."""
+    return max(MIN_GROUP_FLOOR, workshop.min_group)
+
+
 def maturity_breakdown(
-    session: Session, item: AgendaItem, by: BreakdownBy, min_group: int = MIN_GROUP
+    session: Session, item: AgendaItem, by: BreakdownBy, min_group: int | None = None
 ) -> Breakdown:
-    """Break a maturity item's ratings down by organisation or role level (see the module docstring)."""
+    """Break a maturity item's ratings down by organisation or role level (see the module docstring).
+
+    ``min_group`` defaults to the workshop's setting (:func:`min_group_of`).
+    """
     if by not in ("organisation", "role"):
         raise ValueError(f"cannot break down by {by!r}")
+    if min_group is None:
+        workshop = session.get(Workshop, item.workshop_id)
+        min_group = min_group_of(workshop) if workshop is not None else MIN_GROUP
     min_group = max(1, min_group)
     structure = matrix_structure(session, item)
     table = Organisation if by == "organisation" else RoleLevel
@@ -142,23 +170,36 @@ def maturity_breakdown(
             elif 1 <= level <= level_count:
                 counts.setdefault(cell, [0] * level_count)[level - 1] += count
 
+    room_rated: dict[tuple[int, int], int] = {}
+    if shown:
+        # The whole room's ratings per cell, every seat's: what a reader could subtract the shown cells from.
+        for factor_id, horizon_id, count in session.exec(
+            select(col(MaturityRating.factor_id), col(MaturityRating.horizon_id), func.count())
+            .where(MaturityRating.item_id == item.id, col(MaturityRating.level).is_not(None))
+            .group_by(col(MaturityRating.factor_id), col(MaturityRating.horizon_id))
+        ).all():
+            room_rated[(factor_id, horizon_id)] = count
+    cells: dict[int | None, dict[str, dict[str, Distribution | None]]] = {gid: {} for gid in shown}
+    for factor in structure.factors:
+        for horizon in structure.horizons:
+            place = (row_id(factor), row_id(horizon))
+            dists = {
+                gid: Distribution(
+                    tuple(counts.get((gid, *place), [0] * level_count)), dont_know.get((gid, *place), 0)
+                )
+                for gid in shown
+            }
+            visible = [gid for gid in shown if dists[gid].n >= min_group]
+            held_back = room_rated.get(place, 0) - sum(dists[gid].n for gid in visible)
+            while 0 < held_back < min_group and visible:
+                smallest = min(visible, key=lambda gid: (dists[gid].n, -order.index(gid)))
+                visible.remove(smallest)
+                held_back += dists[smallest].n
+            for gid in shown:
+                cells[gid].setdefault(factor.key, {})[horizon.key] = dists[gid] if gid in visible else None
+
     groups = tuple(
-        GroupRatings(
-            name=names[gid],
-            seats=sizes[gid],
-            by_factor={
-                factor.key: {
-                    horizon.key: Distribution(
-                        tuple(counts.get((gid, row_id(factor), row_id(horizon)), [0] * level_count)),
-                        dont_know.get((gid, row_id(factor), row_id(horizon)), 0),
-                    )
-                    for horizon in structure.horizons
-                }
-                for factor in structure.factors
-            },
-        )
-        for gid in order
-        if gid in shown
+        GroupRatings(name=names[gid], seats=sizes[gid], by_factor=cells[gid]) for gid in order if gid in shown
     )
     return Breakdown(
         by=by,

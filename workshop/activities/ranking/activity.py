@@ -12,7 +12,6 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from workshop.activities import ranking_results
 from workshop.activities.base import (
     Activity,
     AnswerRefused,
@@ -21,14 +20,15 @@ from workshop.activities.base import (
     ensure_response,
     settings_of,
 )
-from workshop.activities.ranking_results import OptionResult, OptionStatus, RankingSummary
-from workshop.exports.blocks import Block, Bullets, Heading, Paragraph, Table
+from workshop.activities.ranking import results as ranking_results
+from workshop.activities.ranking.report import ranking_report
+from workshop.activities.ranking.results import OptionResult, OptionStatus, RankingResults, RankingSummary
+from workshop.blocks import Block
 from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Seat, row_id
 from workshop.row_ids import parse_row_id
 from workshop.store.entries import add_entry, delete_seat_entries, own_entries
-from workshop.wording import people
 
-# The results' types live with the count (ranking_results.py) and are named here too, where callers look.
+# The results' types live with the count (results.py) and are named here too, where callers look.
 __all__ = [
     "Ballot",
     "OptionResult",
@@ -37,6 +37,7 @@ __all__ = [
     "RankingActivity",
     "RankingAnswers",
     "RankingOption",
+    "RankingResults",
     "RankingSettings",
     "RankingStructure",
     "RankingSummary",
@@ -343,30 +344,10 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
         return len(summary.pending)
 
     def report(self, session: Session, item: AgendaItem, summary: RankingSummary) -> list[Block]:
-        rows = tuple(
-            (f"{'=' if r.tied else ''}{r.place}", r.text, f"{r.score:g}", str(r.first_choices))
-            for r in summary.results
-        )
-        blocks: list[Block] = [
-            Paragraph(
-                f"{summary.headline} ({people(summary.responses)} ranked; {summary.method}).", strong=True
-            ),
-            Table(("Place", "Priority", "Points", "First choices"), rows),
-        ]
-        if summary.responses:
-            # The head-to-head check, as the live view shows it: the top places, then what the limit left out.
-            top = " > ".join(" = ".join(tier) for tier in summary.schulze[:3])
-            blocks.append(
-                Paragraph(f"Head to head (Schulze): {top}{' > …' if len(summary.schulze) > 3 else ''}")
-            )
-            if summary.schulze_note:
-                blocks.append(Paragraph(summary.schulze_note))
-        if summary.agreed:
-            blocks += [
-                Heading("Agreed priorities", level=4),
-                Bullets(tuple(t for _, t in summary.agreed), True),
-            ]
-        return blocks
+        return ranking_report(summary)
+
+    def results(self, session: Session, item: AgendaItem, summary: RankingSummary) -> RankingResults:
+        return ranking_results.as_data(summary)
 
     def summarise(self, session: Session, item: AgendaItem) -> RankingSummary:
         # Counted once per change and shared: the triangle asks for the leader on every phone page.

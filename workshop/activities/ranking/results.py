@@ -5,12 +5,16 @@ leader asked for it on every phone page: with hundreds of options that held the 
 minutes. Now the count is kept (:mod:`workshop.summary_cache`) and every method's work is bounded
 (:mod:`workshop.ranking`), so the cost is paid once per change and stays small however many options the
 room adds.
+
+The same results as data, for the outcome pack's JSON and spreadsheets, are :class:`RankingResults`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
 
@@ -178,4 +182,107 @@ def schulze_note(result: ranking.SchulzeResult[int], options: int) -> str:
     return (
         f"Schulze compared the {len(result.compared)} options people ranked most; "
         f"the other {options - len(result.compared)} share last place."
+    )
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class BordaOption(_Data):
+    option: str
+    points: float = Field(description="Borda points under the count's rule (halves when points are shared).")
+    place: int = Field(description="1 for the most points; tied options share a place.")
+    tied: bool
+
+
+class BordaResults(_Data):
+    rule: ranking.BordaRule = Field(description="How ballots that rank only some options are scored.")
+    name: str = Field(description="The count's name and rule, in words.")
+    options: list[BordaOption] = Field(description="Every option counted, most points first.")
+
+
+class OptionCount(_Data):
+    option: str
+    count: int
+
+
+class OptionPositions(_Data):
+    option: str
+    counts: list[int] = Field(description="Ballots that put it 1st, 2nd, … (the first number is 1st place).")
+
+
+class SchulzeResults(_Data):
+    tiers: list[list[str]] = Field(description="The head-to-head order, best first; options in a tier tie.")
+    compared: int = Field(description="Options compared head to head: those ranked, the most ranked first.")
+    limited: bool = Field(description="Whether some ranked options were left out of the comparison (last).")
+
+
+class RunoffRound(_Data):
+    votes: list[OptionCount] = Field(description="First preferences among the options still in the count.")
+    exhausted: int = Field(description="Ballots with no option left in the count.")
+    eliminated: list[str]
+    tied: list[str] = Field(description="Options tied for fewest votes (the first given went out).")
+
+
+class InstantRunoff(_Data):
+    winners: list[str] = Field(description="One, or several when elimination ties lead to different ones.")
+    complete: bool = Field(description="False when the count gave up within its bounds (winners then tie).")
+    rounds: list[RunoffRound] = Field(description="One way through the count, ties broken by option order.")
+
+
+class RankingResults(_Data):
+    """A ranking's results by every method counted, never who ranked what."""
+
+    kind: Literal["ranking"] = "ranking"
+    responses: int = Field(description="Seats that sent a ranking.")
+    places: int = Field(description="How many options each ballot ranked (the top N, or all when fewer).")
+    borda: BordaResults
+    first_choices: list[OptionCount] = Field(description="Ballots putting each option first, in Borda order.")
+    schulze: SchulzeResults
+    instant_runoff: InstantRunoff | None = Field(description="Null when nobody has ranked.")
+    positions: list[OptionPositions] = Field(description="How many put each option in each place.")
+    agreed: list[str] = Field(description="The priorities the room agreed after discussion, in agreed order.")
+
+
+def as_data(summary: RankingSummary) -> RankingResults:
+    """The summary's results as data; instant runoff is counted here, within its bounds, if not yet."""
+    tally = summary.tally
+    texts = {row.entry_id: row.text for row in summary.results}
+    runoff = None
+    if summary.responses:
+        irv = tally.irv
+        runoff = InstantRunoff(
+            winners=[texts[i] for i in irv.winners],
+            complete=irv.complete,
+            rounds=[
+                RunoffRound(
+                    votes=[OptionCount(option=texts[i], count=n) for i, n in one.counts.items()],
+                    exhausted=one.exhausted,
+                    eliminated=[texts[i] for i in one.eliminated],
+                    tied=[texts[i] for i in one.tied],
+                )
+                for one in irv.rounds
+            ],
+        )
+    return RankingResults(
+        responses=summary.responses,
+        places=max((len(row.positions) for row in summary.results), default=0),
+        borda=BordaResults(
+            rule=tally.rule,
+            name=summary.method,
+            options=[
+                BordaOption(option=row.text, points=row.score, place=row.place, tied=row.tied)
+                for row in summary.results
+            ],
+        ),
+        first_choices=[OptionCount(option=row.text, count=row.first_choices) for row in summary.results],
+        schulze=SchulzeResults(
+            tiers=[list(tier) for tier in summary.schulze],
+            compared=len(tally.schulze.compared),
+            limited=tally.schulze.limited,
+        ),
+        instant_runoff=runoff,
+        positions=[OptionPositions(option=row.text, counts=list(row.positions)) for row in summary.results],
+        agreed=[text for _, text in summary.agreed],
     )

@@ -18,7 +18,9 @@ from workshop.activities.base import (
     ensure_response,
     settings_of,
 )
-from workshop.exports.blocks import Block, Bullets, Heading, Paragraph
+from workshop.activities.values.report import values_report
+from workshop.activities.values.results import ValuesResults, values_results
+from workshop.blocks import Block
 from workshop.models import AgendaItem, Entry, Response, Seat, row_id
 from workshop.row_ids import parse_row_id
 from workshop.store.entries import (
@@ -30,7 +32,6 @@ from workshop.store.entries import (
     own_entries,
     remove_own_entry,
 )
-from workshop.wording import people, plural
 
 NAME_LIMIT = 60
 STATEMENT_LIMIT = 200
@@ -314,29 +315,10 @@ class ValuesActivity(Activity[ValuesSettings, ValuesSettings, ValuesAnswers, Val
         return summary.responses
 
     def report(self, session: Session, item: AgendaItem, summary: ValuesSummary) -> list[Block]:
-        shown = [v for v in summary.values if v.status in VISIBLE]
-        agreed = sorted((v for v in shown if v.agreed is not None), key=lambda v: v.agreed or 0)
-        blocks: list[Block] = [
-            Paragraph(
-                f"{plural(summary.value_count, 'value')} and {plural(summary.behaviour_count, 'behaviour')} "
-                f"proposed by {people(summary.responses)}; {len(agreed)} agreed."
-            )
-        ]
-        for title, values in (("Agreed values", agreed), ("Every value proposed", shown)):
-            if not values:
-                continue
-            blocks.append(Heading(title, level=4))
-            for value in values:
-                blocks.append(
-                    Paragraph(f"{value.name}: {value.statement}" if value.statement else value.name, True)
-                )
-                behaviours = [b for b in value.behaviours if b.status in VISIBLE]
-                if title.startswith("Agreed"):
-                    behaviours = [b for b in behaviours if b.agreed is not None] or behaviours
-                lines = tuple(f"{STANCES.get(b.stance, '')}: {b.text}" for b in behaviours)
-                if lines:
-                    blocks.append(Bullets(lines))
-        return blocks
+        return values_report(summary, STANCES)
+
+    def results(self, session: Session, item: AgendaItem, summary: ValuesSummary) -> ValuesResults:
+        return values_results(summary)
 
     def reset(self, session: Session, item: AgendaItem) -> None:
         delete_seat_entries(session, item)

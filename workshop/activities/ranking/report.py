@@ -1,0 +1,104 @@
+"""The ranking item in the outcome pack: the result in words, how points are counted (said once, plainly),
+the table of places with how often each priority was ranked 1st, 2nd, …, the head-to-head order, and what
+the room agreed.
+
+Numbers stay numbers (place and counts as whole numbers, points as a number that may be a half); a tie is
+said in its own "Tied" column, as the dot vote's table does, so the place column stays a number.
+"""
+
+from __future__ import annotations
+
+from workshop.activities.ranking.results import RankingSummary
+from workshop.blocks import Block, Bullets, Cell, Heading, Paragraph, Table
+from workshop.ranking import BordaRule
+from workshop.wording import ordinal, people, plural
+
+# How many head-to-head places the pack names before "…" (the live view shows as many).
+HEAD_TO_HEAD_SHOWN = 3
+
+
+def points_rule(rule: BordaRule, options: int) -> str:
+    """How the points were counted, in one plain sentence, for ``options`` options."""
+    top = max(options - 1, 0)
+    base = (
+        f"Points (Borda count): with {options} options, a first choice earns {plural(top, 'point')}, "
+        f"a second {max(top - 1, 0)}, and so on down"
+    )
+    if rule is BordaRule.SHARED:
+        return base + "; the points a person left unused are shared equally by the options they did not rank."
+    if rule is BordaRule.ZERO:
+        return base + "; options a person did not rank earn nothing."
+    return (
+        "Points (Borda count): a person who ranked k options gives k points to their first choice, k − 1 "
+        "to their second, and so on; options they did not rank earn nothing."
+    )
+
+
+def _places(summary: RankingSummary) -> Table:
+    depth = max((len(r.positions) for r in summary.results), default=0)
+    rows: list[tuple[Cell, ...]] = [
+        (
+            r.place,
+            "tied" if r.tied else "",
+            r.text,
+            r.score,
+            *(r.positions[i] if i < len(r.positions) else 0 for i in range(depth)),
+        )
+        for r in summary.results
+    ]
+    ranked = ", ".join(ordinal(i + 1) for i in range(depth))
+    caption = "Each priority's place by points (tied: the same points as another), its points" + (
+        f", and how many people ranked it {ranked}." if depth else "."
+    )
+    headers = (
+        "Place",
+        "Tied",
+        "Priority",
+        "Points (Borda count)",
+        *(f"Ranked {ordinal(i + 1)}" for i in range(depth)),
+    )
+    return Table(headers, tuple(rows), caption=caption)
+
+
+def _head_to_head(summary: RankingSummary) -> list[Block]:
+    tiers = summary.schulze
+    order = " > ".join(" = ".join(tier) for tier in tiers[:HEAD_TO_HEAD_SHOWN])
+    more = " > …" if len(tiers) > HEAD_TO_HEAD_SHOWN else ""
+    blocks: list[Block] = [
+        Paragraph(f"Head to head: {order}{more}"),
+        Paragraph(
+            "Every pair of priorities compared directly, ballot by ballot (the Schulze method): “>” means "
+            "the one before beats the one after, “=” that they tie."
+        ),
+    ]
+    by_points = {r.text for r in summary.results if r.place == 1}
+    if tiers:
+        same = set(tiers[0]) == by_points
+        blocks.append(
+            Paragraph(
+                "The head-to-head winner is the same as the points winner."
+                if same
+                else "The head-to-head winner differs from the points winner: worth a word in the room."
+            )
+        )
+    if summary.schulze_note:
+        blocks.append(Paragraph(summary.schulze_note))
+    return blocks
+
+
+def ranking_report(summary: RankingSummary) -> list[Block]:
+    """The result, the points rule, the places, the head-to-head order and the agreed priorities."""
+    blocks: list[Block] = [
+        Paragraph(f"{summary.headline} ({people(summary.responses)} ranked).", strong=True)
+    ]
+    if summary.results:
+        blocks += [Paragraph(points_rule(summary.tally.rule, len(summary.tally.options))), _places(summary)]
+    if summary.responses:
+        blocks += _head_to_head(summary)
+    if summary.agreed:
+        blocks += [
+            Heading("Agreed priorities", level=4),
+            Paragraph("What the room agreed after discussion, in the agreed order."),
+            Bullets(tuple(text for _, text in summary.agreed), numbered=True),
+        ]
+    return blocks
