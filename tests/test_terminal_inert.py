@@ -15,6 +15,7 @@ from textual._compositor import LayoutUpdate
 from textual.color import Color
 from textual.command import CommandList
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from screens.app import WorkshopApp
 from screens.inert_text import InertText
@@ -117,6 +118,11 @@ def _showing(app: WorkshopApp, item_id: int) -> bool:
     return snapshot is not None and snapshot.current is not None and snapshot.current.id == item_id
 
 
+def _values_listed(app: WorkshopApp) -> bool:
+    lists = list(app.screen.query("#values-list").results(OptionList))
+    return bool(lists) and lists[0].display and lists[0].option_count > 0
+
+
 @pytest.mark.tui
 async def test_every_terminal_surface_shows_participant_text_inert(db: Database, workshop_id: int) -> None:
     from screens.projector import ProjectorScreen
@@ -135,8 +141,8 @@ async def test_every_terminal_surface_shows_participant_text_inert(db: Database,
 
         with db.writing() as session:
             store.start_item(session, ids["values"])
-        await wait_for(pilot, lambda: _showing(app, ids["values"]))
-        await pilot.press("tab")
+        await wait_for(pilot, lambda: _showing(app, ids["values"]) and _values_listed(app))
+        await pilot.press("tab")  # only once the list is drawn: before that Tab has nothing there to reach
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "values-list")
         await pilot.press("down")
         for key, dialog in (("t", "reword"), ("m", "merge")):

@@ -364,6 +364,16 @@ class MaturityView(LiveView[MatrixSummary]):
                     end_section=index == len(breakdown.groups) - 1,
                 )
         notes: list[Text] = []
+        hidden = any(
+            g.distribution(f.key, horizon.key) is None for g in breakdown.groups for f in structure.factors
+        )
+        if hidden:
+            notes.append(
+                Text(
+                    f"· hidden: fewer than {breakdown.min_group} in the group rated it, "
+                    "or the whole room's figure would give it away"
+                )
+            )
         if breakdown.suppressed:
             notes.append(
                 Text(
