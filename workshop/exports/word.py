@@ -26,7 +26,7 @@ from workshop.blocks import Bullets, Chart, Heading, Paragraph, Table
 from workshop.exports import charts
 from workshop.exports.document import outline, sentence, table_caption, timing
 from workshop.exports.pack import ItemReport, OutcomePack
-from workshop.exports.word_tables import add_table, docx_text, space_after_tables
+from workshop.exports.word_tables import add_table, docx_text, space_after_tables, styled
 from workshop.untrusted import one_line
 
 PICTURE_WIDTH = Cm(15.5)  # just inside the 16 cm between the A4 page's margins
@@ -83,7 +83,7 @@ def _title_page(doc: DocumentObject, pack: OutcomePack) -> None:
 
 def _list(doc: DocumentObject, block: Bullets) -> None:
     style = "List Number" if block.numbered else "List Bullet"
-    paragraphs = [doc.add_paragraph(docx_text(text), style=style) for text in block.items]
+    paragraphs = [styled(doc, docx_text(text), style) for text in block.items]
     if block.numbered and paragraphs:
         # Every List Number paragraph shares one numbering, which would count on from the last list: this
         # list gets a numbering of its own, starting at 1.
@@ -105,7 +105,7 @@ def _chart(doc: DocumentObject, chart: Chart, number: int) -> None:
     doc_pr.set("name", f"Chart {number}")
     doc_pr.set("title", one_line(docx_text(chart.title)))
     doc_pr.set("descr", docx_text(chart.description))  # Word's alt text: what the chart shows, in words
-    caption = doc.add_paragraph(style="Caption")
+    caption = styled(doc, "", "Caption")
     caption.add_run(docx_text(sentence(f"Figure {number}: {chart.title}"))).bold = True
     if chart.description:
         caption.add_run(docx_text(f" {chart.description}"))
@@ -113,13 +113,13 @@ def _chart(doc: DocumentObject, chart: Chart, number: int) -> None:
 
 def _item(doc: DocumentObject, item: ItemReport, figures: int) -> int:
     """One item under its Heading 1; returns the figures numbered so far."""
-    doc.add_heading(docx_text(item.title), level=1)
+    styled(doc, docx_text(item.title), "Heading 1")
     line = doc.add_paragraph().add_run(docx_text(timing(item)))
     line.italic = True
     line.font.color.rgb = MUTED
     for index, (block, depth) in enumerate(zip(item.blocks, outline(item.blocks), strict=True)):
         if isinstance(block, Heading):
-            doc.add_heading(docx_text(block.text), level=min(1 + depth, 9))
+            styled(doc, docx_text(block.text), f"Heading {min(1 + depth, 9)}")
         elif isinstance(block, Paragraph):
             doc.add_paragraph().add_run(docx_text(block.text)).bold = block.strong or None
         elif isinstance(block, Bullets):

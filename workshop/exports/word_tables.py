@@ -9,6 +9,7 @@ column of a wide table into a letter a line. A wide table's text is smaller, dow
 from __future__ import annotations
 
 import math
+import weakref
 
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -18,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.oxml.table import CT_Row, CT_Tc
 from docx.shared import Cm, Emu, Length, Pt
 from docx.table import Table as WordTable
+from docx.text.paragraph import Paragraph as WordParagraph
 
 from workshop.blocks import Table, cell_text
 from workshop.exports.document import document_text, number_columns
@@ -28,6 +30,21 @@ HEADER_FILL = "E7EDF4"
 # Text sizes to try, largest first, each with its cells' side margin: a wide table takes the largest at
 # which every column's longest word still fits on one line.
 SIZES = ((Pt(10), Cm(0.19)), (Pt(9), Cm(0.12)), (Pt(8), Cm(0.08)), (Pt(7.5), Cm(0.05)))
+
+
+# Style ids by style name, read once per document: python-docx looks a name up by scanning every style
+# (and again for the default) on each paragraph, which made a 1,000-answer pack take seconds.
+_STYLE_IDS: weakref.WeakKeyDictionary[object, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def styled(doc: DocumentObject, text: str, style: str) -> WordParagraph:
+    """A new paragraph of ``text`` (already made safe) in the style named ``style``."""
+    ids = _STYLE_IDS.get(doc.element)
+    if ids is None:
+        ids = _STYLE_IDS[doc.element] = {s.name: s.style_id for s in doc.styles if s.name is not None}
+    paragraph = doc.add_paragraph(text)
+    paragraph._p.style = ids[style]
+    return paragraph
 
 
 def docx_text(text: str) -> str:
@@ -107,7 +124,7 @@ def add_table(doc: DocumentObject, block: Table, caption: str, shown: bool) -> N
     if not block.headers:
         return  # no columns: Word cannot hold a table without any
     if shown:
-        doc.add_paragraph(docx_text(caption), style="Caption").paragraph_format.keep_with_next = True
+        styled(doc, docx_text(caption), "Caption").paragraph_format.keep_with_next = True
     numbers = number_columns(block)
     lines = [[docx_text(h) for h in block.headers]]
     lines += [[docx_text(cell_text(c)) for c in row] for row in block.rows]
