@@ -203,6 +203,8 @@ def naughty_names() -> list[str]:
     return [text for text in BLNS if one_line(text)]
 
 
+# The whole corpus through the HR pack's files: with the document formats, in the pack tier.
+@pytest.mark.pack
 def test_naughty_value_names_are_escaped_in_markdown(db: Database, workshop_id: int) -> None:
     names = naughty_names()
     seed_named(db, workshop_id, names)
@@ -223,6 +225,8 @@ def test_naughty_value_names_are_escaped_in_markdown(db: Database, workshop_id: 
     assert headings == [one_line(name) for name in names] * 4
 
 
+# The whole corpus through the HR pack's files: with the document formats, in the pack tier.
+@pytest.mark.pack
 def test_naughty_value_names_are_exact_in_plain_text(db: Database, workshop_id: int) -> None:
     names = naughty_names()
     seed_named(db, workshop_id, names)
