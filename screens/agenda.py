@@ -14,12 +14,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
+from screens.add_item_dialog import AddItemScreen, NewItem
 from screens.agenda_keys import AGENDA_KEYS
 from screens.dialogs import (
-    AddItemScreen,
     ConfirmScreen,
     EditItemScreen,
-    NewItem,
     RemoteScreen,
     WifiDetails,
     WifiScreen,
@@ -32,13 +31,13 @@ from screens.run_sheet import RunSheet
 from screens.views import LiveView
 from screens.widgets.join_panel import JoinPanel
 from workshop import store
-from workshop.activities import KINDS, get_activity
+from workshop.activities import get_activity
 from workshop.live import Snapshot, load_snapshot
 from workshop.models import AgendaItem, ItemState, row_id
 from workshop.qr import wifi_payload
 from workshop.store.agenda import ItemEdit, edit_item, move_item
 from workshop.usecases.control import ItemAction, apply_item_action
-from workshop.usecases.items import add_item, addable_kinds
+from workshop.usecases.items import add_item, addable_kinds, entry_sources
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -74,7 +73,8 @@ class AgendaScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#join").display = False
+        # The facilitator's own choice (j) for this workshop, kept while the app runs; hidden until then.
+        self.query_one("#join").display = self.workshop_app.join_shown.get(self.workshop_id, False)
         # A big workshop takes a moment to read: say so rather than show an empty screen.
         self.query_one("#main").loading = True
         self.set_interval(1.0, self._tick)
@@ -159,6 +159,7 @@ class AgendaScreen(Screen[None]):
                 current is not None
                 and get_activity(current.kind).accepts_responses
                 and self.workshop_app.join_url
+                and self.workshop_id not in self.workshop_app.join_shown  # j's choice stands
             ):
                 self.query_one("#join").display = True
         self._draw_agenda(snapshot)
@@ -292,6 +293,13 @@ class AgendaScreen(Screen[None]):
         self.live_area.toggle_notes(self.snapshot, self.workshop_app.clock())
 
     def action_home(self) -> None:
+        """Escape: from anywhere in the live area, back to the agenda first; from the agenda, home."""
+        run_sheet = self.run_sheet
+        if self.focused is not None and self.focused is not run_sheet:
+            # A facilitator pressing Escape in a list of values means "out of this list", not "leave the
+            # workshop": leaving takes a second, deliberate Escape from the agenda itself.
+            run_sheet.focus()
+            return
         self.workshop_app.close_workshop()
 
     def action_quit(self) -> None:
@@ -330,7 +338,7 @@ class AgendaScreen(Screen[None]):
 
     def action_add(self) -> None:
         selected = self._selected()
-        kinds = [(KINDS[kind].label, kind) for kind in addable_kinds()]
+        sources = entry_sources(self.snapshot.items if self.snapshot else ())
 
         async def added(new: NewItem | None) -> None:
             if new is not None:
@@ -342,10 +350,11 @@ class AgendaScreen(Screen[None]):
                     title=new.title,
                     minutes=new.minutes,
                     after=after,
+                    settings=new.settings,
                 )
                 await self._change(change, "Item added")
 
-        self.app.push_screen(AddItemScreen(kinds), added)
+        self.app.push_screen(AddItemScreen(addable_kinds(), sources), added)
 
     # The room and the world: join panel, Wi-Fi, remote, projector, outcome pack ----------------------
 
@@ -377,6 +386,7 @@ class AgendaScreen(Screen[None]):
     def action_toggle_join(self) -> None:
         join = self.query_one("#join")
         join.display = not join.display
+        self.workshop_app.join_shown[self.workshop_id] = join.display
         if self.snapshot:
             self._draw_agenda(self.snapshot)
 

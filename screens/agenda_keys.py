@@ -32,7 +32,12 @@ _OWN: list[BindingType] = [
     ),
     Binding("w", "wifi", "Wi-Fi", show=False, tooltip="Set the venue Wi-Fi for a second QR code"),
     Binding("f", "remote", "Remote", show=False, tooltip="The facilitator remote and API token"),
-    Binding("escape", "home", "Home", tooltip="Back to the list of workshops; phones keep answering"),
+    Binding(
+        "escape",
+        "home",
+        "Home",
+        tooltip="Out of a list to the agenda; from the agenda, to the list of workshops",
+    ),
     Binding("q", "quit", "Quit", tooltip="Stop the participant server and quit"),
 ]
 # The keys the live views lend for their kinds' own actions (a horizon, a breakdown), each in its place.

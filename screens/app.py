@@ -47,6 +47,10 @@ SHUTDOWN_SECONDS = 6.0
 STAYS = 24 * 3600.0  # a notice's timeout when it goes only once its cause has gone
 
 
+# Keys whose Textual name is not what is printed on the key cap (the palette names the key to press).
+KEY_NAMES = {"plus": "+", "minus": "-"}
+
+
 class WorkshopApp(App[None]):
     """Runs one workshop. Build it with ``serve=False`` for tests that need no network."""
 
@@ -91,6 +95,8 @@ class WorkshopApp(App[None]):
         self.changes = Changes(self, self.writer)  # every change a screen makes goes through this
         # The outcome pack's formats last chosen, offered again next time (empty: the defaults).
         self.export_formats: list[str] = []
+        # Whether the facilitator showed or hid the join panel (j), per workshop: kept across Escape and back.
+        self.join_shown: dict[int, bool] = {}
         self.server: Any = None
         self.join_code = ""
         self.facilitator_token = ""
@@ -318,7 +324,8 @@ class WorkshopApp(App[None]):
         for active in screen.active_bindings.values():
             binding = active.binding
             if binding.tooltip and active.enabled:
-                title = f"{binding.description} ({binding.key.split(',')[0]})"
+                key = binding.key.split(",")[0]
+                title = f"{binding.description} ({KEY_NAMES.get(key, key)})"
                 command = partial(self.run_action, binding.action, active.node)
                 yield SystemCommand(title, binding.tooltip, command)
         yield from super().get_system_commands(screen)

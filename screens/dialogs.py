@@ -186,7 +186,7 @@ class EditItemScreen(FormDialog[ItemEdit | None]):
                 yield Button("Cancel", id="cancel")
 
     def submit(self) -> None:
-        edit = _validated(
+        edit = validated_edit(
             self.query_one("#edit-error", Static),
             title=self.query_one("#title", Input).value,
             minutes=self.query_one("#minutes", Input).value,
@@ -196,45 +196,7 @@ class EditItemScreen(FormDialog[ItemEdit | None]):
             self.dismiss(edit)
 
 
-@dataclass(frozen=True)
-class NewItem:
-    """What the facilitator asked to add to the agenda."""
-
-    kind: str
-    title: str
-    minutes: int
-
-
-class AddItemScreen(FormDialog[NewItem | None]):
-    """Add an item to the agenda after the highlighted one."""
-
-    def __init__(self, kinds: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.kinds = kinds  # (label, kind)
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
-            yield Static(Text("Add an agenda item", style="bold"), classes="dialog-title")
-            yield Label("Kind")
-            yield Select(self.kinds, value=self.kinds[0][1], allow_blank=False, id="kind")
-            yield Label("Title")
-            yield Input("", id="title", max_length=200)
-            yield Label("Planned minutes")
-            yield Input("10", id="minutes", max_length=3)
-            yield Static("", id="edit-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Add", id="save", variant="primary")
-                yield Button("Cancel", id="cancel")
-
-    def submit(self) -> None:
-        title, minutes = self.query_one("#title", Input).value, self.query_one("#minutes", Input).value
-        edit = _validated(self.query_one("#edit-error", Static), title=title, minutes=minutes)
-        if edit is not None:
-            kind = str(self.query_one("#kind", Select).value)
-            self.dismiss(NewItem(kind, edit.title or "", edit.minutes or 0))
-
-
-def _validated(error: Static, **fields: str) -> ItemEdit | None:
+def validated_edit(error: Static, **fields: str) -> ItemEdit | None:
     """The fields as an ItemEdit, or None after showing what is wrong, in words, in ``error``."""
     problems = []
     if "title" in fields and not fields["title"].strip():

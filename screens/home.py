@@ -39,7 +39,8 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "open", "Open", priority=True, tooltip="Run the highlighted workshop"),
-        Binding("n", "new", "New", tooltip="Make a workshop from a template"),
+        # "+" adds, as on the agenda ("+" adds an item); n there is the next item, so it means nothing here.
+        Binding("plus", "new", "New", tooltip="Make a workshop from a template"),
         Binding(
             "d",
             "follow_up",

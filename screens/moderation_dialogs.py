@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -71,13 +73,24 @@ class RewordScreen(FormDialog[Rewording | None]):
 
 
 class ChooseValueScreen(ModalScreen[int | None]):
-    """Pick one value from a list: arrows and Enter, or a click; Escape cancels."""
+    """Pick one value from a list: arrows and Enter, or a click; Escape cancels.
+
+    With ``preview``, the highlighted choice's consequences (a merge's dots moved and returned) are shown
+    before Enter confirms it. ``preview`` reads the database, so it runs in a thread worker, never on the
+    event loop.
+    """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, title: str, prompt: str, values: list[tuple[str, int]]) -> None:
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        values: list[tuple[str, int]],
+        preview: Callable[[int], str] | None = None,
+    ) -> None:
         super().__init__()
-        self.heading, self.prompt, self.values = title, prompt, values
+        self.heading, self.prompt, self.values, self.preview = title, prompt, values, preview
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -88,10 +101,32 @@ class ChooseValueScreen(ModalScreen[int | None]):
                 id="choices",
                 markup=False,
             )
+            if self.preview is not None:
+                yield Static(Text("Working out what the merge does…", style="italic"), id="preview")
             yield Static(Text("Enter chooses · Escape cancels", style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#choices", OptionList).focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.preview is not None and event.option.id:
+            self.run_worker(
+                partial(self._read_preview, self.preview, int(event.option.id)),
+                thread=True,
+                group="preview",
+                exclusive=True,
+            )
+
+    def _read_preview(self, preview: Callable[[int], str], target: int) -> None:
+        sentence = preview(target)  # in the worker's thread: a database read
+        self.app.call_from_thread(self._show_preview, target, sentence)
+
+    def _show_preview(self, target: int, sentence: str) -> None:
+        choices = next(self.query("#choices").results(OptionList), None)  # None once dismissed
+        highlighted = choices.highlighted_option if choices is not None else None
+        # A read for a choice the facilitator has already moved past is dropped, not shown.
+        if highlighted is not None and highlighted.id == str(target):
+            self.query_one("#preview", Static).update(Text(sentence))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))

@@ -18,7 +18,7 @@ from workshop import store, usecases
 from workshop.activities.dots import DotsAnswers
 from workshop.activities.values import ValuesActivity, ValuesSummary
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry, EntryStatus, row_id
+from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, row_id
 from workshop.store.entries import add_entry, entries
 from workshop.templates import get_template
 from workshop.untrusted import UNSAFE
@@ -139,17 +139,32 @@ def test_merging_and_moving_with_the_terminals_refusals(
     care = next(v for v in board["values"] if v["id"] == ids["care"])
     assert [b["id"] for b in care["behaviours"]] == [ids["keep"]]
 
-    with db.writing() as session:  # a dot on "Trusting": merging it would lose or double-count the vote
+    with db.writing() as session:  # a dot on "Care", which moves with it; a ranked place on "Trusting"
         dots = next(i for i in store.agenda(session, workshop_id) if i.kind == "dots")
         store.start_item(session, row_id(dots))
         voter = store.join(session, workshop_id)
-        usecases.save_response(session, row_id(dots), row_id(voter), DotsAnswers({ids["trusting"]: 1}))
+        usecases.save_response(session, row_id(dots), row_id(voter), DotsAnswers({ids["care"]: 1}))
+        ranking = next(i for i in store.agenda(session, workshop_id) if i.kind == "ranking")
+        ballot = Response(item_id=row_id(ranking), seat_id=row_id(voter))
+        session.add(ballot)
+        session.flush()
+        choice = RankingChoice(
+            response_id=row_id(ballot), item_id=row_id(ranking), entry_id=ids["trusting"], position=1
+        )
+        session.add(choice)
     before = fingerprint(db)
     merge = api.post(f"{VALUES}/{ids['trusting']}/merge", json={"into_id": ids["trust"]})
+    # Moving a ranked place would rewrite a ballot's order: still refused.
     refused(merge, 409, "People have already voted on this one, so it cannot be merged; hide it instead")
     assert fingerprint(db) == before
 
     board = api.post(f"{VALUES}/{ids['care']}/merge", json={"into_id": ids["trust"]}).json()
+    assert board["merge"] == {
+        "dots_moved": 1,
+        "dots_returned": 0,
+        "people_returned": 0,
+        "message": "Merging “Care” into “Trust”: 1 dot moved to “Trust”; no dots returned.",
+    }
     care = next(v for v in board["values"] if v["id"] == ids["care"])
     assert (care["status"], care["merged_into"]) == ("merged", ids["trust"])
     summary = tui_values(db, item)

@@ -49,7 +49,8 @@ def test_every_key_in_the_readme_table_is_bound() -> None:
 def test_moderation_and_home_keys_are_bound() -> None:
     assert {"a", "x", "t", "m"} <= bound_keys(ValuesView)
     assert {"a", "x"} <= bound_keys(RankingView)
-    assert {"enter", "n", "d", "a", "x", "o", "t", "q"} <= bound_keys(HomeScreen)
+    assert {"enter", "plus", "d", "a", "x", "o", "t", "q"} <= bound_keys(HomeScreen)
+    assert "n" not in bound_keys(HomeScreen)  # next item on the agenda; never "new" a breath later
 
 
 class _ProgressApp(App[None]):

@@ -237,7 +237,9 @@ def test_results_once_revealed(live_server: LiveServer, phone: Phone, item: Agen
         store.set_revealed(session, row_id(item), True)
     page = phone.client.get(f"/w/{phone.code}").text
     assert "The room's ranking" in page and "Winner: Integrated front door" in page
-    assert "rule (c): unranked options share the leftover points equally" in page
+    assert (
+        "options someone left unranked share what is left" in page and "Method: Borda count (rule c)" in page
+    )
     with live_server.db.writing() as session:
         store.close_item(session, row_id(item))
     assert "Winner: Integrated front door" in phone.client.get(f"/w/{phone.code}").text  # and once closed

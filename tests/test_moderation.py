@@ -228,21 +228,28 @@ def test_participants_cannot_remove_what_the_facilitator_worked_on(
         assert session.get(Entry, proposals["trust"]) is not None
 
 
-def test_a_value_people_voted_on_is_not_merged(
+def test_a_value_people_voted_on_merges_only_with_its_dots(
     db: Database, workshop_id: int, proposals: dict[str, int]
 ) -> None:
     from workshop.activities.dots import DotsAnswers
+    from workshop.usecases import merging
 
     with db.writing() as session:
         dots = next(i for i in store.agenda(session, workshop_id) if i.kind == "dots")
         store.start_item(session, row_id(dots))
         voter = store.join(session, workshop_id)
         usecases.save_response(session, row_id(dots), row_id(voter), DotsAnswers({proposals["trusting"]: 1}))
+    # The store alone never drops or double-counts votes: it refuses while any point at the duplicate.
     with (
         db.writing() as session,
         pytest.raises(moderation.ModerationError, match="voted on this one, so it cannot be merged"),
     ):
         moderation.merge_entries(session, proposals["trusting"], proposals["trust"])
+    with db.writing() as session:
+        done = merging.merge_value(session, proposals["trusting"], proposals["trust"])
+    assert (done.votes.moved, done.votes.returned) == (1, 0)
+    with db.reading() as session:
+        assert get_row(session, Entry, proposals["trusting"]).merged_into == proposals["trust"]
 
 
 def test_the_plain_status_setter_keeps_merges_and_agreement_consistent(

@@ -288,7 +288,7 @@ def test_dot_and_ranking_tables_hold_numbers(
         "Place",
         "Tied",
         "Priority",
-        "Points (Borda count)",
+        "Points",
         "Ranked 1st",
         "Ranked 2nd",
         "Ranked 3rd",
@@ -302,9 +302,10 @@ def test_dot_and_ranking_tables_hold_numbers(
     assert places.rows[4][:4] == (5, "tied", names[4], 7.0)
     assert all(type(row[0]) is int and isinstance(row[3], float) for row in places.rows)
     texts = [b.text for b in ranking if isinstance(b, Paragraph)]
-    assert any(
-        t.startswith("Points (Borda count): with 11 options, a first choice earns 10 points") for t in texts
-    )
+    assert any(t.startswith("Points by position: with 11 options, 1st gets 10 points") for t in texts)
+    # The methods are named only in the details lines.
+    assert [t for t in texts if "Borda" in t] == ["Method: Borda count (rule c)."]
+    assert [t for t in texts if "Schulze" in t] == ["Also checked head to head (Schulze method)."]
     assert any(t.startswith(f"Head to head: {names[0]} = {names[1]} > ") for t in texts)
     headings = [b.text for b in ranking if isinstance(b, Heading)]
     assert not any("Schulze" in h or "rule (" in h or "Borda" in h for h in headings)

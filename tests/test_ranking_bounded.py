@@ -211,7 +211,7 @@ def test_one_count_serves_every_reader_at_once(db: Database, workshop_id: int, c
     assert len(counts) == 1
     report = next(part for part in pack.items if part.title == "Rank")
     texts = [getattr(block, "text", "") for block in report.blocks]
-    note = "Schulze compared the 60 options people ranked most; the other 10 share last place."
+    note = "The head-to-head check compared the 60 options people ranked most; the other 10 share last place."
     assert note in texts and any(text.startswith("Head to head: Option 0 > ") for text in texts)
 
 
@@ -259,7 +259,10 @@ async def test_the_live_view_says_when_schulze_compared_only_some(db: Database, 
         return " ".join(html.unescape("".join(texts)).split())
 
     async with app.run_test(size=(120, 80)) as pilot:
-        note = "Schulze compared the 60 options people ranked most; the other 10 share last place."
+        note = (
+            "The head-to-head check compared the 60 options people ranked most; "
+            "the other 10 share last place."
+        )
         await wait_for(pilot, lambda: note in screen_text())
         assert "40 more options, not shown here: the outcome pack (press o) lists them all." in screen_text()
         await pilot.press("q")

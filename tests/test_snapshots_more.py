@@ -80,7 +80,7 @@ def home_app(db: Database, workshop_id: int) -> WorkshopApp:
 
 # Each opened with the baseline highlighted (the follow-up, newest, is first in the list).
 HOME_DIALOGS = {
-    "new": ("n", ["New workshop", "Template", "Make it", "Cancel"]),
+    "new": ("plus", ["New workshop", "Template", "Make it", "Cancel"]),
     "follow_up": ("d", ["Follow-up workshop", "same factors, levels, groups", "Make it", "Cancel"]),
     "archive": ("a", ["Archive “Test workshop”?", "every answer for follow-ups", "Yes, archive"]),
     "delete": ("x", ["Delete “Test workshop”?", "3 seats and every answer", "No, keep it"]),

@@ -186,3 +186,43 @@ async def test_moderation_is_in_the_command_palette(db: Database, workshop_id: i
         await pilot.press("ctrl+p")
         await pilot.press(*"Reword", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, RewordScreen))
+
+
+async def test_the_merge_dialog_says_what_happens_to_the_dots(db: Database, workshop_id: int) -> None:
+    from textual.widgets import Static
+
+    from screens.moderation_dialogs import ChooseValueScreen
+    from workshop.activities.dots import DotsAnswers
+    from workshop.usecases import save_response
+
+    ids = seed(db, workshop_id)
+    with db.writing() as session:  # one dot each (the template's limit): one seat dotted both
+        vote = next(i for i in store.agenda(session, workshop_id) if i.kind == "dots")
+        store.start_item(session, row_id(vote))
+        both, one = store.join(session, workshop_id), store.join(session, workshop_id)
+        save_response(session, row_id(vote), row_id(both), DotsAnswers({ids["trusting"]: 1, ids["trust"]: 1}))
+        save_response(session, row_id(vote), row_id(one), DotsAnswers({ids["trusting"]: 1}))
+        store.start_item(session, ids["item"])
+    app = app_for(db, workshop_id)
+
+    def preview() -> str:
+        dialog = app.screen
+        return (
+            str(dialog.query_one("#preview", Static).content) if isinstance(dialog, ChooseValueScreen) else ""
+        )
+
+    async with app.run_test(size=(100, 36)) as pilot:
+        await to_list(pilot, rows_down=2)  # Trust, keep promises, Trusting
+        await wait_for(pilot, lambda: "Trusting  0 will · 1 won't · 2 dots" in screen_text(app))
+        await pilot.press("m")
+        await wait_for(pilot, lambda: "into “Trust”" in preview())
+        assert preview() == (
+            "Merging “Trusting” into “Trust”: 1 dot moved to “Trust”; 1 dot returned to 1 person "
+            "(over the limit on one option), to place again."
+        )
+        await pilot.press("down")  # the preview follows the highlighted choice
+        await wait_for(pilot, lambda: "into “[red]Care[/red]”" in preview())
+        assert preview().endswith("2 dots moved to “[red]Care[/red]”; no dots returned.")
+        await pilot.press("escape")  # seen, not confirmed: nothing changed
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChooseValueScreen))
+    assert entry(db, ids["trusting"]).status != EntryStatus.MERGED.value

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from workshop import store
 from workshop.activities import get_activity
+from workshop.activities.base import Tally
 from workshop.db import Database
 from workshop.models import AgendaItem, Seat, Workshop
 
@@ -25,6 +27,8 @@ class Snapshot:
     # The focus item's kind's summary (None with no focus). Its type follows a runtime string, the kind, so
     # readers narrow it: a live view by its SUMMARY, anything else through the kind (Activity.answered).
     summary: object
+    # Votes other items count on the focus item's entries (a dot vote on these values); None when none do.
+    tally: Tally | None = None
 
     @property
     def current(self) -> AgendaItem | None:
@@ -49,4 +53,17 @@ def load_snapshot(db: Database, workshop_id: int, focus_item_id: int | None = No
         wanted = focus_item_id or workshop.current_item_id
         focus = next((item for item in items if item.id == wanted), None)
         summary = get_activity(focus.kind).summarise(session, focus) if focus else None
-        return Snapshot(workshop.revision, workshop, items, seats, focus, summary)
+        tally = entry_tally(session, items, focus) if focus else None
+        return Snapshot(workshop.revision, workshop, items, seats, focus, summary, tally)
+
+
+def entry_tally(session: Session, items: Sequence[AgendaItem], source: AgendaItem) -> Tally | None:
+    """The votes ``items`` count on ``source``'s entries, added up by entry; None when none vote on them."""
+    tallies = [t for i in items if (t := get_activity(i.kind).tally_on(session, i, source)) is not None]
+    if not tallies:
+        return None
+    by_entry: dict[int, int] = {}
+    for tally in tallies:
+        for entry_id, votes in tally.by_entry.items():
+            by_entry[entry_id] = by_entry.get(entry_id, 0) + votes
+    return Tally(tallies[0].unit, by_entry)

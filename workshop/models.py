@@ -238,6 +238,9 @@ class Entry(SQLModel, table=True):
     agreed_position: int | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # When the entry last became approved, if after it was made: a ranking ballot cast before then never
+    # saw it, so gives it no share of its leftover points. Empty for entries approved from the start.
+    approved_at: datetime | None = Field(default=None)
 
 
 # Marks a column whose rows are votes on an entry (a dot, a place in a ranking): an entry with votes is not

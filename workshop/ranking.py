@@ -4,11 +4,19 @@ Every method's work is bounded by the ballots, not by the options people may add
 positions take ballots × ballot length steps (plus one per option), the head-to-head methods count the
 pairs ballots rank together (:mod:`workshop.head_to_head`, where Schulze compares at most
 ``SCHULZE_LIMIT`` options) and instant runoff gives up within a fixed budget (:mod:`workshop.irv`).
+
+Options added while ballots come in (a proposal approved after voting began): under Borda rule (c) the
+options a ballot leaves unranked share its leftover points, and a ballot cast before an option existed used
+to give that option a share too, so an option nobody had chosen could outrank options people chose. Now a
+ballot shares its leftover only among the options it could have ranked (``late`` in :func:`borda`): an option
+added after a ballot was cast gets nothing from that ballot. The positions keep their points (a first choice
+is worth n−1 for every ballot), so every ballot's first choice weighs the same. The head-to-head methods need
+no such rule: they read only what a ballot ranked, and a ranked option already beats an unranked one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -104,24 +112,42 @@ class Tally(Generic[K]):
         return irv(self.options, self.cast)
 
 
-def borda(options: Sequence[K], ballots: Sequence[Sequence[K]], rule: BordaRule = DEFAULT_RULE) -> Scored[K]:
-    """Borda points with ``n`` options: n−1 for first … 0 for last; ``rule`` scores unranked options."""
+def borda(
+    options: Sequence[K],
+    ballots: Sequence[Sequence[K]],
+    rule: BordaRule = DEFAULT_RULE,
+    late: Mapping[K, int] | None = None,
+) -> Scored[K]:
+    """Borda points with ``n`` options: n−1 for first … 0 for last; ``rule`` scores unranked options.
+
+    ``late`` says, for an option added while ballots were coming in, how many of the first ``ballots`` (in
+    the order given: the order they were cast) came before it: those ballots never saw it, so under rule (c)
+    they give it no share of their leftover points. It still gets what any later ballot gives it. So from a
+    ballot cast before it existed it gets nothing, never more than an option that ballot ranked or could
+    have ranked, and it can outrank those options only through ballots that saw it.
+    """
     check_ballots(options, ballots)
     n = len(options)
+    late = late or {}
     scores = dict.fromkeys(options, 0.0)
     # Rule (c): every option a ballot leaves out gets its share. Rather than visit every option for every
     # ballot (ballots × options), give every option all the shares at the end and take back, as each
     # ballot is read, the share of each option it ranks. Shares are halves, so the sums stay exact.
+    # ``before[i]`` is the shares of the first i ballots, taken back from an option added after them.
     shares = 0.0
-    for ballot in ballots:
+    before = [0.0]
+    for number, ballot in enumerate(ballots):
         k = len(ballot)
         share = (n - k - 1) / 2 if rule is BordaRule.SHARED and k < n else 0.0
         shares += share
+        before.append(shares)
         for index, option in enumerate(ballot):
-            scores[option] += ((k - index) if rule is BordaRule.MODIFIED else (n - 1 - index)) - share
+            points = (k - index) if rule is BordaRule.MODIFIED else (n - 1 - index)
+            # A ballot that ranks an option saw it, whatever ``late`` says: its share is not taken back twice.
+            scores[option] += points - (share if number >= late.get(option, 0) else 0.0)
     if shares:
         for option in options:
-            scores[option] += shares
+            scores[option] += shares - before[max(0, min(late.get(option, 0), len(ballots)))]
     return Scored(scores, standing_by(options, scores.__getitem__))
 
 
@@ -154,12 +180,17 @@ def tally(
     rule: BordaRule = DEFAULT_RULE,
     depth: int = 0,
     schulze_limit: int = SCHULZE_LIMIT,
+    late: Mapping[K, int] | None = None,
 ) -> Tally[K]:
-    """Count ``ballots`` (each a partial ranking, best first) over ``options`` by every method."""
+    """Count ``ballots`` (each a partial ranking, best first) over ``options`` by every method.
+
+    ``late`` is as for :func:`borda` (the ballots then in the order they were cast); only the Borda points
+    use it: the other methods read only what each ballot ranked.
+    """
     options = tuple(options)
     cast = tuple(tuple(ballot) for ballot in ballots)
     prefs = preferences(options, cast)  # checks the ballots
-    rules = {r: borda(options, cast, r) for r in BordaRule}
+    rules = {r: borda(options, cast, r, late) for r in BordaRule}
     return Tally(
         options=options,
         ballots=len(cast),

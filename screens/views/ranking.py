@@ -47,7 +47,11 @@ def _order(tiers: tuple[tuple[str, ...], ...]) -> Text:
 
 
 class RankingView(LiveView[RankingSummary]):
-    """The Borda (rule c) order with first choices, then the proposals waiting for the facilitator.
+    """The order by points with first choices, then the proposals waiting for the facilitator.
+
+    The count is said in a plain sentence under the table and the methods named only in the details line
+    at the bottom; an option approved after some people had ranked says so, and why its points differ, in
+    its own row.
 
     Tab reaches the list of waiting proposals; the arrows move through it, ``a`` approves the highlighted
     one (participants can rank it from then on) and ``x`` hides it.
@@ -87,9 +91,7 @@ class RankingView(LiveView[RankingSummary]):
             return  # not composed yet (drawn from on_mount), or already taken off the screen
         results = self.query_one("#ranking-results", Static)
         table = Table(
-            title=Text.assemble(
-                (summary.method, "bold"), f" · {summary.responses} of {snapshot.seats} joined have ranked"
-            ),
+            title=Text(f"{summary.responses} of {snapshot.seats} joined have ranked", style="bold"),
             title_justify="left",
             expand=True,
             box=None,
@@ -98,12 +100,13 @@ class RankingView(LiveView[RankingSummary]):
         )
         table.add_column("#", width=3, no_wrap=True)
         table.add_column("Priority", ratio=1, overflow="fold")
-        table.add_column("Borda", justify="right", width=6, no_wrap=True)
+        table.add_column("Points", justify="right", width=6, no_wrap=True)
         table.add_column("1st", justify="right", width=4, no_wrap=True)
         for row in summary.results[:SHOWN_ROWS]:
             table.add_row(
                 f"{row.place}{'=' if row.tied else ''}",
-                Text(row.text),
+                # As typed (a participant may have proposed it); a late option's rule on its own line.
+                Text.assemble(row.text, ("\n" + row.late, "italic")) if row.missed else Text(row.text),
                 f"{row.score:g}",
                 str(row.first_choices),
             )
@@ -114,6 +117,8 @@ class RankingView(LiveView[RankingSummary]):
         if hidden > 0:
             more_rows = f"… {hidden} more options, not shown here: the outcome pack (press o) lists them all."
             lines.append(Text(more_rows, style="italic"))
+        if summary.results:  # what the points mean, in words, right under them
+            lines.append(Text(summary.explained, style="italic"))
         lines.append(Text(summary.headline, style="bold"))
         if summary.agreed:
             agreed = Text("★ Agreed: ", style="bold")
@@ -126,12 +131,12 @@ class RankingView(LiveView[RankingSummary]):
             top = _order(summary.schulze[:3])
             more = "" if len(summary.schulze) <= 3 else " > …"
             lines.append(
-                Text.assemble(
-                    ("Head to head (Schulze): ", "dim"), top, more, no_wrap=True, overflow="ellipsis"
-                )
+                Text.assemble(("Head to head: ", "dim"), top, more, no_wrap=True, overflow="ellipsis")
             )
             if summary.schulze_note:  # past the limit of options it compares: say so, in words
                 lines.append(Text(summary.schulze_note))
+        if summary.results:
+            lines.append(Text(summary.details, style="dim"))
         results.update(Group(*lines))
         self._show_pending(tuple((p.entry_id, p.text) for p in summary.pending))
 

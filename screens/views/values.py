@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from screens.hr_dialog import HrPreviewScreen
 from screens.moderation_dialogs import ChooseValueScreen, Rewording, RewordScreen
 from screens.views.base import LiveView
+from workshop.activities.base import Tally
 from workshop.activities.values import (
     BEHAVIOUR_LIMIT,
     NAME_LIMIT,
@@ -34,6 +35,7 @@ from workshop.db import Database
 from workshop.live import Snapshot
 from workshop.store import moderation
 from workshop.store.entries import VISIBLE
+from workshop.usecases import merging
 from workshop.wording import plural
 
 if TYPE_CHECKING:
@@ -57,7 +59,7 @@ def _status(entry: Entry, names: dict[int, str]) -> str:
     return ""
 
 
-def _value_line(value: ValueSummary, names: dict[int, str]) -> Text:
+def _value_line(value: ValueSummary, names: dict[int, str], tally: Tally | None = None) -> Text:
     visible = value.status in VISIBLE
     line = Text(no_wrap=True, overflow="ellipsis")
     if value.agreed is not None and visible:
@@ -68,6 +70,9 @@ def _value_line(value: ValueSummary, names: dict[int, str]) -> Text:
     if value.original is not None:
         line.append(" ✎ reworded", style="italic")
     line.append(f"  {value.will} will · {value.wont} won't", style="dim")
+    if tally is not None:
+        # In words, so the vote reads without colour: "· 4 dots".
+        line.append(f" · {plural(tally.by_entry.get(value.id, 0), tally.unit)}")
     if value.statement:
         line.append("\n   ")
         line.append(value.statement, style="" if visible else "dim")
@@ -154,14 +159,14 @@ class ValuesView(LiveView[ValuesSummary]):
         if not values:
             text.append("\nNo values proposed yet.")
         heading.update(text)
-        self._show_list(values)
+        self._show_list(values, snapshot.tally)
 
-    def _show_list(self, values: tuple[ValueSummary, ...]) -> None:
+    def _show_list(self, values: tuple[ValueSummary, ...], tally: Tally | None = None) -> None:
         options = self.query_one("#values-list", OptionList)
         options.display = bool(values)
         self._values = values
         self._entries = {v.id: v for v in values} | {b.id: b for v in values for b in v.behaviours}
-        rows = tuple((v, v.behaviours) for v in values)
+        rows = tuple((v, v.behaviours, tally.by_entry.get(v.id) if tally else None) for v in values)
         if rows == self._rows:
             return  # unchanged: keep the facilitator's place in the list
         self._rows = rows
@@ -169,7 +174,7 @@ class ValuesView(LiveView[ValuesSummary]):
         names = {v.id: v.name for v in values}
         built: list[Option] = []
         for value in values:
-            built.append(Option(_value_line(value, names), id=str(value.id)))
+            built.append(Option(_value_line(value, names, tally), id=str(value.id)))
             built.extend(Option(_behaviour_line(b), id=str(b.id)) for b in value.behaviours)
         options.set_options(built)
         ids = [option.id for option in built]
@@ -253,7 +258,7 @@ class ValuesView(LiveView[ValuesSummary]):
             self.notify("There is no other value to choose.", severity="warning")
             return
         if is_value:
-            title, prompt = "Merge a duplicate", "Merge “{}” into which value? Its behaviours move across."
+            title, prompt = "Merge a duplicate", "Merge “{}” into which value? Its behaviours and dots move."
         else:
             title, prompt = "Move a behaviour", "Attach “{}” to which value?"
         label = entry.name if isinstance(entry, ValueSummary) else entry.text
@@ -262,13 +267,19 @@ class ValuesView(LiveView[ValuesSummary]):
             if target is None:
                 return
             if is_value:
-                change = partial(moderation.merge_entries, duplicate_id=entry.id, into_id=target)
-                await self._moderate(change, "Merged; the duplicate stays on record")
+                merge = partial(merging.merge_value, entry_id=entry.id, into_id=target)
+                await self._moderate(merge, "Merged, with its dots; the duplicate stays on record")
             else:
-                change = partial(moderation.move_entry, entry_id=entry.id, value_id=target)
-                await self._moderate(change, "Behaviour moved")
+                move = partial(moderation.move_entry, entry_id=entry.id, value_id=target)
+                await self._moderate(move, "Behaviour moved")
 
-        self.app.push_screen(ChooseValueScreen(title, prompt.format(label), targets), chosen)
+        preview = partial(self._merge_preview, entry.id) if is_value else None
+        self.app.push_screen(ChooseValueScreen(title, prompt.format(label), targets, preview), chosen)
+
+    def _merge_preview(self, entry_id: int, target: int) -> str:
+        # Called by the dialog in a thread worker: a read, never on the event loop.
+        with self.db.reading() as session:
+            return merging.merge_preview(session, entry_id, target).sentence
 
     def action_hr_text(self) -> None:
         entry, shown = self._highlighted(), self.shown

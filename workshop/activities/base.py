@@ -17,9 +17,12 @@ from workshop.models import AgendaItem, Response, Seat, table_of, utcnow
 __all__ = [
     "Activity",
     "AnswerRefused",
+    "AskedSetting",
     "FormError",
     "NoSettings",
     "ParsedForm",
+    "Tally",
+    "VoteMerge",
     "ensure_response",
     "settings_of",
 ]
@@ -34,6 +37,37 @@ AnswersT = TypeVar("AnswersT")
 AnswersT_co = TypeVar("AnswersT_co", covariant=True)
 # What a kind's summarise counts for the live view, the phones and the exports.
 SummaryT = TypeVar("SummaryT")
+
+
+@dataclass(frozen=True)
+class VoteMerge:
+    """What merging one entry into another does to one item's votes (see :meth:`Activity.merge_votes`).
+
+    ``rows`` counts the item's vote rows on the duplicate that the kind takes care of; ``moved`` the votes
+    that go to the surviving entry; ``returned`` the votes given back to their seats because of a limit, and
+    ``seats_returned`` how many seats get some back.
+    """
+
+    rows: int = 0
+    moved: int = 0
+    returned: int = 0
+    seats_returned: int = 0
+
+    def __add__(self, other: VoteMerge) -> VoteMerge:
+        return VoteMerge(
+            self.rows + other.rows,
+            self.moved + other.moved,
+            self.returned + other.returned,
+            self.seats_returned + other.seats_returned,
+        )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Votes an item counts on another item's entries: the unit ("dot") and the total on each entry id."""
+
+    unit: str
+    by_entry: dict[int, int]
 
 
 @dataclass(frozen=True)
@@ -64,6 +98,22 @@ class ParsedForm(Generic[AnswersT_co]):
     # Show the form again with ``entered`` and save nothing: a step inside the form, such as moving an
     # option up a draft ranking, that works by plain form posts for phones without JavaScript.
     rerender: bool = False
+
+
+@dataclass(frozen=True)
+class AskedSetting:
+    """A setting the facilitator gives when adding an item mid-workshop; the others keep their defaults.
+
+    ``form`` says how it is asked: ``text`` one line; ``lines`` one value per line (a list); ``source``
+    another item of the workshop whose kind shares entries, which the setting names by its key.
+    """
+
+    name: str
+    label: str
+    form: Literal["text", "lines", "source"]
+    # Said when a required setting is left empty (or there is no item to choose), instead of pydantic's.
+    missing: str = ""
+    default: str = ""
 
 
 class NoSettings(BaseModel):
@@ -99,6 +149,9 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
     shares_entries: ClassVar[bool] = False
     # Whether participants' entries wait for the facilitator's approval before they count (proposals).
     approves_entries: ClassVar[bool] = False
+    # What the add-item dialog asks for; every setting without a default must be here (else the kind can
+    # only come from a template). Validated by ``settings_model``, as a template's settings are.
+    asks: ClassVar[tuple[AskedSetting, ...]] = ()
     # The tables the kind owns, children first; every row has an ``item_id``. Resetting an item and
     # deleting a workshop empty them, so storage never lists a kind's tables itself.
     tables: ClassVar[tuple[type[SQLModel], ...]] = ()
@@ -181,6 +234,20 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
         Returns:
             The leading option's text; None when the kind ranks nothing or nothing leads alone yet.
         """
+        return None
+
+    def merge_votes(
+        self, session: Session, item: AgendaItem, duplicate_id: int, into_id: int, *, apply: bool
+    ) -> VoteMerge:
+        """What merging entry ``duplicate_id`` into ``into_id`` does to this item's votes on them.
+
+        With ``apply`` the votes are moved in the caller's transaction; without, nothing is written (a
+        preview). A kind that cannot move its votes leaves them (``rows`` 0), and the merge is refused.
+        """
+        return VoteMerge()
+
+    def tally_on(self, session: Session, item: AgendaItem, source: AgendaItem) -> Tally | None:
+        """The votes this item counts on ``source``'s entries; None when it does not vote on them."""
         return None
 
 

@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from workshop.activities.base import (
     Activity,
     AnswerRefused,
+    AskedSetting,
     FormError,
     ParsedForm,
+    Tally,
+    VoteMerge,
     ensure_response,
     settings_of,
 )
@@ -151,6 +154,14 @@ class DotsActivity(Activity[DotsSettings, DotsStructure, DotsAnswers, DotsSummar
     results_template = "activities/dots_results.html"
     after_save = "saved"
     settings_model = DotsSettings
+    asks = (
+        AskedSetting(
+            "source",
+            "What is voted on",
+            "source",
+            "There is nothing to vote on: a dot vote needs a values item on the agenda. Add one first.",
+        ),
+    )
     tables = (Dot,)
 
     def settings(self, item: AgendaItem) -> DotsSettings:
@@ -279,6 +290,67 @@ class DotsActivity(Activity[DotsSettings, DotsStructure, DotsAnswers, DotsSummar
         return DotsSummary(
             structure.source.title, tuple(options), voters, settings.dots_per_seat, settings.max_per_entry
         )
+
+    def merge_votes(
+        self, session: Session, item: AgendaItem, duplicate_id: int, into_id: int, *, apply: bool
+    ) -> VoteMerge:
+        """Move each seat's dots from the duplicate to the surviving option, within the per-option limit.
+
+        A seat with dots on both ends with their sum on the survivor, capped at ``max_per_entry``; what the
+        cap cuts off is returned to the seat (removed, so it can place them again while the vote is open).
+        A seat with dots on the duplicate alone keeps them all (each was within the limit). Merging never
+        adds dots to a seat, so ``dots_per_seat`` holds. Restoring the duplicate later does not bring its
+        dots back: they stay where the merge put them.
+        """
+        try:
+            limit = self.settings(item).max_per_entry
+        except ValidationError:  # not set up: its dots are not moved, so the merge is refused
+            return VoteMerge()
+        rows = session.exec(
+            select(Dot.seat_id, Dot.entry_id, Dot.dots).where(
+                Dot.item_id == item.id, col(Dot.entry_id).in_([duplicate_id, into_id])
+            )
+        ).all()
+        placed: dict[int, dict[int, int]] = {}
+        for seat_id, entry_id, dots in rows:
+            placed.setdefault(seat_id, {})[entry_id] = dots
+        result = VoteMerge()
+        for seat_id, on in placed.items():
+            if duplicate_id not in on:
+                continue
+            before, there = on[duplicate_id], on.get(into_id)
+            kept = min(before + (there or 0), limit)
+            moved = max(0, kept - (there or 0))
+            returned = before + (there or 0) - kept
+            result += VoteMerge(1, moved, returned, 1 if returned else 0)
+            if not apply:
+                continue
+            mine = (col(Dot.item_id) == item.id, col(Dot.seat_id) == seat_id)
+            session.execute(delete(Dot).where(*mine, col(Dot.entry_id) == duplicate_id))
+            if there is None:
+                session.execute(
+                    insert(Dot), [{"item_id": item.id, "seat_id": seat_id, "entry_id": into_id, "dots": kept}]
+                )
+            else:
+                session.execute(update(Dot).where(*mine, col(Dot.entry_id) == into_id).values(dots=kept))
+        return result
+
+    def tally_on(self, session: Session, item: AgendaItem, source: AgendaItem) -> Tally | None:
+        """The dots on each of ``source``'s entries when this vote names it as its source."""
+        try:
+            named = self.settings(item).source
+        except ValidationError:
+            return None
+        if (
+            source.workshop_id != item.workshop_id
+            or source.config.get("key") != named
+            or source.id == item.id
+        ):
+            return None
+        totals = session.exec(
+            select(Dot.entry_id, func.sum(Dot.dots)).where(Dot.item_id == item.id).group_by(col(Dot.entry_id))
+        ).all()
+        return Tally("dot", {entry_id: int(total) for entry_id, total in totals})
 
     def answered(self, summary: DotsSummary) -> int:
         """Seats that have placed their dots."""

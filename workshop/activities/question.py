@@ -12,6 +12,7 @@ from sqlmodel import Session
 from workshop.activities.base import (
     Activity,
     AnswerRefused,
+    AskedSetting,
     FormError,
     ParsedForm,
     ensure_response,
@@ -96,6 +97,7 @@ class QuestionActivity(Activity[QuestionSettings, QuestionSettings, QuestionAnsw
     results_template = "activities/question_results.html"
     after_save = "form"
     settings_model = QuestionSettings
+    asks = (AskedSetting("prompt", "The question (phones show it)", "text", "Enter the question to ask."),)
 
     def settings(self, item: AgendaItem) -> QuestionSettings:
         return settings_of(QuestionSettings, item)

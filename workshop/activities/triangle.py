@@ -12,6 +12,7 @@ from sqlmodel import Session
 from workshop.activities.base import (
     Activity,
     AnswerRefused,
+    AskedSetting,
     FormError,
     ParsedForm,
     ensure_response,
@@ -199,6 +200,8 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
     results_template = "activities/triangle_results.html"
     after_save = "form"
     settings_model = TriangleSettings
+    # Not priority_from: the set priority stands until a ranking is linked, which only a template does.
+    asks = (AskedSetting("priority", "The priority ideas are for", "text", "Enter the priority."),)
 
     def settings(self, item: AgendaItem) -> TriangleSettings:
         return settings_of(TriangleSettings, item)

@@ -70,6 +70,8 @@ def add_entry(
         tag2=tag2,
         parent_id=parent_id,
         status=status.value,
+        # Added approved: a ranking's ballots cast before now never saw it.
+        approved_at=utcnow() if status == EntryStatus.APPROVED else None,
     )
     session.add(entry)
     session.flush()
@@ -122,6 +124,9 @@ def set_entry_status(session: Session, entry_id: int, status: EntryStatus) -> En
         raise LookupError(f"no entry with id {entry_id}")
     if status == EntryStatus.MERGED:
         raise ValueError("merging needs the entry it merges into: use moderation.merge_entries")
+    if status == EntryStatus.APPROVED and entry.status != EntryStatus.APPROVED:
+        # Ballots cast before now never saw it (a ranking shares leftover points only among seen options).
+        entry.approved_at = utcnow()
     entry.status = status.value
     if status == EntryStatus.HIDDEN:
         entry.agreed_position = None  # a hidden entry is not part of what the room agreed

@@ -67,8 +67,11 @@ def reword_entry(
     return entry
 
 
-def merge_entries(session: Session, duplicate_id: int, into_id: int) -> Entry:
-    """Merge a duplicate value into another: its behaviours move across, it stays on record as merged."""
+def check_merge(session: Session, duplicate_id: int, into_id: int) -> tuple[Entry, Entry]:
+    """The duplicate and the value it would merge into, or :class:`ModerationError` saying why not.
+
+    Votes are not checked here: the use case moves the votes kinds can move first (``usecases.merging``).
+    """
     duplicate, target = _entry(session, duplicate_id), _entry(session, into_id)
     if duplicate.id == target.id:
         raise ModerationError("Choose a different entry to merge into")
@@ -78,11 +81,23 @@ def merge_entries(session: Session, duplicate_id: int, into_id: int) -> Entry:
         raise ModerationError("Only values can be merged; move a behaviour to another value instead")
     if target.status not in VISIBLE:
         raise ModerationError("That entry is hidden or merged itself: restore it first")
+    return duplicate, target
+
+
+# Said of votes no kind can move (a ranking ballot holding both would need its order rewritten).
+VOTED = "People have already voted on this one, so it cannot be merged; hide it instead"
+
+
+def merge_entries(session: Session, duplicate_id: int, into_id: int) -> Entry:
+    """Merge a duplicate value into another: its behaviours move across, it stays on record as merged.
+
+    Refused while any vote still points at the duplicate: ``usecases.merging.merge_value`` moves the dots
+    first, and is what the TUI and the API call.
+    """
+    duplicate, target = check_merge(session, duplicate_id, into_id)
     if votes_on(session, duplicate_id):
-        # Moving votes would double-count people who voted for both; dropping them would lose them.
-        raise ModerationError(
-            "People have already voted on this one, so it cannot be merged; hide it instead"
-        )
+        # Moving these votes would double-count people who voted for both; dropping them would lose them.
+        raise ModerationError(VOTED)
     session.execute(update(Entry).where(col(Entry.parent_id) == duplicate.id).values(parent_id=target.id))
     duplicate.status = EntryStatus.MERGED.value
     duplicate.merged_into = target.id

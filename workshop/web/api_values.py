@@ -18,6 +18,8 @@ from workshop.activities import get_activity
 from workshop.activities.values import BEHAVIOUR_LIMIT, NAME_LIMIT, STATEMENT_LIMIT, ValuesActivity
 from workshop.models import AgendaItem, Entry, Workshop, row_id
 from workshop.store import moderation
+from workshop.usecases import merging
+from workshop.usecases.merging import MergePreview
 from workshop.web.api import Facilitator
 from workshop.web.api_writes import (
     BadField,
@@ -235,16 +237,51 @@ def _reword(session: Session, entry: Entry, text: str, statement: str | None) ->
     )
 
 
-@_route("merge", "Merge a duplicate value into another", "POST")
-async def merge_value(request: Request, workshop: Facilitator, entry_id: RowId, body: Merge) -> ValuesBoard:
-    """As `m` on a value in the terminal: its behaviours move across and it stays on record as merged. A
-    value people already voted on is not merged (409): hide it instead."""
-    change = partial(_merge, into_id=body.into_id)
-    return await _moderate(request, workshop, entry_id, change, others=(body.into_id,))
+class MergeReport(BaseModel):
+    """What a merge did to the votes on the duplicate: the terminal's preview, in figures and in words."""
+
+    dots_moved: int = Field(description="Dots that moved from the duplicate to the value kept.")
+    dots_returned: int = Field(
+        description="Dots given back to people who would have had more than the per-option limit on the "
+        "value kept, so they can place them again."
+    )
+    people_returned: int = Field(description="How many people got dots back.")
+    message: str = Field(description="The same, in the words the terminal's merge dialog uses.")
 
 
-def _merge(session: Session, entry: Entry, into_id: int) -> None:
-    moderation.merge_entries(session, row_id(entry), into_id)
+class MergedBoard(ValuesBoard):
+    """The values item after a merge, and what the merge did to the votes."""
+
+    merge: MergeReport
+
+
+@router.post(
+    "/values/entries/{entry_id:rowid}/merge",
+    response_model=MergedBoard,
+    summary="Merge a duplicate value into another",
+    responses=replies(404, 409),
+)
+async def merge_value(request: Request, workshop: Facilitator, entry_id: RowId, body: Merge) -> MergedBoard:
+    """As `m` on a value in the terminal: its behaviours move across and it stays on record as merged. Its
+    dots move to the value kept; a person with dots on both keeps at most the per-option limit there and
+    gets the rest back to place again. A value with votes that cannot move (a place in a ranking) is not
+    merged (409): hide it instead."""
+    workshop_id = row_id(workshop)
+
+    def merge(session: Session) -> tuple[int, MergePreview]:
+        entry = _value_entry(session, workshop_id, entry_id)
+        _value_entry(session, workshop_id, body.into_id)  # this workshop's too, or a 404
+        return entry.item_id, merging.merge_value(session, row_id(entry), body.into_id)
+
+    item_id, done = await write(request, merge)
+    board = await read(request, partial(_board, workshop_id=workshop_id, item_id=item_id))
+    report = MergeReport(
+        dots_moved=done.votes.moved,
+        dots_returned=done.votes.returned,
+        people_returned=done.votes.seats_returned,
+        message=done.sentence,
+    )
+    return MergedBoard(**board.model_dump(), merge=report)
 
 
 @_route("move", "Move a behaviour to another value", "POST")

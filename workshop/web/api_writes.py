@@ -29,7 +29,7 @@ WHY = {
     **REPLIES,
     400: "An export format this server does not know; `detail` lists the ones it does.",
     404: "No such item or entry of this kind in this workshop (ids of other workshops' rows too).",
-    409: "Refused as the terminal refuses it (merging a value people voted on, agreeing a hidden entry); "
+    409: "Refused as the terminal refuses it (merging a value people ranked, agreeing a hidden entry); "
     "`detail` says why.",
 }
 

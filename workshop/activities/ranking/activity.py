@@ -15,6 +15,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from workshop.activities.base import (
     Activity,
     AnswerRefused,
+    AskedSetting,
     FormError,
     ParsedForm,
     ensure_response,
@@ -199,6 +200,8 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
     results_template = "activities/ranking_results.html"
     after_save = "form"
     settings_model = RankingSettings
+    # Optional: with none, participants propose the options.
+    asks = (AskedSetting("candidates", "Options, one per line (may be empty)", "lines"),)
     tables = (RankingChoice,)
 
     def settings(self, item: AgendaItem) -> RankingSettings:

@@ -1,14 +1,22 @@
-"""The ranking item in the outcome pack: the result in words, how points are counted (said once, plainly),
-the table of places with how often each priority was ranked 1st, 2nd, …, the head-to-head order, and what
-the room agreed.
+"""The ranking item in the outcome pack: the result in words, how points are counted (said once, plainly,
+the methods' names only in a "Method:" details line), the table of places with how often each priority was
+ranked 1st, 2nd, …, the head-to-head order, and what the room agreed.
 
 Numbers stay numbers (place and counts as whole numbers, points as a number that may be a half); a tie is
-said in its own "Tied" column, as the dot vote's table does, so the place column stays a number.
+said in its own "Tied" column, as the dot vote's table does, so the place column stays a number. An option
+approved after some people had ranked is marked beside its name, and the rule for its points said under the
+table.
 """
 
 from __future__ import annotations
 
-from workshop.activities.ranking.results import RankingSummary
+from workshop.activities.ranking.results import (
+    HEAD_TO_HEAD_DETAIL,
+    LATE_MARK,
+    METHOD_DETAIL,
+    PLAIN_LATE,
+    RankingSummary,
+)
 from workshop.blocks import Block, Bullets, Cell, Heading, Paragraph, Table
 from workshop.ranking import BordaRule
 from workshop.wording import ordinal, people, plural
@@ -18,19 +26,19 @@ HEAD_TO_HEAD_SHOWN = 3
 
 
 def points_rule(rule: BordaRule, options: int) -> str:
-    """How the points were counted, in one plain sentence, for ``options`` options."""
+    """How the points were counted, in one plain sentence, for ``options`` options (no method's name)."""
     top = max(options - 1, 0)
     base = (
-        f"Points (Borda count): with {options} options, a first choice earns {plural(top, 'point')}, "
-        f"a second {max(top - 1, 0)}, and so on down"
+        f"Points by position: with {options} options, 1st gets {plural(top, 'point')}, "
+        f"2nd {max(top - 1, 0)}, and so on down"
     )
     if rule is BordaRule.SHARED:
-        return base + "; the points a person left unused are shared equally by the options they did not rank."
+        return base + "; options someone left unranked share what is left."
     if rule is BordaRule.ZERO:
-        return base + "; options a person did not rank earn nothing."
+        return base + "; options someone left unranked get nothing."
     return (
-        "Points (Borda count): a person who ranked k options gives k points to their first choice, k − 1 "
-        "to their second, and so on; options they did not rank earn nothing."
+        "Points by position: someone who ranked k options gives k points to their 1st, k − 1 to their 2nd, "
+        "and so on; options they left unranked get nothing."
     )
 
 
@@ -40,7 +48,7 @@ def _places(summary: RankingSummary) -> Table:
         (
             r.place,
             "tied" if r.tied else "",
-            r.text,
+            f"{r.text} ({LATE_MARK})" if r.missed else r.text,
             r.score,
             *(r.positions[i] if i < len(r.positions) else 0 for i in range(depth)),
         )
@@ -54,7 +62,7 @@ def _places(summary: RankingSummary) -> Table:
         "Place",
         "Tied",
         "Priority",
-        "Points (Borda count)",
+        "Points",
         *(f"Ranked {ordinal(i + 1)}" for i in range(depth)),
     )
     return Table(headers, tuple(rows), caption=caption)
@@ -67,7 +75,7 @@ def _head_to_head(summary: RankingSummary) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(f"Head to head: {order}{more}"),
         Paragraph(
-            "Every pair of priorities compared directly, ballot by ballot (the Schulze method): “>” means "
+            "Every pair of priorities compared directly, ballot by ballot: “>” means "
             "the one before beats the one after, “=” that they tie."
         ),
     ]
@@ -83,7 +91,15 @@ def _head_to_head(summary: RankingSummary) -> list[Block]:
         )
     if summary.schulze_note:
         blocks.append(Paragraph(summary.schulze_note))
+    blocks.append(Paragraph(f"{HEAD_TO_HEAD_DETAIL}."))
     return blocks
+
+
+def _late(summary: RankingSummary) -> list[Block]:
+    """The rule for options approved after some people had ranked, where their points are shown."""
+    if not any(r.missed for r in summary.results):
+        return []
+    return [Paragraph(f"Marked “{LATE_MARK}”: approved after some people had ranked. {PLAIN_LATE}")]
 
 
 def ranking_report(summary: RankingSummary) -> list[Block]:
@@ -92,7 +108,12 @@ def ranking_report(summary: RankingSummary) -> list[Block]:
         Paragraph(f"{summary.headline} ({people(summary.responses)} ranked).", strong=True)
     ]
     if summary.results:
-        blocks += [Paragraph(points_rule(summary.tally.rule, len(summary.tally.options))), _places(summary)]
+        blocks += [
+            Paragraph(points_rule(summary.tally.rule, len(summary.tally.options))),
+            _places(summary),
+            *_late(summary),
+            Paragraph(f"{METHOD_DETAIL}."),
+        ]
     if summary.responses:
         blocks += _head_to_head(summary)
     if summary.agreed:

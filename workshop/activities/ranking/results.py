@@ -7,16 +7,24 @@ minutes. Now the count is kept (:mod:`workshop.summary_cache`) and every method'
 room adds.
 
 The same results as data, for the outcome pack's JSON and spreadsheets, are :class:`RankingResults`.
+
+Results are said in plain words (:data:`PLAIN_METHOD`), the methods' names only in a details line
+(:data:`METHOD_DETAIL`, :data:`HEAD_TO_HEAD_DETAIL`). An option approved after some ballots were cast gets
+no leftover points from those ballots (they never saw it; :mod:`workshop.ranking` says why), so it cannot
+outrank an option they chose on their points; its line says so (:attr:`OptionResult.missed`,
+:func:`late_note`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import Select, SelectOfScalar
+from sqlmodel.sql.expression import Select
 
 from workshop import ranking
 from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Workshop, row_id
@@ -34,6 +42,13 @@ class OptionResult:
     score: float
     first_choices: int
     positions: tuple[int, ...]
+    # Rankings sent before the option was approved (they never saw it, so give it no leftover points).
+    missed: int = 0
+
+    @property
+    def late(self) -> str:
+        """The mark and the rule for its points when it was added after voting began; empty otherwise."""
+        return late_note(self.missed)
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,13 @@ class RankingSummary:
     agreed: tuple[tuple[int, str], ...] = ()
     # In words, when Schulze compared only some of the options (empty otherwise).
     schulze_note: str = ""
+    # What the count does, in one plain sentence, for anyone reading the results.
+    explained: str = ""
+
+    @property
+    def details(self) -> str:
+        """The methods' names, for a details line under the results (the results say it in words)."""
+        return f"{METHOD_DETAIL}. {HEAD_TO_HEAD_DETAIL}."
 
 
 @dataclass(frozen=True)
@@ -71,9 +93,10 @@ class RankingInputs:
     """Everything a ranking's results depend on, as plain rows (compared to tell whether it changed)."""
 
     top_n: int
-    # (id, text, status, seat id, agreed position) in display order.
-    entries: tuple[tuple[int, str, str, int | None, int | None], ...]
-    responses: tuple[int, ...]
+    # (id, text, status, seat id, agreed position, approved at) in display order.
+    entries: tuple[tuple[int, str, str, int | None, int | None, datetime | None], ...]
+    # (response id, when the ballot was last sent).
+    responses: tuple[tuple[int, datetime], ...]
     # (response id, entry id), each ballot's choices first to last.
     choices: tuple[tuple[int, int], ...]
 
@@ -81,6 +104,21 @@ class RankingInputs:
 # A count of 1,000 options and 1,000 ballots keeps about 2 MB (measured), so at most about 30 MB even if
 # every kept ranking were that big; a workshop has a ranking or two.
 RESULTS: SummaryCache[RankingSummary] = SummaryCache(size=16)
+
+# What the count does, in plain words: results show this, and the methods' names only in a details line.
+PLAIN_METHOD = "Points by position: 1st gets the most; options someone left unranked share what is left."
+PLAIN_LATE = "An option added after someone ranked gets nothing from that ranking."
+METHOD_DETAIL = "Method: Borda count (rule c)"
+HEAD_TO_HEAD_DETAIL = "Also checked head to head (Schulze method)"
+LATE_MARK = "added after voting began"
+
+
+def late_note(missed: int) -> str:
+    """The mark and the rule for an option approved after ``missed`` rankings were sent; empty if none."""
+    if not missed:
+        return ""
+    sent = "1 ranking" if missed == 1 else f"{missed} rankings"
+    return f"{LATE_MARK}: no points from the {sent} sent before it was added"
 
 
 def summarise(session: Session, item: AgendaItem, top_n: int) -> RankingSummary:
@@ -104,14 +142,20 @@ def read_inputs(session: Session, item_id: int, top_n: int) -> RankingInputs:
     # sqlmodel's select() is typed for at most four columns, so the statement is built as select() builds
     # it and its row type stated. A stored row's id is never NULL, though the model allows None before a
     # flush, so ids read back are int.
-    entry_rows: Select[int, str, str, int | None, int | None] = Select(
-        col(Entry.id), col(Entry.text), col(Entry.status), col(Entry.seat_id), col(Entry.agreed_position)
+    entry_rows: Select[int, str, str, int | None, int | None, datetime | None] = Select(
+        col(Entry.id),
+        col(Entry.text),
+        col(Entry.status),
+        col(Entry.seat_id),
+        col(Entry.agreed_position),
+        col(Entry.approved_at),
     )
     entries = session.exec(
         entry_rows.where(Entry.item_id == item_id).order_by(col(Entry.position), col(Entry.id))
     ).all()
-    response_ids: SelectOfScalar[int] = SelectOfScalar(col(Response.id))
-    responses = session.exec(response_ids.where(Response.item_id == item_id).order_by(col(Response.id))).all()
+    responses = session.exec(
+        select(Response.id, Response.updated_at).where(Response.item_id == item_id).order_by(col(Response.id))
+    ).all()
     choices = session.exec(
         select(RankingChoice.response_id, RankingChoice.entry_id)
         .where(RankingChoice.item_id == item_id)
@@ -119,8 +163,11 @@ def read_inputs(session: Session, item_id: int, top_n: int) -> RankingInputs:
     ).all()
     return RankingInputs(
         top_n,
-        tuple((id_, text, status, seat, agreed) for id_, text, status, seat, agreed in entries),
-        tuple(responses),
+        tuple(
+            (id_, text, status, seat, agreed, approved)
+            for id_, text, status, seat, agreed, approved in entries
+        ),
+        tuple((response_id, sent) for response_id, sent in responses if response_id is not None),
         tuple((response_id, entry_id) for response_id, entry_id in choices),
     )
 
@@ -130,13 +177,20 @@ def count(inputs: RankingInputs) -> RankingSummary:
     approved = [row for row in inputs.entries if row[2] == EntryStatus.APPROVED]
     ids = tuple(row[0] for row in approved)
     texts = {row[0]: row[1] for row in approved}
-    ballots: dict[int, list[int]] = {response_id: [] for response_id in inputs.responses}
+    # Ballots in the order they were sent, so an option approved later misses the ones before it.
+    sent = sorted(inputs.responses, key=lambda row: (row[1], row[0]))
+    ballots: dict[int, list[int]] = {response_id: [] for response_id, _ in sent}
     for response_id, entry_id in inputs.choices:
         # A hidden option drops out of the ballots that ranked it; the places below move up.
         if entry_id in texts and response_id in ballots:
             ballots[response_id].append(entry_id)
+    times = [when for _, when in sent]
+    # One search per option approved after it was made: options × log ballots, never options × ballots.
+    late = {
+        row[0]: missed for row in approved if row[5] is not None and (missed := bisect_left(times, row[5]))
+    }
     depth = min(inputs.top_n, len(ids))
-    result = ranking.tally(ids, list(ballots.values()), ranking.DEFAULT_RULE, depth=depth)
+    result = ranking.tally(ids, list(ballots.values()), ranking.DEFAULT_RULE, depth=depth, late=late)
     borda = result.borda
     # Places and ties in one pass over the tiers: asking the standing option by option is options².
     places: dict[int, int] = {}
@@ -154,11 +208,13 @@ def count(inputs: RankingInputs) -> RankingSummary:
             score=borda.scores[entry_id],
             first_choices=int(result.plurality.scores[entry_id]),
             positions=result.positions[entry_id],
+            missed=late.get(entry_id, 0),
         )
         for entry_id in borda.standing.order
     )
     headline = ranking.describe(borda.standing, texts.__getitem__) if ballots else "No rankings yet"
     statuses = tuple(OptionStatus(row[0], row[1], row[2], row[3] is not None) for row in inputs.entries)
+    explained = f"{PLAIN_METHOD} {PLAIN_LATE}" if late else PLAIN_METHOD
     placed = [(position, row) for row in approved if (position := row[4]) is not None]
     agreed = [row for _, row in sorted(placed, key=lambda pair: pair[0])]
     return RankingSummary(
@@ -172,6 +228,7 @@ def count(inputs: RankingInputs) -> RankingSummary:
         pending=tuple(s for s in statuses if s.status == EntryStatus.PENDING),
         agreed=tuple((row[0], row[1]) for row in agreed),
         schulze_note=schulze_note(result.schulze, len(ids)),
+        explained=explained,
     )
 
 
@@ -180,7 +237,7 @@ def schulze_note(result: ranking.SchulzeResult[int], options: int) -> str:
     if not result.limited:
         return ""
     return (
-        f"Schulze compared the {len(result.compared)} options people ranked most; "
+        f"The head-to-head check compared the {len(result.compared)} options people ranked most; "
         f"the other {options - len(result.compared)} share last place."
     )
 
