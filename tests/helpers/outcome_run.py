@@ -1,7 +1,6 @@
-"""A workshop with fixed codes, times and answers for every kind: what the golden-file tests export.
+"""A workshop with fixed codes, times and answers for every kind: what every golden-file test exports.
 
-The same run as tests/test_golden_exports.py (a test module cannot import another): thirteen seats in
-organisations and role levels big and small, answers for every kind, the triangle left open. After
+Thirteen seats in organisations and role levels big and small, answers for every kind, the triangle left open. After
 :func:`run_every_kind` and :func:`fix_times`, patch the export's clock with :data:`EXPORTED`.
 """
 
