@@ -16,6 +16,7 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.helpers.data import start_kind
+from tests.helpers.outcome_run import golden_run
 from tests.helpers.web import ARGS, CHROMIUM, LiveServer, OpenPage, free_port
 from workshop import usecases
 from workshop.db import Database, open_database
@@ -143,3 +144,9 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
     yield open_
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def golden_workshop(db: Database, workshop_id: int, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The workshop every golden-file test exports (tests/helpers/outcome_run.py), its clock stopped."""
+    return golden_run(db, workshop_id, monkeypatch)

@@ -20,13 +20,12 @@ import pytest
 from pydantic import BaseModel
 
 from tests.helpers.data import first_of_each_kind, save, start
-from tests.helpers.outcome_run import EXPORTED, fix_times, run_every_kind
 from tests.naughty import BLNS
 from workshop import store
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.activities.maturity.results import MaturityResults
 from workshop.db import Database
-from workshop.exports import csvzip, pack
+from workshop.exports import csvzip
 from workshop.exports.cells import csv_value, restore_csv_text
 from workshop.exports.files import export_workshop
 from workshop.exports.pack import OutcomePack, build_pack
@@ -39,14 +38,6 @@ pytestmark = pytest.mark.pack
 GOLDEN = Path(__file__).parent / "golden" / "outcome-pack.csv.zip"
 UPDATE = os.environ.get("WORKSHOP_UPDATE_GOLDEN") == "1"
 ATTACKS = ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\t=x", "\r=x", '=HYPERLINK("http://x")']
-
-
-@pytest.fixture
-def golden_workshop(db: Database, workshop_id: int, monkeypatch: pytest.MonkeyPatch) -> int:
-    run_every_kind(db, workshop_id)
-    fix_times(db, workshop_id)
-    monkeypatch.setattr(pack, "utcnow", lambda: EXPORTED)
-    return workshop_id
 
 
 def _pack(db: Database, workshop_id: int) -> OutcomePack:

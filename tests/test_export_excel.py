@@ -22,7 +22,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.helpers.data import first_of_each_kind, get_row, save, start
-from tests.helpers.outcome_run import EXPORTED, fix_times, run_every_kind
+from tests.helpers.outcome_run import EXPORTED
 from tests.naughty import BLNS
 from workshop import store
 from workshop.activities.maturity.results import MaturityResults
@@ -30,7 +30,7 @@ from workshop.activities.question import AddAnswer
 from workshop.activities.values import AddValue
 from workshop.blocks import Bullets, Paragraph, Table
 from workshop.db import Database
-from workshop.exports import excel, pack
+from workshop.exports import excel
 from workshop.exports.cells import is_risky, xlsx_text
 from workshop.exports.files import export_workshop
 from workshop.exports.pack import ItemReport, OutcomePack, build_pack
@@ -44,14 +44,6 @@ pytestmark = pytest.mark.pack
 GOLDEN = Path(__file__).parent / "golden" / "outcome-pack.xlsx.json"
 UPDATE = os.environ.get("WORKSHOP_UPDATE_GOLDEN") == "1"
 ATTACKS = ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\t=x", "\r=x", '=HYPERLINK("http://x")']
-
-
-@pytest.fixture
-def golden_workshop(db: Database, workshop_id: int, monkeypatch: pytest.MonkeyPatch) -> int:
-    run_every_kind(db, workshop_id)
-    fix_times(db, workshop_id)
-    monkeypatch.setattr(pack, "utcnow", lambda: EXPORTED)
-    return workshop_id
 
 
 def _pack(db: Database, workshop_id: int) -> OutcomePack:

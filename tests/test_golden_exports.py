@@ -17,21 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.outcome_run import EXPORTED, fix_times, run_every_kind
 from workshop.db import Database
-from workshop.exports import pack
 from workshop.exports.files import export_workshop
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("WORKSHOP_UPDATE_GOLDEN") == "1"
-
-
-@pytest.fixture
-def golden_workshop(db: Database, workshop_id: int, monkeypatch: pytest.MonkeyPatch) -> int:
-    run_every_kind(db, workshop_id)
-    fix_times(db, workshop_id)
-    monkeypatch.setattr(pack, "utcnow", lambda: EXPORTED)  # the export's own clock
-    return workshop_id
 
 
 @pytest.mark.parametrize("fmt", ["md", "json"])

@@ -8,10 +8,9 @@ import dataclasses
 
 import pytest
 
-from tests.helpers.outcome_run import EXPORTED, fix_times, run_every_kind
+from tests.helpers.outcome_run import golden_run
 from workshop.blocks import Block, Bullets, Chart, Heading, Paragraph, Series, Table
 from workshop.db import Database
-from workshop.exports import pack as pack_module
 from workshop.exports.pack import ItemReport, OutcomePack, build_pack
 
 FACTORS = ("Goals and values", "Leadership and governance", "Risk management", "Collaborative culture")
@@ -90,8 +89,6 @@ def with_items(pack: OutcomePack, *items: ItemReport) -> OutcomePack:
 
 def golden_pack(db: Database, workshop_id: int, monkeypatch: pytest.MonkeyPatch) -> OutcomePack:
     """The golden workshop (tests/helpers/outcome_run.py) run, its clock fixed, and its pack built."""
-    run_every_kind(db, workshop_id)
-    fix_times(db, workshop_id)
-    monkeypatch.setattr(pack_module, "utcnow", lambda: EXPORTED)
+    golden_run(db, workshop_id, monkeypatch)
     with db.reading() as session:
         return build_pack(session, workshop_id)

@@ -1,13 +1,14 @@
 """A workshop with fixed codes, times and answers for every kind: what every golden-file test exports.
 
-Thirteen seats in organisations and role levels big and small, answers for every kind, the triangle left open. After
-:func:`run_every_kind` and :func:`fix_times`, patch the export's clock with :data:`EXPORTED`.
+Thirteen seats in organisations and role levels big and small, answers for every kind, the triangle left
+open; :func:`golden_run` also fixes every time and stops the export's clock at :data:`EXPORTED`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from pytest import MonkeyPatch
 from sqlmodel import col, select
 
 from tests.helpers.data import first_of_each_kind, save, start
@@ -138,3 +139,14 @@ def fix_times(db: Database, workshop_id: int) -> None:
             at += timedelta(minutes=item.planned_minutes + 3)  # every item runs three minutes over
             item.ended_at = at if item.state == ItemState.CLOSED else None
             session.add(item)
+
+
+def golden_run(db: Database, workshop_id: int, monkeypatch: MonkeyPatch) -> int:
+    """Run every kind, fix every time, and stop the export's clock at :data:`EXPORTED`: the workshop each
+    golden-file test exports (``tests/conftest.py`` offers it as the ``golden_workshop`` fixture)."""
+    from workshop.exports import pack
+
+    run_every_kind(db, workshop_id)
+    fix_times(db, workshop_id)
+    monkeypatch.setattr(pack, "utcnow", lambda: EXPORTED)
+    return workshop_id
