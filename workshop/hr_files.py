@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
 
-from workshop.exports.files import file_stem, write_atomically
+from workshop.exports.files import choose_formats, file_stem, write_atomically
 from workshop.hr import HrError, HrPack
 from workshop.hr_text import to_markdown, to_text
 
@@ -27,17 +27,10 @@ HR_FORMATS: dict[str, tuple[str, str, Callable[[HrPack], str | bytes]]] = {
 
 def parse_hr_formats(text: str) -> list[str]:
     """Formats from a comma-separated list (``all`` for every one), each once, or :class:`HrError`."""
-    known = ", ".join(HR_FORMATS)
-    chosen: list[str] = []
-    for name in (part.strip().lower().lstrip(".") for part in text.split(",")):
-        for one in list(HR_FORMATS) if name == "all" else [name] if name else []:
-            if one not in HR_FORMATS:
-                raise HrError(f"unknown HR text format {one!r} (known: {known}, or all)")
-            if one not in chosen:
-                chosen.append(one)
-    if not chosen:
-        raise HrError(f"no HR text format given (known: {known}, or all)")
-    return chosen
+    try:
+        return choose_formats(text, list(HR_FORMATS), "HR text")
+    except ValueError as exc:
+        raise HrError(str(exc)) from exc
 
 
 def write_hr(pack: HrPack, folder: Path, formats: Sequence[str]) -> list[Path]:

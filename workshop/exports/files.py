@@ -51,26 +51,36 @@ class ExportError(Exception):
     """An export that could not be written; the message says where and why."""
 
 
+def choose_formats(text: str, known: Sequence[str], what: str) -> list[str]:
+    """Formats from a comma-separated list (``all`` for every one of ``known``), in the order given, each
+    once; ``what`` names them in the message ("export", "HR text").
+
+    Raises:
+        ValueError: an unknown or empty list, naming the formats there are.
+    """
+    listed = ", ".join(known)
+    chosen: list[str] = []
+    for name in (part.strip().lower().lstrip(".") for part in text.split(",")):
+        for one in list(known) if name == "all" else [name] if name else []:
+            if one not in known:
+                raise ValueError(f"unknown {what} format {one!r} (known: {listed}, or all)")
+            if one not in chosen:
+                chosen.append(one)
+    if not chosen:
+        raise ValueError(f"no {what} format given (known: {listed}, or all)")
+    return chosen
+
+
 def parse_formats(text: str) -> list[str]:
-    """Formats from a comma-separated list (``all`` for every one), in the order given, each once.
+    """The outcome pack's formats from a comma-separated list (see :func:`choose_formats`).
 
     Raises:
         ExportError: an unknown or empty list, naming the formats there are.
     """
-    known = ", ".join(FORMATS)
-    chosen: list[str] = []
-    for name in (part.strip().lower().lstrip(".") for part in text.split(",")):
-        if not name:
-            continue
-        names = list(FORMATS) if name == "all" else [name]
-        for one in names:
-            if one not in FORMATS:
-                raise ExportError(f"unknown export format {one!r} (known: {known}, or all)")
-            if one not in chosen:
-                chosen.append(one)
-    if not chosen:
-        raise ExportError(f"no export format given (known: {known}, or all)")
-    return chosen
+    try:
+        return choose_formats(text, list(FORMATS), "export")
+    except ValueError as exc:
+        raise ExportError(str(exc)) from exc
 
 
 class Named(Protocol):
