@@ -43,6 +43,8 @@ class ExportFormatsScreen(ModalScreen[list[str] | None]):
                 ),
                 id="formats",
             )
+            # The list shows ticks by colour only: this line says in words what Enter will write.
+            yield Static("", id="formats-chosen")
             yield Static("", id="formats-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Write", id="save", variant="primary")
@@ -50,6 +52,16 @@ class ExportFormatsScreen(ModalScreen[list[str] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#formats").focus()
+        self._say_chosen()
+
+    def on_selection_list_selected_changed(self, _event: SelectionList.SelectedChanged[str]) -> None:
+        self._say_chosen()
+
+    def _say_chosen(self) -> None:
+        selected = self.query_one("#formats", SelectionList).selected
+        labels = [fmt.label for name, fmt in FORMATS.items() if name in selected]
+        said = f"Will write: {', '.join(labels)}" if labels else "Nothing ticked yet"
+        self.query_one("#formats-chosen", Static).update(Text(said))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":

@@ -256,6 +256,7 @@ async def test_the_formats_chosen_are_written_and_offered_again(
         await wait_for(pilot, lambda: isinstance(app.screen, ExportFormatsScreen))
         formats = app.screen.query_one("#formats", SelectionList)
         assert set(formats.selected) == {"md", "json"}
+        assert "Will write: Markdown, JSON data" in screen_text(app)  # in words, not by colour alone
         formats.deselect_all()
         await pilot.press("enter")  # nothing ticked: said in words, nothing written
         await wait_for(pilot, lambda: "Tick at least one format" in screen_text(app))
