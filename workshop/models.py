@@ -304,3 +304,11 @@ class AgreedLevel(SQLModel, table=True):
     level: int | None = Field(default=None, description="None: discussed, but no agreement reached.")
     rationale: str = Field(default="", max_length=1000)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MaturityFocus(SQLModel, table=True):
+    """The horizon a maturity item is on: the one the terminal, projector and remote show, and, when the
+    item runs its horizons one at a time, the only one phones rate. No row: the first horizon."""
+
+    item_id: int = Field(foreign_key="agendaitem.id", primary_key=True)
+    horizon_id: int = Field(foreign_key="horizon.id")

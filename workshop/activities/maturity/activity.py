@@ -24,6 +24,7 @@ from workshop.models import (
     AgreedLevel,
     Horizon,
     MaturityComment,
+    MaturityFocus,
     MaturityRating,
     Response,
     Seat,
@@ -45,7 +46,7 @@ class MaturityActivity(Activity[NoSettings, MatrixStructure, MatrixAnswers, Matr
     label = "Maturity matrix"
     phone_template = "activities/maturity.html"
     results_template = "activities/maturity_results.html"
-    tables = (AgreedLevel, MaturityRating, MaturityComment)
+    tables = (AgreedLevel, MaturityRating, MaturityComment, MaturityFocus)
 
     def structure(self, session: Session, item: AgendaItem) -> MatrixStructure:
         return matrix_structure(session, item)
