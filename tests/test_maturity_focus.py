@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.data import add_item
+from tests.helpers.data import add_item, get_row
+from workshop.activities.maturity import MaturityActivity
 from workshop.activities.maturity.focus import focused_horizon, set_focus, step_focus
 from workshop.db import Database
 from workshop.models import AgendaItem, row_id
@@ -41,3 +42,16 @@ def test_focus_refuses_an_unknown_horizon_and_other_kinds(db: Database, workshop
     with db.writing() as session, pytest.raises(AgendaError, match="only a maturity matrix"):
         set_focus(session, question, "now")
     assert _key(db, item) == "now"
+
+
+def test_the_summary_names_the_horizon_the_item_is_on(db: Database, workshop_id: int) -> None:
+    item = add_item(db, workshop_id, "maturity", "Matrix")
+    activity = MaturityActivity()
+    with db.reading() as session:
+        summary = activity.summarise(session, get_row(session, AgendaItem, row_id(item)))
+    assert (summary.focus, summary.focus_index) == ("now", 0)
+    with db.writing() as session:
+        set_focus(session, row_id(item), "2y")
+    with db.reading() as session:
+        summary = activity.summarise(session, get_row(session, AgendaItem, row_id(item)))
+    assert (summary.focus, summary.focus_index) == ("2y", 2)

@@ -53,6 +53,14 @@ class MatrixSummary:
     comments: dict[str, list[str]]
     # (factor key, horizon key) -> (agreed level or None for "no agreement", rationale).
     agreed: dict[tuple[str, str], tuple[int | None, str]] = field(default_factory=dict)
+    # The key of the horizon the item is on (see :mod:`.focus`); empty when the matrix has no horizons.
+    focus: str = ""
+
+    @property
+    def focus_index(self) -> int:
+        """The position of the horizon the item is on (0 when it has none)."""
+        keys = [h.key for h in self.structure.horizons]
+        return keys.index(self.focus) if self.focus in keys else 0
 
 
 def load_structure(session: Session, workshop_id: int) -> MatrixStructure:

@@ -10,7 +10,15 @@ from sqlmodel import Session, col, select
 
 from workshop.activities.maturity.matrix import FactorSummary, MatrixSummary, matrix_structure
 from workshop.analysis import Distribution
-from workshop.models import AgendaItem, AgreedLevel, MaturityComment, MaturityRating, Response, row_id
+from workshop.models import (
+    AgendaItem,
+    AgreedLevel,
+    MaturityComment,
+    MaturityFocus,
+    MaturityRating,
+    Response,
+    row_id,
+)
 
 
 def matrix_summary(session: Session, item: AgendaItem) -> MatrixSummary:
@@ -61,6 +69,14 @@ def matrix_summary(session: Session, item: AgendaItem) -> MatrixSummary:
         for row in session.exec(select(AgreedLevel).where(AgreedLevel.item_id == item.id)).all()
         if row.factor_id in keys and row.horizon_id in horizon_keys
     }
+    focus = session.get(MaturityFocus, row_id(item))
+    chosen = [h.key for h in structure.horizons if focus is not None and h.id == focus.horizon_id]
+    first = [h.key for h in structure.horizons[:1]]
     return MatrixSummary(
-        responses=responses, structure=structure, factors=factors, comments=comments, agreed=agreed
+        responses=responses,
+        structure=structure,
+        factors=factors,
+        comments=comments,
+        agreed=agreed,
+        focus=(chosen or first or [""])[0],
     )
