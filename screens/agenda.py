@@ -24,6 +24,7 @@ from screens.dialogs import (
     WifiScreen,
 )
 from screens.exporting import choose_and_export
+from screens.latest import Latest
 from screens.live_area import LiveArea
 from screens.messages import WorkshopChanged
 from screens.projector import ProjectorScreen
@@ -58,6 +59,7 @@ class AgendaScreen(Screen[None]):
         self.workshop_id = workshop_id
         self.snapshot: Snapshot | None = None
         self._current_id: int | None = None
+        self._reads = Latest()
 
     @property
     def workshop_app(self) -> WorkshopApp:
@@ -98,25 +100,27 @@ class AgendaScreen(Screen[None]):
     def refresh_snapshot(self) -> None:
         """Read a fresh snapshot off the event loop, then draw it."""
         if self.is_attached:  # the cursor is read here, on the event loop, not in the worker
-            self._read_snapshot(self._selected_item_id())
+            self._read_snapshot(self._selected_item_id(), self._reads.ask())
 
     class SnapshotRead(Message):
         """A worker's read of the workshop (or None: the workshop has gone), for the screen to draw."""
 
-        def __init__(self, snapshot: Snapshot | None) -> None:
+        def __init__(self, snapshot: Snapshot | None, number: int) -> None:
             super().__init__()
-            self.snapshot = snapshot
+            self.snapshot, self.number = snapshot, number
 
     @work(thread=True, exclusive=True, group="snapshot", exit_on_error=False)
-    def _read_snapshot(self, focus_id: int | None) -> None:
+    def _read_snapshot(self, focus_id: int | None, number: int) -> None:
         # The worker only reads and reports; drawing happens on the event loop, in the message's handler.
         try:
             snapshot = load_snapshot(self.workshop_app.db, self.workshop_id, focus_id)
         except store.WorkshopNotFound:
             snapshot = None
-        self.post_message(self.SnapshotRead(snapshot))
+        self.post_message(self.SnapshotRead(snapshot, number))
 
     async def on_agenda_screen_snapshot_read(self, message: SnapshotRead) -> None:
+        if not self._reads.fresh(message.number):
+            return  # an older read that finished late: a newer one is already drawn
         if message.snapshot is None:
             self._gone()
         else:

@@ -19,6 +19,7 @@ from screens.dialogs import ConfirmScreen
 from screens.exporting import choose_and_export
 from screens.failures import failure_notice
 from screens.home_dialogs import FollowUpScreen, NewWorkshop, NewWorkshopScreen
+from screens.latest import Latest
 from workshop import usecases
 from workshop.models import row_id
 from workshop.store import lifecycle
@@ -63,6 +64,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.rows: list[WorkshopRow] = []
         self.show_archived = False
+        self._reads = Latest()
 
     @property
     def workshop_app(self) -> WorkshopApp:
@@ -95,22 +97,29 @@ class HomeScreen(Screen[None]):
     class WorkshopsRead(Message):
         """A worker's read of the list, or why it failed, for the screen to draw on the event loop."""
 
-        def __init__(self, rows: list[WorkshopRow], select: int | None, error: Exception | None) -> None:
+        def __init__(
+            self, rows: list[WorkshopRow], select: int | None, error: Exception | None, number: int
+        ) -> None:
             super().__init__()
-            self.rows, self.select, self.error = rows, select, error
+            self.rows, self.select, self.error, self.number = rows, select, error, number
 
-    @work(thread=True, exclusive=True, group="home", exit_on_error=False)
     def load(self, select: int | None = None) -> None:
         """Read the list off the event loop: a database with years of workshops must not freeze the screen."""
+        self._read(select, self._reads.ask())
+
+    @work(thread=True, exclusive=True, group="home", exit_on_error=False)
+    def _read(self, select: int | None, number: int) -> None:
         try:
             with self.workshop_app.db.reading() as session:
                 rows = lifecycle.workshop_rows(session, archived=self.show_archived)
         except Exception as exc:  # a locked or lost database: say so and keep what is shown
-            self.post_message(self.WorkshopsRead([], select, exc))
+            self.post_message(self.WorkshopsRead([], select, exc, number))
             return
-        self.post_message(self.WorkshopsRead(rows, select, None))
+        self.post_message(self.WorkshopsRead(rows, select, None, number))
 
     def on_home_screen_workshops_read(self, message: WorkshopsRead) -> None:
+        if not self._reads.fresh(message.number):
+            return  # an older read that finished late: the newer list is already drawn
         if message.error is None:
             self._draw(message.rows, message.select)
             return

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from screens.latest import Latest
 from screens.messages import WorkshopChanged
 from screens.views import AnyView, LiveView, view_for
 from screens.widgets.qr import QRCode
@@ -166,6 +167,7 @@ class ProjectorScreen(Screen[None]):
         super().__init__()
         self.snapshot: Snapshot | None = None
         self._view_kind: str | None = ""  # "" until the first draw; None while results are hidden
+        self._reads = Latest()
 
     @property
     def workshop_app(self) -> WorkshopApp:
@@ -210,13 +212,16 @@ class ProjectorScreen(Screen[None]):
     class SnapshotRead(Message):
         """A worker's read of the current item (or None: the workshop has gone), for the screen to draw."""
 
-        def __init__(self, snapshot: Snapshot | None) -> None:
+        def __init__(self, snapshot: Snapshot | None, number: int) -> None:
             super().__init__()
-            self.snapshot = snapshot
+            self.snapshot, self.number = snapshot, number
 
-    @work(thread=True, exclusive=True, group="projector", exit_on_error=False)
     def refresh_snapshot(self) -> None:
         """Read a fresh snapshot of the current item off the event loop; the screen draws it on the loop."""
+        self._read_snapshot(self._reads.ask())
+
+    @work(thread=True, exclusive=True, group="projector", exit_on_error=False)
+    def _read_snapshot(self, number: int) -> None:
         app = self.workshop_app
         workshop_id = app.workshop_id
         if workshop_id is None:
@@ -228,9 +233,11 @@ class ProjectorScreen(Screen[None]):
         except Exception as exc:  # a busy database: the next change or tick reads again
             log.warning("could not read the workshop for the projector: %s", exc)
             return
-        self.post_message(self.SnapshotRead(snapshot))
+        self.post_message(self.SnapshotRead(snapshot, number))
 
     async def on_projector_screen_snapshot_read(self, message: SnapshotRead) -> None:
+        if not self._reads.fresh(message.number):
+            return  # an older read that finished late: a newer one is already drawn
         if message.snapshot is None:
             if self.is_current:  # never pop whatever screen is on top by then
                 await self.action_close()

@@ -149,5 +149,5 @@ async def test_a_read_that_lands_while_the_app_quits_is_dropped(db: Database, wo
             screen = app.screen
             assert isinstance(screen, AgendaScreen)
             for _ in range(3):
-                screen.post_message(AgendaScreen.SnapshotRead(late))
+                screen.post_message(AgendaScreen.SnapshotRead(late, 10**9))  # the newest read
             await pilot.press("q")
