@@ -13,12 +13,13 @@ from screens.agenda import AgendaScreen
 from screens.app import WorkshopApp
 from screens.home import HomeScreen
 from screens.latest import Latest
-from tests.helpers.data import add_item
+from tests.helpers.data import add_item, get_row
 from tests.helpers.tui import agenda, caught_up, is_current, screen_text, wait_for
 from workshop import store
 from workshop.db import Database
 from workshop.live import load_snapshot
-from workshop.models import row_id
+from workshop.models import AgendaItem, row_id
+from workshop.store.entries import add_entry
 
 pytestmark = pytest.mark.tui
 
@@ -33,17 +34,18 @@ def test_latest_draws_newer_reads_and_drops_older_ones() -> None:
 
 
 async def test_the_agenda_keeps_the_newer_read(db: Database, workshop_id: int) -> None:
-    item = row_id(add_item(db, workshop_id, "question", "Word", {"prompt": "One word?"}, start=False))
-    before = load_snapshot(db, workshop_id, None)  # read before the item started: nothing running
+    item = add_item(db, workshop_id, "question", "Word", {"prompt": "One word?"})
+    before = load_snapshot(db, workshop_id, row_id(item))  # read before the answer below came in
     app = WorkshopApp(db, workshop_id, serve=False)
     async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: is_current(app, row_id(item)))
         with db.writing() as session:
-            store.start_item(session, item)
-        await wait_for(pilot, lambda: is_current(app, item))
-        screen = agenda(app)
-        screen.post_message(AgendaScreen.SnapshotRead(before, 0))  # older than anything asked for
+            add_entry(session, get_row(session, AgendaItem, row_id(item)), None, "Fresh words")
+            store.bump_revision(session, workshop_id)
+        await wait_for(pilot, lambda: "Fresh words" in screen_text(app))
+        agenda(app).post_message(AgendaScreen.SnapshotRead(before, 0))  # older than anything asked for
         await caught_up(pilot)
-        assert is_current(app, item), "a late, older read put the stale agenda back"
+        assert "Fresh words" in screen_text(app), "a late, older read put the stale answers back"
 
 
 async def test_the_home_list_keeps_the_newer_read(db: Database, workshop_id: int) -> None:
