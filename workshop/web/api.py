@@ -32,7 +32,8 @@ class Problem(BaseModel):
 REPLIES = {
     401: "No facilitator token, or not this server's: send `Authorization: Bearer TOKEN`.",
     404: "No such agenda item or entry in this workshop (ids of other workshops' items too).",
-    409: "Not possible now: nothing has started, there is no next item, or the change does not apply.",
+    409: "Not possible now: nothing has started, there is no next (or previous) item, or the change does "
+    "not apply.",
     503: "Not saved: the laptop cannot save just now (a full disk, a locked file); see `Retry-After`.",
 }
 
@@ -156,6 +157,19 @@ async def current_action(request: Request, workshop: Facilitator, action: ItemAc
 )
 async def next_item(request: Request, workshop: Facilitator) -> WorkshopState:
     return await _write_then_state(request, workshop, partial(store.next_item, workshop_id=row_id(workshop)))
+
+
+@router.post(
+    "/previous",
+    response_model=WorkshopState,
+    summary="Close the current item and open the one before it",
+    responses=_replies(409),
+)
+async def previous_item(request: Request, workshop: Facilitator) -> WorkshopState:
+    """As `N` in the terminal: the item before the current one opens again, answers and all. At the first
+    item, or before anything has started, a 409."""
+    step_back = partial(store.next_item, workshop_id=row_id(workshop), step=-1)
+    return await _write_then_state(request, workshop, step_back)
 
 
 def _entry_action(session: Session, workshop_id: int, entry_id: int, status: EntryStatus) -> None:

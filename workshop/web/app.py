@@ -13,7 +13,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from workshop import __version__, locations, untrusted
 from workshop.db import Database
-from workshop.web import api, api_agreed, api_outcomes, api_values, pages, remote
+from workshop.web import (
+    api,
+    api_agreed,
+    api_items,
+    api_outcomes,
+    api_values,
+    pages,
+    remote,
+    remote_maturity,
+    remote_values,
+)
 from workshop.web.guards import SeatCodeGuard, StatusCache
 from workshop.web.middleware import GuardMiddleware
 from workshop.write_problems import for_phones, write_problem
@@ -55,9 +65,11 @@ def create_app(db: Database, writer: BatchWriter, public_url: str | None = None)
     app.include_router(pages.router)
     app.include_router(api.router)
     # What shapes the outcomes, and the outcome pack: the same prefix and the same token as the agenda's API.
-    for outcome_api in (api_values, api_agreed, api_outcomes):
+    for outcome_api in (api_values, api_agreed, api_outcomes, api_items):
         app.include_router(outcome_api.router)
-    app.include_router(remote.router)
+    # The remote by job: the run-sheet, a maturity item's horizon and agreed levels, values moderation.
+    for remote_pages in (remote_maturity, remote_values, remote):
+        app.include_router(remote_pages.router)
 
     app.add_middleware(GuardMiddleware, max_body=MAX_BODY_BYTES)
 

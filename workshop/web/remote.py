@@ -8,64 +8,25 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from workshop import store
+from workshop.activities.maturity import MaturityActivity
 from workshop.models import AgendaItem, Entry, EntryStatus, Workshop, row_id
 from workshop.store.entries import entries
 from workshop.store.seats import add_proxy_seat
 from workshop.usecases.control import ItemAction
-from workshop.web import csrf
 from workshop.web.api import _entry_action, _item_action, workshop_for_token
 from workshop.web.ids import RowId
+from workshop.web.remote_base import COOKIE, horizon_choices
+from workshop.web.remote_base import denied as _denied
+from workshop.web.remote_base import poster as _poster
+from workshop.web.remote_base import render as _render
+from workshop.web.remote_base import signed_in as _workshop
 from workshop.web.state import workshop_state
 
 router = APIRouter(prefix="/f", include_in_schema=False)
-COOKIE = "facilitator"
-
-
-def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    """A remote page: every one carries the form token, and sends its origin with the forms on it."""
-    token = csrf.form_token(request.app.state.form_secret, request.cookies.get(COOKIE, ""))
-    page = {**context, "csrf": token, "referrer_policy": csrf.REFERRER_POLICY}
-    headers = {"Referrer-Policy": csrf.REFERRER_POLICY}
-    templates: Jinja2Templates = request.app.state.templates  # app.state holds anything: create_app put this
-    return templates.TemplateResponse(request, name, page, status_code=status, headers=headers)
-
-
-async def _workshop(request: Request) -> Workshop | None:
-    token = request.cookies.get(COOKIE, "")
-    return await run_in_threadpool(workshop_for_token, request.app.state.db, token) if token else None
-
-
-async def _poster(request: Request) -> Workshop | Response:
-    """The workshop a form post to the remote acts on, or the page refusing it (401, or 403 if forged)."""
-    workshop = await _workshop(request)
-    if workshop is None:
-        return _denied(request)
-    form = await request.form()  # parsed once: the handler's Form parameters read the same copy
-    sent = form.get(csrf.FIELD)
-    problem = csrf.refusal(
-        request,
-        sent if isinstance(sent, str) else "",
-        request.app.state.form_secret,
-        request.cookies.get(COOKIE, ""),
-        request.app.state.public_url,
-    )
-    if problem is None:
-        return workshop
-    context = {"title": "Nothing was changed", "message": problem, "back_url": "/f/"}
-    return _render(request, "problem.html", {**context, "back_label": "Back to the remote"}, 403)
-
-
-def _denied(request: Request) -> HTMLResponse:
-    context = {
-        "title": "Facilitator remote",
-        "message": "Open the remote from the link or QR code in the facilitator's terminal (press f there).",
-    }
-    return _render(request, "problem.html", context, 401)
 
 
 @router.get("/{token}", response_class=HTMLResponse)
@@ -92,12 +53,23 @@ def _remote_context(request: Request, workshop_id: int) -> dict[str, Any]:
             for item in state.items
             if item.approves_entries and item.pending_entries
         }
-        return {"state": state, "pending": pending, "workshop": store.get_workshop(session, workshop_id)}
+        horizons = {
+            item.id: horizon_choices(session, item.id)
+            for item in state.items
+            if item.kind == MaturityActivity.kind
+        }
+        return {
+            "state": state,
+            "pending": pending,
+            "horizons": horizons,
+            "workshop": store.get_workshop(session, workshop_id),
+        }
 
 
 # Fixed texts only: a crafted link cannot make the remote say anything else.
 PROBLEMS = {
     "last": "That is the last agenda item, so there is no next one.",
+    "first": "That is the first agenda item (or nothing has started), so there is no previous one.",
     "stale": "That did not apply: the run-sheet had changed. Here is how it stands now.",
 }
 
@@ -148,6 +120,7 @@ async def remote(
             "at": at_item,
             "current": current,
             "is_last": bool(state.items) and current is state.items[-1],
+            "is_first": bool(state.items) and current is state.items[0],
             "refresh_url": _refresh_url(at_item, flip=r is not None),
         },
     )
@@ -199,6 +172,20 @@ async def next_item(request: Request, back: str = Form("")) -> Response:
         item = await request.app.state.writer.submit(partial(store.next_item, workshop_id=row_id(workshop)))
     except store.AgendaError:
         return _back(problem="last")
+    return _back(None if back == "top" else item.id)
+
+
+@router.post("/previous", response_class=HTMLResponse)
+async def previous_item(request: Request, back: str = Form("")) -> Response:
+    """Close the current item and open the one before it, as `N` in the terminal."""
+    workshop = await _poster(request)
+    if not isinstance(workshop, Workshop):
+        return workshop
+    step_back = partial(store.next_item, workshop_id=row_id(workshop), step=-1)
+    try:
+        item = await request.app.state.writer.submit(step_back)
+    except store.AgendaError:
+        return _back(problem="first")
     return _back(None if back == "top" else item.id)
 
 
