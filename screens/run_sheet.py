@@ -60,10 +60,24 @@ class RunSheet(DataTable[Text]):
             self._title_width = room
             if keys:
                 self.move_cursor(row=min(max(cursor, 0), len(keys) - 1), animate=False)
+            self.call_after_refresh(self._least_scroll)
             return
         for key, row in zip(keys, rows, strict=True):
             for column, value in zip(("state", "title", "minutes"), row, strict=True):
                 self.update_cell(key, column, value)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._least_scroll)
+
+    def _least_scroll(self) -> None:
+        """Show the agenda from as near its top as keeps the cursor in view.
+
+        Moving the cursor scrolls just enough for the height the table has at that moment; while the panes
+        settle (the join panel, a view's comments) that height changes, and the agenda was left scrolled a
+        row or two for no reason, differently from one start to the next."""
+        shown = self.scrollable_content_region.height - (self.header_height if self.show_header else 0)
+        if shown > 0 and self.row_count:
+            self.scroll_to(y=max(0, self.cursor_row - shown + 1), animate=False)
 
     def tick(self, running: AgendaItem, now: datetime) -> None:
         """Once a second: the running item's minutes, from the clock alone."""

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Select, TextArea
 
 from screens.app import WorkshopApp
-from screens.dialogs import AgreedScreen
+from screens.views.maturity_agreed import AgreedLevelsScreen
 from tests.helpers.data import get_row, start_kind, vote
 from tests.helpers.tui import screen_text, wait_for
 from workshop import store
@@ -67,12 +66,10 @@ async def test_record_an_agreed_level_from_the_keyboard(db: Database, workshop_i
         await wait_for(pilot, lambda: "3 of 3 joined answered" in screen_text(app))
         assert "Agreed" not in screen_text(app)  # no column until something is agreed
         await pilot.press("g")
-        await wait_for(pilot, lambda: isinstance(app.screen, AgreedScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, AgreedLevelsScreen))
         await pilot.pause()
-        app.screen.query_one("#level", Select).value = 3
-        app.screen.query_one("#rationale", TextArea).text = "Most partners recognised the vision"
-        app.screen.query_one("#save").focus()
-        await pilot.press("enter")
+        # The first factor starts at the room's median, 3: agree it as shown, with the reason.
+        await pilot.press("space", "r", *"Most partners recognised the vision", "enter", "ctrl+s")
         await wait_for(pilot, lambda: "→ 3" in screen_text(app) and "Agreed" in screen_text(app))
         with db.reading() as session:
             summary = KINDS["maturity"].summarise(session, get_row(session, AgendaItem, row_id(item)))

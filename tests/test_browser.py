@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from tests.helpers.data import activity, get_row
+from tests.helpers.maturity_steps import next_page, rate_every_step
 from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from workshop import store
 from workshop.activities.maturity import MatrixSummary, MaturityActivity
@@ -83,13 +84,9 @@ def pick(page: Page, answers: dict[str, str]) -> None:
         expect(page.locator(f"#{name}-{value}")).to_be_checked()
 
 
-def send(page: Page) -> None:
-    page.get_by_role("button", name="Send my answers").click()
-
-
-def expect_saved(page: Page, site: Site) -> None:
-    expect(page).to_have_url(f"{site.url}/w/{site.code}/items/{site.item.id}/saved")
-    expect(page.get_by_role("heading", name="Your answers are saved")).to_be_visible()
+def expect_review(page: Page, site: Site) -> None:
+    expect(page).to_have_url(f"{site.url}/w/{site.code}?step=review")
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
 
 
 def expect_counts(result: MatrixSummary, answers: dict[str, str]) -> None:
@@ -109,10 +106,9 @@ def test_join_and_answer_everything(site: Site, open_page: OpenPage) -> None:
     join(page, site, organisation="NHS trust", role="Front line")
     assert page.locator("input[type=radio]:checked").count() == 0
     answers = plan_for(site.fields)
-    pick(page, answers)
-    send(page)
-    expect_saved(page, site)
-    expect(page.get_by_role("link", name="Change my answers")).to_be_visible()
+    rate_every_step(page, answers)
+    expect_review(page, site)
+    expect(page.get_by_role("link", name="Change your answers for Goals and values")).to_be_visible()
 
     expect_counts(site.summary(), answers)
     [seat] = site.seats()
@@ -128,63 +124,54 @@ def test_change_answers(site: Site, open_page: OpenPage) -> None:
     page = open_page()
     join(page, site)
     answers = plan_for(site.fields)
-    pick(page, answers)
-    send(page)
-    expect_saved(page, site)
+    rate_every_step(page, answers)
+    expect_review(page, site)
 
-    page.get_by_role("link", name="Change my answers").click()
-    expect(page).to_have_url(f"{site.url}/w/{site.code}")
-    for name, value in answers.items():
-        expect(page.locator(f"#{name}-{value}")).to_be_checked()
-    assert page.locator("input[type=radio]:checked").count() == len(site.fields)
+    page.get_by_role("link", name="Change your answers for Goals and values").click()
+    expect(page).to_have_url(f"{site.url}/w/{site.code}?step=1")
+    for name in site.fields[:3]:
+        expect(page.locator(f"#{name}-{answers[name]}")).to_be_checked()
+    assert page.locator("input[type=radio]:checked").count() == 3
 
     changed = site.fields[0]
     answers[changed] = "5" if answers[changed] != "5" else "dk"
     pick(page, {changed: answers[changed]})
-    send(page)
-    expect_saved(page, site)
+    next_page(page)
+    expect(page).to_have_url(f"{site.url}/w/{site.code}?step=2")
     expect_counts(site.summary(), answers)
     assert len(site.seats()) == 1
 
 
-def test_missing_answers_are_explained(site: Site, open_page: OpenPage) -> None:
+def test_skipped_answers_are_kept_and_shown_on_the_review(site: Site, open_page: OpenPage) -> None:
     page = open_page()
     join(page, site)
     picked = {site.fields[0]: "3", site.fields[4]: "dk", site.fields[-1]: "5"}
-    pick(page, picked)
-    send(page)
+    rate_every_step(page, picked)
+    expect_review(page, site)
+    expect(page.locator(".notice")).to_contain_text("Some factors still have a time to rate")
+    expect(page.locator(".review-list dd", has_text="Not rated yet")).to_have_count(len(site.fields) - 3)
+    result = site.summary()
+    assert (result.responses, result.complete, result.partial) == (1, 0, 1)
+    page.goto(f"{site.url}/w/{site.code}")  # opened again: back on the first factor with a gap
+    expect(page.locator("#progress-label")).to_have_text("Factor 1 of 9")
+    expect(page.locator(f"#{site.fields[0]}-3")).to_be_checked()
+    assert len(site.seats()) == 1
 
+
+def test_a_forged_level_is_explained(site: Site, open_page: OpenPage) -> None:
+    page = open_page()
+    join(page, site)
+    page.evaluate("document.querySelector('input[type=radio]').value = '9'")
+    page.locator(f"label[for='{site.fields[0]}-1']").click()
+    page.locator(f"label[for='{site.fields[1]}-2']").click()
+    next_page(page)
     box = page.locator(".error-summary")
-    expect(box).to_be_visible()
-    expect(box).to_contain_text("There is a problem")
+    expect(box).to_contain_text("Choose one of the levels shown for Goals and values, now")
     expect(page).to_have_title(f"Error: {site.item.title}")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'")
-    missing = [name for name in site.fields if name not in picked]
-    # The summary has one line per factor with gaps, linking to that factor's first unanswered time.
-    first_gap: dict[str, str] = {}
-    for name in missing:
-        first_gap.setdefault(name.rsplit("-", 1)[0], name)
-    links = box.get_by_role("link")
-    expect(links).to_have_count(len(first_gap))
-    assert [links.nth(i).get_attribute("href") for i in range(len(first_gap))] == [
-        f"#{n}-1" for n in first_gap.values()
-    ]
-    expect(links.first).to_contain_text(
-        "Choose a level or Don't know for Goals and values: in one year and in two years"
-    )
-    expect(page.locator(".error-message")).to_have_count(len(missing))
-    expect(page.locator(f"#{missing[0]}-error")).to_contain_text("Choose a level for")
-
-    links.first.click()
-    expect(page).to_have_url(f"{site.url}/w/{site.code}/items/{site.item.id}#{missing[0]}-1")
-    expect(page.locator(f"#{missing[0]}-1")).to_be_focused()
-    expect(page.locator(f"#{missing[0]}-1")).to_be_in_viewport()
-
-    for name, value in picked.items():
-        expect(page.locator(f"#{name}-{value}")).to_be_checked()
-    assert page.locator("input[type=radio]:checked").count() == len(picked)
+    expect(page.locator("#progress-label")).to_have_text("Factor 1 of 9")
+    expect(page.locator(f"#{site.fields[1]}-2")).to_be_checked()  # what was sent comes back
     assert site.summary().responses == 0
-    assert len(site.seats()) == 1
 
 
 def expect_fits_320(page: Page) -> None:
@@ -210,9 +197,12 @@ def test_small_phone_320px(site: Site, open_page: OpenPage) -> None:
     expect_fits_320(page)
     page.get_by_role("button", name="Join").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(site.item.title)
-    expect(page.locator(".radio label")).to_have_count(len(site.fields) * 6)
+    expect(page.locator(".radio label")).to_have_count(3 * 6)  # one factor a page, at three horizons
     expect_fits_320(page)
-    send(page)  # the form with every rating in error must fit too
+    page.evaluate("document.querySelectorAll('input[type=radio]').forEach(r => { r.value = '9'; })")
+    for name in site.fields[:3]:
+        page.locator(f"label[for='{name}-1']").click()
+    next_page(page)  # the page with every rating in error must fit too
     expect(page.locator(".error-summary")).to_be_visible()
     expect_fits_320(page)
 
@@ -265,7 +255,6 @@ def test_readme_screenshots(site: Site, open_page: OpenPage) -> None:
     page = open_page()
     join(page, site)
     page.screenshot(path=str(SCREENSHOTS / "phone-form.png"), full_page=False)
-    pick(page, plan_for(site.fields))
-    send(page)
-    expect_saved(page, site)
+    rate_every_step(page, plan_for(site.fields))
+    expect_review(page, site)
     page.screenshot(path=str(SCREENSHOTS / "phone-saved.png"), full_page=False)

@@ -125,7 +125,7 @@ def test_results_on_the_form_page_after_reveal(
     with live_server.db.writing() as session:
         store.set_revealed(session, row_id(maturity_item), True)
     page = phones[0].get(f"/w/{code}")
-    assert page.status_code == 200 and "Send my answers" in page.text
+    assert page.status_code == 200 and "Check your answers" in page.text  # all sent: the review page
     shown = results_text(page.text)
     assert all(block in shown for block in EXPECTED)
 

@@ -4,7 +4,6 @@ item's horizon and agreed levels, values moderation, and results to reveal for e
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,9 +11,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import expect
 from sqlmodel import select
 
+from tests.helpers.axe import axe_violations
 from tests.helpers.data import add_item, get_row, start_kind, vote
 from tests.helpers.web import LiveServer, OpenPage, RemoteClient
 from tests.naughty import BLNS
@@ -95,9 +95,28 @@ def test_horizon_buttons_move_the_room(live_server: LiveServer, token: str, work
         assert browser.post(f"/f/maturity/{values.id}/horizon", data={"horizon": "now"}).status_code == 404
 
 
-def test_agreed_levels_page_saves_every_factor(live_server: LiveServer, token: str, workshop_id: int) -> None:
+def as_posted(page: str) -> dict[str, str]:
+    """What a browser posts from the agreed-levels form as the page left it (hidden fields, ticks too)."""
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    chosen = r'<select[^>]* name="(level-\d+)"[^>]*>(?:(?!</select>).)*?<option value="([^"]*)" selected'
+    form |= dict(re.findall(chosen, page, flags=re.S))
+    form |= dict(re.findall(r'<textarea[^>]* name="(why-\d+)"[^>]*>([^<]*)</textarea>', page))
+    form |= {name: "1" for name in re.findall(r'name="(agree-\d+)" value="1" checked', page)}
+    return {name: html.unescape(value) for name, value in form.items()}
+
+
+def agreed_at(live_server: LiveServer, item_id: int, horizon_id: int) -> dict[int, tuple[int | None, str]]:
+    with live_server.db.reading() as session:
+        rows = session.exec(select(AgreedLevel).where(AgreedLevel.item_id == item_id)).all()
+    assert {r.horizon_id for r in rows} <= {horizon_id}
+    return {r.factor_id: (r.level, r.rationale) for r in rows}
+
+
+def test_agreed_levels_page_saves_only_what_was_agreed(
+    live_server: LiveServer, token: str, workshop_id: int
+) -> None:
     matrix = start_kind(live_server.db, workshop_id, "maturity")
-    for level in (2, 3, 4):
+    for level in (2, 3):  # a median of 2½: every factor starts at 2, the more cautious level
         vote(live_server.db, workshop_id, row_id(matrix), level)
     with live_server.db.reading() as session:
         structure = load_structure(session, workshop_id)
@@ -105,25 +124,25 @@ def test_agreed_levels_page_saves_every_factor(live_server: LiveServer, token: s
     with signed_in(live_server, token) as browser:
         page = browser.get(f"/f/maturity/{matrix.id}?horizon={horizon.key}")
         assert page.status_code == 200 and '<meta http-equiv="refresh"' not in page.text
-        assert page.text.count("Median 3 · middle half 2½ to 3½ · 3 rated") == len(factors)
-        for factor in factors:  # a label for every field, the median preselected
-            assert f'<label class="label label-small" for="level-{factor.id}">' in page.text
-            assert f'<label class="label label-small" for="why-{factor.id}">' in page.text
-        assert page.text.count('<option value="3" selected>') == len(factors)
-        form = {f"level-{f.id}": "3" for f in factors} | {"horizon": horizon.key}
-        form |= {f"level-{factors[0].id}": "none", f"why-{factors[1].id}": "We heard the same from schools"}
+        assert page.text.count("Median 2½ · middle half 2 to 3 · 2 rated") == len(factors)
+        for factor in factors:  # a label for every field
+            assert all(f'for="{field}-{factor.id}"' in page.text for field in ("level", "why", "agree"))
+        assert page.text.count('<option value="2" selected>') == len(factors)
+        # Saved as shown, nothing is agreed: the median is the room's, not yet the facilitator's decision.
+        untouched = browser.post(f"/f/maturity/{matrix.id}", data=as_posted(page.text))
+        assert "Nothing was saved" in browser.get(untouched.headers["location"]).text
+        assert agreed_at(live_server, row_id(matrix), row_id(horizon)) == {}
+        form = as_posted(page.text) | {f"level-{factors[0].id}": "none", f"agree-{factors[2].id}": "1"}
+        form[f"why-{factors[1].id}"] = "We heard the same from schools"
         saved = browser.post(f"/f/maturity/{matrix.id}", data=form)
         assert saved.status_code == 303
-        assert "Agreed levels saved." in browser.get(saved.headers["location"]).text
-    with live_server.db.reading() as session:
-        rows = {
-            r.factor_id: r
-            for r in session.exec(select(AgreedLevel).where(AgreedLevel.item_id == matrix.id)).all()
-        }
-    assert set(rows) == {f.id for f in factors} and {r.horizon_id for r in rows.values()} == {horizon.id}
+        assert "Agreed levels saved for 3 factors." in browser.get(saved.headers["location"]).text
     first, second, third = (row_id(f) for f in factors[:3])
-    assert rows[first].level is None and rows[third].level == 3
-    assert rows[second].rationale == "We heard the same from schools"
+    assert agreed_at(live_server, row_id(matrix), row_id(horizon)) == {
+        first: (None, ""),
+        second: (2, "We heard the same from schools"),
+        third: (2, ""),
+    }
 
 
 def test_agreed_levels_form_errors_keep_what_was_typed(
@@ -151,6 +170,10 @@ def test_agreed_levels_form_errors_keep_what_was_typed(
         assert f"Choose a level for {factors[1].name}, or “No agreement reached”." in text
         assert f"Choose a level for {factors[2].name} (or “No agreement reached”) to keep its reason." in text
         assert "x" * 1001 in refused.text and "Kept &lt;b&gt;reason&lt;/b&gt;" in refused.text
+        # The reason's error leads to the reason, which names it.
+        assert f'href="#why-{factors[0].id}"' in refused.text
+        assert f'href="#level-{factors[1].id}"' in refused.text
+        assert f'name="why-{factors[0].id}" rows="2" aria-describedby="error-{factors[0].id}"' in refused.text
         assert "<title>Error:" in refused.text
         other = browser.get(f"/f/maturity/{matrix.id}?horizon=someday")
         assert other.status_code == 404
@@ -301,22 +324,6 @@ def test_naughty_strings_stay_inert_on_the_remote(
     assert {f"why-{k}": v for k, v in kept.items()} == reasons
 
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def _axe_problems(page: Page, *, allow: tuple[str, ...] = ()) -> list[str]:
-    spec = importlib.util.find_spec("axe_playwright_python")
-    assert spec is not None and spec.origin is not None
-    page.evaluate(Path(spec.origin).with_name("axe.min.js").read_text(encoding="utf-8"))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    assert len(result["passes"]) > 10  # it ran, and checked things
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical") and v["id"] not in allow
-    ]
-
-
 @pytest.mark.browser
 def test_remote_pages_in_a_phone_browser(
     live_server: LiveServer, token: str, workshop_id: int, open_page: OpenPage
@@ -332,15 +339,22 @@ def test_remote_pages_in_a_phone_browser(
     page = open_page(375, 740)
     page.goto(f"{live_server.url}/f/{token}")
     page.screenshot(path=str(shots / "remote-runsheet-375.png"), full_page=True)
-    # The run-sheet's 20-second refresh predates these pages (axe: WCAG 2.2.1, timing adjustable); the new
-    # pages have none, since a reload would lose what is being typed.
-    assert _axe_problems(page, allow=("meta-refresh",)) == []
+    # The run-sheet refreshes itself by script with a Pause (WCAG 2.2.1), never by a meta refresh; the
+    # other pages have none, since a reload would lose what is being typed.
+    assert axe_violations(page) == []
+    pause = page.get_by_role("button", name="Pause refreshing")
+    expect(pause).to_have_attribute("aria-pressed", "false")
+    pause.click()
+    expect(pause).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#auto-refresh-note")).to_have_text("Refreshing is paused.")
+    page.reload()  # the choice lasts for the tab
+    expect(page.get_by_role("button", name="Pause refreshing")).to_have_attribute("aria-pressed", "true")
     # Agreed levels: pick from the list, give a reason, save; every target at least 24 px.
     page.goto(f"{live_server.url}/f/maturity/{matrix.id}")
     page.get_by_label("What the room agreed").first.select_option("4")
     page.locator(f"#why-{factors[0].id}").fill("Schools and health said the same")
     page.screenshot(path=str(shots / "remote-agreed-375.png"), full_page=True)
-    assert _axe_problems(page) == []
+    assert axe_violations(page) == []
     small = page.evaluate(
         "() => [...document.querySelectorAll('main button, main select, main a, main textarea')]"
         ".filter(e => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24; })"
@@ -349,7 +363,7 @@ def test_remote_pages_in_a_phone_browser(
     assert small == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("button", name="Save agreed levels").click()
-    page.get_by_text("Agreed levels saved.").wait_for()
+    page.get_by_text("Agreed levels saved for 1 factor.").wait_for()
     with live_server.db.reading() as session:
         row = session.exec(select(AgreedLevel).where(AgreedLevel.factor_id == factors[0].id)).one()
         assert (row.level, row.rationale) == (4, "Schools and health said the same")
@@ -359,10 +373,10 @@ def test_remote_pages_in_a_phone_browser(
     page.get_by_text("Hidden from phones and results.").wait_for()
     assert status(live_server, ids["care"]).status == EntryStatus.HIDDEN.value
     page.screenshot(path=str(shots / "remote-values-375.png"), full_page=True)
-    assert _axe_problems(page) == []
+    assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.locator(f"#merge-{ids['trusting']}").select_option(str(ids["trust"]))
     page.get_by_role("button", name="Preview merge of Trusting").click()
     page.get_by_text("Merging “Trusting” into “Trust”: no dots to move.").wait_for()
     page.screenshot(path=str(shots / "remote-merge-375.png"), full_page=True)
-    assert _axe_problems(page) == []
+    assert axe_violations(page) == []

@@ -181,7 +181,7 @@ async def _open_agreed_dialog(pilot: Pilot[Any]) -> None:
     await _settle(pilot)
     await pilot.press("g")
     app = pilot.app
-    await wait_for(pilot, lambda: "What the room agreed" in screen_text(app))
+    await wait_for(pilot, lambda: "Agreed levels · Now" in screen_text(app))
     await pilot.pause()
 
 

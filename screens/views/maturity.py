@@ -5,34 +5,37 @@ from __future__ import annotations
 from functools import partial
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from screens.dialogs import AgreedChoice, AgreedScreen
 from screens.group_size_dialog import GroupSizeScreen
 from screens.views.base import AGREE_KEY, LentKey, LiveView
+from screens.views.maturity_agreed import AgreedLevelsScreen, FactorRow
 from screens.views.maturity_compare import CompareKey, comparison_view, read_comparison
+from screens.views.maturity_table import (
+    AGREEMENT_MARKS,
+    comments_panel,
+    count_width,
+    factor_label,
+    matrix_table,
+    titled_table,
+)
 from workshop.activities.maturity import MatrixSummary
-from workshop.activities.maturity.agreed import set_agreed
+from workshop.activities.maturity.agreed import AgreedRow, set_agreed_many
 from workshop.activities.maturity.breakdown import Breakdown, BreakdownBy, maturity_breakdown, min_group_of
 from workshop.activities.maturity.compare import Comparison
-from workshop.analysis import Agreement, format_median
+from workshop.activities.maturity.focus import step_focus
+from workshop.analysis import format_median
 from workshop.db import Database
 from workshop.live import Snapshot
 from workshop.models import AgendaItem, row_id
 from workshop.store.workshops import set_min_group
 from workshop.wording import compact_count
 
-# Words and symbols, never colour alone, say how far the room agrees.
-AGREEMENT_MARKS = {
-    Agreement.STRONG: "✔ strong",
-    Agreement.SOME: "≈ some",
-    Agreement.SPLIT: "✖ split",
-    Agreement.TOO_FEW: "· few",
-}
-
+# The terminal height from which the highlighted factor's comments show without the view having the focus.
+COMMENTS_HEIGHT = 30
 # The breakdown modes in the order ``next_breakdown`` cycles through them; None is the whole room.
 BREAKDOWNS: tuple[BreakdownBy | None, ...] = (None, "organisation", "role")
 BREAKDOWN_WORDS = {"organisation": "By organisation", "role": "By role level"}
@@ -46,41 +49,16 @@ def read_breakdown(db: Database, item: AgendaItem, key: BreakdownKey) -> tuple[B
         return key, maturity_breakdown(session, item, key[2])
 
 
-def _table(heading: str, answered: str, keys: str) -> Table:
-    """A borderless table titled with what it shows, how many answered, and the keys that change it."""
-    return Table(
-        title=Text.assemble(
-            (heading, "bold reverse"), f" · {answered} joined answered", (f"  {keys}", "dim")
-        ),
-        title_justify="left",
-        expand=True,
-        box=None,
-        padding=(0, 1, 0, 0),
-        show_edge=False,
-    )
-
-
-def count_cell(count: int) -> str:
-    """A count as the tables show it: ``·`` for none, else at most four characters (see compact_count)."""
-    return compact_count(count) if count else "·"
-
-
-def count_width(cells: list[str], least: int) -> int:
-    """A count column's width: its widest cell, so a big room's counts are never cut to ``1…``."""
-    return max([least, *map(len, cells)])
-
-
-def _agreed_cell(value: tuple[int | None, str] | None) -> Text:
-    if value is None:
-        return Text("")
-    level, _rationale = value
-    return Text(f"→ {level}", style="bold") if level is not None else Text("✖ none")
-
-
 class MaturityView(LiveView[MatrixSummary]):
-    """A factor × level table for the chosen horizon, with the median and an agreement label."""
+    """A factor × level table for the item's horizon, with the median and an agreement label, and the
+    comments on the highlighted factor under it (Tab, then ↑↓ move the highlight)."""
 
     SUMMARY = MatrixSummary
+    can_focus = True
+    BINDINGS = [
+        Binding("up", "factor(-1)", "Previous factor", show=False),
+        Binding("down", "factor(1)", "Next factor", show=False),
+    ]
     LENT_KEYS = (
         LentKey(
             Binding(
@@ -127,7 +105,9 @@ class MaturityView(LiveView[MatrixSummary]):
 
     def __init__(self, db: Database) -> None:
         super().__init__(db)
-        self.horizon_index = 0
+        # The highlighted factor, whose comments show under the table; the horizon is the database's.
+        self.factor_index = 0
+        self.following = False  # the projector's copy of the agenda's view
         self.breakdown_index = 0
         self._breakdown: tuple[BreakdownKey, Breakdown] | None = None
         self._breakdown_wanted: BreakdownKey | None = None
@@ -146,15 +126,34 @@ class MaturityView(LiveView[MatrixSummary]):
         self.redraw()
 
     def next_horizon(self) -> None:
-        """Show the next horizon (now → one year → two years → now)."""
-        self.horizon_index += 1
-        self.redraw()
+        """Move the item to its next horizon (now → one year → two years → now), in the database."""
+        self.run_worker(self.action_horizon(), group="horizon")
 
     def follow(self, leader: MaturityView) -> None:
-        # The projector shows the horizon the facilitator chose on the agenda (h), and the change since the
-        # baseline when it is shown there (y), so both screens agree.
-        self.horizon_index = leader.horizon_index
+        # The horizon comes from the database (summary.focus), so every screen agrees on it already. The
+        # projector also shows the change since the baseline when the agenda does (y), and the factor the
+        # facilitator highlighted, with its comments.
         self.comparing = leader.comparing
+        self.factor_index = leader.factor_index
+        self.following = True
+
+    def action_factor(self, step: int) -> None:
+        """Highlight the next or previous factor; its comments show under the table."""
+        summary = self._summary
+        count = len(summary.factors) if summary is not None else 0
+        if count:
+            self.factor_index = (self.factor_index + step) % count
+            self.redraw()
+            parent = self.parent
+            if isinstance(parent, Widget) and self.has_focus:
+                # On a small terminal the comments sit below the fold: bring them into sight.
+                self.call_after_refresh(parent.scroll_end, animate=False)
+
+    def on_focus(self) -> None:
+        self.redraw()
+
+    def on_blur(self) -> None:
+        self.redraw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "compare":  # only a follow-up has a baseline to compare with
@@ -166,8 +165,14 @@ class MaturityView(LiveView[MatrixSummary]):
         self.comparing = not self.comparing
         self.redraw()
 
-    def action_horizon(self) -> None:
-        self.next_horizon()
+    async def action_horizon(self) -> None:
+        """h: the item's next horizon, kept in the database so the projector and the remote follow."""
+        if self.shown is None:
+            return
+        item, _summary = self.shown
+        await self.change(
+            partial(step_focus, item_id=row_id(item), step=1), "", "Could not change the horizon"
+        )
 
     def action_breakdown(self) -> None:
         self.next_breakdown()
@@ -189,39 +194,34 @@ class MaturityView(LiveView[MatrixSummary]):
         self.app.push_screen(GroupSizeScreen(min_group_of(snapshot.workshop)), chosen)
 
     def action_agree(self) -> None:
-        """Record the level the room agreed for a factor and horizon, starting at the horizon shown."""
+        """Agree every factor at the item's horizon in one dialog, each starting at the room's median."""
         if self.shown is None:
             return
         item, summary = self.shown
         item_id = row_id(item)
         structure = summary.structure
-        factor_ids = {f.key: row_id(f) for f in structure.factors}
-        horizon_ids = {h.key: row_id(h) for h in structure.horizons}
-        current = {(factor_ids[f], horizon_ids[h]): value for (f, h), value in summary.agreed.items()}
-        horizon_id = row_id(structure.horizons[self.horizon_index % len(structure.horizons)])
+        if not structure.horizons:
+            return
+        horizon = structure.horizons[summary.focus_index]
+        rows = [
+            FactorRow(
+                row_id(row.factor),
+                row.factor.name,
+                row.factor.short,
+                row.by_horizon[horizon.key],
+                summary.agreed.get((row.factor.key, horizon.key)),
+            )
+            for row in summary.factors
+        ]
 
-        async def chosen(choice: AgreedChoice | None) -> None:
-            if choice is not None:
-                change = partial(
-                    set_agreed,
-                    item_id=item_id,
-                    factor_id=choice.factor_id,
-                    horizon_id=choice.horizon_id,
-                    level=choice.level,
-                    rationale=choice.rationale,
-                )
-                await self.change(change, "Agreed level recorded")
+        async def chosen(choice: list[AgreedRow] | None) -> None:
+            if choice:
+                change = partial(set_agreed_many, item_id=item_id, horizon_id=row_id(horizon), rows=choice)
+                done = f"Agreed levels recorded for {len(choice)} factor(s) · {horizon.label}"
+                await self.change(change, done, "Could not record the agreed levels")
 
-        self.app.push_screen(
-            AgreedScreen(
-                [(f.name, row_id(f)) for f in structure.factors],
-                [(h.label, row_id(h)) for h in structure.horizons],
-                [(f"{lv.value} {lv.name}", lv.value) for lv in structure.levels],
-                current,
-                horizon_id,
-            ),
-            chosen,
-        )
+        levels = [(level.value, level.name) for level in structure.levels]
+        self.app.push_screen(AgreedLevelsScreen(horizon.label, rows, levels), chosen)
 
     def draw(self, snapshot: Snapshot, summary: MatrixSummary) -> None:
         if not summary.structure.horizons:
@@ -230,39 +230,27 @@ class MaturityView(LiveView[MatrixSummary]):
         if self.comparing and snapshot.workshop.baseline_id is not None:
             self._show_comparison(snapshot)
             return
-        horizons = summary.structure.horizons
-        horizon = horizons[self.horizon_index % len(horizons)]
+        horizon = summary.structure.horizons[summary.focus_index]
         mode = self.breakdown_mode
         if mode is not None:
             self._show_breakdown(snapshot, mode, horizon.key)
             return
-        levels = summary.structure.levels
-        table = _table(horizon.label, f"{summary.responses} of {snapshot.seats}", "h: next horizon")
-        wide = self.size.width >= 70
-        dists = [row.by_horizon[horizon.key] for row in summary.factors]
-        # One list of cells per column (each level, then don't know), so each column is as wide as its
-        # widest cell: two cells in a small room, up to four once a level has 1,000 ratings.
-        columns = [[count_cell(dist.counts[index]) for dist in dists] for index in range(len(levels))]
-        columns.append([count_cell(dist.dont_know) for dist in dists])
-        table.add_column("Factor", ratio=1, no_wrap=True, overflow="ellipsis")
-        for header, cells in zip([*(str(level.value) for level in levels), "?"], columns, strict=True):
-            table.add_column(header, justify="right", width=count_width(cells, 2))
-        table.add_column("Mid", justify="right", width=3)
-        table.add_column("Agree", no_wrap=True, width=8)
-        # Beside the spread, never instead of it: the column appears once the room agrees something here.
-        agreed = {factor: value for (factor, key), value in summary.agreed.items() if key == horizon.key}
-        if agreed:
-            table.add_column("Agreed", no_wrap=True, width=6)
-        for index, (row, dist) in enumerate(zip(summary.factors, dists, strict=True)):
-            extra = [_agreed_cell(agreed.get(row.factor.key))] if agreed else []
-            table.add_row(
-                Text(row.factor.name if wide or not row.factor.short else row.factor.short),
-                *(cells[index] for cells in columns),
-                format_median(dist.median()),
-                AGREEMENT_MARKS[dist.agreement()],
-                *extra,
-            )
-        self.update(table)
+        # Complete answers are the count; people part-way through the steps are counted beside them.
+        answered = f"{summary.complete} of {snapshot.seats} joined answered"
+        if summary.partial:
+            answered += f" · {summary.partial} part-way"
+        self.factor_index %= max(1, len(summary.factors))
+        # A short terminal has rows for the table alone: the comments come once the facilitator Tabs here.
+        # Never on the projector: participants' free text goes on the room's screen only if it is asked for.
+        comments = not self.following and (self.has_focus or self.screen.size.height >= COMMENTS_HEIGHT)
+        # The projector's view follows the agenda's and takes no keys: no Tab to offer there.
+        keys = "h: next horizon" if comments or self.following else "h: next horizon · Tab: comments"
+        table = matrix_table(summary, horizon, answered, self.size.width, self.factor_index, keys)
+        if comments:
+            hint = " · ↑↓ another factor" if self.has_focus else " · Tab, then ↑↓: another factor"
+            self.update(Group(table, Text(""), comments_panel(summary, self.factor_index, hint)))
+        else:
+            self.update(table)
 
     def _show_breakdown(self, snapshot: Snapshot, mode: BreakdownBy, horizon_key: str) -> None:
         """Draw the breakdown if it is up to date, else read it in a thread and draw it when it comes."""
@@ -337,10 +325,10 @@ class MaturityView(LiveView[MatrixSummary]):
     def _draw_breakdown(self, breakdown: Breakdown, snapshot: Snapshot, horizon_key: str) -> None:
         structure = breakdown.structure
         horizon = next(h for h in structure.horizons if h.key == horizon_key)
-        table = _table(
+        table = titled_table(
             # The size that decided which groups are missing, beside the groups it let through.
             f"{BREAKDOWN_WORDS[breakdown.by]} · {horizon.label} · groups of {breakdown.min_group} or more",
-            f"{breakdown.responses} of {snapshot.seats}",
+            f"{breakdown.responses} of {snapshot.seats} joined answered",
             "h: next horizon  b: next breakdown",
         )
         wide = self.size.width >= 70
@@ -351,7 +339,7 @@ class MaturityView(LiveView[MatrixSummary]):
         table.add_column("Mid", justify="right", width=3)
         table.add_column("Agree", no_wrap=True, width=8)
         for factor in structure.factors:
-            name = factor.name if wide or not factor.short else factor.short
+            name = factor_label(factor, wide)
             for index, group in enumerate(breakdown.groups):
                 dist = group.distribution(factor.key, horizon.key)
                 table.add_row(

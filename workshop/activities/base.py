@@ -21,6 +21,7 @@ __all__ = [
     "FormError",
     "NoSettings",
     "ParsedForm",
+    "StepRefused",
     "Tally",
     "VoteMerge",
     "ensure_response",
@@ -98,6 +99,12 @@ class ParsedForm(Generic[AnswersT_co]):
     # Show the form again with ``entered`` and save nothing: a step inside the form, such as moving an
     # option up a draft ranking, that works by plain form posts for phones without JavaScript.
     rerender: bool = False
+    # A form in steps: the step the page shows once these answers are saved (its ``?step=``).
+    step: str | None = None
+
+
+class StepRefused(ValueError):
+    """A form in steps was asked for a step it does not have; the message says which steps there are."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,9 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
     # The tables the kind owns, children first; every row has an ``item_id``. Resetting an item and
     # deleting a workshop empty them, so storage never lists a kind's tables itself.
     tables: ClassVar[tuple[type[SQLModel], ...]] = ()
+    # Those of ``tables`` that say how the item runs, not what anyone answered (the horizon a matrix is on):
+    # resetting the answers keeps them, so phones rating one horizon at a time are not sent back to the first.
+    kept_on_reset: ClassVar[tuple[type[SQLModel], ...]] = ()
 
     @property
     def accepts_responses(self) -> bool:
@@ -176,6 +186,17 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
     ) -> dict[str, Any]:
         """Template context for the seat's phone page: saved answers as ``values``, own entries, …"""
         return {"values": {}}
+
+    def phone_step(self, context: Mapping[str, Any], step: str | None) -> dict[str, Any]:
+        """For a form in steps, what the page needs to show one step: ``step`` is the page's ``?step=``
+        (or the form's hidden ``step`` field), None for wherever the seat should carry on.
+
+        ``context`` is the page's, with :meth:`phone_context`'s. A one-page form adds nothing.
+
+        Raises:
+            StepRefused: ``step`` is not a step of this form.
+        """
+        return {}
 
     def parse_form(self, structure: StructureT, form: Mapping[str, str]) -> ParsedForm[AnswersT]:
         """Validate a submitted phone form against the item's structure."""
@@ -210,6 +231,11 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
         """
         return None
 
+    def phase(self, session: Session, item: AgendaItem) -> str:
+        """What a phone's page shows beyond the agenda's state, as a short token: when it changes, phones
+        load the page again (the horizon a maturity item rates one at a time). "" for most kinds."""
+        return ""
+
     def waiting(self, summary: SummaryT) -> int:
         """How many participants' entries wait for the facilitator's approval before they count.
 
@@ -223,7 +249,7 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
 
     def reset(self, session: Session, item: AgendaItem) -> None:
         """Delete every participant answer to the item: the kind's own rows first, then the responses."""
-        for table in self.tables:
+        for table in (t for t in self.tables if t not in self.kept_on_reset):
             # Typed only as SQLModel here: the Core table's columns are where ``item_id`` is known.
             session.execute(delete(table).where(table_of(table).c.item_id == item.id))
         session.execute(delete(Response).where(col(Response.item_id) == item.id))
@@ -235,6 +261,14 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
             The leading option's text; None when the kind ranks nothing or nothing leads alone yet.
         """
         return None
+
+    def agreed_priorities(self, session: Session, item: AgendaItem) -> tuple[tuple[int, str], ...]:
+        """The priorities the room agreed after discussion, for items that follow this one (actions).
+
+        Returns:
+            (entry id, text) in the agreed order; empty when the kind agrees no priorities.
+        """
+        return ()
 
     def merge_votes(
         self, session: Session, item: AgendaItem, duplicate_id: int, into_id: int, *, apply: bool

@@ -92,10 +92,16 @@ def _read(db: Database, query: Callable[[Session], T]) -> T:
         return query(session)
 
 
+async def read_as_is(request: Request, query: Callable[[Session], T]) -> T:
+    """Run ``query(session)`` in a worker thread (the event loop is the TUI's too); what it raises, the
+    caller meets (the remote's pages answer a :class:`NotHere` with a page of their own)."""
+    return await run_in_threadpool(_read, request.app.state.db, query)
+
+
 async def read(request: Request, query: Callable[[Session], T]) -> T:
-    """Run ``query(session)`` in a worker thread (the event loop is the TUI's too); not here is a 404."""
+    """As :func:`read_as_is`, for the API: not here is a 404."""
     try:
-        return await run_in_threadpool(_read, request.app.state.db, query)
+        return await read_as_is(request, query)
     except NotHere as exc:
         raise HTTPException(404, str(exc)) from exc
 

@@ -10,15 +10,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlmodel import func, select
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from workshop import store, usecases
 from workshop.activities import get_activity
-from workshop.activities.base import AnswerRefused, FormError
+from workshop.activities.base import AnswerRefused, FormError, StepRefused
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry, EntryStatus, ItemState, Seat, Workshop, row_id
+from workshop.models import AgendaItem, ItemState, Seat, Workshop, row_id
 from workshop.store.codes import normalise_code
 from workshop.web.guards import SeatCodeGuard, StatusCache
 from workshop.web.ids import RowId
@@ -251,18 +250,9 @@ def _status(request: Request, code: str) -> dict[str, Any]:
             "state": item.state if item else None,
             "revealed": bool(item and item.revealed),
             "shown": bool(item and item.entries_shown),
-            # Approved options (ranking): a phone that is ranking must see a newly approved one.
-            "options": _approved(session, row_id(item))
-            if item and get_activity(item.kind).approves_entries
-            else 0,
+            # What else a phone's page shows that can change (an option to rank, a horizon): the kind's.
+            "phase": get_activity(item.kind).phase(session, item) if item else "",
         }
-
-
-def _approved(session: Any, item_id: int) -> int:
-    query = select(func.count()).select_from(Entry)
-    return int(
-        session.exec(query.where(Entry.item_id == item_id, Entry.status == EntryStatus.APPROVED.value)).one()
-    )
 
 
 def _existing_seat(db: Database, workshop_id: int, token: str) -> bool:
@@ -270,8 +260,11 @@ def _existing_seat(db: Database, workshop_id: int, token: str) -> bool:
         return store.seat_by_token(session, workshop_id, token) is not None
 
 
-def _activity_context(request: Request, code: str, item_id: int | None) -> dict[str, Any]:
-    """Everything a participant page needs, read in one short transaction."""
+def _activity_context(
+    request: Request, code: str, item_id: int | None, step: str | None = None
+) -> dict[str, Any]:
+    """Everything a participant page needs, read in one short transaction (for a form in steps, at
+    ``step``; a step the form does not have shows where the seat carries on, with ``step_error``)."""
     with _db(request).reading() as session:
         workshop = _workshop(session, code)
         seat = _seat(request, session, workshop)
@@ -291,20 +284,28 @@ def _activity_context(request: Request, code: str, item_id: int | None) -> dict[
         finished = (
             item.state == ItemState.CLOSED and store.agenda(session, row_id(workshop))[-1].id == item.id
         )
-        context.update(item=item, activity=activity, finished=finished)
+        context.update(item=item, activity=activity, finished=finished, phase=activity.phase(session, item))
         if activity.accepts_responses:
             structure = activity.structure(session, item)
             context["structure"] = structure
             context.update(activity.phone_context(session, item, seat, structure))
+            try:
+                context.update(activity.phone_step(context, step))
+            except StepRefused as exc:
+                context.update(activity.phone_step(context, None))
+                context["step_error"] = FormError("step", "main", str(exc))
             if item.revealed and activity.results_template:
                 context["results"] = activity.summarise(session, item)
         return context
 
 
 @router.get("/w/{code}", response_class=HTMLResponse)
-def current_activity(request: Request, code: str, notice: str | None = None) -> Response:
-    """What the participant should do now: the current activity's form, or a waiting page."""
-    context = _activity_context(request, code, None)
+def current_activity(
+    request: Request, code: str, notice: str | None = None, step: str | None = None
+) -> Response:
+    """What the participant should do now: the current activity's form (at ``step`` for a form in
+    steps), or a waiting page."""
+    context = _activity_context(request, code, None, step)
     workshop: Workshop = context["workshop"]
     if context["seat"] is None:
         return _to(f"/j/{workshop.join_code}")
@@ -315,6 +316,9 @@ def current_activity(request: Request, code: str, notice: str | None = None) -> 
         return _render(request, "closed.html", context)
     # Only notices this app writes are shown: a link cannot make the page say anything else.
     shown = NOTICES.get(notice or "")
+    if "step_error" in context:
+        page = {**context, "errors": [context["step_error"]], "notice": None}
+        return _render(request, context["activity"].phone_template, page, 422)
     return _render(request, context["activity"].phone_template, {**context, "errors": [], "notice": shown})
 
 
@@ -330,7 +334,7 @@ async def submit_answers(request: Request, code: str, item_id: RowId) -> Respons
     """Validate and save a participant's answers; the reply goes out only after the commit."""
     form = await request.form()
     data = {key: value for key, value in form.items() if isinstance(value, str)}
-    context = await run_in_threadpool(_activity_context, request, code, item_id)
+    context = await run_in_threadpool(_activity_context, request, code, item_id, data.get("step"))
     workshop: Workshop = context["workshop"]
     if context["seat"] is None:
         return _to(f"/j/{workshop.join_code}")
@@ -340,6 +344,8 @@ async def submit_answers(request: Request, code: str, item_id: RowId) -> Respons
     if item.state != ItemState.OPEN:
         return _render(request, "closed.html", {**context, "unsaved": True}, 409)
     activity = context["activity"]
+    if "step_error" in context:
+        return _render(request, activity.phone_template, {**context, "errors": [context["step_error"]]}, 422)
     parsed = activity.parse_form(context["structure"], data)
     if parsed.rerender and not parsed.errors:
         return _render(request, activity.phone_template, {**context, "errors": [], "values": parsed.entered})
@@ -363,6 +369,8 @@ async def submit_answers(request: Request, code: str, item_id: RowId) -> Respons
         log.exception("saving answers to item %s failed", item.id)
         page = {**context, "errors": [], "values": parsed.entered, "not_saved": True}
         return _render(request, activity.phone_template, page, 503)
+    if parsed.step is not None:
+        return _to(f"/w/{workshop.join_code}?step={quote(parsed.step)}")
     if activity.after_save == "form":
         return _to(f"/w/{workshop.join_code}?notice={parsed.notice or 'saved'}")
     return _to(f"/w/{workshop.join_code}/items/{item.id}/saved")

@@ -16,10 +16,11 @@ from starlette.concurrency import run_in_threadpool
 
 from workshop.activities.maturity.focus import focused_horizon
 from workshop.activities.maturity.matrix import matrix_structure
-from workshop.db import Database
 from workshop.models import AgendaItem, Workshop, row_id
 from workshop.web import csrf
 from workshop.web.api import workshop_for_token
+from workshop.web.api_writes import NotHere, read_as_is
+from workshop.web.api_writes import own_item as api_own_item
 
 COOKIE = "facilitator"
 T = TypeVar("T")
@@ -79,37 +80,35 @@ def not_found(request: Request, what: str) -> HTMLResponse:
     return render(request, "problem.html", {**context, "back_label": "Back to the remote"}, 404)
 
 
-def _read(db: Database, query: Callable[[Session], T]) -> T:
-    with db.reading() as session:
-        return query(session)
-
-
 async def read(request: Request, query: Callable[[Session], T]) -> T:
-    """Run ``query(session)`` in a worker thread: the event loop is the TUI's too."""
-    return await run_in_threadpool(_read, request.app.state.db, query)
+    """Run ``query(session)`` in a worker thread, as the API reads; a :class:`NotHere` it raises reaches the
+    caller, which shows the remote's own page rather than the API's JSON 404."""
+    return await read_as_is(request, query)
 
 
 def own_item(session: Session, workshop_id: int, item_id: int, kind: str) -> AgendaItem | None:
-    """This workshop's item ``item_id`` if it is of ``kind``."""
-    item = session.get(AgendaItem, item_id)
-    return item if item is not None and item.workshop_id == workshop_id and item.kind == kind else None
+    """This workshop's item ``item_id`` if it is of ``kind`` (the API's rule); None where the API refuses."""
+    try:
+        return api_own_item(session, workshop_id, item_id, kind)
+    except NotHere:
+        return None
 
 
 @dataclass(frozen=True)
-class HorizonChoice:
-    """One of a maturity item's horizons, and whether the item is on it."""
+class HorizonButton:
+    """One of a maturity item's horizons as the remote offers it: a button, marked if the item is on it."""
 
     key: str
     label: str
     current: bool
 
 
-def horizon_choices(session: Session, item_id: int) -> list[HorizonChoice]:
+def horizon_choices(session: Session, item_id: int) -> list[HorizonButton]:
     """A maturity item's horizons in order, the one it is on marked."""
     item = session.get(AgendaItem, item_id)
     assert item is not None  # the caller read it from this workshop's agenda
     current = focused_horizon(session, item)
     return [
-        HorizonChoice(h.key, h.label, current is not None and row_id(h) == row_id(current))
+        HorizonButton(h.key, h.label, current is not None and row_id(h) == row_id(current))
         for h in matrix_structure(session, item).horizons
     ]

@@ -1,4 +1,8 @@
-"""The collaborative maturity matrix: every factor rated for every horizon on one phone page."""
+"""The collaborative maturity matrix: every factor rated for every horizon, one factor a phone page.
+
+The steps (one factor a page, then a review) are in :mod:`.steps`; one post of the whole matrix is still
+taken whole (what the load benchmark and scripted clients send).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from workshop.activities.base import Activity, FormError, NoSettings, ParsedForm, ensure_response
+from workshop.activities.base import Activity, FormError, ParsedForm, ensure_response
 from workshop.activities.maturity.matrix import (
     MatrixAnswers,
     MatrixStructure,
@@ -17,6 +21,8 @@ from workshop.activities.maturity.matrix import (
 )
 from workshop.activities.maturity.report import maturity_report
 from workshop.activities.maturity.results import MaturityResults, maturity_results
+from workshop.activities.maturity.settings import ONE_AT_A_TIME, MaturitySettings, asked_horizons
+from workshop.activities.maturity.steps import COMMENT_LIMIT, DONT_KNOW, parse_step, step_view
 from workshop.activities.maturity.summary import matrix_summary
 from workshop.blocks import Block
 from workshop.models import (
@@ -31,22 +37,23 @@ from workshop.models import (
     row_id,
 )
 
-DONT_KNOW = "dk"
-COMMENT_LIMIT = 500
+__all__ = ["COMMENT_LIMIT", "DONT_KNOW", "MaturityActivity"]
 
 
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-class MaturityActivity(Activity[NoSettings, MatrixStructure, MatrixAnswers, MatrixSummary]):
+class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers, MatrixSummary]):
     """Rate each factor now, in one year and in two years; each rating may be "don't know"."""
 
     kind = "maturity"
     label = "Maturity matrix"
+    settings_model = MaturitySettings
     phone_template = "activities/maturity.html"
     results_template = "activities/maturity_results.html"
     tables = (AgreedLevel, MaturityRating, MaturityComment, MaturityFocus)
+    kept_on_reset = (MaturityFocus,)
 
     def structure(self, session: Session, item: AgendaItem) -> MatrixStructure:
         return matrix_structure(session, item)
@@ -77,9 +84,23 @@ class MaturityActivity(Activity[NoSettings, MatrixStructure, MatrixAnswers, Matr
                 )
             ).all()
             values.update({f"c-{factor_keys[f]}": text for f, text in comments if f in factor_keys})
-        return {"values": values}
+        focus = session.get(MaturityFocus, row_id(item))
+        asked = asked_horizons(structure, self.settings(item), focus.horizon_id if focus else None)
+        return {"values": values, "asked": asked}
+
+    def phase(self, session: Session, item: AgendaItem) -> str:
+        # One horizon at a time: a phone on the old horizon must load the new one when the room moves on.
+        if self.settings(item).horizons != ONE_AT_A_TIME:
+            return ""
+        focus = session.get(MaturityFocus, row_id(item))
+        return f"horizon-{focus.horizon_id}" if focus else ""
+
+    def phone_step(self, context: Mapping[str, Any], step: str | None) -> dict[str, Any]:
+        return step_view(context, step)
 
     def parse_form(self, structure: MatrixStructure, form: Mapping[str, str]) -> ParsedForm[MatrixAnswers]:
+        if "step" in form:
+            return parse_step(structure, form)
         allowed = {str(level.value): level.value for level in structure.levels}
         answers: dict[tuple[int, int], int | None] = {}
         errors: list[FormError] = []
@@ -135,6 +156,9 @@ class MaturityActivity(Activity[NoSettings, MatrixStructure, MatrixAnswers, Matr
         )
 
     def save(self, session: Session, item: AgendaItem, seat: Seat, answers: MatrixAnswers) -> None:
+        if answers.factor is not None:
+            self._save_step(session, item, seat, answers, answers.factor)
+            return
         response = ensure_response(session, row_id(item), row_id(seat))
         session.execute(delete(MaturityRating).where(col(MaturityRating.response_id) == response.id))
         session.execute(delete(MaturityComment).where(col(MaturityComment.response_id) == response.id))
@@ -161,9 +185,45 @@ class MaturityActivity(Activity[NoSettings, MatrixStructure, MatrixAnswers, Matr
                 ],
             )
 
+    def _save_step(
+        self, session: Session, item: AgendaItem, seat: Seat, answers: MatrixAnswers, factor_id: int
+    ) -> None:
+        """One factor's step: replace the ratings given and the factor's comment, keep everything else."""
+        text = answers.comments.get(factor_id, "")
+        if not answers.ratings and not text.strip():
+            existing = session.exec(
+                select(Response.id).where(Response.item_id == item.id, Response.seat_id == seat.id)
+            ).first()
+            if existing is None:  # Next on an untouched first page: no response to count as begun
+                return
+        response = ensure_response(session, row_id(item), row_id(seat))
+        if answers.ratings:
+            session.execute(
+                delete(MaturityRating).where(
+                    col(MaturityRating.response_id) == response.id,
+                    col(MaturityRating.factor_id) == factor_id,
+                    col(MaturityRating.horizon_id).in_([h for _, h in answers.ratings]),
+                )
+            )
+            rows = [
+                {"response_id": response.id, "item_id": item.id, "factor_id": f, "horizon_id": h, "level": v}
+                for (f, h), v in answers.ratings.items()
+            ]
+            session.execute(insert(MaturityRating), rows)
+        if factor_id in answers.comments:
+            session.execute(
+                delete(MaturityComment).where(
+                    col(MaturityComment.response_id) == response.id,
+                    col(MaturityComment.factor_id) == factor_id,
+                )
+            )
+            if text.strip():
+                row = {"response_id": response.id, "item_id": item.id, "factor_id": factor_id, "text": text}
+                session.execute(insert(MaturityComment), [row])
+
     def answered(self, summary: MatrixSummary) -> int:
-        """Seats that have sent their ratings."""
-        return summary.responses
+        """Seats that have rated everything their phones ask; ``summary.partial`` counts the rest."""
+        return summary.complete
 
     def report(self, session: Session, item: AgendaItem, summary: MatrixSummary) -> list[Block]:
         return maturity_report(session, item, summary)

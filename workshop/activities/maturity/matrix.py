@@ -18,6 +18,10 @@ class MatrixAnswers:
 
     ratings: dict[tuple[int, int], int | None]
     comments: dict[int, str]
+    # One step of the form in steps: the factor id these answers are for. Only the ratings given are
+    # replaced, and the factor's comment if it is in ``comments`` (empty text removes it). None: the whole
+    # response is replaced (one post of every rating).
+    factor: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,10 @@ class MatrixSummary:
     agreed: dict[tuple[str, str], tuple[int | None, str]] = field(default_factory=dict)
     # The key of the horizon the item is on (see :mod:`.focus`); empty when the matrix has no horizons.
     focus: str = ""
+    # Of ``responses``: seats that rated every factor at every horizon their phones ask (all horizons, or
+    # the focused one when the item asks one at a time), and seats that have rated only some so far.
+    complete: int = 0
+    partial: int = 0
 
     @property
     def focus_index(self) -> int:

@@ -14,6 +14,7 @@ from workshop.activities.maturity.breakdown import Breakdown, BreakdownBy, matur
 from workshop.activities.maturity.charts import medians_radar, spread_now
 from workshop.activities.maturity.compare import compare_with_baseline, comparison_blocks
 from workshop.activities.maturity.matrix import MatrixStructure, MatrixSummary
+from workshop.activities.maturity.summary import rated_every_factor
 from workshop.analysis import Distribution
 from workshop.blocks import Block, Bullets, Cell, Heading, Paragraph, Table
 from workshop.models import AgendaItem, Horizon
@@ -176,7 +177,11 @@ def maturity_report(session: Session, item: AgendaItem, summary: MatrixSummary) 
     """The horizons side by side with the gaps and charts, the change since the baseline (for a follow-up),
     each horizon in detail, breakdowns, comments."""
     structure = summary.structure
-    blocks: list[Block] = [Paragraph(f"{people(summary.responses)} rated the matrix.")]
+    # Partial responses count where they rated: each distribution has its own n. Part of it means part of
+    # the whole matrix, not of the horizon the item was left on (phones may have rated one at a time).
+    partial = summary.responses - rated_every_factor(session, item, structure, structure.horizons)
+    only_some = f" ({partial} of them rated only part of it)" if partial else ""
+    blocks: list[Block] = [Paragraph(f"{people(summary.responses)} rated the matrix{only_some}.")]
     if structure.horizons:
         blocks += [Heading("Medians by horizon", level=4), side_by_side(summary)]
         if summary.responses:  # a chart of no answers says nothing the sentence above does not

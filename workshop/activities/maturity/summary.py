@@ -5,20 +5,55 @@ Read with grouped queries (the database counts), so a room of a thousand costs a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from workshop.activities.maturity.matrix import FactorSummary, MatrixSummary, matrix_structure
+from workshop.activities.base import settings_of
+from workshop.activities.maturity.matrix import (
+    FactorSummary,
+    MatrixStructure,
+    MatrixSummary,
+    matrix_structure,
+)
+from workshop.activities.maturity.settings import MaturitySettings, asked_horizons
 from workshop.analysis import Distribution
 from workshop.models import (
     AgendaItem,
     AgreedLevel,
+    Horizon,
     MaturityComment,
     MaturityFocus,
     MaturityRating,
     Response,
     row_id,
 )
+
+
+def _complete(session: Session, item: AgendaItem, structure: MatrixStructure, focus_id: int | None) -> int:
+    """Responses that rate every factor at every horizon the phones ask."""
+    asked = asked_horizons(structure, settings_of(MaturitySettings, item), focus_id)
+    return rated_every_factor(session, item, structure, asked)
+
+
+def rated_every_factor(
+    session: Session, item: AgendaItem, structure: MatrixStructure, horizons: Sequence[Horizon]
+) -> int:
+    """Responses that rate every factor at each of ``horizons``."""
+    asked = [row_id(h) for h in horizons]
+    needed = len(asked) * len(structure.factors)
+    if not needed:
+        return 0
+    # One rating row per response, factor and horizon (a unique constraint), so a count is a coverage.
+    full = (
+        select(MaturityRating.response_id)
+        .where(MaturityRating.item_id == item.id, col(MaturityRating.horizon_id).in_(asked))
+        .group_by(col(MaturityRating.response_id))
+        .having(func.count() == needed)
+        .subquery()
+    )
+    return session.exec(select(func.count()).select_from(full)).one()
 
 
 def matrix_summary(session: Session, item: AgendaItem) -> MatrixSummary:
@@ -72,8 +107,11 @@ def matrix_summary(session: Session, item: AgendaItem) -> MatrixSummary:
     focus = session.get(MaturityFocus, row_id(item))
     chosen = [h.key for h in structure.horizons if focus is not None and h.id == focus.horizon_id]
     first = [h.key for h in structure.horizons[:1]]
+    complete = _complete(session, item, structure, focus.horizon_id if focus is not None else None)
     return MatrixSummary(
         responses=responses,
+        complete=complete,
+        partial=responses - complete,
         structure=structure,
         factors=factors,
         comments=comments,

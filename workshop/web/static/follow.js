@@ -9,19 +9,18 @@
     item: body.getAttribute("data-item") || "",
     state: body.getAttribute("data-state") || "",
     revealed: body.getAttribute("data-revealed") || "",
-    shown: body.getAttribute("data-shown") || ""
+    shown: body.getAttribute("data-shown") || "",
+    phase: body.getAttribute("data-phase") || ""
   };
-  var options = null;  // approved options (ranking), as first polled: a change means new ones to rank
   var edited = false;
   var wakeLock = null;
   document.addEventListener("input", function () { edited = true; });
   document.addEventListener("submit", function () { edited = false; });
 
   function changed(status) {
-    if (options === null) { options = status.options; }
     return String(status.item || "") !== seen.item || String(status.state || "") !== seen.state ||
       String(status.revealed) !== seen.revealed || String(status.shown) !== seen.shown ||
-      status.options !== options;
+      String(status.phase || "") !== seen.phase;
   }
 
   function offerReload() {
