@@ -46,7 +46,7 @@ def choices(db: Database) -> list[int]:
 def test_settings_limits(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         RankingSettings.model_validate(bad)
-    defaults = dict(candidates=[], top_n=3, allow_proposals=True, max_proposals_per_seat=2)
+    defaults = dict(candidates=[], top_n=3, allow_proposals=True, max_proposals_per_seat=2, principles={})
     assert RankingSettings().model_dump() == defaults
 
 

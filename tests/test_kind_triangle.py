@@ -55,7 +55,12 @@ def responses(db: Database) -> int:
 
 def test_settings_have_defaults_and_limits(db: Database, workshop_id: int) -> None:
     item = triangle(db, workshop_id)
-    assert item.config["settings"] == {"priority": PRIORITY, "max_ideas_per_seat": 6, "priority_from": None}
+    assert item.config["settings"] == {
+        "priority": PRIORITY,
+        "max_ideas_per_seat": 6,
+        "priority_from": None,
+        "principle_required": False,
+    }
     for bad in (
         {},
         {"priority": "   "},

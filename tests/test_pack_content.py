@@ -288,19 +288,20 @@ def test_dot_and_ranking_tables_hold_numbers(
         "Place",
         "Tied",
         "Priority",
+        "Family Hubs principle",  # the shipped template tags some options
         "Points",
         "Ranked 1st",
         "Ranked 2nd",
         "Ranked 3rd",
     )
     assert places.rows[:4] == (
-        (1, "tied", names[0], 19.0, 1, 1, 0),
-        (1, "tied", names[1], 19.0, 1, 1, 0),
-        (3, "tied", names[2], 11.5, 0, 0, 1),
-        (3, "tied", names[3], 11.5, 0, 0, 1),
+        (1, "tied", names[0], "", 19.0, 1, 1, 0),
+        (1, "tied", names[1], "", 19.0, 1, 1, 0),
+        (3, "tied", names[2], "Connection", 11.5, 0, 0, 1),
+        (3, "tied", names[3], "Access", 11.5, 0, 0, 1),
     )
-    assert places.rows[4][:4] == (5, "tied", names[4], 7.0)
-    assert all(type(row[0]) is int and isinstance(row[3], float) for row in places.rows)
+    assert places.rows[4][:5] == (5, "tied", names[4], "Connection", 7.0)
+    assert all(type(row[0]) is int and isinstance(row[4], float) for row in places.rows)
     texts = [b.text for b in ranking if isinstance(b, Paragraph)]
     assert any(t.startswith("Points by position: with 11 options, 1st gets 10 points") for t in texts)
     # The methods are named only in the details lines.

@@ -5,12 +5,23 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from tests.helpers.data import start_kind
+from tests.helpers.data import get_row, new_seat, start_kind
 from workshop import store, usecases
 from workshop.activities import KINDS
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.db import Database
-from workshop.models import AgendaItem, ItemState, MaturityFactor, MaturityRating, Response, row_id
+from workshop.models import (
+    AgendaItem,
+    Entry,
+    EntryStatus,
+    ItemState,
+    MaturityFactor,
+    MaturityRating,
+    Response,
+    Seat,
+    row_id,
+)
+from workshop.store.entries import add_entry, remove_own_entry
 from workshop.templates import get_template
 
 MATURITY = KINDS["maturity"]
@@ -151,3 +162,29 @@ def test_maturity_form_parsing(db: Database, workshop_id: int) -> None:
 def test_start_kind_helper_starts_the_matrix(db: Database, workshop_id: int) -> None:
     item = start_kind(db, workshop_id, "maturity")
     assert item.kind == "maturity" and item.state == ItemState.OPEN
+
+
+@pytest.mark.parametrize("same_seat", [True, False], ids=["own-action", "facilitators-action"])
+def test_removing_a_proposal_unlinks_another_items_entry_rather_than_touching_it(
+    db: Database, workshop_id: int, same_seat: bool
+) -> None:
+    seat_id = new_seat(db, workshop_id)
+    with db.writing() as session:
+        agenda = store.agenda(session, workshop_id)
+        ranking = next(i for i in agenda if i.kind == "ranking")
+        actions = next(i for i in agenda if i.kind == "actions")
+        seat = get_row(session, Seat, seat_id)
+        proposal = add_entry(session, ranking, seat, "Earlier help for families")
+        # An action serving the proposal: it links across items (the actions kind sets parent_id itself).
+        action = add_entry(
+            session, actions, seat if same_seat else None, "Open two hubs", status=EntryStatus.APPROVED
+        )
+        action.parent_id = row_id(proposal)
+        session.add(action)
+    with db.writing() as session:
+        item, seat = get_row(session, AgendaItem, row_id(ranking)), get_row(session, Seat, seat_id)
+        remove_own_entry(session, item, seat, row_id(proposal))
+    with db.reading() as session:
+        assert session.get(Entry, row_id(proposal)) is None
+        kept = get_row(session, Entry, row_id(action))
+        assert (kept.text, kept.status, kept.parent_id) == ("Open two hubs", "approved", None)

@@ -214,6 +214,14 @@ class EntryStatus(StrEnum):
     MERGED = "merged"
 
 
+class Principle(StrEnum):
+    """A Family Hubs principle an idea or a priority serves (the National Centre for Family Hubs' model)."""
+
+    ACCESS = "access"
+    CONNECTION = "connection"
+    RELATIONSHIPS = "relationships"
+
+
 class Entry(SQLModel, table=True):
     """A piece of text in an activity: a proposed value or behaviour, a priority, an idea, an answer.
 
@@ -229,6 +237,11 @@ class Entry(SQLModel, table=True):
     tag: str = Field(default="", max_length=20, description="e.g. will/wont, civic/service/community")
     tag2: str = Field(default="", max_length=20, description="e.g. the triangle question a/b/c")
     status: str = Field(default=EntryStatus.PENDING.value, max_length=16)
+    principle: str = Field(
+        default="",
+        max_length=20,
+        description="The Family Hubs principle it serves (access, connection, relationships); empty if none",
+    )
     merged_into: int | None = Field(default=None, foreign_key="entry.id")
     position: int = 0
     # What the participant first wrote, kept when the facilitator rewords an entry, so the outcome pack

@@ -8,16 +8,15 @@ from typing import TYPE_CHECKING
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from screens.moderation_dialogs import AgreedPrioritiesScreen
 from screens.views.base import AGREE_KEY, LiveView
+from screens.widgets.pending_list import PendingList
+from workshop.activities.principles import NAMES as PRINCIPLE_NAMES
 from workshop.activities.ranking import RankingSummary
-from workshop.db import Database
 from workshop.live import Snapshot
 from workshop.models import EntryStatus, row_id
 from workshop.store import entries as store_entries
@@ -28,9 +27,18 @@ if TYPE_CHECKING:
     pass
 
 WAITING = "⧗ waiting for approval"
+DONE = {
+    EntryStatus.APPROVED: "Proposal approved: participants can rank it now",
+    EntryStatus.HIDDEN: "Proposal hidden",
+}
 # The table is drawn on the TUI's event loop: a thousand rows took 0.3 s a redraw (the screen froze on every
 # vote), and nobody reads past the top of the pane. The outcome pack lists every option.
 SHOWN_ROWS = 30
+
+
+def _principle(key: str) -> Text:
+    """The Family Hubs principle an option serves, after its text, in words; nothing when it names none."""
+    return Text(f" [{PRINCIPLE_NAMES[key]}]", style="italic") if key in PRINCIPLE_NAMES else Text()
 
 
 def _order(tiers: tuple[tuple[str, ...], ...]) -> Text:
@@ -69,14 +77,10 @@ class RankingView(LiveView[RankingSummary]):
     SUMMARY = RankingSummary
     LENT_KEYS = (AGREE_KEY,)
 
-    def __init__(self, db: Database) -> None:
-        super().__init__(db)
-        self._pending: tuple[tuple[int, str], ...] = ()
-
     def compose(self) -> ComposeResult:
         yield Static(id="ranking-results")
         yield Static(id="ranking-pending-title")
-        yield OptionList(id="ranking-pending", markup=False)
+        yield PendingList(self._decided, id="ranking-pending")
 
     def on_mount(self) -> None:
         self.redraw()
@@ -106,7 +110,9 @@ class RankingView(LiveView[RankingSummary]):
             table.add_row(
                 f"{row.place}{'=' if row.tied else ''}",
                 # As typed (a participant may have proposed it); a late option's rule on its own line.
-                Text.assemble(row.text, ("\n" + row.late, "italic")) if row.missed else Text(row.text),
+                Text.assemble(
+                    row.text, _principle(row.principle), ("\n" + row.late, "italic") if row.missed else ""
+                ),
                 f"{row.score:g}",
                 str(row.first_choices),
             )
@@ -138,11 +144,12 @@ class RankingView(LiveView[RankingSummary]):
         if summary.results:
             lines.append(Text(summary.details, style="dim"))
         results.update(Group(*lines))
-        self._show_pending(tuple((p.entry_id, p.text) for p in summary.pending))
+        # On the projector (following) only what the facilitator approved: proposals stay off the wall.
+        pending = () if self.following else summary.pending
+        self._show_pending(tuple((p.entry_id, p.text, p.principle) for p in pending))
 
-    def _show_pending(self, pending: tuple[tuple[int, str], ...]) -> None:
+    def _show_pending(self, pending: tuple[tuple[int, str, str], ...]) -> None:
         title = self.query_one("#ranking-pending-title", Static)
-        options = self.query_one("#ranking-pending", OptionList)
         if pending:
             title.update(
                 Text.assemble(
@@ -152,39 +159,23 @@ class RankingView(LiveView[RankingSummary]):
             )
         else:
             title.update(Text("\nNo proposals waiting for approval."))
-        options.display = bool(pending)
-        if pending == self._pending:
-            return  # unchanged: keep the facilitator's place in the list
-        self._pending = pending
-        highlighted = options.highlighted
-        options.set_options(
-            Option(Text.assemble((WAITING, "bold"), " · ", Text(text)), id=str(entry_id))
-            for entry_id, text in pending
-        )
-        if pending:
-            options.highlighted = min(highlighted or 0, len(pending) - 1)
-        self.refresh_bindings()
+        rows = [
+            (entry_id, Text.assemble((WAITING, "bold"), " · ", Text(text), _principle(key)))
+            for entry_id, text, key in pending
+        ]
+        self.query_one(PendingList).show(rows)
 
     def focus(self, scroll_visible: bool = True) -> RankingView:
         """Focus the list of waiting proposals (the view itself is no extra stop for Tab)."""
-        for options in self.query("#ranking-pending").results(OptionList):
-            if options.display:
-                options.focus(scroll_visible)
+        for pending in self.query(PendingList):
+            if pending.display:
+                pending.focus(scroll_visible)
         return self
-
-    def _highlighted(self) -> int | None:
-        options = self.query_one("#ranking-pending", OptionList)
-        option = options.highlighted_option if options.display else None
-        return int(option.id) if option is not None and option.id is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("approve", "hide_proposal"):
-            return self._highlighted() is not None
+            return any(p.chosen is not None for p in self.query(PendingList))
         return True
-
-    @on(OptionList.OptionHighlighted, "#ranking-pending")
-    def _moved(self, _event: OptionList.OptionHighlighted) -> None:
-        self.refresh_bindings()
 
     def action_agree(self) -> None:
         """Mark and order the priorities the room agreed, from the options in the room's order."""
@@ -206,21 +197,11 @@ class RankingView(LiveView[RankingSummary]):
         self.app.push_screen(AgreedPrioritiesScreen(options, agreed), chosen)
 
     async def action_approve(self) -> None:
-        await self._decide(EntryStatus.APPROVED, "Proposal approved: participants can rank it now")
+        await self.query_one(PendingList).approve()
 
     async def action_hide_proposal(self) -> None:
-        await self._decide(EntryStatus.HIDDEN, "Proposal hidden")
+        await self.query_one(PendingList).hide()
 
-    async def _decide(self, status: EntryStatus, done: str) -> None:
-        entry_id = self._highlighted()
-        if entry_id is None:
-            return
+    async def _decided(self, entry_id: int, status: EntryStatus) -> bool:
         change = partial(store_entries.set_entry_status, entry_id=entry_id, status=status)
-        if not await self.change(change, done, failed="Could not change the proposal"):
-            return
-        # Gone from the list at once, so a second key press cannot act on it; the next snapshot agrees.
-        options = self.query_one("#ranking-pending", OptionList)
-        options.remove_option(str(entry_id))
-        self._pending = tuple(p for p in self._pending if p[0] != entry_id)
-        options.display = bool(self._pending)
-        self.refresh_bindings()
+        return await self.change(change, DONE[status], failed="Could not change the proposal")

@@ -1,4 +1,5 @@
-"""Live view for the population intervention triangle: a board of civic, service and community ideas."""
+"""Live view for the population intervention triangle: a board of civic, service and community ideas, with
+the Family Hubs principles they serve counted and any principle without an idea named in words."""
 
 from __future__ import annotations
 
@@ -82,9 +83,11 @@ class TriangleView(LiveView[TriangleSummary]):
     @staticmethod
     def _balance(summary: TriangleSummary) -> Text:
         if not summary.empty:
-            return Text("✔ Balanced: every segment has at least one idea")
-        names = " · ".join(f"No {choice.name.lower()} ideas yet" for choice in summary.empty)
-        return Text.assemble(("✖ ", "bold"), (names, "bold"))
+            text = Text("✔ Balanced: every segment has at least one idea")
+        else:
+            names = " · ".join(f"No {choice.name.lower()} ideas yet" for choice in summary.empty)
+            text = Text.assemble(("✖ ", "bold"), (names, "bold"))
+        return Text.assemble(text, "\n", _principles(summary))
 
     @staticmethod
     def _title(part: SegmentSummary, stacked: bool, hidden: int = 0) -> Text:
@@ -108,7 +111,21 @@ class TriangleView(LiveView[TriangleSummary]):
             text.append(f"… {hidden} earlier not shown\n", style="italic")
         for index, idea in enumerate(ideas):
             text.append(f"({idea.question}) " if idea.question else "(–) ", style="bold")
+            if idea.principle_name:
+                text.append(f"[{idea.principle_name}] ", style="italic")
             text.append(one_line(idea.text))
             if index < len(ideas) - 1:
                 text.append("\n")
         return text
+
+
+def _principles(summary: TriangleSummary) -> Text:
+    """The Family Hubs check on one line, in words: the principles with no idea yet, the others' counts."""
+    gaps = [p.name.lower() for p in summary.missing_principles]
+    counts = " · ".join(f"{p.name} {n}" for p, n in summary.principle_tally if n)
+    if not gaps:
+        return Text(f"✔ Family Hubs: every principle has an idea ({counts})")
+    named = gaps[0] if len(gaps) == 1 else f"{', '.join(gaps[:-1])} or {gaps[-1]}"
+    return Text.assemble(
+        ("✖ Family Hubs: ", "bold"), (f"No {named} ideas yet", "bold"), f" ({counts})" if counts else ""
+    )

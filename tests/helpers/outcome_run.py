@@ -108,13 +108,14 @@ def run_every_kind(db: Database, workshop_id: int) -> None:
         save(db, items["ranking"], seat, Ballot(order))
 
     start(db, items["triangle"])  # left open: the pack says so, with the minutes to the export
-    for seat, text, segment, question in (
-        (seats[0], "Parent champions in every hub", "community", "a"),
-        (seats[1], "One front door for early help", "service", "b"),
-        (seats[2], "Family-friendly licensing", "civic", "c"),
-        (seats[3], "Peer support after diagnosis", "community", "b"),
+    # Family Hubs principles on some ideas, none on connection: the pack names the principle with no idea.
+    for seat, text, segment, question, principle in (
+        (seats[0], "Parent champions in every hub", "community", "a", "relationships"),
+        (seats[1], "One front door for early help", "service", "b", "access"),
+        (seats[2], "Family-friendly licensing", "civic", "c", ""),
+        (seats[3], "Peer support after diagnosis", "community", "b", "relationships"),
     ):
-        save(db, items["triangle"], seat, AddIdea(text, segment, question))
+        save(db, items["triangle"], seat, AddIdea(text, segment, question, principle))
 
 
 def _entry_ids(db: Database, item: AgendaItem) -> list[int]:

@@ -1,14 +1,16 @@
-"""The population intervention triangle: ideas for a priority, tagged by segment and by question."""
+"""The population intervention triangle: ideas for a priority, tagged by segment, by question and, optionally
+or as the item's settings require, by the Family Hubs principle they serve."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import Session
 
+from workshop.activities import principles
 from workshop.activities.base import (
     Activity,
     AnswerRefused,
@@ -19,6 +21,11 @@ from workshop.activities.base import (
     settings_of,
 )
 from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
+from workshop.activities.principles import PRINCIPLES, PrincipleChoice
+
+# TriangleResults is named here too, where the exports look for a kind's results.
+from workshop.activities.triangle_results import TriangleChoice, TriangleIdea, TriangleSegment
+from workshop.activities.triangle_results import TriangleResults as TriangleResults
 from workshop.blocks import Block, Bullets, Heading, Paragraph, Table
 from workshop.models import AgendaItem, Seat, row_id
 from workshop.store.agenda import item_by_key
@@ -87,6 +94,10 @@ class TriangleSettings(BaseModel):
         description="The key of a ranking item: its current leader becomes the priority "
         "(``priority`` stands in until the ranking has a single leader).",
     )
+    principle_required: bool = Field(
+        default=False,
+        description="Whether every idea must name a Family Hubs principle (otherwise it may name one).",
+    )
 
 
 @dataclass(frozen=True)
@@ -98,23 +109,33 @@ class TriangleStructure:
     segments: tuple[Choice, ...] = SEGMENTS
     questions: tuple[Choice, ...] = QUESTIONS
     max_length: int = IDEA_LIMIT
+    principle_required: bool = False
+    principles: tuple[PrincipleChoice, ...] = PRINCIPLES
 
 
 @dataclass(frozen=True)
 class AddIdea:
-    """A new idea as typed, with its segment and question keys."""
+    """A new idea as typed, with its segment and question keys and its principle's key (may be empty)."""
 
     text: str
     segment: str
     question: str
+    principle: str = ""
 
 
 @dataclass(frozen=True)
 class Idea:
-    """An idea on the board: its text and the question (a, b or c) it answers; never who wrote it."""
+    """An idea on the board: its text, the question (a, b or c) it answers and the Family Hubs principle it
+    serves (empty when it names none); never who wrote it."""
 
     text: str
     question: str
+    principle: str = ""
+
+    @property
+    def principle_name(self) -> str:
+        """The name of the principle it serves; empty when it names none."""
+        return principles.NAMES.get(self.principle, "")
 
 
 @dataclass(frozen=True)
@@ -149,43 +170,21 @@ class TriangleSummary:
         """Ideas per question across all segments."""
         return {q: sum(s.by_question[q] for s in self.segments) for q in QUESTION_KEYS}
 
+    @property
+    def by_principle(self) -> dict[str, int]:
+        """Ideas per Family Hubs principle across all segments."""
+        return principles.counts(idea.principle for s in self.segments for idea in s.ideas)
 
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    @property
+    def principle_tally(self) -> tuple[tuple[PrincipleChoice, int], ...]:
+        """Each Family Hubs principle with its number of ideas, in the model's order."""
+        tally = self.by_principle
+        return tuple((p, tally[p.key]) for p in PRINCIPLES)
 
-
-class TriangleChoice(_Data):
-    key: str
-    name: str
-    hint: str
-
-    @classmethod
-    def of(cls, choice: Choice) -> TriangleChoice:
-        """The data of one segment or question."""
-        return cls(key=choice.key, name=choice.name, hint=choice.hint)
-
-
-class TriangleIdea(_Data):
-    text: str
-    question: str | None = Field(description="The key of the question it answers; null when it has none.")
-
-
-class TriangleSegment(_Data):
-    segment: TriangleChoice
-    ideas: list[TriangleIdea] = Field(description="Its shown ideas, oldest first; never who wrote them.")
-    by_question: dict[str, int] = Field(description="Question key → ideas in this segment that answer it.")
-
-
-class TriangleResults(_Data):
-    """A triangle's results: the priority, each segment's ideas, and the balance across the questions."""
-
-    kind: Literal["triangle"] = "triangle"
-    priority: str = Field(description="The priority the ideas are for, as it stood when exported.")
-    responses: int = Field(description="Seats that added at least one idea.")
-    ideas: int = Field(description="Ideas shown, in every segment.")
-    questions: list[TriangleChoice]
-    segments: list[TriangleSegment]
-    by_question: dict[str, int] = Field(description="Question key → ideas that answer it, in every segment.")
+    @property
+    def missing_principles(self) -> tuple[PrincipleChoice, ...]:
+        """Family Hubs principles no idea names yet."""
+        return principles.missing(self.by_principle)
 
 
 TriangleAnswers = AddIdea | Remove
@@ -224,7 +223,12 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
         return settings.priority if leader is None else leader
 
     def structure(self, session: Session, item: AgendaItem) -> TriangleStructure:
-        return TriangleStructure(self.priority(session, item), self.settings(item).max_ideas_per_seat)
+        settings = self.settings(item)
+        return TriangleStructure(
+            self.priority(session, item),
+            settings.max_ideas_per_seat,
+            principle_required=settings.principle_required,
+        )
 
     def phone_context(
         self, session: Session, item: AgendaItem, seat: Seat, structure: TriangleStructure
@@ -237,6 +241,7 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
                 "text": entry.text,
                 "segment": names.get(entry.tag, entry.tag),
                 "question": f"({entry.tag2}) {hints[entry.tag2]}" if entry.tag2 in hints else "",
+                "principle": principles.NAMES.get(entry.principle, ""),
                 "hidden": entry.status not in VISIBLE,
             }
             for entry in own_entries(session, row_id(item), row_id(seat))
@@ -267,9 +272,12 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
         else:
             message = "Choose which question the idea answers" if not question else "Choose (a), (b) or (c)"
             errors.append(FormError("question", "question-a", message))
+        problem_of_principle = principles.parse_principle(form, structure.principle_required, entered)
+        errors += [problem_of_principle] if problem_of_principle else []
         if errors:
             return ParsedForm(answers=None, errors=errors, entered=entered)
-        return ParsedForm(answers=AddIdea(text, segment, question), entered=entered, notice="added")
+        idea = AddIdea(text, segment, question, entered.get("principle", ""))
+        return ParsedForm(answers=idea, entered=entered, notice="added")
 
     def save(self, session: Session, item: AgendaItem, seat: Seat, answers: TriangleAnswers) -> None:
         settings = self.settings(item)
@@ -284,13 +292,17 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
             raise AnswerRefused(problem)
         if answers.segment not in SEGMENT_KEYS or answers.question not in QUESTION_KEYS:
             raise AnswerRefused("Choose a part of the triangle and one of the three questions")
+        problem = principles.principle_problem(answers.principle, settings.principle_required)
+        if problem:
+            raise AnswerRefused(problem)
         limit = settings.max_ideas_per_seat
         if len(own_entries(session, row_id(item), row_id(seat))) >= limit:
             raise AnswerRefused(
                 f"You have already added {limit} {'idea' if limit == 1 else 'ideas'}, the most this "
                 "activity allows. Remove one to add another"
             )
-        add_entry(session, item, seat, answers.text, tag=answers.segment, tag2=answers.question, limit=limit)
+        tag, tag2, principle = answers.segment, answers.question, answers.principle
+        add_entry(session, item, seat, answers.text, tag=tag, tag2=tag2, principle=principle, limit=limit)
         ensure_response(session, row_id(item), row_id(seat))
 
     def answered(self, summary: TriangleSummary) -> int:
@@ -316,10 +328,14 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
                 ),
                 caption="The balance check: how many ideas each segment has, by the question they answer.",
             ),
+            *principles.report(
+                summary.by_principle, "idea", summary.total - sum(summary.by_principle.values())
+            ),
         ]
         for part in summary.segments:
             blocks.append(Heading(f"{part.segment.name}: {part.segment.hint}", level=4))
-            ideas = tuple(f"{questions.get(idea.question, '')} {idea.text}".strip() for idea in part.ideas)
+            named = {idea: f" ({idea.principle_name})" if idea.principle_name else "" for idea in part.ideas}
+            ideas = tuple(f"{questions.get(i.question, '')} {i.text}{named[i]}".strip() for i in part.ideas)
             blocks.append(Bullets(ideas) if ideas else Paragraph("No ideas here yet."))
         return blocks
 
@@ -327,7 +343,12 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
         segments = [
             TriangleSegment(
                 segment=TriangleChoice.of(part.segment),
-                ideas=[TriangleIdea(text=idea.text, question=idea.question or None) for idea in part.ideas],
+                ideas=[
+                    TriangleIdea(
+                        text=idea.text, question=idea.question or None, principle=idea.principle or None
+                    )
+                    for idea in part.ideas
+                ],
                 by_question=dict(part.by_question),
             )
             for part in summary.segments
@@ -339,6 +360,8 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
             questions=[TriangleChoice.of(q) for q in QUESTIONS],
             segments=segments,
             by_question=summary.by_question,
+            by_principle=principles.as_data(summary.by_principle),
+            missing_principles=[p.key for p in summary.missing_principles],
         )
 
     def reset(self, session: Session, item: AgendaItem) -> None:
@@ -351,7 +374,9 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
         for segment in SEGMENTS:
             # A facilitator's idea may carry a segment but no question: it is shown, just not counted.
             ideas = tuple(
-                Idea(e.text, e.tag2 if e.tag2 in QUESTION_KEYS else "") for e in shown if e.tag == segment.key
+                Idea(e.text, e.tag2 if e.tag2 in QUESTION_KEYS else "", e.principle)
+                for e in shown
+                if e.tag == segment.key
             )
             counts = {q: sum(1 for idea in ideas if idea.question == q) for q in QUESTION_KEYS}
             segments.append(SegmentSummary(segment, ideas, counts))

@@ -8,7 +8,17 @@ from sqlalchemy import Column, Table, delete, func, update
 from sqlmodel import Session, col, select
 
 from workshop.errors import AnswerRefused
-from workshop.models import AgendaItem, Entry, EntryStatus, Response, Seat, row_id, table_of, utcnow
+from workshop.models import (
+    AgendaItem,
+    Entry,
+    EntryStatus,
+    Principle,
+    Response,
+    Seat,
+    row_id,
+    table_of,
+    utcnow,
+)
 from workshop.store.workshops import bump_revision
 
 # What other participants may see once the facilitator shows the entries.
@@ -46,11 +56,17 @@ def add_entry(
     detail: str = "",
     tag: str = "",
     tag2: str = "",
+    principle: str = "",
     parent_id: int | None = None,
     limit: int | None = None,
     status: EntryStatus = EntryStatus.PENDING,
 ) -> Entry:
-    """Add an entry, refusing one over the seat's ``limit`` for this item or under a parent from elsewhere."""
+    """Add an entry, refusing one over the seat's ``limit`` for this item or under a parent from elsewhere.
+
+    ``principle`` is a :class:`Principle` value or empty; anything else is refused in words.
+    """
+    if principle and principle not in set(Principle):
+        raise AnswerRefused("Choose access, connection or relationships as the Family Hubs principle")
     if seat is not None and limit is not None:
         count = session.exec(
             select(func.count()).select_from(Entry).where(Entry.item_id == item.id, Entry.seat_id == seat.id)
@@ -68,6 +84,7 @@ def add_entry(
         detail=detail,
         tag=tag,
         tag2=tag2,
+        principle=principle,
         parent_id=parent_id,
         status=status.value,
         # Added approved: a ranking's ballots cast before now never saw it.
@@ -79,7 +96,8 @@ def add_entry(
 
 
 def delete_own_entry(session: Session, item: AgendaItem, seat: Seat, entry_id: int) -> None:
-    """Remove an entry the seat added (and anything added under it by the same seat)."""
+    """Remove an entry the seat added (and anything the same seat added under it in this item); entries of
+    other items that link to it are kept, unlinked."""
     entry = session.get(Entry, entry_id)
     if entry is None or entry.item_id != item.id or entry.seat_id != seat.id:
         raise AnswerRefused(NOT_YOURS)
@@ -93,10 +111,19 @@ def delete_own_entry(session: Session, item: AgendaItem, seat: Seat, entry_id: i
     if merged_here or entry.agreed_position is not None or entry.original_text is not None:
         # The facilitator has worked on it (merged others into it, agreed or reworded it): it is theirs too.
         raise AnswerRefused("The facilitator has worked on this, so it stays; ask them to change it")
-    for child in session.exec(select(Entry).where(Entry.parent_id == entry.id)).all():
+    for child in session.exec(
+        select(Entry).where(Entry.parent_id == entry.id, Entry.item_id == item.id)
+    ).all():
         if child.seat_id != seat.id:
             raise AnswerRefused("Others have added to this, so it stays; ask the facilitator to change it")
         session.delete(child)
+    # Another item's entry only links to it (an action to the priority it serves): it stays, unlinked, as
+    # delete_seat_entries does.
+    session.execute(
+        update(Entry)
+        .where(col(Entry.parent_id) == entry.id, col(Entry.item_id) != item.id)
+        .values(parent_id=None)
+    )
     # Children first: the database refuses to drop a parent that rows still point at.
     session.flush()
     session.delete(entry)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Annotated, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
+from workshop.activities import principles
 from workshop.activities.base import (
     Activity,
     AnswerRefused,
@@ -24,6 +24,7 @@ from workshop.activities.base import (
 from workshop.activities.ranking import results as ranking_results
 from workshop.activities.ranking.report import ranking_report
 from workshop.activities.ranking.results import OptionResult, OptionStatus, RankingResults, RankingSummary
+from workshop.activities.ranking.settings import TEXT_LIMIT, RankingSettings
 from workshop.blocks import Block
 from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Seat, row_id
 from workshop.row_ids import parse_row_id
@@ -46,31 +47,7 @@ __all__ = [
     "proposal_problem",
 ]
 
-TEXT_LIMIT = 120
 APPROVED = (EntryStatus.APPROVED.value,)
-
-Candidate = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_LIMIT)]
-
-
-class RankingSettings(BaseModel):
-    """A ranking item's settings, as a template gives them."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    candidates: list[Candidate] = Field(default_factory=list, description="Options from the template.")
-    top_n: int = Field(default=3, ge=1, le=20, description="How many options each person ranks.")
-    allow_proposals: bool = Field(default=True, description="Whether participants may propose options.")
-    max_proposals_per_seat: int = Field(default=2, ge=1, le=20)
-
-    @field_validator("candidates")
-    @classmethod
-    def _distinct(cls, candidates: list[str]) -> list[str]:
-        seen: set[str] = set()
-        for text in candidates:
-            if text.casefold() in seen:
-                raise ValueError(f"{text!r} appears twice")
-            seen.add(text.casefold())
-        return candidates
 
 
 @dataclass(frozen=True)
@@ -82,9 +59,10 @@ class Ballot:
 
 @dataclass(frozen=True)
 class Proposal:
-    """A priority a participant proposes, exactly as typed."""
+    """A priority a participant proposes, exactly as typed, and the Family Hubs principle it serves if any."""
 
     text: str
+    principle: str = ""
 
 
 # What a seat sends: its ballot, or a priority it proposes.
@@ -98,6 +76,12 @@ class RankingOption(NamedTuple):
     text: str
     status: str
     seat_id: int | None
+    principle: str = ""
+
+    @property
+    def principle_name(self) -> str:
+        """The name of the Family Hubs principle it serves; empty when it names none."""
+        return principles.NAMES.get(self.principle, "")
 
 
 @dataclass(frozen=True)
@@ -208,19 +192,28 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
         return settings_of(RankingSettings, item)
 
     def on_create(self, session: Session, item: AgendaItem) -> None:
-        for position, text in enumerate(self.settings(item).candidates):
+        settings = self.settings(item)
+        for position, text in enumerate(settings.candidates):
+            approved = EntryStatus.APPROVED.value
+            principle = settings.principle_of(text)
             session.add(
-                Entry(item_id=row_id(item), text=text, status=EntryStatus.APPROVED.value, position=position)
+                Entry(
+                    item_id=row_id(item), text=text, status=approved, position=position, principle=principle
+                )
             )
         session.flush()
 
     def structure(self, session: Session, item: AgendaItem) -> RankingStructure:
         # Plain rows, not entries: several times quicker when a room has added hundreds of options, and
         # every phone page and every vote reads them all.
+        # sqlmodel's select() is typed for four columns at most: built as it builds it, its row type stated.
+        columns: Select[int, str, str, int | None, str] = Select(
+            col(Entry.id), col(Entry.text), col(Entry.status), col(Entry.seat_id), col(Entry.principle)
+        )
         rows = session.exec(
-            select(Entry.id, Entry.text, Entry.status, Entry.seat_id)
-            .where(Entry.item_id == item.id, col(Entry.status).in_(APPROVED))
-            .order_by(col(Entry.position), col(Entry.id))
+            columns.where(Entry.item_id == item.id, col(Entry.status).in_(APPROVED)).order_by(
+                col(Entry.position), col(Entry.id)
+            )
         ).all()
         return RankingStructure(tuple(map(RankingOption._make, rows)), self.settings(item))
 
@@ -242,6 +235,7 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
             "dropped": len(structure.option_ids(saved)) != len(stored),
             "own_proposals": own,
             "proposals_left": max(0, structure.settings.max_proposals_per_seat - len(own)),
+            "principles": principles.PRINCIPLES,
         }
 
     def parse_form(self, structure: RankingStructure, form: Mapping[str, str]) -> ParsedForm[RankingAnswers]:
@@ -251,7 +245,7 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
         entered = {"order": ",".join(map(str, order))}
         verb, _, arg = action.partition(":")
         if verb == "propose":
-            return self._parse_proposal(structure, form.get("proposal") or "", entered)
+            return self._parse_proposal(structure, form, entered)
         if verb == "submit":
             return replace(self._parse_ballot(structure, raw_order), entered=entered)
         target = next((option.id for option in structure.options if str(option.id) == arg), -1)
@@ -273,20 +267,24 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
 
     @staticmethod
     def _parse_proposal(
-        structure: RankingStructure, text: str, entered: dict[str, str]
+        structure: RankingStructure, form: Mapping[str, str], entered: dict[str, str]
     ) -> ParsedForm[RankingAnswers]:
+        text = form.get("proposal") or ""
         entered = {**entered, "proposal": text}
         problem = proposal_problem(text, structure.settings)
-        if problem:
-            return ParsedForm(
-                answers=None, errors=[FormError("proposal", "proposal", problem)], entered=entered
-            )
-        return ParsedForm(answers=Proposal(text), entered=entered, notice="added")
+        errors = [FormError("proposal", "proposal", problem)] if problem else []
+        wrong_principle = principles.parse_principle(form, False, entered)
+        errors += [wrong_principle] if wrong_principle else []
+        if errors:
+            return ParsedForm(answers=None, errors=errors, entered=entered)
+        return ParsedForm(
+            answers=Proposal(text, entered.get("principle", "")), entered=entered, notice="added"
+        )
 
     def save(self, session: Session, item: AgendaItem, seat: Seat, answers: RankingAnswers) -> None:
         settings = self.settings(item)
         if isinstance(answers, Proposal):
-            self._save_proposal(session, item, seat, settings, answers.text)
+            self._save_proposal(session, item, seat, settings, answers)
         elif isinstance(answers, Ballot):
             self._save_ballot(session, item, seat, settings, answers.entry_ids)
         else:
@@ -294,16 +292,18 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
 
     @staticmethod
     def _save_proposal(
-        session: Session, item: AgendaItem, seat: Seat, settings: RankingSettings, text: str
+        session: Session, item: AgendaItem, seat: Seat, settings: RankingSettings, proposal: Proposal
     ) -> None:
-        limit = settings.max_proposals_per_seat
-        problem = proposal_problem(text, settings)
+        limit, text = settings.max_proposals_per_seat, proposal.text
+        problem = proposal_problem(text, settings) or principles.principle_problem(proposal.principle, False)
         if problem is None and len(own_entries(session, row_id(item), row_id(seat))) >= limit:
             problem = f"You have already proposed {limit}, the most each person can"
         if problem:
             raise AnswerRefused(problem)
         last = session.exec(select(func.max(Entry.position)).where(Entry.item_id == item.id)).one()
-        entry = add_entry(session, item, seat, text, limit=limit, status=EntryStatus.PENDING)
+        entry = add_entry(
+            session, item, seat, text, principle=proposal.principle, limit=limit, status=EntryStatus.PENDING
+        )
         # After every option already there, so approving it never reorders what people are looking at.
         entry.position = (last or 0) + 1
         session.add(entry)
@@ -338,6 +338,15 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
         delete_seat_entries(session, item)
         super().reset(session, item)
 
+    def phase(self, session: Session, item: AgendaItem) -> str:
+        # A phone that is ranking must load an option the facilitator has just approved; a proposal still
+        # waiting changes nothing a phone can rank.
+        approved = select(func.count()).select_from(Entry)
+        count = session.exec(
+            approved.where(Entry.item_id == item.id, Entry.status == EntryStatus.APPROVED.value)
+        ).one()
+        return f"options-{count}"
+
     def answered(self, summary: RankingSummary) -> int:
         """Seats that have sent a ranking; a proposal alone does not count."""
         return summary.responses
@@ -362,3 +371,6 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
         if len(leaders) == 1 and results[0].score > 0:  # a tie is the room's to settle, not ours
             return leaders[0].text
         return None
+
+    def agreed_priorities(self, session: Session, item: AgendaItem) -> tuple[tuple[int, str], ...]:
+        return self.summarise(session, item).agreed

@@ -10,6 +10,7 @@ table.
 
 from __future__ import annotations
 
+from workshop.activities import principles
 from workshop.activities.ranking.results import (
     HEAD_TO_HEAD_DETAIL,
     LATE_MARK,
@@ -42,13 +43,20 @@ def points_rule(rule: BordaRule, options: int) -> str:
     )
 
 
+def _tagged(summary: RankingSummary) -> bool:
+    """Whether any option names a Family Hubs principle: only then does the pack speak of them."""
+    return any(r.principle for r in summary.results)
+
+
 def _places(summary: RankingSummary) -> Table:
     depth = max((len(r.positions) for r in summary.results), default=0)
+    tagged = _tagged(summary)
     rows: list[tuple[Cell, ...]] = [
         (
             r.place,
             "tied" if r.tied else "",
             f"{r.text} ({LATE_MARK})" if r.missed else r.text,
+            *((principles.NAMES.get(r.principle, ""),) if tagged else ()),
             r.score,
             *(r.positions[i] if i < len(r.positions) else 0 for i in range(depth)),
         )
@@ -62,6 +70,7 @@ def _places(summary: RankingSummary) -> Table:
         "Place",
         "Tied",
         "Priority",
+        *(("Family Hubs principle",) if tagged else ()),
         "Points",
         *(f"Ranked {ordinal(i + 1)}" for i in range(depth)),
     )
@@ -102,6 +111,14 @@ def _late(summary: RankingSummary) -> list[Block]:
     return [Paragraph(f"Marked “{LATE_MARK}”: approved after some people had ranked. {PLAIN_LATE}")]
 
 
+def _principle_counts(summary: RankingSummary) -> list[Block]:
+    """How many options serve each Family Hubs principle, and which has none, when any option names one."""
+    if not _tagged(summary):
+        return []
+    tally = principles.counts(r.principle for r in summary.results)
+    return principles.report(tally, "option", len(summary.results) - sum(tally.values()))
+
+
 def ranking_report(summary: RankingSummary) -> list[Block]:
     """The result, the points rule, the places, the head-to-head order and the agreed priorities."""
     blocks: list[Block] = [
@@ -112,6 +129,7 @@ def ranking_report(summary: RankingSummary) -> list[Block]:
             Paragraph(points_rule(summary.tally.rule, len(summary.tally.options))),
             _places(summary),
             *_late(summary),
+            *_principle_counts(summary),
             Paragraph(f"{METHOD_DETAIL}."),
         ]
     if summary.responses:

@@ -44,6 +44,8 @@ class OptionResult:
     positions: tuple[int, ...]
     # Rankings sent before the option was approved (they never saw it, so give it no leftover points).
     missed: int = 0
+    # The Family Hubs principle it serves (access, connection, relationships); empty when it names none.
+    principle: str = ""
 
     @property
     def late(self) -> str:
@@ -59,6 +61,7 @@ class OptionStatus:
     text: str
     status: str
     proposed: bool
+    principle: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,8 @@ class RankingInputs:
     """Everything a ranking's results depend on, as plain rows (compared to tell whether it changed)."""
 
     top_n: int
-    # (id, text, status, seat id, agreed position, approved at) in display order.
-    entries: tuple[tuple[int, str, str, int | None, int | None, datetime | None], ...]
+    # (id, text, status, seat id, agreed position, approved at, principle) in display order.
+    entries: tuple[tuple[int, str, str, int | None, int | None, datetime | None, str], ...]
     # (response id, when the ballot was last sent).
     responses: tuple[tuple[int, datetime], ...]
     # (response id, entry id), each ballot's choices first to last.
@@ -142,13 +145,14 @@ def read_inputs(session: Session, item_id: int, top_n: int) -> RankingInputs:
     # sqlmodel's select() is typed for at most four columns, so the statement is built as select() builds
     # it and its row type stated. A stored row's id is never NULL, though the model allows None before a
     # flush, so ids read back are int.
-    entry_rows: Select[int, str, str, int | None, int | None, datetime | None] = Select(
+    entry_rows: Select[int, str, str, int | None, int | None, datetime | None, str] = Select(
         col(Entry.id),
         col(Entry.text),
         col(Entry.status),
         col(Entry.seat_id),
         col(Entry.agreed_position),
         col(Entry.approved_at),
+        col(Entry.principle),
     )
     entries = session.exec(
         entry_rows.where(Entry.item_id == item_id).order_by(col(Entry.position), col(Entry.id))
@@ -164,8 +168,8 @@ def read_inputs(session: Session, item_id: int, top_n: int) -> RankingInputs:
     return RankingInputs(
         top_n,
         tuple(
-            (id_, text, status, seat, agreed, approved)
-            for id_, text, status, seat, agreed, approved in entries
+            (id_, text, status, seat, agreed, approved, principle)
+            for id_, text, status, seat, agreed, approved, principle in entries
         ),
         tuple((response_id, sent) for response_id, sent in responses if response_id is not None),
         tuple((response_id, entry_id) for response_id, entry_id in choices),
@@ -177,6 +181,7 @@ def count(inputs: RankingInputs) -> RankingSummary:
     approved = [row for row in inputs.entries if row[2] == EntryStatus.APPROVED]
     ids = tuple(row[0] for row in approved)
     texts = {row[0]: row[1] for row in approved}
+    principles = {row[0]: row[6] for row in approved}
     # Ballots in the order they were sent, so an option approved later misses the ones before it.
     sent = sorted(inputs.responses, key=lambda row: (row[1], row[0]))
     ballots: dict[int, list[int]] = {response_id: [] for response_id, _ in sent}
@@ -209,11 +214,14 @@ def count(inputs: RankingInputs) -> RankingSummary:
             first_choices=int(result.plurality.scores[entry_id]),
             positions=result.positions[entry_id],
             missed=late.get(entry_id, 0),
+            principle=principles[entry_id],
         )
         for entry_id in borda.standing.order
     )
     headline = ranking.describe(borda.standing, texts.__getitem__) if ballots else "No rankings yet"
-    statuses = tuple(OptionStatus(row[0], row[1], row[2], row[3] is not None) for row in inputs.entries)
+    statuses = tuple(
+        OptionStatus(row[0], row[1], row[2], row[3] is not None, row[6]) for row in inputs.entries
+    )
     explained = f"{PLAIN_METHOD} {PLAIN_LATE}" if late else PLAIN_METHOD
     placed = [(position, row) for row in approved if (position := row[4]) is not None]
     agreed = [row for _, row in sorted(placed, key=lambda pair: pair[0])]
@@ -251,6 +259,7 @@ class BordaOption(_Data):
     points: float = Field(description="Borda points under the count's rule (halves when points are shared).")
     place: int = Field(description="1 for the most points; tied options share a place.")
     tied: bool
+    principle: str | None = Field(description="The Family Hubs principle it serves; null when it names none.")
 
 
 class BordaResults(_Data):
@@ -329,7 +338,13 @@ def as_data(summary: RankingSummary) -> RankingResults:
             rule=tally.rule,
             name=summary.method,
             options=[
-                BordaOption(option=row.text, points=row.score, place=row.place, tied=row.tied)
+                BordaOption(
+                    option=row.text,
+                    points=row.score,
+                    place=row.place,
+                    tied=row.tied,
+                    principle=row.principle or None,
+                )
                 for row in summary.results
             ],
         ),
