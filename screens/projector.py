@@ -297,7 +297,9 @@ class ProjectorScreen(Screen[None]):
             if kind is None:
                 await results.mount(Static(self._hidden_text(snapshot, takes_answers), id="not-revealed"))
             else:
-                await results.mount(view_for(kind)(app.db))
+                view = view_for(kind)(app.db)
+                view.following = True  # whatever the agenda shows underneath: the whole room reads this
+                await results.mount(view)
             self._view_kind = kind
         if kind is None:
             for hidden in results.query("#not-revealed").results(Static):

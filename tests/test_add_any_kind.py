@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 import pytest
 from pydantic import ValidationError
+from sqlmodel import select
 
 from tests.helpers.data import get_row, new_seat, save, start
 from workshop import store, usecases
 from workshop.activities import KINDS, get_activity
+from workshop.activities.actions import AddAction
 from workshop.activities.dots import DotsAnswers
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.activities.question import AddAnswer
@@ -17,7 +19,7 @@ from workshop.activities.ranking import Ballot
 from workshop.activities.triangle import AddIdea
 from workshop.activities.values import AddValue
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry, row_id
+from workshop.models import AgendaItem, Entry, Organisation, row_id
 from workshop.store.agenda import AgendaError
 from workshop.store.entries import entries
 from workshop.templates import get_template
@@ -32,6 +34,7 @@ TYPED: dict[str, dict[str, str]] = {
     "ranking": {"candidates": "A shared budget\n\n  Parent carers on the board  \n"},
     "triangle": {"priority": "Early help"},
     "question": {"prompt": "One word for today?"},
+    "actions": {},
 }
 
 
@@ -55,6 +58,8 @@ def answers(db: Database, workshop_id: int, item: AgendaItem, values_item: Agend
         # Read now, while the session is open; only the ranking's ballot uses it.
         shape = get_activity(item.kind).structure(session, fresh) if item.kind == "ranking" else None
         matrix = load_structure(session, workshop_id)
+        # The workshop's first organisation leads it (an organisation's id is the lead's key).
+        first_lead = str(min(row_id(o) for o in session.exec(select(Organisation)).all()))
     options, needed = (shape.options, shape.needed) if shape is not None else ((), 0)
     made: dict[str, Callable[[], object]] = {
         "question": lambda: AddAnswer("Trust"),
@@ -65,6 +70,7 @@ def answers(db: Database, workshop_id: int, item: AgendaItem, values_item: Agend
         ),
         "ranking": lambda: Ballot(tuple(option.id for option in options[:needed])),
         "triangle": lambda: AddIdea("Walk to school together", "community", "a"),
+        "actions": lambda: AddAction("Joint plan", first_lead, "2027-03"),
     }
     return made[item.kind]()
 

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 
 from tests.helpers.data import first_of_each_kind, new_seat, save, start
 from workshop.activities import KINDS, get_activity
+from workshop.activities.actions import AddAction
 from workshop.activities.base import Activity
 from workshop.activities.dots import DotsAnswers
 from workshop.activities.entry_forms import Remove
@@ -20,7 +21,7 @@ from workshop.activities.ranking import Ballot, Proposal
 from workshop.activities.triangle import AddIdea
 from workshop.activities.values import AddValue
 from workshop.db import Database
-from workshop.models import AgendaItem, Entry, EntryStatus
+from workshop.models import AgendaItem, Entry, EntryStatus, Organisation
 from workshop.store.entries import set_entry_status
 
 
@@ -65,6 +66,14 @@ def _ballot(db: Database, item: AgendaItem) -> Ballot:
     return Ballot(tuple(option.id for option in shape.options[: shape.needed]))
 
 
+def _first_lead(db: Database, workshop_id: int) -> str:
+    """The workshop's first organisation, as an action's lead (its id)."""
+    with db.reading() as session:
+        return str(
+            min(o.id or 0 for o in session.exec(select(Organisation)).all() if o.workshop_id == workshop_id)
+        )
+
+
 # The answers one seat sends to the first item of each kind, made once the workshop exists.
 ANSWERS: dict[str, Callable[[Database, int, AgendaItem], object]] = {
     "question": lambda db, workshop_id, item: AddAnswer("Trust"),
@@ -73,7 +82,12 @@ ANSWERS: dict[str, Callable[[Database, int, AgendaItem], object]] = {
     "maturity": lambda db, workshop_id, item: _matrix(db, workshop_id),
     "ranking": lambda db, workshop_id, item: _ballot(db, item),
     "triangle": lambda db, workshop_id, item: AddIdea("Walk to school together", "community", "a"),
+    "actions": lambda db, workshop_id, item: AddAction("Joint plan", _first_lead(db, workshop_id), "2027-03"),
 }
+
+
+# The kinds whose answers above are proposals the facilitator confirms (a ranking's ballot is not one).
+PROPOSES = {"actions"}
 
 
 def test_every_answering_kind_is_covered() -> None:
@@ -89,10 +103,12 @@ def test_answered_counts_the_seats_that_answered(db: Database, workshop_id: int,
     assert counts(db, item) == (0, 0)
     first = new_seat(db, workshop_id)
     save(db, item, first, answers)
-    assert counts(db, item) == (1, 0)
+    # Each of these answers is a proposal that waits for the facilitator to confirm it.
+    waits = kind in PROPOSES
+    assert counts(db, item) == (1, 1 if waits else 0)
     save(db, item, first, answers)  # answering again, or adding more, is still one seat
     save(db, item, new_seat(db, workshop_id), answers)
-    assert counts(db, item) == (2, 0)
+    assert counts(db, item) == (2, 3 if waits else 0)
 
 
 def test_a_facilitated_item_takes_no_answers(db: Database, workshop_id: int) -> None:

@@ -270,8 +270,8 @@ def test_triangle_and_question_results(room: Room) -> None:
     segments = {s["segment"]["key"]: s for s in triangle["segments"]}
     assert list(segments) == ["civic", "service", "community"]
     assert segments["community"]["ideas"] == [
-        {"text": "Parent champions", "question": "a"},
-        {"text": "Peer mentors", "question": "b"},
+        {"text": "Parent champions", "question": "a", "principle": None},
+        {"text": "Peer mentors", "question": "b", "principle": None},
     ]
     assert segments["community"]["by_question"] == {"a": 1, "b": 1, "c": 0}
     assert [q["key"] for q in triangle["questions"]] == ["a", "b", "c"]

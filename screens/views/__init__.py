@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.binding import Binding, BindingType
 
+from screens.views.actions import ActionsView
 from screens.views.base import LentKey, LiveView
 from screens.views.dots import DotsView
 from screens.views.info import InfoView
@@ -27,6 +28,7 @@ VIEWS: dict[str, type[AnyView]] = {
     "ranking": RankingView,
     "triangle": TriangleView,
     "question": QuestionView,
+    "actions": ActionsView,
 }
 
 __all__ = ["VIEWS", "AnyView", "LentKey", "LiveView", "view_for", "with_lent_keys"]

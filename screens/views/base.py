@@ -73,6 +73,9 @@ class LiveView(Static, Generic[SummaryT]):
         super().__init__()
         # For reads the view makes itself, in a worker (a breakdown); changes go through the app's Changes.
         self.db = db
+        # The projector's copy (the projector sets it): the room reads it, so it shows only what the
+        # facilitator let through (no participants' words waiting for approval) and offers no keys.
+        self.following = False
         self._snapshot: Snapshot | None = None
         self._summary: SummaryT | None = None
 

@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 
 from sqlmodel import Session, SQLModel
 
+from workshop.activities.actions import ActionsActivity
 from workshop.activities.base import Activity, FormError, ParsedForm
 from workshop.activities.dots import DotsActivity
 from workshop.activities.info import InfoActivity
@@ -34,6 +35,11 @@ def _leader(session: Session, item: AgendaItem) -> str | None:
     return get_activity(item.kind).leader(session, item)
 
 
+def _agreed(session: Session, item: AgendaItem) -> tuple[tuple[int, str], ...]:
+    # Likewise for actions, which link to the priorities the item they follow agreed.
+    return get_activity(item.kind).agreed_priorities(session, item)
+
+
 KINDS: dict[str, AnyActivity] = {
     activity.kind: activity
     for activity in (
@@ -44,6 +50,7 @@ KINDS: dict[str, AnyActivity] = {
         RankingActivity(),
         TriangleActivity(leader_of=_leader),
         QuestionActivity(),
+        ActionsActivity(agreed_of=_agreed),
     )
 }
 

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from workshop.activities.actions import ActionsResults
 from workshop.activities.dots import DotsResults
 from workshop.activities.maturity.results import MaturityResults
 from workshop.activities.question import QuestionResults
@@ -29,7 +30,13 @@ SCHEMA_FILE = Path(__file__).with_name("outcomes.schema.json")
 
 # Each kind's results, told apart by their ``kind`` field.
 KindResults = Annotated[
-    MaturityResults | ValuesResults | DotsResults | RankingResults | TriangleResults | QuestionResults,
+    MaturityResults
+    | ValuesResults
+    | DotsResults
+    | RankingResults
+    | TriangleResults
+    | QuestionResults
+    | ActionsResults,
     Field(discriminator="kind"),
 ]
 
