@@ -43,6 +43,7 @@ def test_shipped_template_has_the_domain_content() -> None:
         "maturity",
         "ranking",
         "triangle",
+        "actions",
         "info",
     ]
     assert spec.agenda[0].title.startswith("Welcome") and spec.agenda[3].settings["source"] == "values"

@@ -192,6 +192,9 @@ async def test_every_terminal_surface_shows_participant_text_inert(db: Database,
         assert_inert(app, "command palette")
         await pilot.press("escape")
 
+        if app.focused is not None and app.focused.id != "agenda":
+            await pilot.press("escape")  # Escape in a list (the proposals) first goes back to the agenda
+            await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "agenda")
         await pilot.press("escape")  # leave the workshop: the home list shows its title
         await wait_for(
             pilot, lambda: type(app.screen).__name__ == "HomeScreen" and "Spring" in screen_text(app)
