@@ -108,8 +108,12 @@ def test_openapi_documents_401_404_and_409(live_server: LiveServer) -> None:
             assert "404" in replies, (method, path)
             ids = [p for p in operation["parameters"] if p["name"].endswith("_id")]
             assert all(p["schema"]["maximum"] == 2**63 - 1 for p in ids), (method, path)
-        # Adding a seat or an item conflicts with nothing: a new item's refusals are all about what was sent.
-        if method == "post" and path not in ("/api/v1/proxy-seats", "/api/v1/items"):
+        # Adding a seat, an item or an action conflicts with nothing: the refusals are about what was sent.
+        if method == "post" and path not in (
+            "/api/v1/proxy-seats",
+            "/api/v1/items",
+            "/api/v1/actions/{item_id}",
+        ):
             assert "409" in replies, (method, path)
         for code in ("401", "404", "409"):
             if code in replies:

@@ -15,6 +15,7 @@ from workshop import __version__, locations, untrusted
 from workshop.db import Database
 from workshop.web import (
     api,
+    api_actions,
     api_agreed,
     api_items,
     api_outcomes,
@@ -65,7 +66,7 @@ def create_app(db: Database, writer: BatchWriter, public_url: str | None = None)
     app.include_router(pages.router)
     app.include_router(api.router)
     # What shapes the outcomes, and the outcome pack: the same prefix and the same token as the agenda's API.
-    for outcome_api in (api_values, api_agreed, api_outcomes, api_items):
+    for outcome_api in (api_values, api_agreed, api_actions, api_outcomes, api_items):
         app.include_router(outcome_api.router)
     # The remote by job: the run-sheet, a maturity item's horizon and agreed levels, values moderation.
     for remote_pages in (remote_maturity, remote_values, remote):
