@@ -102,7 +102,9 @@ class WorkshopApp(App[None]):
         self.facilitator_token = ""
         self.join_url = ""
         self.remote_url = ""
-        self._base_url = ""
+        # Without a server of its own the app may follow another process's (`workshop serve`): given that
+        # server's public address, it shows the QR code and the remote for it.
+        self._base_url = public_url.rstrip("/") if public_url and not serve else ""
         self.wifi: WifiDetails | None = None  # the venue's, so it stays when another workshop opens
         self._revision: int | None = None
         self._polling = False

@@ -22,6 +22,7 @@ from screens.home_dialogs import FollowUpScreen, NewWorkshop, NewWorkshopScreen
 from screens.latest import Latest
 from workshop import usecases
 from workshop.models import row_id
+from workshop.retention import retention_reminder
 from workshop.store import lifecycle
 from workshop.store.lifecycle import WorkshopRow
 from workshop.templates import discover
@@ -190,6 +191,12 @@ class HomeScreen(Screen[None]):
             if row.baseline_title is not None:
                 detail.append(f"\nFollow-up of #{row.baseline_id}: ")
                 detail.append(row.baseline_title)
+            today = self.workshop_app.clock().astimezone().date()  # the facilitator's calendar day
+            due = retention_reminder(
+                row.id, row.created_at, row.retention_days, purged=row.purged, today=today
+            )
+            if due:
+                detail.append(f"\n{due[0].upper()}{due[1:]}")
         self.query_one("#workshop-detail", Static).update(detail)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

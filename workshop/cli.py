@@ -16,11 +16,13 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
-from workshop import __version__, locations, store, usecases
+from workshop import __version__, cli_serve, locations, store, usecases
 from workshop.db import Database, DatabaseError, open_database
 from workshop.exports.files import FORMATS, ExportError, export_workshop, parse_formats
 from workshop.hr import HrError, hr_values, render_hr
 from workshop.hr_files import HR_FORMATS, parse_hr_formats, write_hr
+from workshop.purge_command import add_purge_parser, purge_main
+from workshop.retention import retention_notes
 from workshop.settings import Settings, parse_proxies
 from workshop.templates import TemplateError, discover, get_template
 from workshop.untrusted import one_line
@@ -128,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "workshop_id", type=_workshop_id, metavar="ID", help="the workshop's id (see 'workshop list')"
     )
+    cli_serve.add_no_server(run)
+    cli_serve.add_parser(commands, common, port=_port, proxies=_proxies)
     export = commands.add_parser(
         "export",
         parents=[common],
@@ -174,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder of your own HR templates; any missing come from ours ($WORKSHOP_HR_TEMPLATES)",
     )
     hr.add_argument("--place", metavar="NAME", help="the place, as in 'the NAME partnership' (default: none)")
+    add_purge_parser(commands, [common], _workshop_id)
     commands.add_parser(
         "list", parents=[common], help="list workshops", description="List workshops, newest first."
     )
@@ -219,12 +224,15 @@ def _cmd_list(settings: Settings) -> None:
     db = _open(settings)
     with db.reading() as session:
         workshops = store.list_workshops(session)
+        reminders = retention_notes(session)
     if not workshops:
         print('No workshops yet. Make one with: workshop new --template cyp-integration --title "…"')
     for w in workshops:
         marks = (" (demo)" if w.is_demo else "") + (" (archived)" if w.archived_at else "")
         # A title is printed to a terminal: no control characters (workshop/untrusted.py), one line.
         print(f"{w.id:>4}  {w.created_at:%Y-%m-%d}  code {w.join_code}  {one_line(w.title)}{marks}")
+        if w.id in reminders:
+            print(f"      {reminders[w.id]}")
     db.dispose()
 
 
@@ -298,7 +306,7 @@ def _cmd_hr(settings: Settings, args: argparse.Namespace) -> None:
         db.dispose()
 
 
-def _run_tui(settings: Settings, db: Database, workshop_id: int | None) -> None:
+def _run_tui(settings: Settings, db: Database, workshop_id: int | None, serve: bool = True) -> None:
     logging.basicConfig(
         filename=locations.log_dir(create=True) / "workshop.log",
         level=logging.INFO,
@@ -309,6 +317,7 @@ def _run_tui(settings: Settings, db: Database, workshop_id: int | None) -> None:
     app = WorkshopApp(
         db,
         workshop_id,
+        serve=serve,
         host=settings.host,
         port=settings.port,
         public_url=settings.public_url,
@@ -318,14 +327,14 @@ def _run_tui(settings: Settings, db: Database, workshop_id: int | None) -> None:
     db.dispose()
 
 
-def _cmd_run(settings: Settings, workshop_id: int) -> None:
+def _cmd_run(settings: Settings, workshop_id: int, serve: bool = True) -> None:
     db = _open(settings)
     with db.reading() as session:
         try:
             store.get_workshop(session, workshop_id)
         except store.WorkshopNotFound as exc:
             raise UsageError(f"{exc} (see 'workshop list')") from exc
-    _run_tui(settings, db, workshop_id)
+    _run_tui(settings, db, workshop_id, serve)
 
 
 def _cmd_demo(settings: Settings) -> None:
@@ -355,16 +364,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             title = args.title if isinstance(args.title, str) else "--"
             _cmd_new(settings, args.template, title)
         elif args.command == "run":
-            _cmd_run(settings, args.workshop_id)
+            _cmd_run(settings, args.workshop_id, serve=not args.no_server)
+        elif args.command == "serve":
+            cli_serve.cmd_serve(settings, args.workers, _open)
         elif args.command == "demo":
             _cmd_demo(settings)
         elif args.command == "export":
             _cmd_export(settings, args.workshop_id, args.formats, args.out)
         elif args.command == "hr":
             _cmd_hr(settings, args)
+        elif args.command == "purge":
+            return purge_main(_open(settings), args.workshop_id, yes=args.yes)
         elif args.command == "home":
             _run_tui(settings, _open(settings), None)
-    except UsageError as exc:
+    except (UsageError, cli_serve.ServeRefused) as exc:
         print(f"workshop: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `workshop list | head`: the reader left, which is not an error

@@ -46,6 +46,8 @@ def table_of(model: type[SQLModel]) -> Table:
 
 # A breakdown's smallest group (``Workshop.min_group``): 5 unless the template or facilitator sets another.
 MIN_GROUP_DEFAULT = 5
+# How long answers are kept after a workshop unless its template says otherwise (docs/data-protection.md).
+RETENTION_DAYS_DEFAULT = 90
 # Never lower: with groups of two, one person's ratings are the pair's minus the other's.
 MIN_GROUP_FLOOR = 3
 # Above any room this runs for; it only stops a typo (50000) from hiding every group.
@@ -79,6 +81,8 @@ class Workshop(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # Archived workshops leave the home screen's list but keep every answer, for follow-ups to compare.
     archived_at: datetime | None = Field(default=None)
+    # Days the seats, ballots and free text are kept after the workshop before `workshop purge` is due.
+    retention_days: int = Field(default=RETENTION_DAYS_DEFAULT, sa_column_kwargs={"server_default": "90"})
 
 
 class Organisation(SQLModel, table=True):
@@ -325,3 +329,15 @@ class MaturityFocus(SQLModel, table=True):
 
     item_id: int = Field(foreign_key="agendaitem.id", primary_key=True)
     horizon_id: int = Field(foreign_key="horizon.id")
+
+
+class PurgedPack(SQLModel, table=True):
+    """A purged workshop's outcome pack, frozen before its seats, ballots and free text were deleted.
+
+    The pack's numbers come from the answers purging deletes, so exports of a purged workshop are written
+    from this copy (``workshop.exports.pack``); the row also marks the workshop as purged.
+    """
+
+    workshop_id: int = Field(foreign_key="workshop.id", primary_key=True)
+    purged_at: datetime = Field(default_factory=utcnow)
+    pack: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

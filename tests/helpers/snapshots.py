@@ -91,4 +91,5 @@ def fixed_home(db: Database, workshop_id: int) -> WorkshopApp:
         follow_up = usecases.create_follow_up(session, workshop_id, "Follow-up: Test workshop, 2027")
         follow_up.join_code, follow_up.created_at = "P4RT2N", MADE.replace(year=2027)
         session.add(follow_up)
-    return WorkshopApp(db, serve=False)
+    # The clock is stopped too: the baseline's retention reminder is due by then, the follow-up's is not.
+    return WorkshopApp(db, serve=False, clock=lambda: STARTED)

@@ -363,6 +363,9 @@ class ActionsActivity(Activity[ActionsSettings, ActionsStructure, ActionsAnswers
             ],
         )
 
+    def agreed_entries(self, session: Session, item: AgendaItem) -> tuple[int, ...]:
+        return tuple(row_id(e) for e in entries(session, row_id(item)) if e.status == EntryStatus.APPROVED)
+
     def reset(self, session: Session, item: AgendaItem) -> None:
         delete_seat_entries(session, item)
         super().reset(session, item)

@@ -165,6 +165,9 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
     # Those of ``tables`` that say how the item runs, not what anyone answered (the horizon a matrix is on):
     # resetting the answers keeps them, so phones rating one horizon at a time are not sent back to the first.
     kept_on_reset: ClassVar[tuple[type[SQLModel], ...]] = ()
+    # Those of ``tables`` that hold what the room agreed (the maturity levels agreed after discussion):
+    # purging a workshop's answers (``workshop purge``) keeps them and ``kept_on_reset``, empties the rest.
+    kept_on_purge: ClassVar[tuple[type[SQLModel], ...]] = ()
 
     @property
     def accepts_responses(self) -> bool:
@@ -267,6 +270,14 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
 
         Returns:
             (entry id, text) in the agreed order; empty when the kind agrees no priorities.
+        """
+        return ()
+
+    def agreed_entries(self, session: Session, item: AgendaItem) -> tuple[int, ...]:
+        """Entries that are agreed results without an agreed place (a confirmed action), kept by a purge.
+
+        Returns:
+            Entry ids; entries with an ``agreed_position`` and those not from a seat are kept anyway.
         """
         return ()
 

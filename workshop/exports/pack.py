@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import func
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col, select
@@ -17,12 +19,17 @@ from sqlmodel import Session, col, select
 from workshop import store
 from workshop.activities import get_activity
 from workshop.activities.maturity.breakdown import NOT_SAID, min_group_of
-from workshop.blocks import Block
+from workshop.blocks import Block, Bullets, Chart, Heading, Paragraph, Table, block_dict
 from workshop.exports.data import Attendance, Baseline, GroupCount, ItemOutcome, Outcomes, WorkshopInfo
 from workshop.models import AgendaItem, ItemState, Organisation, RoleLevel, Seat, Workshop, row_id, utcnow
+from workshop.store.purge import purged_pack
 from workshop.timing import elapsed
 
 Progress = Callable[[int, int, str], None]
+# A frozen pack's blocks by their ``type`` (``blocks.block_dict``).
+_BLOCKS: dict[str, type[Block]] = {
+    kind.__name__.lower(): kind for kind in (Heading, Paragraph, Bullets, Table, Chart)
+}
 
 
 @dataclass(frozen=True)
@@ -86,8 +93,14 @@ def _attendance(session: Session, workshop_id: int) -> Attendance:
 
 
 def build_pack(session: Session, workshop_id: int, progress: Progress | None = None) -> OutcomePack:
-    """Gather the pack; ``progress(done, total, item title)`` is called as each item is read."""
+    """Gather the pack; ``progress(done, total, item title)`` is called as each item is read.
+
+    A purged workshop's pack is the copy frozen before its answers were deleted, exported now.
+    """
     workshop = store.get_workshop(session, workshop_id)
+    frozen = purged_pack(session, workshop_id)
+    if frozen is not None:
+        return thaw_pack(frozen.pack)
     baseline = session.get(Workshop, workshop.baseline_id) if workshop.baseline_id else None
     attendance = _attendance(session, workshop_id)
     agenda = store.agenda(session, workshop_id)
@@ -151,5 +164,57 @@ def build_pack(session: Session, workshop_id: int, progress: Progress | None = N
         baseline_title=baseline.title if baseline else None,
         seats=attendance.seats,
         items=tuple(reports),
+        data=data,
+    )
+
+
+def freeze_pack(pack: OutcomePack) -> dict[str, object]:
+    """The pack as JSON data, kept when a workshop's answers are purged (:func:`thaw_pack` reads it)."""
+    items = [
+        {
+            "title": item.title,
+            "kind": item.kind,
+            "state": item.state,
+            "planned_minutes": item.planned_minutes,
+            "actual_minutes": item.actual_minutes,
+            "blocks": [block_dict(block) for block in item.blocks],
+        }
+        for item in pack.items
+    ]
+    return {"items": items, "data": pack.data.model_dump(mode="json", by_alias=True)}
+
+
+def _block(data: dict[str, Any]) -> Block:
+    fields = dict(data)
+    # Validated as its own dataclass, so lists become tuples and a chart's series become Series again.
+    block: Block = TypeAdapter(_BLOCKS[fields.pop("type")]).validate_python(fields)
+    return block
+
+
+def thaw_pack(frozen: dict[str, Any]) -> OutcomePack:
+    """A pack frozen by :func:`freeze_pack`, with the same blocks and data, exported now."""
+    exported_at = utcnow()
+    data = Outcomes.model_validate(frozen["data"]).model_copy(update={"exported_at": exported_at})
+    items = tuple(
+        ItemReport(
+            title=item["title"],
+            kind=item["kind"],
+            state=item["state"],
+            planned_minutes=item["planned_minutes"],
+            actual_minutes=item["actual_minutes"],
+            blocks=tuple(_block(block) for block in item["blocks"]),
+        )
+        for item in frozen["items"]
+    )
+    info = data.workshop
+    return OutcomePack(
+        workshop_id=info.id,
+        title=info.title,
+        template=info.template,
+        created_at=info.created_at,
+        exported_at=exported_at,
+        baseline_title=info.baseline.title if info.baseline else None,
+        seats=data.attendance.seats,
+        items=items,
         data=data,
     )

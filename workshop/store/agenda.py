@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from workshop.models import AgendaItem, Entry, ItemState, row_id, utcnow
+from workshop.models import AgendaItem, Entry, ItemState, PurgedPack, row_id, utcnow
 from workshop.store.workshops import bump_revision, get_workshop
 
 
@@ -59,6 +59,9 @@ def start_item(session: Session, item_id: int) -> AgendaItem:
     """
     item = get_item(session, item_id)
     workshop = get_workshop(session, item.workshop_id)
+    if session.get(PurgedPack, item.workshop_id) is not None:
+        # Its pack is frozen from the answers the purge deleted: new answers would count nowhere.
+        raise AgendaError("this workshop's answers were purged, so its items cannot open again")
     if workshop.current_item_id and workshop.current_item_id != item.id:
         previous = session.get(AgendaItem, workshop.current_item_id)
         if previous is not None:

@@ -17,6 +17,7 @@ from workshop.models import (
     MaturityFactor,
     MaturityLevel,
     Organisation,
+    PurgedPack,
     Response,
     RoleLevel,
     Seat,
@@ -49,6 +50,8 @@ class WorkshopRow:
     items_done: int
     running: bool  # an item is open: phones may be answering right now
     seats: int
+    retention_days: int  # days its answers are kept after it (Workshop.retention_days)
+    purged: bool  # its seats, ballots and free text have been purged (workshop.store.purge)
 
 
 def workshop_rows(session: Session, *, archived: bool = False) -> list[WorkshopRow]:
@@ -67,6 +70,7 @@ def workshop_rows(session: Session, *, archived: bool = False) -> list[WorkshopR
         query = query.where(col(Workshop.archived_at).is_(None))
     workshops = session.exec(query).all()
     titles = dict(session.exec(select(Workshop.id, Workshop.title)).all())
+    purged = set(session.exec(select(PurgedPack.workshop_id)).all())
     rows = []
     for w in workshops:
         assert w.id is not None
@@ -86,6 +90,8 @@ def workshop_rows(session: Session, *, archived: bool = False) -> list[WorkshopR
                 items_done=finished,
                 running=is_open,
                 seats=seats.get(w.id, 0),
+                retention_days=w.retention_days,
+                purged=w.id in purged,
             )
         )
     return rows
@@ -177,4 +183,5 @@ def delete_workshop(session: Session, workshop_id: int, item_tables: Sequence[ty
     for model in CONTENT:
         session.execute(delete(model).where(col(model.workshop_id) == workshop_id))
     session.execute(update(Workshop).where(col(Workshop.baseline_id) == workshop_id).values(baseline_id=None))
+    session.execute(delete(PurgedPack).where(col(PurgedPack.workshop_id) == workshop_id))
     session.execute(delete(Workshop).where(col(Workshop.id) == workshop_id))

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from sqlmodel import Session
 
 from workshop.activities import get_activity, kind_tables
-from workshop.models import AgendaItem, Workshop
+from workshop.models import AgendaItem, PurgedPack, Workshop
 from workshop.store import lifecycle
+from workshop.store.agenda import AgendaError
 from workshop.store.workshops import insert_workshop
 from workshop.templates import TemplateSpec
 
@@ -43,6 +44,9 @@ def create_follow_up(session: Session, baseline_id: int, title: str) -> Workshop
     Returns:
         The follow-up, its items set up by their kinds.
     """
+    if session.get(PurgedPack, baseline_id) is not None:
+        # A follow-up measures change against the baseline's ratings, and a purge deleted them.
+        raise AgendaError("that workshop's answers were purged, so a follow-up would have nothing to compare")
     follow_up, items = lifecycle.insert_follow_up(session, baseline_id, title)
     _set_up(session, items)
     return follow_up

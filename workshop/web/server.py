@@ -47,6 +47,8 @@ def bind_socket(host: str, port: int, attempts: int = PORT_ATTEMPTS) -> tuple[so
             notice = f"Port {port} was busy, so the participant server uses port {actual}."
         return sock, notice
     reason = last_error.strerror if last_error and last_error.strerror else "in use"
+    if len(candidates) == 1:
+        raise PortUnavailable(f"cannot listen on port {port} on {host} ({reason})")
     raise PortUnavailable(f"no free port from {port} to {candidates[-1]} on {host} ({reason})")
 
 

@@ -54,6 +54,7 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
     results_template = "activities/maturity_results.html"
     tables = (AgreedLevel, MaturityRating, MaturityComment, MaturityFocus)
     kept_on_reset = (MaturityFocus,)
+    kept_on_purge = (AgreedLevel,)
 
     def structure(self, session: Session, item: AgendaItem) -> MatrixStructure:
         return matrix_structure(session, item)

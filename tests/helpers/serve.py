@@ -1,0 +1,205 @@
+"""``workshop serve`` as a real process, and phones that vote on its maturity matrix from threads.
+
+What each phone was told (its acknowledgements) is kept, so a test can compare it with the database after
+the server was killed or stopped.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.helpers.web import free_port
+from workshop.activities.maturity import load_structure
+from workshop.db import Database
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_WITHIN = 30.0  # seconds: a loaded 2-core machine starts Python, FastAPI and the migrations check
+
+
+def workshop_command(db_path: Path, *args: str) -> list[str]:
+    """The command line of ``workshop --db PATH ARGS`` run by this Python."""
+    return [sys.executable, "-m", "workshop", "--db", str(db_path), *args]
+
+
+class ServeProcess:
+    """``workshop --db PATH serve --host 127.0.0.1 --port P ARGS`` with its output in files."""
+
+    def __init__(self, db_path: Path, logs: Path, *args: str, port: int | None = None) -> None:
+        self.port = port if port is not None else free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        logs.mkdir(parents=True, exist_ok=True)
+        # Files rather than pipes: a pipe nobody reads during a burst could fill and stall the server.
+        self.stdout_path = logs / f"serve-{self.port}.out"
+        self.stderr_path = logs / f"serve-{self.port}.err"
+        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
+            self.process = subprocess.Popen(
+                workshop_command(db_path, "serve", "--host", "127.0.0.1", "--port", str(self.port), *args),
+                cwd=ROOT,
+                stdout=out,
+                stderr=err,
+            )
+
+    @property
+    def stdout(self) -> str:
+        """What the server printed so far."""
+        return self.stdout_path.read_text(errors="replace")
+
+    @property
+    def stderr(self) -> str:
+        """What the server logged so far."""
+        return self.stderr_path.read_text(errors="replace")
+
+    def wait_ready(self, seconds: float = READY_WITHIN) -> None:
+        """Wait until ``/healthz`` answers; fail with the server's output if it exits or takes too long."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"serve exited with {self.process.returncode}: {self.stderr[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.05)  # polling for the port to open, not waiting before a check
+        raise AssertionError(f"serve did not answer within {seconds} s: {self.stderr[-2000:]}")
+
+    def signal(self, sig: signal.Signals) -> None:
+        """Send ``sig`` to the server."""
+        self.process.send_signal(sig)
+
+    def wait(self, seconds: float) -> int | None:
+        """The exit code, or None if the server is still running after ``seconds``."""
+        try:
+            return self.process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def end(self) -> None:
+        """Make sure the process is gone (after a failed test)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """Where a phone votes and what it fills in: every factor at every horizon, one level for all."""
+
+    code: str
+    item_id: int
+    fields: tuple[str, ...]
+    levels: tuple[int, ...]
+
+    @classmethod
+    def read(cls, db: Database, workshop_id: int, code: str, item_id: int) -> Ballot:
+        """The matrix of ``workshop_id`` as a phone fills it in."""
+        with db.reading() as session:
+            structure = load_structure(session, workshop_id)
+        fields = tuple(structure.field_name(f, h) for f in structure.factors for h in structure.horizons)
+        return cls(code, item_id, fields, tuple(level.value for level in structure.levels))
+
+
+@dataclass
+class Phone:
+    """One phone: its seat token once its join was acknowledged, the levels it posted, how many were acked.
+
+    A phone posts one vote at a time, so at most the vote after its last acknowledged one was in flight.
+    """
+
+    number: int
+    token: str = ""
+    posted: list[int] = field(default_factory=list)
+    acked: int = 0
+    refused: list[int] = field(default_factory=list)  # statuses that were neither a saved vote nor a join
+
+    def possible(self) -> set[int]:
+        """The levels the database may hold for this phone: its last acknowledged vote or the one after."""
+        candidates = self.posted[max(self.acked - 1, 0) : self.acked + 1]
+        return set(candidates)
+
+    def vote(self, url: str, ballot: Ballot, stop: threading.Event, rounds: int | None = None) -> None:
+        """Join, then post full votes (each round another level) until ``stop`` or the server goes."""
+        with httpx.Client(base_url=url, timeout=20) as client:
+            try:
+                joined = client.post(f"/j/{ballot.code}", data={})
+                if joined.status_code != 303:
+                    self.refused.append(joined.status_code)
+                    return
+                self.token = next(iter(joined.cookies.values()))
+                n = 0
+                while not stop.is_set() and (rounds is None or n < rounds):
+                    level = ballot.levels[(self.number + n) % len(ballot.levels)]
+                    self.posted.append(level)
+                    reply = client.post(
+                        f"/w/{ballot.code}/items/{ballot.item_id}",
+                        data=dict.fromkeys(ballot.fields, str(level)),
+                    )
+                    # The phone flow's acknowledgement: a 303 to the "saved" page, sent after the commit.
+                    if reply.status_code == 303 and reply.headers["location"].endswith("/saved"):
+                        self.acked = len(self.posted)
+                    else:
+                        self.refused.append(reply.status_code)
+                        return
+                    n += 1
+            except httpx.TransportError:
+                return  # the server went away: whatever was in flight is unacknowledged
+
+
+def stored_votes(db_path: Path, item_id: int) -> dict[str, Counter[int | None]]:
+    """Each seat's ratings on ``item_id`` as {seat token: Counter(level)}, read with plain sqlite3."""
+    connection = sqlite3.connect(db_path, timeout=5)
+    try:
+        rows = connection.execute(
+            "SELECT seat.token, maturityrating.level FROM maturityrating "
+            "JOIN response ON maturityrating.response_id = response.id "
+            "JOIN seat ON response.seat_id = seat.id WHERE maturityrating.item_id = ?",
+            (item_id,),
+        ).fetchall()
+    finally:
+        connection.close()
+    votes: dict[str, Counter[int | None]] = {}
+    for token, level in rows:
+        votes.setdefault(token, Counter())[level] += 1
+    return votes
+
+
+def eventually(condition: Callable[[], bool], seconds: float) -> bool:
+    """Whether ``condition`` came true within ``seconds``, checked every 20 ms."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def integrity(db_path: Path) -> str:
+    """``PRAGMA integrity_check`` of the file ("ok" when sound)."""
+    connection = sqlite3.connect(db_path, timeout=5)
+    try:
+        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def start_phones(
+    count: int, url: str, ballot: Ballot, stop: threading.Event, rounds: int | None = None
+) -> tuple[list[Phone], list[threading.Thread]]:
+    """``count`` phones voting at once, each in its own thread."""
+    phones = [Phone(number) for number in range(count)]
+    threads = [
+        threading.Thread(target=phone.vote, args=(url, ballot, stop, rounds), daemon=True) for phone in phones
+    ]
+    for thread in threads:
+        thread.start()
+    return phones, threads

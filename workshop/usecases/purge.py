@@ -1,0 +1,64 @@
+"""Purging a workshop's answers: the outcome pack is frozen first, then each kind's answer tables, the
+participants' entries not agreed, the responses and the seats go (``workshop purge``).
+
+What stays: the frozen pack (so every export still gives the same numbers), what the room agreed (values,
+behaviours, priorities and maturity levels with an agreed place, confirmed actions), the agenda with the
+facilitator's notes, and the workshop's copy of its template's content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, SQLModel
+
+from workshop.activities import KINDS, get_activity, kind_tables
+from workshop.exports.pack import build_pack, freeze_pack
+from workshop.store import agenda, bump_revision
+from workshop.store.purge import PurgeCounts, check_purgeable, delete_answers, purged_pack
+from workshop.store.purge import freeze_pack as keep_frozen
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    """What a purge did: when the pack was frozen, whether by this purge, and the rows deleted and kept."""
+
+    workshop_id: int
+    title: str
+    purged_at: datetime
+    first_time: bool
+    counts: PurgeCounts
+
+
+def purge_tables() -> tuple[list[type[SQLModel]], list[type[SQLModel]]]:
+    """The kinds' tables a purge empties (answers) and those of what the room agreed, which it keeps; the
+    tables that say how an item runs (``kept_on_reset``) are in neither and stay."""
+    agreed = list(dict.fromkeys(t for kind in KINDS.values() for t in kind.kept_on_purge))
+    running = {t for kind in KINDS.values() for t in kind.kept_on_reset}
+    return [t for t in kind_tables() if t not in agreed and t not in running], agreed
+
+
+def purge_workshop(session: Session, workshop_id: int) -> PurgeReport:
+    """Freeze the workshop's outcome pack (the first time) and delete its seats, ballots and free text.
+
+    Purging again is harmless: the first frozen pack stays, and anything deleted already is simply not there.
+
+    Raises:
+        WorkshopNotFound: no such workshop.
+        PurgeRefused: an item is open, or a follow-up not yet purged compares with this workshop's ratings.
+    """
+    workshop = check_purgeable(session, workshop_id)
+    first_time = purged_pack(session, workshop_id) is None
+    # Read in the same transaction as the deletes, so the frozen numbers are exactly those of the answers
+    # deleted. A purged workshop's build_pack is its frozen copy, so purging again freezes nothing new.
+    frozen = keep_frozen(session, workshop_id, freeze_pack(build_pack(session, workshop_id)))
+    answers, agreed_tables = purge_tables()
+    agreed = {
+        entry
+        for item in agenda(session, workshop_id)
+        for entry in get_activity(item.kind).agreed_entries(session, item)
+    }
+    counts = delete_answers(session, workshop_id, answers, agreed_tables, agreed)
+    bump_revision(session, workshop_id)
+    return PurgeReport(workshop_id, workshop.title, frozen.purged_at, first_time, counts)
