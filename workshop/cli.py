@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
-from workshop import __version__, cli_serve, locations, store, usecases
+from workshop import __version__, cli_selftest, cli_serve, locations, store, usecases
 from workshop.db import Database, DatabaseError, open_database
 from workshop.exports.files import FORMATS, ExportError, export_workshop, parse_formats
 from workshop.hr import HrError, hr_values, render_hr
@@ -132,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cli_serve.add_no_server(run)
     cli_serve.add_parser(commands, common, port=_port, proxies=_proxies)
+    cli_selftest.add_parser(commands, common)
     export = commands.add_parser(
         "export",
         parents=[common],
@@ -373,6 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _cmd_export(settings, args.workshop_id, args.formats, args.out)
         elif args.command == "hr":
             _cmd_hr(settings, args)
+        elif args.command == "selftest":
+            return cli_selftest.selftest_main(settings, args, _open)
         elif args.command == "purge":
             return purge_main(_open(settings), args.workshop_id, yes=args.yes)
         elif args.command == "home":

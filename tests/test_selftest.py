@@ -1,0 +1,140 @@
+"""``workshop selftest``: the room check against a real ``workshop serve`` process on a temporary SQLite file.
+
+The check must say "fine" for a small room, store every simulated answer, and leave nothing behind: no
+practice workshop, no seat, no answer, also when it is interrupted with Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.serve import ROOT, ServeProcess, eventually, workshop_command
+from tests.helpers.web import free_port
+from workshop import cli
+
+
+def _counts(db_path: Path) -> dict[str, int]:
+    """Rows in the tables a practice run writes to, read with plain sqlite3."""
+    connection = sqlite3.connect(db_path, timeout=5)
+    try:
+        return {
+            table: int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in ("workshop", "agendaitem", "seat", "response", "maturityrating")
+        }
+    finally:
+        connection.close()
+
+
+def _titles(db_path: Path) -> list[str]:
+    connection = sqlite3.connect(db_path, timeout=5)
+    try:
+        return [str(row[0]) for row in connection.execute("SELECT title FROM workshop")]
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, ServeProcess]]:
+    """A database with one real workshop in it, and ``workshop serve`` running on it."""
+    db_path = tmp_path / "room.sqlite3"
+    assert cli.main(["--db", str(db_path), "new", "--template", "cyp-integration", "--title", "Real"]) == 0
+    server = ServeProcess(db_path, tmp_path / "logs")
+    try:
+        server.wait_ready()
+        yield db_path, server
+    finally:
+        server.signal(signal.SIGTERM)
+        if server.wait(15) is None:
+            server.end()
+
+
+@pytest.mark.slow
+def test_a_small_room_is_fine_and_leaves_nothing_behind(
+    served: tuple[Path, ServeProcess], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path, server = served
+    before = _counts(db_path)
+    code = cli.main(
+        ["--db", str(db_path), "selftest", "--phones", "20", "--url", server.url, "--arrive-over", "1"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "Answers saved: 20 of 20 acknowledged, 20 in the database" in out  # stored, counted, then …
+    assert "Fine for 20 phones: every answer was saved, the slowest phone waited" in out
+    assert "deleted, with its seats and answers" in out
+    assert _counts(db_path) == before  # … removed: the real workshop alone is left, untouched
+    assert _titles(db_path) == ["Real"]
+    assert "Problems" not in out
+
+
+def test_no_server_at_the_url_exits_2_with_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "room.sqlite3"
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    code = cli.main(["--db", str(db_path), "selftest", "--phones", "5", "--url", url])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert f"No workshop server answers at {url}: start `workshop run ID` or `workshop serve` first" in err
+    assert _titles(db_path) == []  # nothing was made before the server was checked
+
+
+@pytest.mark.parametrize("phones", ["0", "-1", "x", "1001", ""])
+def test_bad_phones_exit_2(phones: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["selftest", f"--phones={phones}"])
+    assert exited.value.code == 2
+    assert f"a whole number of phones from 1 to 1000, not {phones!r}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--phones", "5", "--url", "127.0.0.1:8000"], "an address such as http://127.0.0.1:8000"),
+        (["--phones", "5", "--arrive-over", "-1"], "a number of seconds from 0 to 120, not '-1'"),
+        ([], "the following arguments are required: --phones"),
+    ],
+)
+def test_bad_arguments_say_what_is_wrong(
+    args: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["selftest", *args])
+    assert exited.value.code == 2
+    assert says in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_ctrl_c_deletes_the_practice_workshop(served: tuple[Path, ServeProcess], tmp_path: Path) -> None:
+    db_path, server = served
+    before = _counts(db_path)
+    out_path = tmp_path / "selftest.out"
+    with out_path.open("wb") as out:
+        check = subprocess.Popen(
+            workshop_command(
+                db_path, "selftest", "--phones", "40", "--url", server.url, "--arrive-over", "20"
+            ),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.PIPE,
+        )
+    try:
+        # Interrupted once phones are joining, so there are seats and answers to delete.
+        assert eventually(lambda: _counts(db_path)["response"] >= 3 or check.poll() is not None, 60)
+        assert check.poll() is None, out_path.read_text()
+        check.send_signal(signal.SIGINT)
+        _, err = check.communicate(timeout=30)
+    finally:
+        if check.poll() is None:
+            check.kill()
+            check.wait(10)
+    assert check.returncode == 130, err
+    assert b"the practice workshop was deleted" in err
+    assert _titles(db_path) == ["Real"]
+    assert _counts(db_path) == before
