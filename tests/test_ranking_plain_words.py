@@ -133,6 +133,8 @@ async def test_the_live_view_says_it_in_words(db: Database, workshop_id: int) ->
     async with app.run_test(size=(120, 50)) as pilot:
         await wait_for(pilot, lambda: bool(app.screen.query(RankingView)))
         await wait_for(pilot, lambda: "4 of 5 joined have ranked" in screen_text(app))
+        # The item line can show the count a frame before the view draws its results: wait for those too.
+        await wait_for(pilot, lambda: PLAIN_METHOD in " ".join(screen_text(app).split()))
         text = " ".join(screen_text(app).split())
         assert PLAIN_METHOD in text and "Points" in text
         assert "gets nothing from that ranking" in text

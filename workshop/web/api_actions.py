@@ -107,7 +107,7 @@ def _add(session: Session, workshop_id: int, item_id: int, body: NewAction) -> N
     response_model=ActionsBoard,
     status_code=201,
     summary="Add an action, confirmed at once",
-    responses=replies(404),
+    responses=replies(404, body=True),
 )
 async def add_action(
     request: Request, workshop: Facilitator, item_id: RowId, body: NewAction

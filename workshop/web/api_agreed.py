@@ -123,7 +123,7 @@ def _record_level(session: Session, workshop_id: int, item_id: int, body: Agreed
     "/maturity/{item_id:rowid}/agreed-levels",
     response_model=AgreedLevel,
     summary="Record the level the room agreed for a factor and horizon",
-    responses=replies(404, 409),
+    responses=replies(404, 409, body=True),
 )
 async def agreed_level(
     request: Request, workshop: Facilitator, item_id: RowId, body: AgreedLevelIn
@@ -194,7 +194,7 @@ def _agree_priorities(session: Session, workshop_id: int, item_id: int, entry_id
     "/ranking/{item_id:rowid}/agreed",
     response_model=RankingBoard,
     summary="Record the room's agreed priorities, in order",
-    responses=replies(404, 409),
+    responses=replies(404, 409, body=True),
 )
 async def agreed_priorities(
     request: Request, workshop: Facilitator, item_id: RowId, body: AgreedPriorities

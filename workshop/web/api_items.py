@@ -82,6 +82,7 @@ def _item_state(session: Session, workshop_id: int, item_id: int) -> ItemState:
     response_model=ItemState,
     status_code=201,
     summary="Add an agenda item of any kind",
+    responses=replies(body=True),
 )
 async def new_item(request: Request, workshop: Facilitator, body: NewItem) -> ItemState:
     """As `+` in the terminal: the kind's asked settings are checked as the dialog checks them, and the rest
@@ -180,7 +181,7 @@ async def get_horizon(request: Request, workshop: Facilitator, item_id: RowId) -
     HORIZON,
     response_model=HorizonState,
     summary="Put a maturity item on a horizon",
-    responses=replies(404, 409),
+    responses=replies(404, 409, body=True),
 )
 async def put_horizon(
     request: Request, workshop: Facilitator, item_id: RowId, body: HorizonChoice

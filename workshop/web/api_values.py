@@ -189,7 +189,7 @@ def _route(path: str, summary: str, method: str = "PUT") -> Callable[[Endpoint],
         methods=[method],
         response_model=ValuesBoard,
         summary=summary,
-        responses=replies(404, 409),
+        responses=replies(404, 409, body=True),
     )
 
 
@@ -259,7 +259,7 @@ class MergedBoard(ValuesBoard):
     "/values/entries/{entry_id:rowid}/merge",
     response_model=MergedBoard,
     summary="Merge a duplicate value into another",
-    responses=replies(404, 409),
+    responses=replies(404, 409, body=True),
 )
 async def merge_value(request: Request, workshop: Facilitator, entry_id: RowId, body: Merge) -> MergedBoard:
     """As `m` on a value in the terminal: its behaviours move across and it stays on record as merged. Its

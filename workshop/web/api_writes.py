@@ -37,9 +37,23 @@ WHY = {
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-def replies(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The error replies an operation can give, for the OpenAPI schema."""
-    return {code: {"model": Problem, "description": WHY[code]} for code in codes}
+# Replies to a body the handler never sees, so every operation that reads one declares them: FastAPI itself
+# answers 400 to bytes that are not text (JSON text that does not parse is a 422), and the server's guard
+# (workshop/web/middleware.py) 413 to a body over its limit.
+BODY_REFUSED = {
+    400: "The body is not UTF-8 text, so it cannot be read as JSON; nothing was changed.",
+    413: "The body is larger than this server accepts; nothing was changed.",
+}
+
+
+def replies(*codes: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The error replies an operation can give, for the OpenAPI schema; ``body``: it reads a JSON body."""
+    found: dict[int | str, dict[str, Any]] = {
+        code: {"model": Problem, "description": WHY[code]} for code in codes
+    }
+    if body:
+        found |= {code: {"model": Problem, "description": why} for code, why in BODY_REFUSED.items()}
+    return found
 
 
 def outcome_router() -> APIRouter:

@@ -49,7 +49,7 @@ class GuardMiddleware:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         seen = 0
         started = False
@@ -75,18 +75,21 @@ class GuardMiddleware:
         try:
             await self.app(scope, limited_receive, with_headers)
         except BodyTooLarge:
-            await self._refuse(send)
+            await self._refuse(scope, send)
         except Exception:
             if started:  # part of a reply has gone: nothing sensible can follow it
                 raise
             log.exception("%s %s failed", scope.get("method"), scope.get("path"))
             await self._crashed(scope, send)
 
-    @staticmethod
-    async def _refuse(send: Any) -> None:
-        headers = [(b"content-type", b"text/html; charset=utf-8"), *SECURITY_HEADERS]
+    async def _refuse(self, scope: Scope, send: Any) -> None:
+        # API clients read every refusal as JSON with a `detail` (the schema says so); phones get a page.
+        api = str(scope.get("path", "")).startswith("/api/")
+        kind = b"application/json" if api else b"text/html; charset=utf-8"
+        body = b'{"detail":"the body is larger than this server accepts: at most %d bytes"}' % self.max_body
+        headers = [(b"content-type", kind), *SECURITY_HEADERS]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": TOO_LARGE})
+        await send({"type": "http.response.body", "body": body if api else TOO_LARGE})
 
     @staticmethod
     async def _crashed(scope: Scope, send: Any) -> None:
