@@ -75,6 +75,7 @@ def _export(db: Database, workshop_id: int, folder: Path) -> dict[str, bytes]:
     return {path.suffix: path.read_bytes() for path in written}
 
 
+@pytest.mark.pack  # it writes every format of the frozen pack
 def test_purge_keeps_the_pack_identical_and_deletes_the_answers(
     db: Database, golden_workshop: int, tmp_path: Path
 ) -> None:
@@ -177,6 +178,7 @@ def test_cli_purge_asks_and_says_what_it_did(
     assert "no workshop with id 999 (see 'workshop list')" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a subprocess per case
 def test_cli_purge_in_a_real_process(db: Database, workshop_id: int) -> None:
     start(db, first_of_each_kind(db, workshop_id)["question"])
     command = [sys.executable, "-m", "workshop", "purge", str(workshop_id), "--yes"]

@@ -182,6 +182,7 @@ def counted_lookups(monkeypatch: pytest.MonkeyPatch, hold: threading.Event | Non
     return looked_up
 
 
+@pytest.mark.slow  # waits out the workshop-wide brake's interval
 def test_a_spent_workshop_lets_a_braked_address_back_in_after_a_short_wait(
     db: Database, workshop_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
