@@ -68,6 +68,8 @@ def test_listing_workshops_does_not_load_the_ui(tmp_path: Path) -> None:
     code = (
         "import sys\nfrom workshop.cli import main\nrc = main(['list'])\n"
         "assert rc == 0\nassert 'textual' not in sys.modules and 'screens' not in sys.modules, 'UI loaded'\n"
+        # The room check's client loads only for `selftest`: its import must not stop every command.
+        "assert 'httpx' not in sys.modules and 'workshop.selftest' not in sys.modules, 'selftest loaded'\n"
     )
     env = {**os.environ, "WORKSHOP_HOME": str(tmp_path / "home")}
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True)

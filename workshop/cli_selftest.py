@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from workshop.db import Database
-from workshop.selftest import NoServer, OtherDatabase, room_check
 from workshop.settings import Settings
 
 MAX_PHONES = 1000  # one process cannot honestly stand in for more phones than this at once
@@ -74,6 +73,9 @@ def selftest_main(
     settings: Settings, args: argparse.Namespace, open_db: Callable[[Settings], Database]
 ) -> int:
     """Run the room check; the exit code (0 fine, 1 not fine, 2 no server, 130 interrupted)."""
+    # Loaded here, not at the top: httpx and the simulated phones cost every other command their import.
+    from workshop.selftest import NoServer, OtherDatabase, room_check
+
     url = args.url or f"http://127.0.0.1:{settings.port}"
     db = open_db(settings)
     try:
