@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.helpers.axe import axe_violations
 from tests.helpers.data import activity, get_row, join_code
-from tests.helpers.maturity_steps import next_page, rate_every_step, rate_page, serious_violations
+from tests.helpers.maturity_steps import next_page, rate_every_step, rate_page
 from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
 from workshop.activities.maturity import MatrixSummary, MaturityActivity, load_structure
 from workshop.activities.maturity.focus import set_focus
@@ -57,7 +58,7 @@ def test_steps_resume_after_a_closed_tab_and_back_keeps_answers(
     expect(page.locator("#progress-label")).to_have_text("Factor 1 of 9")
     expect(page.get_by_role("progressbar", name="Factor 1 of 9")).to_be_visible()
     expect_fits(page)
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
     if width == 320:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "maturity-step-320.png"), full_page=True)
@@ -88,7 +89,7 @@ def test_steps_resume_after_a_closed_tab_and_back_keeps_answers(
     expect(again.get_by_role("heading", name="Check your answers")).to_be_visible()
     expect(again.locator(".review-list dd").first).to_have_text("2 Connecting")
     expect_fits(again)
-    assert serious_violations(again) == []
+    assert axe_violations(again) == []
     counted = summary(live_server, maturity_item)
     assert (counted.responses, counted.complete, counted.partial) == (1, 1, 0)
 

@@ -39,7 +39,9 @@ def retention_notes(session: Session, today: date | None = None) -> dict[int, st
     ``today`` is the local date unless given: the reminder is about the facilitator's calendar.
     """
     today = today or datetime.now().astimezone().date()
-    purged = {row.workshop_id: row.purged_at for row in session.exec(select(PurgedPack)).all()}
+    # The dates only: each row also holds a whole frozen pack, which a list has no use for.
+    rows = session.exec(select(PurgedPack.workshop_id, PurgedPack.purged_at)).all()
+    purged = dict(rows)
     notes = {wid: f"answers purged on {when:%Y-%m-%d}" for wid, when in purged.items()}
     for workshop in session.exec(select(Workshop)).all():
         wid = row_id(workshop)

@@ -66,8 +66,6 @@ class ActionsView(LiveView[ActionsSummary]):
         yield Static(id="actions-results")
 
     def on_mount(self) -> None:
-        if self.following:
-            self.can_focus = False  # the projector's copy takes no keys
         self.redraw()
 
     def draw_nothing(self, snapshot: Snapshot) -> None:

@@ -73,11 +73,21 @@ class LiveView(Static, Generic[SummaryT]):
         super().__init__()
         # For reads the view makes itself, in a worker (a breakdown); changes go through the app's Changes.
         self.db = db
-        # The projector's copy (the projector sets it): the room reads it, so it shows only what the
-        # facilitator let through (no participants' words waiting for approval) and offers no keys.
-        self.following = False
+        self._following = False
         self._snapshot: Snapshot | None = None
         self._summary: SummaryT | None = None
+
+    @property
+    def following(self) -> bool:
+        """The projector's copy (the projector sets it): the room reads it, so it shows only what the
+        facilitator let through (no participants' words waiting for approval) and takes no keys."""
+        return self._following
+
+    @following.setter
+    def following(self, value: bool) -> None:
+        self._following = value
+        if value:
+            self.can_focus = False
 
     def on_resize(self) -> None:
         # Layouts depend on the width, which is only known once the view is laid out: draw again.

@@ -107,7 +107,6 @@ class MaturityView(LiveView[MatrixSummary]):
         super().__init__(db)
         # The highlighted factor, whose comments show under the table; the horizon is the database's.
         self.factor_index = 0
-        self.following = False  # the projector's copy of the agenda's view
         self.breakdown_index = 0
         self._breakdown: tuple[BreakdownKey, Breakdown] | None = None
         self._breakdown_wanted: BreakdownKey | None = None
@@ -132,10 +131,9 @@ class MaturityView(LiveView[MatrixSummary]):
     def follow(self, leader: MaturityView) -> None:
         # The horizon comes from the database (summary.focus), so every screen agrees on it already. The
         # projector also shows the change since the baseline when the agenda does (y), and the factor the
-        # facilitator highlighted, with its comments.
+        # facilitator highlighted (never its comments: participants' words go on the wall only if asked).
         self.comparing = leader.comparing
         self.factor_index = leader.factor_index
-        self.following = True
 
     def action_factor(self, step: int) -> None:
         """Highlight the next or previous factor; its comments show under the table."""

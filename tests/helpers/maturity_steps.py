@@ -6,8 +6,6 @@ from collections.abc import Mapping
 
 from playwright.sync_api import Page, expect
 
-from tests.helpers.axe import axe_violations
-
 
 def radio_names(page: Page) -> list[str]:
     """The rating fields on the page, in page order."""
@@ -37,8 +35,3 @@ def rate_every_step(page: Page, answers: Mapping[str, str], factors: int = 9) ->
         rate_page(page, answers)
         next_page(page)
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
-
-
-def serious_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical WCAG 2.2 AA violations on the page as it is."""
-    return axe_violations(page)

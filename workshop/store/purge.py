@@ -78,14 +78,11 @@ def check_purgeable(session: Session, workshop_id: int) -> Workshop:
     return workshop
 
 
-def freeze_pack(session: Session, workshop_id: int, pack: dict[str, object]) -> PurgedPack:
-    """Keep ``pack`` (the outcome pack as data) as the workshop's frozen pack; the first one stays, so
-    purging again never freezes numbers counted from what the first purge left."""
-    frozen = purged_pack(session, workshop_id)
-    if frozen is None:
-        frozen = PurgedPack(workshop_id=workshop_id, pack=pack)
-        session.add(frozen)
-        session.flush()
+def keep_pack(session: Session, workshop_id: int, pack: dict[str, object]) -> PurgedPack:
+    """Keep ``pack`` (the outcome pack as data) as the workshop's frozen pack, which marks it purged."""
+    frozen = PurgedPack(workshop_id=workshop_id, pack=pack)
+    session.add(frozen)
+    session.flush()
     return frozen
 
 

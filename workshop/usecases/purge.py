@@ -16,8 +16,7 @@ from sqlmodel import Session, SQLModel
 from workshop.activities import KINDS, get_activity, kind_tables
 from workshop.exports.pack import build_pack, freeze_pack
 from workshop.store import agenda, bump_revision
-from workshop.store.purge import PurgeCounts, check_purgeable, delete_answers, purged_pack
-from workshop.store.purge import freeze_pack as keep_frozen
+from workshop.store.purge import PurgeCounts, check_purgeable, delete_answers, keep_pack, purged_pack
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,12 @@ def purge_workshop(session: Session, workshop_id: int) -> PurgeReport:
         PurgeRefused: an item is open, or a follow-up not yet purged compares with this workshop's ratings.
     """
     workshop = check_purgeable(session, workshop_id)
-    first_time = purged_pack(session, workshop_id) is None
-    # Read in the same transaction as the deletes, so the frozen numbers are exactly those of the answers
-    # deleted. A purged workshop's build_pack is its frozen copy, so purging again freezes nothing new.
-    frozen = keep_frozen(session, workshop_id, freeze_pack(build_pack(session, workshop_id)))
+    frozen = purged_pack(session, workshop_id)
+    first_time = frozen is None
+    if frozen is None:
+        # Read in the same transaction as the deletes, so the frozen numbers are exactly those of the
+        # answers deleted. Purging again keeps the first copy: what is left would count differently.
+        frozen = keep_pack(session, workshop_id, freeze_pack(build_pack(session, workshop_id)))
     answers, agreed_tables = purge_tables()
     agreed = {
         entry

@@ -29,7 +29,7 @@ from workshop.activities.maturity.agreed import (
     set_agreed_many,
     starting_level,
 )
-from workshop.activities.maturity.focus import focused_horizon, set_focus
+from workshop.activities.maturity.focus import set_focus
 from workshop.activities.maturity.summary import matrix_summary
 from workshop.analysis import Agreement, Distribution, format_median
 from workshop.models import Workshop, row_id
@@ -121,8 +121,7 @@ def _page(session: Session, workshop_id: int, item_id: int, horizon: str | None)
         return None
     summary = matrix_summary(session, item)
     keys = [h.key for h in summary.structure.horizons]
-    focused = focused_horizon(session, item)
-    chosen = horizon if horizon is not None else (focused.key if focused is not None else None)
+    chosen = horizon if horizon is not None else summary.focus  # the summary read the item's horizon
     if chosen not in keys:
         return None
     levels = [str(level.value) for level in summary.structure.levels]
