@@ -17,7 +17,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
-from textual.keys import format_key
 from textual.notifications import Notification, Notify
 from textual.screen import Screen
 
@@ -46,6 +45,11 @@ POLL_SECONDS = 0.25
 # terminal that takes no output) is cut short by a watchdog that closes the database and exits.
 SHUTDOWN_SECONDS = 6.0
 STAYS = 24 * 3600.0  # a notice's timeout when it goes only once its cause has gone
+
+
+# Keys whose Textual name is not what is printed on the key cap. Only these: Textual's format_key would
+# also print enter as ⏎ and escape as esc, which the palette's words ("Open (enter)") do not use.
+KEY_NAMES = {"plus": "+", "minus": "-"}
 
 
 class WorkshopApp(App[None]):
@@ -324,7 +328,7 @@ class WorkshopApp(App[None]):
             binding = active.binding
             if binding.tooltip and active.enabled:
                 key = binding.key.split(",")[0]
-                title = f"{binding.description} ({format_key(key)})"  # "+" for plus: the key cap's name
+                title = f"{binding.description} ({KEY_NAMES.get(key, key)})"
                 command = partial(self.run_action, binding.action, active.node)
                 yield SystemCommand(title, binding.tooltip, command)
         yield from super().get_system_commands(screen)
