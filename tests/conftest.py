@@ -17,6 +17,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.helpers.data import start_kind
 from tests.helpers.outcome_run import golden_run
+from tests.helpers.postgres import Databases, PostgresMissing, PostgresServer, postgres_cluster
+from tests.helpers.postgres import binaries as postgres_binaries
 from tests.helpers.web import ARGS, CHROMIUM, LiveServer, OpenPage, free_port
 from workshop import usecases
 from workshop.db import Database, open_database
@@ -71,6 +73,35 @@ def db(tmp_path: Path, migrated_file: Path) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL cluster of the run's own on 127.0.0.1, started by the first test that asks for it."""
+    try:
+        postgres_binaries()
+    except PostgresMissing as exc:  # CI installs the server: a machine without it fails, never skips
+        pytest.fail(str(exc), pytrace=False)
+    with postgres_cluster() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pg_databases(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Databases:
+    """Makes fresh PostgreSQL databases from a template migrated once per run."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKSHOP_HOME", str(tmp_path_factory.mktemp("pg") / "home"))
+        return Databases(postgres_server)
+
+
+@pytest.fixture
+def pg_db(pg_databases: Databases) -> Iterator[Database]:
+    """A fresh, migrated PostgreSQL database, opened as the app opens one; dropped after the test."""
+    url = pg_databases.create()
+    database = open_database(url)
+    yield database
+    database.dispose()
+    pg_databases.drop(url)
+
+
 @pytest.fixture
 def workshop_id(db: Database) -> int:
     """A workshop made from the shipped template, nothing started."""
@@ -97,6 +128,20 @@ class _ThreadServer(uvicorn.Server):
 @pytest.fixture
 def live_server(db: Database) -> Iterator[LiveServer]:
     """uvicorn in a background thread on 127.0.0.1, stopped after the test."""
+    with serving(db) as server:
+        yield server
+
+
+@pytest.fixture
+def pg_live_server(pg_db: Database) -> Iterator[LiveServer]:
+    """The same server as ``live_server``, on a fresh PostgreSQL database."""
+    with serving(pg_db) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serving(db: Database) -> Iterator[LiveServer]:
+    """The app and its writer serving ``db`` from a background thread on 127.0.0.1, stopped at the end."""
     writer = BatchWriter(db)
     writer.start()
     port = free_port()
@@ -112,10 +157,12 @@ def live_server(db: Database) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    yield LiveServer(f"http://127.0.0.1:{port}", db, writer, app)
-    server.should_exit = True
-    thread.join(10)
-    writer.stop()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", db, writer, app)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        writer.stop()
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,14 @@
 
 SQLite gets two engines on one file: writers start with ``BEGIN IMMEDIATE`` (so two writers queue on the
 busy timeout instead of failing on a lock upgrade) and readers use plain deferred transactions, which WAL
-lets run beside a writer. PostgreSQL uses one pooled engine for both.
+lets run beside a writer. PostgreSQL gets two pooled engines too: each write transaction first takes one
+transaction-scoped advisory lock, so writers queue there as SQLite's do on ``BEGIN IMMEDIATE``. The code
+that checks and then writes (a seat's entry limit, the next position, an item still open) was written for
+one writer at a time, and several server processes on one PostgreSQL database keep it so; readers never
+take the lock and see what was committed when each statement began (READ COMMITTED).
+
+Neither backend stores U+0000: PostgreSQL's text cannot hold it, so it is dropped on both, the same text
+read back from either (see :func:`_without_nul`).
 """
 
 from __future__ import annotations
@@ -22,6 +29,45 @@ from workshop.errors import DatabaseError
 __all__ = ["Database", "DatabaseError", "open_database"]
 
 BUSY_TIMEOUT_MS = 10_000
+# Any fixed number: the writers' lock on PostgreSQL, one per database (advisory locks are per database).
+WRITER_LOCK = 0x776F726B73686F70  # "workshop" in ASCII
+NUL = "\x00"
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(NUL, "")
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(item) for item in value)
+    return value
+
+
+def _without_nul(params: Any) -> Any:
+    """``params`` with U+0000 removed from every string; the same object when there is none.
+
+    PostgreSQL refuses U+0000 in text, as a value or in a lookup (a join code from an address): a NUL a
+    participant posts would fail the write, and the writer would report the database as failing. Nobody
+    can type one and every reader drops it anyway (``untrusted.readable``), so both backends drop it here.
+    """
+    return _clean(params) if _has_nul(params) else params
+
+
+def _before_execute(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+) -> tuple[str, Any]:
+    return statement, _without_nul(parameters)
 
 
 def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
@@ -49,6 +95,22 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    event.listen(engine, "before_cursor_execute", _before_execute, retval=True)
+    return engine
+
+
+def _postgres_engine(url: str, *, writer: bool, pool_size: int) -> Engine:
+    # pre_ping: a server restarted (or a connection dropped by a proxy) costs one retry, not a failed vote.
+    engine = create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=30, pool_pre_ping=True)
+    if writer:
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            # As long as SQLite's busy timeout: a writer stuck behind another fails in words, not forever.
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+    event.listen(engine, "before_cursor_execute", _before_execute, retval=True)
     return engine
 
 
@@ -66,9 +128,10 @@ class Database:
             self.write_engine = _sqlite_engine(url, immediate=True, pool_size=2)
             self.read_engine = _sqlite_engine(url, immediate=False, pool_size=8)
         else:
-            # Sized to the thread pool so bursts reuse connections instead of churning them.
-            self.write_engine = create_engine(url, pool_size=20, max_overflow=0, pool_pre_ping=True)
-            self.read_engine = self.write_engine
+            # Writers take turns on the lock, so a few connections do; readers are sized to the thread pool
+            # so bursts reuse connections instead of churning them.
+            self.write_engine = _postgres_engine(url, writer=True, pool_size=4)
+            self.read_engine = _postgres_engine(url, writer=False, pool_size=16)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

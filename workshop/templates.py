@@ -56,7 +56,8 @@ class FactorSpec(_Spec):
     """A maturity factor with one descriptor per level, lowest level first."""
 
     key: Slug
-    name: Text
+    # The column's length: PostgreSQL refuses a longer name that SQLite would have kept.
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     short: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)] | None = (
         Field(
             default=None,

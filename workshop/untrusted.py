@@ -5,6 +5,7 @@ The rule, the same for the terminal, the phone pages and the Markdown pack:
 * The database keeps what a participant sent exactly (after the trimming each form does), so moderation can
   show their own words and the JSON export, which is data, holds it exactly: every character below is
   written there as a ``\\uXXXX`` escape, the same text to any JSON reader and inert in a terminal.
+  The one exception is U+0000, which PostgreSQL cannot store: ``workshop.db`` drops it on every backend.
 * Wherever people *read* it, control characters (C0 other than tab and line breaks, DEL, C1) and the bidi
   controls that embed, override or isolate a direction (and the direction marks) are removed. None of them
   can be typed on a phone or means anything to a reader; in a terminal they are commands (``ESC ] 2 ;``

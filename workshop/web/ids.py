@@ -1,10 +1,10 @@
 """Row ids in URL paths: ``{item_id:rowid}`` matches only ids a database row can have, so others are a 404.
 
-SQLite stores ids as signed 64-bit integers and raises OverflowError when asked about 2**63 or more; FastAPI's
-``int`` takes any size. Range checks in the handlers would each have to be remembered, and ``Path(le=...)``
-answers 422, which says "your request is malformed" about an address that simply names nothing. A path
-convertor whose pattern only matches 1 to 2**63 - 1 (no sign, no leading zero) makes every other value miss
-the route, so the router answers 404 exactly as for any unknown page.
+SQLite raises OverflowError when asked about 2**63 or more and PostgreSQL's INTEGER ids stop at 2**31 - 1
+(``workshop.row_ids.MAX_ID``); FastAPI's ``int`` takes any size. Range checks in the handlers would each have
+to be remembered, and ``Path(le=...)`` answers 422, which says "your request is malformed" about an address
+that simply names nothing. A path convertor whose pattern only matches 1 to ``MAX_ID`` (no sign, no leading
+zero) makes every other value miss the route, so the router answers 404 exactly as for any unknown page.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ Create Date: 2026-12-04
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0009"
@@ -23,7 +24,8 @@ def upgrade() -> None:
     op.create_table(
         "purgedpack",
         sa.Column("workshop_id", sa.Integer(), nullable=False),
-        sa.Column("purged_at", sa.DateTime(), nullable=False),
+        # With a time zone, like the model's (see 0006): the same DATETIME on SQLite, timestamptz on PostgreSQL.
+        sa.Column("purged_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("pack", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["workshop_id"], ["workshop.id"]),
         sa.PrimaryKeyConstraint("workshop_id"),
