@@ -67,6 +67,8 @@ class RemoteScreen(ModalScreen[None]):
                 else:
                     yield Static("The participant server is off, so there is no remote.")
                 yield Static(Text.assemble("\nAPI token (keep it private):\n", (self.token, "bold")))
+                # The database keeps only the token's hash: each run of the app issues a new one.
+                yield Static("\nA new one each time this app starts: pair remotes and scripts again.")
                 yield Static(Text("\nEscape closes this.", style="dim"))
 
 

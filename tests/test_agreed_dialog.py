@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from screens.app import WorkshopApp
 from screens.views.maturity import MaturityView
 from screens.views.maturity_agreed import BLANK, AgreedLevelsScreen, FactorRow
-from tests.helpers.data import get_row, start_kind
+from tests.helpers.data import get_row, start_kind, token_for
 from tests.helpers.snapshots import SIZES, Snap, fixed_app, open_item, settled
 from tests.helpers.tui import screen_text, wait_for
 from tests.helpers.web import LiveServer, RemoteClient
@@ -120,8 +120,7 @@ def test_rows_start_at_the_median_rounded_down() -> None:
 @contextmanager
 def remote(live_server: LiveServer, workshop_id: int) -> Iterator[RemoteClient]:
     """A browser holding the facilitator remote's cookie."""
-    with live_server.db.reading() as session:
-        token = store.get_workshop(session, workshop_id).facilitator_token
+    token = token_for(live_server.db, workshop_id)
     with RemoteClient(base_url=live_server.url, timeout=10) as browser:
         assert browser.get(f"/f/{token}").status_code == 303
         yield browser

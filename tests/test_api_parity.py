@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.helpers.data import token_for
 from tests.helpers.web import LiveServer
 from workshop import store, usecases
 from workshop.activities.maturity.focus import focused_horizon
@@ -18,8 +19,7 @@ from workshop.usecases.items import addable_kinds
 
 @pytest.fixture
 def api(live_server: LiveServer, workshop_id: int) -> Iterator[httpx.Client]:
-    with live_server.db.reading() as session:
-        token = store.get_workshop(session, workshop_id).facilitator_token
+    token = token_for(live_server.db, workshop_id)
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=live_server.url, headers=headers, timeout=10) as client:
         yield client

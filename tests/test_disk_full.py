@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
 from screens.app import WorkshopApp
-from tests.helpers.data import join_code
+from tests.helpers.data import join_code, token_for
 from tests.helpers.tui import caught_up, count_calls, screen_text, wait_for
 from tests.helpers.web import LiveServer
 from workshop import store
@@ -54,11 +54,6 @@ def _count(db: Database, table: type[Any]) -> int:
         return int(session.exec(select(func.count()).select_from(table)).one())
 
 
-def _token(db: Database, workshop_id: int) -> str:
-    with db.reading() as session:
-        return store.get_workshop(session, workshop_id).facilitator_token
-
-
 def _is_clear(reply: httpx.Response) -> None:
     assert reply.status_code == 503, reply.status_code
     assert "the disk is full" in reply.text and "saved before are safe" in reply.text
@@ -71,6 +66,7 @@ def test_every_failed_write_gets_a_clear_reply_and_nothing_saved_is_lost(
 ) -> None:
     db, code = live_server.db, join_code(live_server.db, workshop_id)
     form = _vote_form(db, workshop_id)
+    token = token_for(db, workshop_id)  # a write: before the disk fills
     with (
         httpx.Client(base_url=live_server.url, timeout=10) as early,
         httpx.Client(base_url=live_server.url, timeout=10) as late,
@@ -83,9 +79,7 @@ def test_every_failed_write_gets_a_clear_reply_and_nothing_saved_is_lost(
             assert f'href="/j/{code}"' in joining.text  # "Try again" leads to a page that can be loaded
             vote = early.post(f"/w/{code}/items/{maturity_item.id}", data={**form, next(iter(form)): "4"})
             assert vote.status_code == 503 and "not saved" in vote.text.lower()
-            api = late.post(
-                "/api/v1/proxy-seats", headers={"Authorization": f"Bearer {_token(db, workshop_id)}"}
-            )
+            api = late.post("/api/v1/proxy-seats", headers={"Authorization": f"Bearer {token}"})
             _is_clear(api)
             assert api.json()["detail"].startswith("Not saved: the disk is full")
             assert live_server.writer.problem == "the disk is full"

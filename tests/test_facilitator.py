@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlmodel import func, select
 
-from tests.helpers.data import add_item, join_code, start_kind
+from tests.helpers.data import add_item, join_code, start_kind, token_for
 from tests.helpers.web import LiveServer, RemoteClient
 from workshop import store, usecases
 from workshop.activities import get_activity
@@ -23,8 +23,7 @@ from workshop.web.guards import SeatCodeGuard, StatusCache
 
 @pytest.fixture
 def token(live_server: LiveServer, workshop_id: int) -> str:
-    with live_server.db.reading() as session:
-        return store.get_workshop(session, workshop_id).facilitator_token
+    return token_for(live_server.db, workshop_id)
 
 
 @pytest.fixture

@@ -67,6 +67,51 @@ def test_every_revision_upgrades_with_data_kept(tmp_path: Path) -> None:
     db.dispose()
 
 
+def test_tokens_from_0009_keep_working_and_only_their_hashes_stay(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'at-0009.sqlite3'}"
+    old = Database(url)
+    command.upgrade(alembic_config(old.write_engine), "0009")
+    tokens = ["kept-token-from-0009-aaaaaaaaaaaaaaaa", "kept-token-from-0009-aaaaaaaaaaaaaaaa", ""]
+    with old.write_engine.begin() as conn:
+        for n, token in enumerate(tokens):
+            conn.execute(
+                text(
+                    "INSERT INTO workshop (title, template, join_code, facilitator_token, is_demo,"
+                    " revision, created_at) VALUES (:title, 'cyp-integration', :code, :token, 0, 0,"
+                    " '2026-11-01 10:00:00')"
+                ),
+                {"title": f"Workshop {n}", "code": f"CODE{n}", "token": token},
+            )
+            conn.execute(  # a row pointing at the workshop: the upgrade must not copy the table under it
+                text(
+                    "INSERT INTO agendaitem (workshop_id, position, kind, title, planned_minutes, state,"
+                    " notes, config, revealed, entries_shown)"
+                    " VALUES (:id, 0, 'question', 'Q', 5, 'pending', '', '{}', 0, 0)"
+                ),
+                {"id": n + 1},
+            )
+    old.dispose()
+
+    db = open_database(url)
+    assert current_revision(db.write_engine) == head_revision()
+    with db.reading() as session:
+        found = store.workshop_by_facilitator_token(session, tokens[0])
+        assert found is not None and found.title == "Workshop 0"  # a paired remote still works
+        # The same token twice (only hand-made rows) goes to the first; the second and the empty one have
+        # none until one is issued.
+        hashes = [store.get_workshop(session, n + 1).facilitator_token_hash for n in range(3)]
+        assert hashes[1:] == [None, None] and store.workshop_by_facilitator_token(session, "") is None
+        assert len(store.agenda(session, 3)) == 1
+    with db.write_engine.connect() as conn:
+        columns = [row[1] for row in conn.exec_driver_sql("PRAGMA table_info(workshop)")]
+        assert "facilitator_token" not in columns
+    with db.writing() as session:
+        fresh = store.issue_facilitator_token(session, store.get_workshop(session, 2))
+    with db.reading() as session:
+        assert store.workshop_by_facilitator_token(session, fresh) == store.get_workshop(session, 2)
+    db.dispose()
+
+
 def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     open_database(url).dispose()

@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 from sqlmodel import select
 
-from tests.helpers.data import get_row
+from tests.helpers.data import get_row, token_for
 from tests.helpers.web import CHROMIUM, LiveServer, OpenPage
-from workshop import store
 from workshop.models import AgendaItem, ItemState, Seat, row_id
 
 pytestmark = [
@@ -92,8 +91,7 @@ def test_a_same_site_page_cannot_drive_the_remote(
     attacker: tuple[dict[str, bytes], str],
     policy: str,
 ) -> None:
-    with live_server.db.reading() as session:
-        token = store.get_workshop(session, workshop_id).facilitator_token
+    token = token_for(live_server.db, workshop_id)
     page = open_page()
     page.goto(f"{live_server.url}/f/{token}")  # the link in the QR code: swapped for the cookie
     expect(page.get_by_role("heading", name="Facilitator remote")).to_be_visible()

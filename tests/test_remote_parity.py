@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from tests.helpers.axe import axe_violations
-from tests.helpers.data import add_item, get_row, start_kind, vote
+from tests.helpers.data import add_item, get_row, start_kind, token_for, vote
 from tests.helpers.web import LiveServer, OpenPage, RemoteClient
 from tests.naughty import BLNS
 from workshop import store, usecases
@@ -28,8 +28,7 @@ from workshop.templates import get_template
 
 @pytest.fixture
 def token(live_server: LiveServer, workshop_id: int) -> str:
-    with live_server.db.reading() as session:
-        return store.get_workshop(session, workshop_id).facilitator_token
+    return token_for(live_server.db, workshop_id)
 
 
 @contextmanager

@@ -11,10 +11,11 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from tests.helpers.data import get_row, join_code
+from tests.helpers.data import get_row, join_code, token_for
 from tests.helpers.web import LiveServer, form_token
 from workshop import store, usecases
 from workshop.models import Entry, EntryStatus, ItemState, Seat, Workshop, row_id
+from workshop.row_ids import MAX_ID
 from workshop.store.entries import add_entry
 from workshop.templates import get_template
 
@@ -32,8 +33,7 @@ def assert_protected(reply: httpx.Response) -> None:
 
 @pytest.fixture
 def facilitator_token(live_server: LiveServer, workshop_id: int) -> str:
-    with live_server.db.reading() as session:
-        return store.get_workshop(session, workshop_id).facilitator_token
+    return token_for(live_server.db, workshop_id)
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_openapi_documents_401_404_and_409(live_server: LiveServer) -> None:
         if re.search(r"\{\w+_id\}", path):
             assert "404" in replies, (method, path)
             ids = [p for p in operation["parameters"] if p["name"].endswith("_id")]
-            assert all(p["schema"]["maximum"] == 2**63 - 1 for p in ids), (method, path)
+            assert all(p["schema"]["maximum"] == MAX_ID for p in ids), (method, path)
         # Adding a seat, an item or an action conflicts with nothing: the refusals are about what was sent.
         if method == "post" and path not in (
             "/api/v1/proxy-seats",
@@ -153,7 +153,8 @@ def test_remote_refuses_a_post_without_its_form_token(
     live_server: LiveServer, workshop_id: int, everyone: httpx.Client
 ) -> None:
     with live_server.db.writing() as session:
-        other = usecases.create_workshop(session, get_template("cyp-integration"), "Other").facilitator_token
+        made = usecases.create_workshop(session, get_template("cyp-integration"), "Other")
+        other = store.issue_facilitator_token(session, made)
     with httpx.Client(base_url=live_server.url, timeout=10) as elsewhere:
         elsewhere.get(f"/f/{other}")
         other_sessions = form_token(elsewhere.get("/f/").text)

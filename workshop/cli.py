@@ -16,13 +16,14 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
-from workshop import __version__, cli_selftest, cli_serve, locations, store, usecases
+from workshop import __version__, cli_selftest, cli_serve, locations, store, token_command, usecases
 from workshop.db import Database, DatabaseError, open_database
 from workshop.exports.files import FORMATS, ExportError, export_workshop, parse_formats
 from workshop.hr import HrError, hr_values, render_hr
 from workshop.hr_files import HR_FORMATS, parse_hr_formats, write_hr
 from workshop.purge_command import add_purge_parser, purge_main
 from workshop.retention import retention_notes
+from workshop.row_ids import parse_row_id
 from workshop.settings import Settings, parse_proxies
 from workshop.templates import TemplateError, discover, get_template
 from workshop.untrusted import one_line
@@ -55,7 +56,7 @@ def _proxies(text: str) -> str:
 
 
 def _workshop_id(text: str) -> int:
-    if not text.isdigit() or int(text) > 2**63 - 1:
+    if parse_row_id(text) is None:  # a number no row can have reaches no database
         raise argparse.ArgumentTypeError(f"a workshop id is a number (see 'workshop list'), not {text!r}")
     return int(text)
 
@@ -180,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hr.add_argument("--place", metavar="NAME", help="the place, as in 'the NAME partnership' (default: none)")
     add_purge_parser(commands, [common], _workshop_id)
+    token_command.add_token_parser(commands, [common], _workshop_id)
     commands.add_parser(
         "list", parents=[common], help="list workshops", description="List workshops, newest first."
     )
@@ -247,9 +249,10 @@ def _cmd_new(settings: Settings, template: str, title: str) -> None:
     db = _open(settings)
     with db.writing() as session:
         workshop = usecases.create_workshop(session, spec, title)
+        token = store.issue_facilitator_token(session, workshop)  # stored hashed: shown only now
     print(
         f"Made workshop “{one_line(workshop.title)}” with join code {workshop.join_code}. "
-        f"Run it with: workshop run {workshop.id}"
+        f"Run it with: workshop run {workshop.id}\nRemote and API token (the TUI issues its own): {token}"
     )
     print(workshop.id)
     db.dispose()
@@ -264,10 +267,7 @@ def _cmd_export(settings: Settings, workshop_id: int, formats: str, out: str | N
     try:
         with db.reading() as session:
             store.get_workshop(session, workshop_id)
-        try:
-            folder = Path(out).expanduser() if out else locations.exports_dir()
-        except RuntimeError as exc:  # "~someone" for a user this machine does not know
-            raise UsageError(f"--out {out!r}: {exc}") from exc
+        folder = _expand("--out", out) if out else locations.exports_dir()
         for path in export_workshop(db, workshop_id, folder, chosen):
             print(path)
     except store.WorkshopNotFound as exc:
@@ -367,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "run":
             _cmd_run(settings, args.workshop_id, serve=not args.no_server)
         elif args.command == "serve":
-            cli_serve.cmd_serve(settings, args.workers, _open)
+            return cli_serve.serve_main(settings, args.workers, _open)
         elif args.command == "demo":
             _cmd_demo(settings)
         elif args.command == "export":
@@ -378,6 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_selftest.selftest_main(settings, args, _open)
         elif args.command == "purge":
             return purge_main(_open(settings), args.workshop_id, yes=args.yes)
+        elif args.command == "token":
+            return token_command.token_main(_open(settings), args.workshop_id, settings.public_url)
         elif args.command == "home":
             _run_tui(settings, _open(settings), None)
     except (UsageError, cli_serve.ServeRefused) as exc:

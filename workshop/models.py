@@ -69,7 +69,9 @@ class Workshop(SQLModel, table=True):
     title: str = Field(max_length=200)
     template: str = Field(max_length=100, description="Name of the template it was made from.")
     join_code: str = Field(max_length=16, unique=True, index=True)
-    facilitator_token: str = Field(max_length=64)
+    # Only the SHA-256 of the facilitator's token (store/workshops.py issues it): a copy of the database
+    # must not hand anyone the remote. None until a token is issued.
+    facilitator_token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
     current_item_id: int | None = Field(default=None)
     is_demo: bool = Field(default=False)
     baseline_id: int | None = Field(default=None, description="The earlier workshop this one re-assesses.")

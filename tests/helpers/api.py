@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from sqlmodel import col, select
 
-from tests.helpers.data import start_kind
+from tests.helpers.data import start_kind, token_for
 from tests.helpers.web import LiveServer
 from workshop import store
 from workshop.db import Database
@@ -20,9 +20,8 @@ from workshop.store.entries import add_entry
 
 
 def token_of(db: Database, workshop_id: int) -> str:
-    """The workshop's facilitator token."""
-    with db.reading() as session:
-        return store.get_workshop(session, workshop_id).facilitator_token
+    """The workshop's facilitator token: issued on first use, the same on later calls (see token_for)."""
+    return token_for(db, workshop_id)
 
 
 @contextmanager

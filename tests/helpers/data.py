@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TypeVar
+from weakref import WeakKeyDictionary
 
 from sqlmodel import Session, SQLModel
 
@@ -12,6 +13,9 @@ from workshop.activities import AnyActivity, get_activity
 from workshop.activities.maturity import MatrixAnswers, load_structure
 from workshop.db import Database
 from workshop.models import AgendaItem, row_id
+
+# The tokens token_for issued, per database (only a hash is stored, so they are remembered here).
+_TOKENS: WeakKeyDictionary[Database, dict[int, str]] = WeakKeyDictionary()
 
 Row = TypeVar("Row", bound=SQLModel)
 Kind = TypeVar("Kind", bound=AnyActivity)
@@ -87,6 +91,23 @@ def join_code(db: Database, workshop_id: int) -> str:
     """The workshop's join code."""
     with db.reading() as session:
         return store.get_workshop(session, workshop_id).join_code
+
+
+def issue_token(db: Database, workshop_id: int) -> str:
+    """A new facilitator token for the workshop, as the TUI or ``workshop token`` issues it (the database
+    keeps only its hash, so this is the only way a test gets one); the one before stops working."""
+    with db.writing() as session:
+        return store.issue_facilitator_token(session, store.get_workshop(session, workshop_id))
+
+
+def token_for(db: Database, workshop_id: int) -> str:
+    """The workshop's facilitator token for a test: issued on first use, then the same one on every call
+    while it still works, so a fixture's client and the test's own requests can share it."""
+    known = _TOKENS.setdefault(db, {}).get(workshop_id)
+    with db.writing() as session:
+        _, token = store.facilitator_codes(session, workshop_id, known)
+    _TOKENS[db][workshop_id] = token
+    return token
 
 
 def new_seat(db: Database, workshop_id: int) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from sqlmodel import select
@@ -18,6 +19,7 @@ from tests.helpers.tui import screen_text, wait_for
 from workshop import store, usecases
 from workshop.db import Database
 from workshop.models import Workshop, row_id
+from workshop.store import workshops
 
 STARTED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 MADE = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
@@ -58,11 +60,10 @@ def _all_shown(app: App[Any], texts: Sequence[str]) -> bool:
 
 
 def open_item(db: Database, workshop_id: int, kind: str) -> int:
-    """Fix the join code and token, and open the template's first item of ``kind`` at the frozen time."""
+    """Fix the join code, and open the template's first item of ``kind`` at the frozen time."""
     with db.writing() as session:
         workshop = session.exec(select(Workshop).where(Workshop.id == workshop_id)).one()
         workshop.join_code = JOIN_CODE
-        workshop.facilitator_token = TOKEN
         session.add(workshop)
         item = next(i for i in store.agenda(session, workshop_id) if i.kind == kind)
         store.start_item(session, row_id(item))
@@ -72,8 +73,12 @@ def open_item(db: Database, workshop_id: int, kind: str) -> int:
 
 
 def fixed_app(db: Database, workshop_id: int) -> WorkshopApp:
-    """The facilitator's app on ``workshop_id`` with its clock frozen 3:20 after :data:`STARTED`."""
-    return WorkshopApp(db, workshop_id, serve=False, clock=lambda: STARTED + timedelta(minutes=3, seconds=20))
+    """The facilitator's app on ``workshop_id`` with its clock frozen 3:20 after :data:`STARTED`, and the
+    facilitator token it issues as it opens the workshop (random otherwise) fixed to :data:`TOKEN`."""
+    with patch.object(workshops, "secret_token", lambda: TOKEN):
+        return WorkshopApp(
+            db, workshop_id, serve=False, clock=lambda: STARTED + timedelta(minutes=3, seconds=20)
+        )
 
 
 def fixed_home(db: Database, workshop_id: int) -> WorkshopApp:

@@ -20,13 +20,17 @@ from workshop.store.seats import SeatError, join, seat_by_code, seat_by_token
 from workshop.store.workshops import (
     WorkshopNotFound,
     bump_revision,
+    facilitator_codes,
+    facilitator_token_hash,
     find_by_join_code,
     get_workshop,
+    issue_facilitator_token,
     latest_demo,
     list_workshops,
     organisations,
     revision,
     role_levels,
+    workshop_by_facilitator_token,
 )
 
 __all__ = [
@@ -38,9 +42,12 @@ __all__ = [
     "bump_revision",
     "close_item",
     "current_item",
+    "facilitator_codes",
+    "facilitator_token_hash",
     "find_by_join_code",
     "get_item",
     "get_workshop",
+    "issue_facilitator_token",
     "join",
     "latest_demo",
     "list_workshops",
@@ -53,4 +60,5 @@ __all__ = [
     "set_entries_shown",
     "set_revealed",
     "start_item",
+    "workshop_by_facilitator_token",
 ]

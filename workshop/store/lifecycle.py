@@ -26,7 +26,6 @@ from workshop.models import (
     table_of,
     utcnow,
 )
-from workshop.store.codes import secret_token
 from workshop.store.workshops import get_workshop, unused_join_code
 
 # A workshop's own copy of its template's content: what a follow-up must share to be comparable.
@@ -115,7 +114,6 @@ def insert_follow_up(session: Session, baseline_id: int, title: str) -> tuple[Wo
         title=title.strip()[:200] or baseline.title,
         template=baseline.template,
         join_code=unused_join_code(session),
-        facilitator_token=secret_token(),
         baseline_id=baseline_id,
         # Compared with the baseline, so its breakdowns hide groups by the same rule.
         min_group=baseline.min_group,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from workshop.models import (
@@ -18,6 +20,7 @@ from workshop.models import (
     Organisation,
     RoleLevel,
     Workshop,
+    row_id,
     table_of,
 )
 from workshop.store.codes import normalise_code, secret_token, short_code
@@ -43,7 +46,6 @@ def insert_workshop(
         title=(title or spec.title).strip()[:200] or spec.title,
         template=spec.name,
         join_code=unused_join_code(session),
-        facilitator_token=secret_token(),
         is_demo=demo,
         min_group=spec.min_group,
     )
@@ -115,6 +117,55 @@ def find_by_join_code(session: Session, code: str) -> Workshop:
     return workshop
 
 
+def facilitator_token_hash(token: str) -> str:
+    """What the database keeps of a facilitator token: its SHA-256, in hex."""
+    # A fast hash is enough, and a slow password hash would add nothing: a token is 192 random bits from
+    # `secrets` (codes.secret_token), so nobody finds one from its hash by trying candidates.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_facilitator_token(session: Session, workshop: Workshop) -> str:
+    """Give ``workshop`` a new facilitator token, for its remote (``/f/TOKEN``) and its JSON API.
+
+    Only the token's hash is stored; the token itself is returned, and exists only in the memory of the
+    caller, which shows it (the TUI's remote dialog, ``workshop new``, ``workshop token``). The token
+    issued before it stops working: remotes signed in with it and API clients sending it are refused.
+    Call it in a write session; the token works once that commits.
+    """
+    token = secret_token()
+    workshop.facilitator_token_hash = facilitator_token_hash(token)
+    session.add(workshop)
+    # A change others must see: a facilitator's screen showing the token before learns it no longer works.
+    bump_revision(session, row_id(workshop))
+    return token
+
+
+def facilitator_codes(session: Session, workshop_id: int, known: str | None = None) -> tuple[str, str]:
+    """The workshop's join code and facilitator token, for a facilitator's screen that shows both.
+
+    The token is ``known`` while it still is the workshop's (a screen opening the workshop again keeps the
+    remote it paired), else a newly issued one (see :func:`issue_facilitator_token`). Raises
+    :class:`WorkshopNotFound` if there is no such workshop.
+    """
+    workshop = get_workshop(session, workshop_id)
+    stored = workshop.facilitator_token_hash
+    if known and stored and hmac.compare_digest(stored, facilitator_token_hash(known)):
+        return workshop.join_code, known
+    return workshop.join_code, issue_facilitator_token(session, workshop)
+
+
+def workshop_by_facilitator_token(session: Session, token: str) -> Workshop | None:
+    """The workshop whose facilitator token ``token`` is, or None: found by the token's hash."""
+    if not token:
+        return None
+    digest = facilitator_token_hash(token)
+    workshop = session.exec(select(Workshop).where(Workshop.facilitator_token_hash == digest)).first()
+    # The query already matched; compared again in constant time in case a database compares loosely.
+    if workshop is None or not hmac.compare_digest(workshop.facilitator_token_hash or "", digest):
+        return None
+    return workshop
+
+
 def list_workshops(session: Session) -> Sequence[Workshop]:
     """Every workshop, newest first."""
     return session.exec(
@@ -145,11 +196,20 @@ def role_levels(session: Session, workshop_id: int) -> Sequence[RoleLevel]:
     ).all()
 
 
+_WORKSHOPS = table_of(Workshop)
+# Built once and run on the connection: an ORM-enabled update synchronises the session, and building the
+# statement again each time costs as much as running it; both were paid on every vote.
+_BUMP = (
+    update(_WORKSHOPS)
+    .where(_WORKSHOPS.c.id == bindparam("workshop_id"))
+    .values(revision=_WORKSHOPS.c.revision + 1)
+)
+
+
 def bump_revision(session: Session, workshop_id: int) -> None:
     """Record that something in the workshop changed; call inside the transaction that changed it."""
-    # The table, not the entity: ORM-enabled updates synchronise the session, a cost paid on every vote.
-    table = table_of(Workshop)
-    session.execute(update(table).where(table.c.id == workshop_id).values(revision=table.c.revision + 1))
+    session.flush()  # as Session.execute would: changes made to objects go in first (cheap when none)
+    session.connection().execute(_BUMP, {"workshop_id": workshop_id})
 
 
 def revision(session: Session, workshop_id: int) -> int:

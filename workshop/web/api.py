@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from functools import partial
 from typing import Annotated
@@ -10,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from workshop import store
@@ -45,7 +44,10 @@ def _replies(*codes: int) -> dict[int | str, dict[str, object]]:
 
 # Every operation needs the token; those that change the agenda can conflict with its state.
 router = APIRouter(prefix="/api/v1", tags=["facilitator"], responses=_replies(401, 503))
-bearer = HTTPBearer(auto_error=False, description="The facilitator token shown in the TUI (press f).")
+bearer = HTTPBearer(
+    auto_error=False,
+    description="The facilitator token shown in the TUI (press f), or issued by `workshop token ID`.",
+)
 
 
 class ProxySeat(BaseModel):
@@ -56,12 +58,9 @@ class ProxySeat(BaseModel):
 
 
 def workshop_for_token(db: Database, token: str) -> Workshop | None:
-    """The workshop whose facilitator token this is, compared in constant time."""
+    """The workshop whose facilitator token this is (the database holds only its hash)."""
     with db.reading() as session:
-        workshop = session.exec(select(Workshop).where(Workshop.facilitator_token == token)).first()
-    if workshop is None or not secrets.compare_digest(workshop.facilitator_token, token):
-        return None
-    return workshop
+        return store.workshop_by_facilitator_token(session, token)
 
 
 async def facilitator(
