@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header
 
 from screens.add_item_dialog import AddItemScreen, NewItem
 from screens.agenda_keys import AGENDA_KEYS
+from screens.bindings import refresh_bindings
 from screens.dialogs import (
     ConfirmScreen,
     EditItemScreen,
@@ -149,6 +150,7 @@ class AgendaScreen(Screen[None]):
         if not self.is_attached:
             return  # read for a screen the facilitator has already left
         self.snapshot = snapshot
+        self.workshop_app.token_replaced(snapshot.workshop.facilitator_token_hash)
         self.query_one("#main").loading = False
         # The code first: on a narrow screen the title gives way, and the room needs the code.
         self.title = f"Code {snapshot.workshop.join_code} · {snapshot.seats} joined"
@@ -170,7 +172,7 @@ class AgendaScreen(Screen[None]):
         if follow and current is not None:
             self.run_sheet.select(current)
         await self.live_area.show(snapshot, self.workshop_app.clock())
-        self.refresh_bindings()
+        refresh_bindings(self)
 
     def _draw_agenda(self, snapshot: Snapshot) -> None:
         # The join panel's two codes sit side by side only where the terminal is wide enough for both.

@@ -11,40 +11,45 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import IO, Any
 
+from sqlalchemy.exc import DBAPIError
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
-from textual.notifications import Notification, Notify
 from textual.screen import Screen
 
 from screens.agenda import AgendaScreen
 from screens.changes import Changes
 from screens.dialogs import WifiDetails
 from screens.exporting import ExportFinished, report_export
+from screens.frame_probe import install_frame_probe
 from screens.help import HelpScreen
 from screens.home import HomeScreen
 from screens.inert_text import InertText
 from screens.messages import RevisionRead, WorkshopChanged
+from screens.pacing import LIVE_PACE, NewsPacer
+from screens.server_notices import ServerNotices
 from screens.terminal import TerminalDriver
 from screens.themes import register_themes
-from workshop import netinfo, store
+from workshop import locations, netinfo, store
 from workshop.db import Database
 from workshop.live import read_revision
 from workshop.models import utcnow
-from workshop.write_problems import for_facilitator
+from workshop.participant_server import ParticipantServer
+from workshop.sockets import PortUnavailable, bind_socket
+from workshop.write_problems import write_problem
 from workshop.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
-# After SIGTERM, SIGHUP or a lost terminal the app stops on its own within this many seconds: the server
-# gets its graceful shutdown (EmbeddedServer's is 3 s), queued writes finish, and whatever still hangs (a
-# terminal that takes no output) is cut short by a watchdog that closes the database and exits.
-SHUTDOWN_SECONDS = 6.0
-STAYS = 24 * 3600.0  # a notice's timeout when it goes only once its cause has gone
+# After SIGTERM, SIGHUP or a lost terminal the app stops on its own within this many seconds: the server's
+# workers get their graceful shutdown (ParticipantServer.stop waits 5 s at most), queued writes finish, and
+# whatever still hangs (a terminal that takes no output) is cut short by a watchdog that closes the
+# database and exits.
+SHUTDOWN_SECONDS = 8.0
 
 
 # Keys whose Textual name is not what is printed on the key cap. Only these: Textual's format_key would
@@ -80,6 +85,7 @@ class WorkshopApp(App[None]):
         public_url: str | None = None,
         trusted_proxies: list[str] | None = None,
         poll_seconds: float = POLL_SECONDS,
+        live_pace: float = LIVE_PACE,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         super().__init__()
@@ -93,14 +99,19 @@ class WorkshopApp(App[None]):
         self.poll_seconds = poll_seconds
         self.clock = clock  # tests freeze it, so countdowns in snapshots do not move
         self.writer = BatchWriter(db)
-        self.changes = Changes(self, self.writer)  # every change a screen makes goes through this
+        self._news = NewsPacer(self._tell_screen, self.set_timer, live_pace)
+        # Every change a screen makes goes through this; what it changes is drawn without waiting.
+        self.changes = Changes(self, self.writer, applied=self._news.prompt)
         # The outcome pack's formats last chosen, offered again next time (empty: the defaults).
         self.export_formats: list[str] = []
         # Whether the facilitator showed or hid the join panel (j), per workshop: kept across Escape and back.
         self.join_shown: dict[int, bool] = {}
-        self.server: Any = None
+        self.server: ParticipantServer | None = None
+        self._worker_log: IO[str] | None = None
         self.join_code = ""
         self.facilitator_token = ""
+        self._startup_notice = ""  # said once the app runs
+        self._tokens: dict[int, str] = {}  # issued by this run, per workshop: opening one again keeps them
         self.join_url = ""
         self.remote_url = ""
         # Without a server of its own the app may follow another process's (`workshop serve`): given that
@@ -110,7 +121,7 @@ class WorkshopApp(App[None]):
         self._revision: int | None = None
         self._polling = False
         self._shutting_down = False
-        self._write_problem: tuple[str, Notification] | None = None  # the notice shown while saving fails
+        self._notices = ServerNotices(self)  # "Not saving" while saving fails; a server that cannot run
         self._main_loop: asyncio.AbstractEventLoop | None = None
         self._previous_handlers: dict[signal.Signals, Any] = {}
         # Last in line, after the colour filters: no participant text reaches the terminal as a command.
@@ -130,21 +141,49 @@ class WorkshopApp(App[None]):
         if self.serve:
             self._start_server()
         self._install_signal_handlers()
+        if self._startup_notice:
+            self.notify(self._startup_notice, severity="warning", timeout=30, markup=False)
         self.set_interval(self.poll_seconds, self._poll)
+        install_frame_probe(self)  # off unless WORKSHOP_FRAME_PROBE names a file
         # Home is always underneath, so leaving a workshop (Escape) goes back to the list.
         await self.push_screen(HomeScreen())
         if self.workshop_id is not None:
             await self.push_screen(AgendaScreen(self.workshop_id))
 
     def _load_workshop(self, workshop_id: int) -> None:
-        """Read the workshop's codes (a database read: before the app runs, or in a thread) and use them."""
-        with self.db.reading() as session:
-            workshop = store.get_workshop(session, workshop_id)
-            codes = workshop.join_code, workshop.facilitator_token
+        """Read the join code and issue a new remote token (a write: only before the writer starts)."""
+        # The database keeps only the token's hash: the one the remote's QR code shows is issued each run.
+        try:
+            with self.db.writing() as session:
+                codes = store.facilitator_codes(session, workshop_id)
+        except DBAPIError as exc:  # a full disk or a locked file: the workshop still runs, without a remote
+            if (reason := write_problem(exc)) is None:
+                raise
+            with self.db.reading() as session:
+                codes = store.get_workshop(session, workshop_id).join_code, ""
+            self._startup_notice = f"No remote this time: its token could not be saved ({reason})."
         self._use_workshop(workshop_id, *codes)
+
+    def token_replaced(self, stored_hash: str | None) -> None:
+        """Stop showing the remote if its token was replaced elsewhere (``workshop token``), and say so."""
+        token = self.facilitator_token
+        if not token or stored_hash == store.facilitator_token_hash(token):
+            return
+        self.facilitator_token = ""
+        if self.workshop_id is not None:
+            self._tokens.pop(self.workshop_id, None)  # opening the workshop again issues a new one here
+        self._set_urls()
+        self.notify(
+            "The remote's token was replaced elsewhere ('workshop token'): the remote shown here no longer "
+            "works. Open the workshop again from the list to pair a remote with this screen.",
+            severity="warning",
+            timeout=30,
+            markup=False,
+        )
 
     def _use_workshop(self, workshop_id: int, join_code: str, facilitator_token: str) -> None:
         self.join_code, self.facilitator_token = join_code, facilitator_token
+        self._tokens[workshop_id] = facilitator_token
         self.workshop_id = workshop_id
         self._revision = None
         self._set_urls()
@@ -152,20 +191,22 @@ class WorkshopApp(App[None]):
     def _set_urls(self) -> None:
         known = bool(self._base_url and self.join_code)  # no server, or no workshop open yet
         self.join_url = f"{self._base_url}/j/{self.join_code}" if known else ""
-        self.remote_url = f"{self._base_url}/f/{self.facilitator_token}" if known else ""
+        paired = known and bool(self.facilitator_token)
+        self.remote_url = f"{self._base_url}/f/{self.facilitator_token}" if paired else ""
 
     async def open_workshop(self, workshop_id: int) -> None:
         """Run another workshop: its agenda opens over the home screen; the server already serves it."""
-
-        def read() -> tuple[str, str]:
-            with self.db.reading() as session:
-                workshop = store.get_workshop(session, workshop_id)
-                return workshop.join_code, workshop.facilitator_token
-
+        # A new remote token unless this run issued one; in the writer's thread, off the event loop.
+        issue = partial(store.facilitator_codes, workshop_id=workshop_id, known=self._tokens.get(workshop_id))
         try:
-            codes = await asyncio.to_thread(read)  # off the event loop: a busy database must not freeze it
+            codes = await self.writer.submit(issue)
         except store.WorkshopNotFound:
             self.notify("That workshop no longer exists.", severity="error")
+            return
+        except Exception as exc:  # the token was not saved: the "Not saving" notice says why
+            if write_problem(exc) is None:
+                raise
+            self.notify("The workshop did not open: nothing can be saved just now.", severity="error")
             return
         self._use_workshop(workshop_id, *codes)
         await self.push_screen(AgendaScreen(workshop_id))
@@ -178,10 +219,11 @@ class WorkshopApp(App[None]):
             self.pop_screen()
 
     def _start_server(self) -> None:
-        # Imported here so a test app built with serve=False never loads FastAPI.
-        from workshop.web import EmbeddedServer, bind_socket, create_app
-        from workshop.web.server import PortUnavailable
+        """Bind the phones' address here, so a taken port is a notice, and serve it from worker processes.
 
+        The workers (workshop/participant_server.py) share nothing with this process but the database: a
+        burst of phones never competes with the screen for Python's one running thread.
+        """
         try:
             sock, notice = bind_socket(self.host, self.port)
         except PortUnavailable as exc:
@@ -192,25 +234,20 @@ class WorkshopApp(App[None]):
                 markup=False,
             )
             return
-        self.server = EmbeddedServer(
-            create_app(self.db, self.writer, self.public_url), sock, trusted_proxies=self.trusted_proxies
+        # The workers' logs join the app's log file: anything they printed would tear the screen.
+        self._worker_log = (locations.log_dir(create=True) / "workshop.log").open("a", encoding="utf-8")
+        self.server = ParticipantServer(
+            self.db.url,
+            sock,
+            public_url=self.public_url,
+            trusted_proxies=self.trusted_proxies,
+            stderr=self._worker_log,
         )
-        task = self.server.start()
-        task.add_done_callback(self._server_stopped)
+        self.run_worker(self.server.start, thread=True, group="server", exit_on_error=False)
         self._base_url = netinfo.join_base_url(self.host, self.server.port, self.public_url)
         self._set_urls()  # the codes are known already: only the address changed
         if notice:
             self.notify(notice, severity="warning", timeout=15, markup=False)
-
-    def _server_stopped(self, task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            log.error("participant server stopped", exc_info=task.exception())
-            self.notify(
-                f"The participant server stopped: {task.exception()}",
-                severity="error",
-                timeout=30,
-                markup=False,
-            )
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's own driver, except on a real Linux/macOS terminal, where ours survives losing it."""
@@ -267,7 +304,7 @@ class WorkshopApp(App[None]):
         os._exit(1)  # not 0: a supervisor can tell that the orderly path did not finish
 
     def _poll(self) -> None:
-        self._show_write_problem(self.writer.problem)
+        self._notices.update(self.writer.problem, self.server)
         if self.workshop_id is not None and not self._polling:
             self._polling = True
             self.run_worker(self._read_revision, thread=True, group="poll", exit_on_error=False)
@@ -294,25 +331,13 @@ class WorkshopApp(App[None]):
         report_export(self, message)
 
     def on_revision_read(self, message: RevisionRead) -> None:
+        self._news.offer(message)  # at once, or within a second while the room's answers stream in
+
+    def _tell_screen(self, message: RevisionRead) -> None:
         # On the event loop: the screen on top is read here, not from the worker thread. While the app
         # closes there may be no screen left to tell.
         if self.screen_stack:
             self.screen.post_message(WorkshopChanged(message.revision, message.workshop_id))
-
-    def _show_write_problem(self, problem: str | None) -> None:
-        """One notice that stays while writes fail (a full disk, a locked file) and goes once they work."""
-        shown = self._write_problem
-        if shown is not None and shown[0] == problem:
-            return
-        if shown is not None:
-            self._unnotify(shown[1])
-            self._write_problem = None
-        if problem is not None:
-            notice = Notification(
-                for_facilitator(problem), "Not saving", "error", timeout=STAYS, markup=False
-            )
-            self.post_message(Notify(notice))
-            self._write_problem = (problem, notice)
 
     def action_toggle_help(self) -> None:
         """Every key of the screen and its focused list, with what it does."""
@@ -337,6 +362,8 @@ class WorkshopApp(App[None]):
         """Stop the participant server, finish queued writes, then exit."""
         if self.server is not None:
             server, self.server = self.server, None
-            await server.stop()
+            await asyncio.to_thread(server.stop)  # each worker commits what it acknowledged first
+        if self._worker_log is not None:
+            self._worker_log.close()
         await asyncio.get_running_loop().run_in_executor(None, self.writer.stop)
         self.exit()

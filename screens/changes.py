@@ -45,9 +45,12 @@ class Changed(Generic[T]):
 class Changes:
     """Applies changes for one app; every screen and widget asks the app's instance."""
 
-    def __init__(self, app: App[Any], writer: BatchWriter) -> None:
+    def __init__(
+        self, app: App[Any], writer: BatchWriter, applied: Callable[[], None] = lambda: None
+    ) -> None:
         self._app = app
         self._writer = writer
+        self._applied = applied  # told after each committed change (the app then draws it at once)
 
     async def apply(
         self, change: Callable[[Session], T], *, done: str | None = None, failed: str = "That did not work"
@@ -61,6 +64,7 @@ class Changes:
         except Exception as exc:  # a locked, full or lost database must not take the screen down
             self._app.notify(failure_notice(failed, exc), title="Not done", severity="error", markup=False)
             return None
+        self._applied()
         if done:
             self._app.notify(done, markup=False)
         return Changed(value)

@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.bindings import refresh_bindings
 from screens.dialogs import ConfirmScreen
 from screens.exporting import choose_and_export
 from screens.failures import failure_notice
@@ -158,7 +159,7 @@ class HomeScreen(Screen[None]):
             table.move_cursor(row=ids.index(keep), animate=False)
         self.sub_title = "archived shown" if self.show_archived else ""
         self._draw_detail()
-        self.refresh_bindings()
+        refresh_bindings(self)
 
     def _highlighted_id(self) -> int | None:
         row = self._highlighted()
@@ -173,7 +174,7 @@ class HomeScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#workshops")
     def _moved(self, _event: DataTable.RowHighlighted) -> None:
         self._draw_detail()
-        self.refresh_bindings()
+        refresh_bindings(self)
 
     def _draw_detail(self) -> None:
         row = self._highlighted()

@@ -64,7 +64,9 @@ class RunSheet(DataTable[Text]):
             return
         for key, row in zip(keys, rows, strict=True):
             for column, value in zip(("state", "title", "minutes"), row, strict=True):
-                self.update_cell(key, column, value)
+                # Only what changed: each update redraws the table, and a burst of votes changes one count.
+                if not _same(self.get_cell(key, column), value):
+                    self.update_cell(key, column, value)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._least_scroll)
@@ -94,3 +96,16 @@ class RunSheet(DataTable[Text]):
             Text(title, style="bold" if is_current else ""),
             Text(minutes_cell(item, now), justify="right"),
         )
+
+
+def _same(shown: object, new: Text) -> bool:
+    """Whether a cell already shows ``new``: Rich's own ``==`` on Text ignores its style (the current item's
+    bold) and justification."""
+    if not isinstance(shown, Text):
+        return False
+    return (shown.plain, shown.style, shown.justify, shown.spans) == (
+        new.plain,
+        new.style,
+        new.justify,
+        new.spans,
+    )

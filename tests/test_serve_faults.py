@@ -1,4 +1,4 @@
-"""``workshop serve`` under faults: killed mid-burst, stopped by SIGTERM, a taken port, too many workers.
+"""``workshop serve`` under faults: killed mid-burst, stopped by SIGTERM, a taken port, bad --workers.
 
 The server is a real process on loopback with a temporary SQLite file; the phones are threads that keep
 what they were told. After the fault the file is read directly: it must be sound, hold every acknowledged
@@ -19,13 +19,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers.data import join_code
+from tests.helpers.data import join_code, token_for
 from tests.helpers.serve import (
     ROOT,
     Ballot,
     Phone,
     ServeProcess,
-    eventually,
+    burst_until,
+    check_votes,
     integrity,
     start_phones,
     stored_votes,
@@ -40,46 +41,6 @@ from workshop.models import AgendaItem, ItemState, row_id
 PHONES = 40
 # "Within a few seconds": uvicorn's graceful shutdown takes at most 3 s; the rest is slack for a loaded CI.
 STOPS_WITHIN = 15.0
-
-
-def _acked(phones: list[Phone]) -> int:
-    return sum(phone.acked for phone in phones)
-
-
-def _burst_until(phones: list[Phone], acked: int, server: ServeProcess) -> float:
-    """Wait until the phones hold ``acked`` acknowledgements; return how long that took."""
-    started = time.monotonic()
-    assert eventually(lambda: _acked(phones) >= acked or server.process.poll() is not None, 60), (
-        f"only {_acked(phones)} votes acknowledged; {server.stderr[-2000:]}"
-    )
-    assert server.process.poll() is None, server.stderr[-2000:]
-    return time.monotonic() - started
-
-
-def _check_votes(db_path: Path, item_id: int, phones: list[Phone], fields: int) -> dict[str, Any]:
-    """Every acknowledged vote is there whole, and nothing is there that no phone sent."""
-    stored = stored_votes(db_path, item_id)
-    by_token = {phone.token: phone for phone in phones if phone.token}
-    invented = set(stored) - set(by_token)
-    assert not invented, f"{len(invented)} seats hold votes no phone sent"
-    for token, levels in stored.items():
-        phone = by_token[token]
-        # Whole: one vote's 27 ratings, all at the one level that vote gave (a half-written vote, or two
-        # votes mixed, would show several levels or fewer rows).
-        assert len(levels) == 1 and sum(levels.values()) == fields, (phone.number, levels)
-        (level,) = levels
-        assert level in phone.possible(), (phone.number, level, phone.posted, phone.acked)
-    missing = [p.number for p in phones if p.acked and p.token not in stored]
-    assert not missing, f"acknowledged votes missing for phones {missing}"
-    in_flight = [p for p in phones if len(p.posted) > p.acked]
-    # Consecutive votes of a phone give different levels, so a vote saved but never acknowledged shows.
-    saved_unacked = sum(1 for p in in_flight if p.token in stored and p.posted[p.acked] in stored[p.token])
-    return {
-        "acked": _acked(phones),
-        "seats_voted": len(stored),
-        "in_flight": len(in_flight),
-        "saved_unacked": saved_unacked,
-    }
 
 
 def _agenda(db: Database, workshop_id: int) -> list[tuple[int, str]]:
@@ -104,8 +65,8 @@ def test_killed_mid_burst_keeps_every_acknowledged_vote_and_resumes(
     try:
         server.wait_ready()
         phones, threads = start_phones(PHONES, server.url, ballot, stop)
-        took = _burst_until(phones, 3 * PHONES, server)
-        server.signal(signal.SIGKILL)  # mid-burst: phones are still posting
+        took = burst_until(phones, 3 * PHONES, server)
+        server.kill_all()  # mid-burst, the server and its workers at once: phones are still posting
         assert server.wait(10) == -signal.SIGKILL
         stop.set()
         for thread in threads:
@@ -116,7 +77,7 @@ def test_killed_mid_burst_keeps_every_acknowledged_vote_and_resumes(
         server.end()
 
     assert integrity(db_path) == "ok"
-    seen = _check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
+    seen = check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
     record_property("killed", {**seen, "burst_seconds": round(took, 2)})  # in --junitxml reports
 
     # The agenda resumes where it was: the same item open, and a new phone can vote on it.
@@ -154,7 +115,7 @@ def test_sigterm_commits_what_was_acknowledged_and_exits_0(
         server.wait_ready()
         assert f"code {ballot.code}" in server.stdout  # the workshop it serves, with its join address
         phones, threads = start_phones(PHONES // 2, server.url, ballot, stop)
-        _burst_until(phones, PHONES, server)
+        burst_until(phones, PHONES, server)
         asked = time.monotonic()
         server.signal(signal.SIGTERM)
         code = server.wait(STOPS_WITHIN)
@@ -168,7 +129,7 @@ def test_sigterm_commits_what_was_acknowledged_and_exits_0(
     assert code == 0, server.stderr[-2000:]
     assert "received SIGTERM" in server.stderr
     assert integrity(db_path) == "ok"
-    seen = _check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
+    seen = check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
     # Graceful: a request the server took was answered; one it had not taken was never saved.
     assert seen["saved_unacked"] == 0, seen
     record_property("sigterm", {**seen, "stopped_in_seconds": round(stopped_in, 2)})
@@ -193,22 +154,6 @@ def test_a_taken_port_is_refused_clearly(tmp_path: Path, db: Database) -> None:
         "stop what uses it, or choose another port with --port"
     )
     assert "Traceback" not in result.stderr
-
-
-def test_sqlite_refuses_more_than_one_worker(
-    tmp_path: Path, db: Database, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert cli.main(["--db", str(tmp_path / "test.sqlite3"), "serve", "--workers", "2"]) == 2
-    error = capsys.readouterr().err
-    assert error.startswith("workshop: error: --workers 2: a SQLite database")
-    assert error.count("\n") == 1
-
-
-def test_several_workers_are_not_there_yet_for_any_database(capsys: pytest.CaptureFixture[str]) -> None:
-    # Refused before anything connects: this server does not exist.
-    url = "postgresql://nobody@192.0.2.1/workshop"
-    assert cli.main(["--db", url, "serve", "--workers", "4"]) == 2
-    assert "not supported yet" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("workers", ["0", "-1", "two"])
@@ -263,7 +208,7 @@ def test_one_serve_process_serves_every_workshop(tmp_path: Path, db: Database, w
             assert httpx.post(f"{server.url}/j/{workshop.join_code}", data={}, timeout=10).status_code == 303
             # The remote trades its token for a cookie, then shows the run-sheet.
             with httpx.Client(base_url=server.url, timeout=10, follow_redirects=True) as remote:
-                page = remote.get(f"/f/{workshop.facilitator_token}")
+                page = remote.get(f"/f/{token_for(db, each)}")
             assert page.status_code == 200 and workshop.title in page.text
         server.signal(signal.SIGTERM)
         assert server.wait(STOPS_WITHIN) == 0

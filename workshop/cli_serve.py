@@ -7,10 +7,11 @@ here and calls :func:`cmd_serve`.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import ipaddress
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -18,17 +19,25 @@ from typing import Any
 from workshop import netinfo, store
 from workshop.db import Database
 from workshop.models import row_id
+from workshop.participant_server import ParticipantServer
 from workshop.settings import Settings
+from workshop.sockets import PortUnavailable, bind_exactly
 from workshop.untrusted import one_line
 
 # Loopback unless asked: a hosted server normally sits behind a reverse proxy that adds HTTPS, and plain
 # HTTP on every interface of a server would carry the remote's token in the clear. On a venue laptop
 # `--host 0.0.0.0` lets phones on the same network in directly, as `workshop run` does by default.
 DEFAULT_HOST = "127.0.0.1"
+# SIGHUP too: a server started from a terminal that then closes stops as cleanly as on SIGTERM.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 class ServeRefused(Exception):
     """``serve`` cannot start as asked: printed as one line, exit code 2."""
+
+
+class ServeFailed(Exception):
+    """``serve`` started but its workers cannot keep running: printed as one line, exit code 1."""
 
 
 def _workers(text: str) -> int:
@@ -92,21 +101,8 @@ def add_parser(
         type=_workers,
         default=1,
         metavar="N",
-        help="server processes (default 1; with SQLite only 1, as one process holds the one writer)",
-    )
-
-
-def _check_workers(workers: int, database_url: str) -> None:
-    if workers == 1:
-        return
-    if database_url.startswith("sqlite"):
-        raise ServeRefused(
-            f"--workers {workers}: a SQLite database takes its writes through one writer thread in one "
-            "process, so it is served by 1 worker; leave out --workers"
-        )
-    raise ServeRefused(
-        f"--workers {workers}: several workers are not supported yet (they will come with PostgreSQL "
-        "in a later version); leave out --workers"
+        help="worker processes that serve phones (default 1); more let a hosted server on PostgreSQL use "
+        "more cores",
     )
 
 
@@ -123,9 +119,12 @@ def _say(line: str) -> None:
     sys.stdout.flush()
 
 
-def _announce(workshops: list[tuple[int, str, str]], host: str, public_url: str | None, port: int) -> None:
+def _announce(
+    workshops: list[tuple[int, str, str]], host: str, public_url: str | None, port: int, workers: int
+) -> None:
     base = netinfo.join_base_url(host, port, public_url)
-    _say(f"Participant server listening on {host}:{port}; phones open {base}")
+    processes = "1 worker process" if workers == 1 else f"{workers} worker processes"
+    _say(f"Participant server listening on {host}:{port} ({processes}); phones open {base}")
     if _loopback(host) and not public_url:
         _say(
             f"Only this machine can reach {host}: put a reverse proxy in front (and give its address with "
@@ -149,32 +148,71 @@ def _workshops(db: Database) -> list[tuple[int, str, str]]:
     return [(row_id(w), w.join_code, one_line(w.title)) for w in found if w.archived_at is None]
 
 
+def _serve_until_signal(server: ParticipantServer, ready: Callable[[], None]) -> None:
+    """Start the workers, announce once they accept connections, and stop them in order on a signal."""
+    received: list[int] = []
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)  # logged below, outside the handler
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
+    try:
+        server.start()
+        if server.wait_ready():
+            ready()
+        while not stop.wait(0.2) and server.failure is None:
+            pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        why = f"received {signal.Signals(received[0]).name}" if received else "stopping"
+        logging.getLogger(__name__).warning("%s: stopping the participant server", why)
+        server.stop()  # each worker finishes its requests and commits its writes first
+    if server.failure is not None:
+        raise ServeFailed(f"the participant server stopped: {server.failure}")
+
+
 def cmd_serve(settings: Settings, workers: int, open_db: Callable[[Settings], Database]) -> None:
     """Serve every workshop in the database until a signal; :class:`ServeRefused` if it cannot start."""
-    _check_workers(workers, settings.database_url())  # before anything is opened
-    # The web layer (FastAPI, uvicorn) loads only for this command: `workshop list` and the rest stay quick.
-    from workshop.web.hosted import serve_hosted
-    from workshop.web.server import PortUnavailable
-
     host = settings.host if "host" in settings.model_fields_set else DEFAULT_HOST
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines say nothing to an operator
-    db = open_db(settings)
     try:
-        ready = partial(_announce, _workshops(db), host, settings.public_url)
-        asyncio.run(
-            serve_hosted(
-                db,
-                host,
-                settings.port,
-                public_url=settings.public_url,
-                trusted_proxies=settings.trusted_proxies(),
-                ready=ready,
-            )
-        )
+        sock = bind_exactly(host, settings.port)  # first: a refused port leaves nothing to stop
     except PortUnavailable as exc:
         raise ServeRefused(str(exc)) from exc
+    try:
+        db = open_db(settings)  # created or upgraded here, once, before any worker opens it
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        announced = _workshops(db)
     finally:
         db.dispose()
+    server = ParticipantServer(
+        db.url,
+        sock,
+        workers=workers,
+        public_url=settings.public_url,
+        trusted_proxies=settings.trusted_proxies(),
+    )
+    ready = partial(_announce, announced, host, settings.public_url, server.port, workers)
+    _serve_until_signal(server, ready)
+
+
+def serve_main(settings: Settings, workers: int, open_db: Callable[[Settings], Database]) -> int:
+    """``workshop serve``: 0 after a signal stopped it in order, 1 if its workers could not keep running.
+
+    A server that cannot start as asked raises :class:`ServeRefused` (exit code 2, from the CLI).
+    """
+    try:
+        cmd_serve(settings, workers, open_db)
+    except ServeFailed as exc:
+        sys.stderr.write(f"workshop: {exc}\n")
+        return 1
+    return 0

@@ -1,8 +1,9 @@
 """One writer thread that commits queued writes in batches; each caller awaits its own commit.
 
 A burst of votes becomes a few transactions instead of hundreds, so SQLite's one-writer rule and the cost
-of each durable commit are paid per batch, and the event loop (shared with the TUI) never blocks on the
-database. Each write runs in its own savepoint: one refused vote does not undo the others in its batch.
+of each durable commit are paid per batch, and the event loop (a server worker's, or the TUI's for its own
+changes) never blocks on the database. Each write runs in its own savepoint: one refused vote does not undo
+the others in its batch.
 
 A batch closes at ``MAX_BATCH`` writes or once ``MAX_BATCH_SECONDS`` of work has been done, whichever comes
 first: a phone never waits behind a long batch, and the room's live count moves in small steps.

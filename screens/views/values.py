@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.bindings import refresh_bindings
 from screens.hr_dialog import HrPreviewScreen
 from screens.moderation_dialogs import ChooseValueScreen, Rewording, RewordScreen
 from screens.views.base import LiveView
@@ -180,7 +181,7 @@ class ValuesView(LiveView[ValuesSummary]):
         ids = [option.id for option in built]
         if built:
             options.highlighted = ids.index(highlighted) if highlighted in ids else 0
-        self.refresh_bindings()
+        refresh_bindings(self)
 
     def focus(self, scroll_visible: bool = True) -> ValuesView:
         """Focus the list (the view itself is no extra stop for Tab)."""
@@ -201,7 +202,7 @@ class ValuesView(LiveView[ValuesSummary]):
 
     @on(OptionList.OptionHighlighted, "#values-list")
     def _moved(self, _event: OptionList.OptionHighlighted) -> None:
-        self.refresh_bindings()
+        refresh_bindings(self)
 
     async def _moderate(self, change: Callable[..., object], done: str) -> None:
         await self.change(change, done, failed="Could not change it")

@@ -14,6 +14,7 @@ from textual import on
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from screens.bindings import refresh_bindings
 from workshop.models import EntryStatus
 
 # Makes a decision on one entry (through the app's one way to change things); whether it was made.
@@ -46,7 +47,7 @@ class PendingList(OptionList):
         self.set_options(Option(line, id=str(entry_id)) for entry_id, line in rows)
         if rows:
             self.highlighted = min(highlighted or 0, len(rows) - 1)
-        self.refresh_bindings()
+        refresh_bindings(self)
 
     @property
     def chosen(self) -> int | None:
@@ -72,7 +73,7 @@ class PendingList(OptionList):
         with suppress(OptionDoesNotExist):
             self.remove_option(str(entry_id))
         self._show(bool(self._rows))
-        self.refresh_bindings()
+        refresh_bindings(self)
 
     def _show(self, shown: bool) -> None:
         had_focus = self.has_focus
@@ -83,4 +84,4 @@ class PendingList(OptionList):
     @on(OptionList.OptionHighlighted)
     def _moved(self, _event: OptionList.OptionHighlighted) -> None:
         # The view's keys apply only to a highlighted entry: the footer follows.
-        self.refresh_bindings()
+        refresh_bindings(self)

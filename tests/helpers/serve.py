@@ -6,6 +6,8 @@ the server was killed or stopped.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sqlite3
 import subprocess
@@ -16,8 +18,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from tests.helpers.web import free_port
 from workshop.activities.maturity import load_structure
@@ -27,15 +31,16 @@ ROOT = Path(__file__).resolve().parents[2]
 READY_WITHIN = 30.0  # seconds: a loaded 2-core machine starts Python, FastAPI and the migrations check
 
 
-def workshop_command(db_path: Path, *args: str) -> list[str]:
-    """The command line of ``workshop --db PATH ARGS`` run by this Python."""
+def workshop_command(db_path: Path | str, *args: str) -> list[str]:
+    """The command line of ``workshop --db PATH ARGS`` run by this Python (or ``--db URL``)."""
     return [sys.executable, "-m", "workshop", "--db", str(db_path), *args]
 
 
 class ServeProcess:
-    """``workshop --db PATH serve --host 127.0.0.1 --port P ARGS`` with its output in files."""
+    """``workshop --db PATH serve --host 127.0.0.1 --port P ARGS`` with its output in files; ``db_path`` may
+    also be a database URL (``postgresql+psycopg://…``)."""
 
-    def __init__(self, db_path: Path, logs: Path, *args: str, port: int | None = None) -> None:
+    def __init__(self, db_path: Path | str, logs: Path, *args: str, port: int | None = None) -> None:
         self.port = port if port is not None else free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         logs.mkdir(parents=True, exist_ok=True)
@@ -48,6 +53,8 @@ class ServeProcess:
                 cwd=ROOT,
                 stdout=out,
                 stderr=err,
+                # Its own process group: a test can kill the server with its workers, as a power cut would.
+                start_new_session=True,
             )
 
     @property
@@ -61,13 +68,16 @@ class ServeProcess:
         return self.stderr_path.read_text(errors="replace")
 
     def wait_ready(self, seconds: float = READY_WITHIN) -> None:
-        """Wait until ``/healthz`` answers; fail with the server's output if it exits or takes too long."""
+        """Wait until ``/healthz`` answers and the server has announced itself; fail with the server's
+        output if it exits or takes too long."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"serve exited with {self.process.returncode}: {self.stderr[-2000:]}")
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                # Answering, and announced: the workers answer before the server has said it listens.
+                answers = httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
+                if answers and "Participant server listening" in self.stdout:
                     return
             except httpx.TransportError:
                 time.sleep(0.05)  # polling for the port to open, not waiting before a check
@@ -84,10 +94,23 @@ class ServeProcess:
         except subprocess.TimeoutExpired:
             return None
 
+    def workers(self) -> list[int]:
+        """The process ids of the server's workers (its child processes), as Linux lists them."""
+        pid = self.process.pid
+        try:
+            return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return []
+
+    def kill_all(self) -> None:
+        """SIGKILL the server and its workers at once."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
     def end(self) -> None:
-        """Make sure the process is gone (after a failed test)."""
-        if self.process.poll() is None:
-            self.process.kill()
+        """Make sure the process and its workers are gone (after a failed test)."""
+        self.kill_all()
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(10)
 
 
@@ -155,18 +178,27 @@ class Phone:
                 return  # the server went away: whatever was in flight is unacknowledged
 
 
-def stored_votes(db_path: Path, item_id: int) -> dict[str, Counter[int | None]]:
-    """Each seat's ratings on ``item_id`` as {seat token: Counter(level)}, read with plain sqlite3."""
-    connection = sqlite3.connect(db_path, timeout=5)
-    try:
-        rows = connection.execute(
-            "SELECT seat.token, maturityrating.level FROM maturityrating "
-            "JOIN response ON maturityrating.response_id = response.id "
-            "JOIN seat ON response.seat_id = seat.id WHERE maturityrating.item_id = ?",
-            (item_id,),
-        ).fetchall()
-    finally:
-        connection.close()
+STORED_VOTES = (
+    "SELECT seat.token, maturityrating.level FROM maturityrating "
+    "JOIN response ON maturityrating.response_id = response.id "
+    "JOIN seat ON response.seat_id = seat.id WHERE maturityrating.item_id = :item"
+)
+
+
+def stored_votes(source: Path | Database, item_id: int) -> dict[str, Counter[int | None]]:
+    """Each seat's ratings on ``item_id`` as {seat token: Counter(level)}: a SQLite file read with plain
+    sqlite3, or any database (PostgreSQL) read through a new session of ``source``."""
+    rows: list[tuple[str, int | None]]
+    if isinstance(source, Database):
+        with source.reading() as session:
+            found = session.connection().execute(text(STORED_VOTES), {"item": item_id})
+            rows = [(str(token), level) for token, level in found]
+    else:
+        connection = sqlite3.connect(source, timeout=5)
+        try:
+            rows = connection.execute(STORED_VOTES, {"item": item_id}).fetchall()
+        finally:
+            connection.close()
     votes: dict[str, Counter[int | None]] = {}
     for token, level in rows:
         votes.setdefault(token, Counter())[level] += 1
@@ -203,3 +235,45 @@ def start_phones(
     for thread in threads:
         thread.start()
     return phones, threads
+
+
+def acked_votes(phones: list[Phone]) -> int:
+    """How many votes the phones hold acknowledgements for."""
+    return sum(phone.acked for phone in phones)
+
+
+def burst_until(phones: list[Phone], acked: int, server: ServeProcess) -> float:
+    """Wait until the phones hold ``acked`` acknowledgements; return how long that took."""
+    started = time.monotonic()
+    assert eventually(lambda: acked_votes(phones) >= acked or server.process.poll() is not None, 60), (
+        f"only {acked_votes(phones)} votes acknowledged; {server.stderr[-2000:]}"
+    )
+    assert server.process.poll() is None, server.stderr[-2000:]
+    return time.monotonic() - started
+
+
+def check_votes(source: Path | Database, item_id: int, phones: list[Phone], fields: int) -> dict[str, Any]:
+    """Every acknowledged vote is there whole, and nothing is there that no phone sent (``source``: as for
+    :func:`stored_votes`)."""
+    stored = stored_votes(source, item_id)
+    by_token = {phone.token: phone for phone in phones if phone.token}
+    invented = set(stored) - set(by_token)
+    assert not invented, f"{len(invented)} seats hold votes no phone sent"
+    for token, levels in stored.items():
+        phone = by_token[token]
+        # Whole: one vote's 27 ratings, all at the one level that vote gave (a half-written vote, or two
+        # votes mixed, would show several levels or fewer rows).
+        assert len(levels) == 1 and sum(levels.values()) == fields, (phone.number, levels)
+        (level,) = levels
+        assert level in phone.possible(), (phone.number, level, phone.posted, phone.acked)
+    missing = [p.number for p in phones if p.acked and p.token not in stored]
+    assert not missing, f"acknowledged votes missing for phones {missing}"
+    in_flight = [p for p in phones if len(p.posted) > p.acked]
+    # Consecutive votes of a phone give different levels, so a vote saved but never acknowledged shows.
+    saved_unacked = sum(1 for p in in_flight if p.token in stored and p.posted[p.acked] in stored[p.token])
+    return {
+        "acked": acked_votes(phones),
+        "seats_voted": len(stored),
+        "in_flight": len(in_flight),
+        "saved_unacked": saved_unacked,
+    }

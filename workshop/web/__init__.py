@@ -1,4 +1,4 @@
-"""The participant server: phone pages served by FastAPI from the same process as the TUI."""
+"""The participant server: phone pages, the remote and the API, served by FastAPI in worker processes."""
 
 from workshop.web.app import create_app
 from workshop.web.server import EmbeddedServer, bind_socket

@@ -36,7 +36,10 @@ async def sign_in(request: Request, token: str) -> Response:
     if workshop is None:
         return _denied(request)
     response = RedirectResponse("/f/", status_code=303)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600)
+    # Secure behind HTTPS (a hosted server's proxy says so with X-Forwarded-Proto): the cookie is the
+    # facilitator's token, and must never travel in clear text once the page came over TLS.
+    secure = request.url.scheme == "https"
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600, secure=secure)
     return response
 
 
@@ -222,6 +225,11 @@ async def proxy(request: Request) -> Response:
     seat = await request.app.state.writer.submit(partial(add_proxy_seat, workshop_id=row_id(workshop)))
     response = RedirectResponse(f"/w/{workshop.join_code}", status_code=303)
     response.set_cookie(
-        f"seat_{workshop.join_code}", seat.token, httponly=True, samesite="lax", max_age=86400
+        f"seat_{workshop.join_code}",
+        seat.token,
+        httponly=True,
+        samesite="lax",
+        max_age=86400,
+        secure=request.url.scheme == "https",
     )
     return response

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import gc
 import socket
 from collections.abc import Callable, Generator, Sequence
@@ -12,44 +11,11 @@ from collections.abc import Callable, Generator, Sequence
 import anyio.to_thread
 import uvicorn
 
-PORT_ATTEMPTS = 20
+from workshop.sockets import PortUnavailable, bind_socket
+
+__all__ = ["EmbeddedServer", "PortUnavailable", "bind_socket"]
+
 THREADS = 6
-
-
-class PortUnavailable(OSError):
-    """No port could be bound; the message says which were tried and why."""
-
-
-def bind_socket(host: str, port: int, attempts: int = PORT_ATTEMPTS) -> tuple[socket.socket, str | None]:
-    """Bind a listening socket on ``port``, or the next free one; return it and a notice if it moved.
-
-    We bind it ourselves because uvicorn, when it binds and fails, exits the whole process.
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    last_error: OSError | None = None
-    candidates = [port] if port == 0 else [port + i for i in range(attempts) if port + i <= 65535]
-    for candidate in candidates:
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, candidate))
-            sock.listen(2048)
-        except OSError as exc:
-            sock.close()
-            last_error = exc
-            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
-                continue
-            raise PortUnavailable(f"cannot listen on {host}:{candidate}: {exc.strerror or exc}") from exc
-        sock.setblocking(False)
-        actual = sock.getsockname()[1]
-        notice = None
-        if port and actual != port:
-            notice = f"Port {port} was busy, so the participant server uses port {actual}."
-        return sock, notice
-    reason = last_error.strerror if last_error and last_error.strerror else "in use"
-    if len(candidates) == 1:
-        raise PortUnavailable(f"cannot listen on port {port} on {host} ({reason})")
-    raise PortUnavailable(f"no free port from {port} to {candidates[-1]} on {host} ({reason})")
 
 
 class EmbeddedServer(uvicorn.Server):

@@ -1,0 +1,201 @@
+"""The participant server's worker processes: several serve one address, a dead one is replaced, and none
+outlives the process that started it.
+
+``workshop serve`` runs as a real process on loopback with a temporary SQLite file (several workers share
+it through SQLite's lock); phones are threads that keep what they were told, checked against the file.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.helpers.data import join_code
+from tests.helpers.serve import (
+    Ballot,
+    Phone,
+    ServeProcess,
+    burst_until,
+    check_votes,
+    eventually,
+    integrity,
+    start_phones,
+)
+from workshop.db import Database
+from workshop.models import AgendaItem, row_id
+from workshop.store.codes import ALPHABET
+
+PHONES = 24
+STOPS_WITHIN = 15.0  # the workers' graceful shutdown is 3 s; the rest is slack for a loaded machine
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A child that exited but was not reaped yet (its parent was killed) is a zombie: gone for our purpose.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_two_workers_share_the_address_and_stop_in_order(
+    tmp_path: Path, db: Database, workshop_id: int, maturity_item: AgendaItem
+) -> None:
+    db_path = tmp_path / "test.sqlite3"
+    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
+    server = ServeProcess(db_path, tmp_path / "logs", "--workers", "2")
+    stop = threading.Event()
+    try:
+        server.wait_ready()
+        assert "(2 worker processes)" in server.stdout
+        workers = server.workers()
+        assert len(workers) == 2, workers
+        phones, threads = start_phones(PHONES, server.url, ballot, stop)
+        burst_until(phones, 3 * PHONES, server)
+        server.signal(signal.SIGTERM)
+        code = server.wait(STOPS_WITHIN)
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        stop.set()
+        server.end()
+    assert code == 0, server.stderr[-2000:]
+    # Both workers served: each logs its own pid as it stops, with the writes it committed.
+    for pid in workers:
+        assert f"[{pid}]: participant server worker stopped after" in server.stderr
+    assert not [pid for pid in workers if _alive(pid)]
+    assert integrity(db_path) == "ok"
+    seen = check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
+    assert seen["saved_unacked"] == 0, seen
+    assert not any(p.refused for p in phones), [p.refused for p in phones if p.refused]
+
+
+@pytest.mark.slow
+def test_a_killed_worker_is_replaced_and_the_address_stays_open(
+    tmp_path: Path, db: Database, workshop_id: int, maturity_item: AgendaItem
+) -> None:
+    db_path = tmp_path / "test.sqlite3"
+    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
+    server = ServeProcess(db_path, tmp_path / "logs")
+    stop = threading.Event()
+    try:
+        server.wait_ready()
+        (first,) = server.workers()
+        phones, threads = start_phones(PHONES // 2, server.url, ballot, stop)
+        burst_until(phones, PHONES, server)
+        later: list[Phone] = []
+        os.kill(first, signal.SIGKILL)
+        assert eventually(lambda: len(server.workers()) == 1 and server.workers() != [first], 10)
+        # The socket never closed: the replacement answers on the same address, and new phones vote.
+        assert httpx.get(f"{server.url}/healthz", timeout=30).status_code == 200
+        stop.set()  # phones whose connection died with the worker have stopped; the rest stop now
+        for thread in threads:
+            thread.join(30)
+        later, later_threads = start_phones(PHONES // 2, server.url, ballot, threading.Event(), rounds=2)
+        for thread in later_threads:
+            thread.join(60)
+        assert [p.acked for p in later] == [2] * (PHONES // 2), [p.refused for p in later]
+        assert server.process.poll() is None
+        assert f"worker {first} exited" in server.stderr
+        server.signal(signal.SIGTERM)
+        assert server.wait(STOPS_WITHIN) == 0, server.stderr[-2000:]
+    finally:
+        stop.set()
+        server.end()
+    assert integrity(db_path) == "ok"
+    check_votes(db_path, ballot.item_id, [*phones, *later], len(ballot.fields))
+
+
+@pytest.mark.slow
+def test_workers_stop_by_themselves_when_their_server_is_killed(
+    tmp_path: Path, db: Database, workshop_id: int, maturity_item: AgendaItem
+) -> None:
+    db_path = tmp_path / "test.sqlite3"
+    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
+    server = ServeProcess(db_path, tmp_path / "logs", "--workers", "2")
+    stop = threading.Event()
+    try:
+        server.wait_ready()
+        workers = server.workers()
+        phones, threads = start_phones(PHONES // 2, server.url, ballot, stop)
+        burst_until(phones, PHONES, server)
+        server.signal(signal.SIGKILL)  # the parent only: nobody will tell the workers to stop
+        assert server.wait(10) == -signal.SIGKILL
+        # Their lifeline (stdin) ended with it: they finish what they took and exit.
+        gone = eventually(lambda: not any(_alive(pid) for pid in workers), STOPS_WITHIN)
+        assert gone, server.stderr[-2000:]
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        stop.set()
+        server.end()
+    assert server.stderr.count("participant server worker stopped after") == 2
+    assert integrity(db_path) == "ok"
+    check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
+
+
+def test_a_worker_that_cannot_start_is_not_restarted_forever(tmp_path: Path) -> None:
+    import socket as sockets
+
+    from workshop.participant_server import QUICK_DEATHS, ParticipantServer
+
+    sock = sockets.create_server(("127.0.0.1", 0))
+    # A folder where the database file should be: every worker fails to open it.
+    (tmp_path / "not-a-file").mkdir()
+    with (tmp_path / "worker.log").open("w") as log:
+        server = ParticipantServer(f"sqlite:///{tmp_path / 'not-a-file'}", sock, stderr=log)
+        try:
+            server.start()
+            assert not server.wait_ready(timeout=60)
+            assert server.failure is not None and "exits as it starts" in server.failure
+            assert server.restarts == QUICK_DEATHS - 1
+        finally:
+            server.stop()
+    logged = (tmp_path / "worker.log").read_text()
+    assert logged.count("worker cannot start: unable to open database file") == QUICK_DEATHS, logged
+    assert "Traceback" not in logged
+
+
+def test_the_brake_limits_are_shared_out_among_workers() -> None:
+    from workshop.web.guards import SeatCodeGuard
+
+    one = SeatCodeGuard.shared_by(1)
+    assert vars(one) == vars(one) and one._limits == SeatCodeGuard()._limits
+    for workers in (2, 3, 4, 16):
+        guard = SeatCodeGuard.shared_by(workers)
+        per_client, per_workshop = guard._limits["client"][0], guard._limits["workshop"][0]
+        # Together the workers never allow more than one guard would, and each still checks a code.
+        assert (per_client >= 1 and workers * per_client <= SeatCodeGuard.PER_CLIENT) or per_client == 1
+        assert workers * per_workshop <= SeatCodeGuard.PER_WORKSHOP
+
+
+@pytest.mark.slow
+def test_a_guesser_gets_no_more_wrong_codes_from_two_workers_than_from_one(
+    tmp_path: Path, db: Database, workshop_id: int
+) -> None:
+    code = join_code(db, workshop_id)
+    server = ServeProcess(tmp_path / "test.sqlite3", tmp_path / "logs", "--workers", "2")
+    try:
+        server.wait_ready()
+        checked = 0
+        for n in range(40):
+            # A new connection each time: the kernel hands each to either worker.
+            wrong = "AAAA" + ALPHABET[n // len(ALPHABET)] + ALPHABET[n % len(ALPHABET)]
+            reply = httpx.post(f"{server.url}/j/{code}/seat", data={"seat_code": wrong}, timeout=20)
+            assert reply.status_code == 422
+            checked += "Too many wrong codes" not in reply.text
+    finally:
+        server.end()
+    assert checked <= 10  # one guard's limit (SeatCodeGuard.PER_CLIENT), whichever worker answered
