@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from workshop.models import AgendaItem, Entry, ItemState, PurgedPack, row_id, utcnow
-from workshop.store.workshops import bump_revision, get_workshop
+from workshop.models import AgendaItem, Entry, ItemState, PurgedPack, Workshop, row_id, utcnow
+from workshop.store.workshops import WorkshopNotFound, bump_revision, get_workshop
 
 
 class AgendaError(ValueError):
@@ -41,9 +41,16 @@ def item_by_key(session: Session, item: AgendaItem, key: str) -> AgendaItem | No
 
 
 def current_item(session: Session, workshop_id: int) -> AgendaItem | None:
-    """The item the facilitator is running now, if any."""
-    workshop = get_workshop(session, workshop_id)
-    return session.get(AgendaItem, workshop.current_item_id) if workshop.current_item_id else None
+    """The item the facilitator is running now, if any; :class:`WorkshopNotFound` if no such workshop."""
+    # One statement, not the workshop then its item: every phone page asks this.
+    row = session.exec(
+        select(Workshop.id, AgendaItem)
+        .outerjoin(AgendaItem, col(AgendaItem.id) == Workshop.current_item_id)
+        .where(Workshop.id == workshop_id)
+    ).first()
+    if row is None:
+        raise WorkshopNotFound(f"no workshop with id {workshop_id}")
+    return row[1]
 
 
 def _close(item: AgendaItem) -> None:

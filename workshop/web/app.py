@@ -21,11 +21,12 @@ from workshop.web import (
     api_outcomes,
     api_values,
     pages,
+    pages_join,
     remote,
     remote_maturity,
     remote_values,
 )
-from workshop.web.guards import SeatCodeGuard, StatusCache
+from workshop.web.guards import LookupCache, SeatCodeGuard, StatusCache
 from workshop.web.middleware import GuardMiddleware
 from workshop.write_problems import for_phones, write_problem
 from workshop.writer import BatchWriter
@@ -43,11 +44,20 @@ def _retry_page(path: str) -> str:
     return "/"
 
 
-def create_app(db: Database, writer: BatchWriter, public_url: str | None = None) -> FastAPI:
+def create_app(
+    db: Database,
+    writer: BatchWriter,
+    public_url: str | None = None,
+    form_secret: bytes | None = None,
+    workers: int = 1,
+) -> FastAPI:
     """The participant app; the caller owns (starts and stops) the writer.
 
     ``public_url`` is the address phones are given, when it is not this server's own (a reverse proxy):
-    the remote accepts forms sent from a page there too.
+    the remote accepts forms sent from a page there too. ``form_secret`` keys the remote's form tokens:
+    worker processes that share one socket must share it, as a form may be posted to another worker than
+    the one that served it (a new random one when not given). ``workers`` is how many processes serve the
+    same address: the seat-code brake's limits are shared out among them.
     """
     app = FastAPI(title="workshop participant server", version=__version__, docs_url=None, redoc_url=None)
     app.state.db = db
@@ -55,14 +65,18 @@ def create_app(db: Database, writer: BatchWriter, public_url: str | None = None)
     # Every value a page prints is made readable first (workshop/untrusted.py): no control characters.
     templates = Jinja2Templates(directory=str(locations.web_templates_dir()))
     templates.env.finalize = untrusted.finalize
+    # The templates ship with the package: checking each one's file time on every render bought nothing.
+    templates.env.auto_reload = False
     app.state.templates = templates
-    app.state.seat_guard = SeatCodeGuard()
+    app.state.seat_guard = SeatCodeGuard.shared_by(workers)
     # Keys the remote's form tokens (workshop/web/csrf.py); a new one each run, so a restart makes pages
     # opened before it refuse their forms once, with a page that says to go back to the remote.
-    app.state.form_secret = secrets.token_bytes(32)
+    app.state.form_secret = form_secret or secrets.token_bytes(32)
     app.state.public_url = public_url
     app.state.status_cache = StatusCache()
+    app.state.lookups = LookupCache()
     app.mount("/static", StaticFiles(directory=str(locations.web_static_dir())), name="static")
+    app.include_router(pages_join.router)
     app.include_router(pages.router)
     app.include_router(api.router)
     # What shapes the outcomes, and the outcome pack: the same prefix and the same token as the agenda's API.

@@ -36,13 +36,17 @@ class SeatCodeGuard:
     guesses (the lookup runs in a worker thread) cannot all pass a limit before any of them is counted.
     """
 
+    PER_CLIENT = 10
+    PER_WORKSHOP = 200
+    SLOW_EVERY = 10.0
+
     def __init__(
         self,
-        per_client: int = 10,
+        per_client: int = PER_CLIENT,
         client_window: float = 300.0,
-        per_workshop: int = 200,
+        per_workshop: int = PER_WORKSHOP,
         workshop_window: float = 3600.0,
-        slow_every: float = 10.0,
+        slow_every: float = SLOW_EVERY,
         clock: Callable[[], float] = time.monotonic,
     ):
         self._limits = {"client": (per_client, client_window), "workshop": (per_workshop, workshop_window)}
@@ -55,6 +59,22 @@ class SeatCodeGuard:
         # Per workshop: when the slow lane may next check a braked client's code.
         self._slow_from: dict[int, float] = {}
         self._lock = threading.Lock()
+
+    @classmethod
+    def shared_by(cls, workers: int) -> SeatCodeGuard:
+        """The guard for one of ``workers`` processes that serve one address, each counting on its own.
+
+        The kernel hands a guesser's connections to any of them, so each gets its share of the limits (and
+        its slow lane runs that many times slower): together they never allow more than one guard would.
+        A phone typing wrong codes may be braked a little sooner, after its share rather than the whole. Past
+        ten workers each still checks one code per window, so the total grows with the workers.
+        """
+        share = max(1, workers)
+        return cls(
+            per_client=max(1, cls.PER_CLIENT // share),
+            per_workshop=max(1, cls.PER_WORKSHOP // share),
+            slow_every=cls.SLOW_EVERY * share,
+        )
 
     def _spent(self, kind: str, key: object) -> bool:
         limit, window = self._limits[kind]
@@ -124,3 +144,39 @@ class StatusCache:
         with self._lock:
             self._entries[key] = (now, value)
         return value
+
+
+class LookupCache:
+    """What never changes about a workshop while it exists (its id, code, title, choices), by join code.
+
+    A room of phones asks for the same workshop on every request; one worker process reads it once per
+    ``seconds`` instead. Only what was found is kept, so a new workshop is found at once, and a deleted one
+    stops being served within ``seconds``. Anything that changes while a workshop runs (the current item,
+    its state, the revision) is never read from here.
+    """
+
+    def __init__(self, seconds: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._entries: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, load: Callable[[], Any | None]) -> Any | None:
+        """The value kept for ``key`` if recent enough, else ``load()`` (kept unless it is None)."""
+        now = self._clock()
+        with self._lock:
+            hit = self._entries.get(key)
+        if hit is not None and now - hit[0] < self.seconds:
+            return hit[1]
+        value = load()
+        with self._lock:
+            if value is None:
+                self._entries.pop(key, None)
+            else:
+                self._entries[key] = (now, value)
+        return value
+
+    def forget(self, key: str) -> None:
+        """Drop ``key``: a page found the workshop gone before the time was up."""
+        with self._lock:
+            self._entries.pop(key, None)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, insert
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, delete, insert
+from sqlmodel import Session, select
 
-from workshop.activities.base import Activity, FormError, ParsedForm, ensure_response
+from workshop.activities.base import Activity, FormError, ParsedForm
 from workshop.activities.maturity.matrix import (
     MatrixAnswers,
     MatrixStructure,
@@ -35,9 +35,18 @@ from workshop.models import (
     Response,
     Seat,
     row_id,
+    table_of,
 )
+from workshop.store.responses import response_id
 
 __all__ = ["COMMENT_LIMIT", "DONT_KNOW", "MaturityActivity"]
+
+_RATINGS = table_of(MaturityRating)
+_COMMENTS = table_of(MaturityComment)
+_CLEAR_RATINGS = delete(_RATINGS).where(_RATINGS.c.response_id == bindparam("response_id"))
+_CLEAR_COMMENTS = delete(_COMMENTS).where(_COMMENTS.c.response_id == bindparam("response_id"))
+_ADD_RATINGS = insert(_RATINGS)
+_ADD_COMMENTS = insert(_COMMENTS)
 
 
 def _and(words: list[str]) -> str:
@@ -160,28 +169,24 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
         if answers.factor is not None:
             self._save_step(session, item, seat, answers, answers.factor)
             return
-        response = ensure_response(session, row_id(item), row_id(seat))
-        session.execute(delete(MaturityRating).where(col(MaturityRating.response_id) == response.id))
-        session.execute(delete(MaturityComment).where(col(MaturityComment.response_id) == response.id))
-        # Core bulk inserts: the ORM unit of work costs more than the write itself on the hot path.
-        session.execute(
-            insert(MaturityRating),
+        response = response_id(session, row_id(item), row_id(seat))
+        # Core statements built once, on the session's connection: the ORM's bulk insert and its
+        # synchronised deletes cost several times the write itself on every vote.
+        connection = session.connection()
+        connection.execute(_CLEAR_RATINGS, {"response_id": response})
+        connection.execute(_CLEAR_COMMENTS, {"response_id": response})
+        connection.execute(
+            _ADD_RATINGS,
             [
-                {
-                    "response_id": response.id,
-                    "item_id": item.id,
-                    "factor_id": f,
-                    "horizon_id": h,
-                    "level": level,
-                }
+                {"response_id": response, "item_id": item.id, "factor_id": f, "horizon_id": h, "level": level}
                 for (f, h), level in answers.ratings.items()
             ],
         )
         if answers.comments:
-            session.execute(
-                insert(MaturityComment),
+            connection.execute(
+                _ADD_COMMENTS,
                 [
-                    {"response_id": response.id, "item_id": item.id, "factor_id": f, "text": text}
+                    {"response_id": response, "item_id": item.id, "factor_id": f, "text": text}
                     for f, text in answers.comments.items()
                 ],
             )
@@ -197,30 +202,30 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
             ).first()
             if existing is None:  # Next on an untouched first page: no response to count as begun
                 return
-        response = ensure_response(session, row_id(item), row_id(seat))
+        response = response_id(session, row_id(item), row_id(seat))
+        connection = session.connection()
         if answers.ratings:
-            session.execute(
-                delete(MaturityRating).where(
-                    col(MaturityRating.response_id) == response.id,
-                    col(MaturityRating.factor_id) == factor_id,
-                    col(MaturityRating.horizon_id).in_([h for _, h in answers.ratings]),
+            connection.execute(
+                delete(_RATINGS).where(
+                    _RATINGS.c.response_id == response,
+                    _RATINGS.c.factor_id == factor_id,
+                    _RATINGS.c.horizon_id.in_([h for _, h in answers.ratings]),
                 )
             )
             rows = [
-                {"response_id": response.id, "item_id": item.id, "factor_id": f, "horizon_id": h, "level": v}
+                {"response_id": response, "item_id": item.id, "factor_id": f, "horizon_id": h, "level": v}
                 for (f, h), v in answers.ratings.items()
             ]
-            session.execute(insert(MaturityRating), rows)
+            connection.execute(_ADD_RATINGS, rows)
         if factor_id in answers.comments:
-            session.execute(
-                delete(MaturityComment).where(
-                    col(MaturityComment.response_id) == response.id,
-                    col(MaturityComment.factor_id) == factor_id,
+            connection.execute(
+                delete(_COMMENTS).where(
+                    _COMMENTS.c.response_id == response, _COMMENTS.c.factor_id == factor_id
                 )
             )
             if text.strip():
-                row = {"response_id": response.id, "item_id": item.id, "factor_id": factor_id, "text": text}
-                session.execute(insert(MaturityComment), [row])
+                row = {"response_id": response, "item_id": item.id, "factor_id": factor_id, "text": text}
+                connection.execute(_ADD_COMMENTS, [row])
 
     def answered(self, summary: MatrixSummary) -> int:
         """Seats that have rated everything their phones ask; ``summary.partial`` counts the rest."""

@@ -1,0 +1,198 @@
+"""The participant pages for joining: the start page, joining a workshop, getting a seat back by its code."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from workshop import store
+from workshop.db import Database
+from workshop.models import Seat
+from workshop.store.codes import normalise_code
+from workshop.web.guards import SeatCodeGuard
+from workshop.web.page_tools import (
+    SEAT_COOKIE_DAYS,
+    Joinable,
+    cookie_name,
+    db_of,
+    joinable,
+    lookup,
+    render,
+    to,
+    writer_of,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, code: str | None = None) -> Response:
+    """The start page: type the workshop code shown on the screen."""
+    error = None
+    if code is not None:
+        cleaned = normalise_code(code)
+        if not cleaned:
+            error = "Enter the workshop code shown on the screen"
+        else:
+            found = lookup(request, cleaned)
+            if found is None:
+                error = f"No workshop has the code {cleaned}. Check the code on the screen and try again"
+            else:
+                return to(f"/j/{found.workshop.join_code}")
+    errors = [{"anchor": "code", "message": error}] if error else []
+    return render(
+        request, "home.html", {"error": error, "errors": errors, "code": code or ""}, 422 if error else 200
+    )
+
+
+def _join_context(found: Joinable) -> dict[str, Any]:
+    return {
+        "workshop": found.workshop,
+        "organisations": found.organisations,
+        "role_levels": found.role_levels,
+    }
+
+
+def _existing_seat(db: Database, workshop_id: int, token: str) -> bool:
+    with db.reading() as session:
+        return store.seat_by_token(session, workshop_id, token) is not None
+
+
+@router.get("/j/{code}", response_class=HTMLResponse)
+def join_page(request: Request, code: str) -> Response:
+    """Join a workshop: pick an organisation and a role level, both optional."""
+    found = joinable(request, code)
+    token = request.cookies.get(cookie_name(found.workshop))
+    if token and _existing_seat(db_of(request), found.id, token):
+        return to(f"/w/{found.workshop.join_code}")
+    if found.join_page is None:
+        # The same for every phone while the workshop exists: rendered once per lookup.
+        page = render(request, "join.html", {**_join_context(found), "errors": [], "entered": {}})
+        found.join_page = bytes(page.body)
+    return HTMLResponse(found.join_page)
+
+
+def _choice(raw: str, options: list[Any]) -> tuple[int | None, bool]:
+    """An optional choice from a list of rows by id: (the id or None, whether the input was valid)."""
+    if raw in ("", "none"):
+        return None, True
+    ids = {str(option.id): option.id for option in options}
+    return (ids[raw], True) if raw in ids else (None, False)
+
+
+@router.post("/j/{code}", response_class=HTMLResponse)
+async def join_submit(request: Request, code: str) -> Response:
+    """Create the phone's seat and remember it in a cookie."""
+    form = await request.form()
+    db = db_of(request)
+    found = await run_in_threadpool(joinable, request, code)
+    workshop = found.workshop
+    token = request.cookies.get(cookie_name(workshop))
+    if token:
+        existing = await run_in_threadpool(_existing_seat, db, found.id, token)
+        if existing:  # a second tap on "Join" must not make a second seat
+            return to(f"/w/{workshop.join_code}")
+    entered = {key: str(form.get(key) or "") for key in ("organisation", "role_level")}
+    organisation_id, org_ok = _choice(entered["organisation"], found.organisations)
+    role_level_id, role_ok = _choice(entered["role_level"], found.role_levels)
+    errors = []
+    if not org_ok:
+        errors.append(
+            {
+                "anchor": "organisation-none",
+                "message": "Choose an organisation from the list, or Prefer not to say",
+            }
+        )
+    if not role_ok:
+        errors.append(
+            {
+                "anchor": "role_level-none",
+                "message": "Choose a role level from the list, or Prefer not to say",
+            }
+        )
+    if errors:
+        return render(
+            request, "join.html", {**_join_context(found), "errors": errors, "entered": entered}, 422
+        )
+    seat = await writer_of(request).submit(
+        partial(
+            store.join, workshop_id=found.id, organisation_id=organisation_id, role_level_id=role_level_id
+        )
+    )
+    response = to(f"/w/{workshop.join_code}")
+    response.set_cookie(
+        cookie_name(workshop),
+        seat.token,
+        max_age=SEAT_COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",  # behind a TLS proxy, never sent in clear text again
+    )
+    return response
+
+
+@router.get("/j/{code}/seat", response_class=HTMLResponse)
+def seat_page(request: Request, code: str, seat: str = "") -> Response:
+    """Get back to a seat on a phone that lost its cookie, with the seat code shown on the old page."""
+    workshop = joinable(request, code).workshop
+    return render(request, "seat.html", {"workshop": workshop, "entered": seat[:16], "errors": []})
+
+
+def _find_seat(
+    request: Request, guard: SeatCodeGuard, code: str, cleaned: str, client: str
+) -> tuple[Joinable, Seat | None]:
+    """The workshop, and the seat a typed code names when the guard lets it be looked up.
+
+    Runs in a worker thread: a busy database must not hold up the event loop the terminal shares.
+    """
+    found = joinable(request, code)
+    if not cleaned or not guard.reserve(found.id, client):
+        return found, None
+    try:
+        with db_of(request).reading() as session:
+            seat = store.seat_by_code(session, found.id, cleaned)
+    except BaseException:
+        guard.release(found.id, client, wrong=False)  # nothing was learned
+        raise
+    guard.release(found.id, client, wrong=seat is None)
+    return found, seat
+
+
+@router.post("/j/{code}/seat", response_class=HTMLResponse)
+async def seat_restore(request: Request, code: str) -> Response:
+    """Set the seat cookie from a seat code; wrong codes are braked (SeatCodeGuard), a right one may wait."""
+    form = await request.form()
+    typed = str(form.get("seat_code") or "")
+    cleaned = normalise_code(typed)
+    client = request.client.host if request.client else "?"
+    guard: SeatCodeGuard = request.app.state.seat_guard
+    found, seat = await run_in_threadpool(_find_seat, request, guard, code, cleaned, client)
+    workshop = found.workshop
+    if seat is None:
+        if not cleaned:
+            message = "Enter the seat code shown on your old page"
+        elif guard.braked(client):
+            message = (
+                "Too many wrong codes from this network. Check the code on your old page and try again "
+                "in a minute, or ask the facilitator"
+            )
+        else:
+            message = f"No seat in this workshop has the code {cleaned}. Check it and try again"
+        errors = [{"anchor": "seat_code", "message": message}]
+        return render(
+            request, "seat.html", {"workshop": workshop, "entered": typed[:16], "errors": errors}, 422
+        )
+    response = to(f"/w/{workshop.join_code}")
+    response.set_cookie(
+        cookie_name(workshop),
+        seat.token,
+        max_age=SEAT_COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",  # behind a TLS proxy, never sent in clear text again
+    )
+    return response
