@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.data import token_for
 from tests.helpers.web import LiveServer
 from workshop import store
 from workshop.models import ItemState, row_id
@@ -25,7 +26,7 @@ def test_readme_curl_opens_the_current_activity(live_server: LiveServer, worksho
     with live_server.db.writing() as session:
         first = store.next_item(session, workshop_id)
         store.close_item(session, row_id(first))
-        token = store.get_workshop(session, workshop_id).facilitator_token
+    token = token_for(live_server.db, workshop_id)
     command = line.replace(url.group(0).split("/api/")[0], live_server.url).replace("$WORKSHOP_TOKEN", token)
     out = subprocess.run(
         [*shlex.split(command), "--silent", "--fail"], capture_output=True, text=True, timeout=30
