@@ -69,8 +69,12 @@ class LoadResult:
         vote_latency: Each acknowledged vote POST.
         phone_latency: Each phone from its first request to its vote's acknowledgement, waits included.
         poll_latency: Each successful status poll.
+        page_latency: Each page load (join page, form, saved page) answered 200.
         acknowledged: Votes answered with 303 to the saved page.
         first_ack: Seconds from the start to the first acknowledged vote (None if there was none).
+        last_ack: Seconds from the start to the last acknowledged vote (None if there was none).
+        acked_seats: The seat cookie of every phone whose vote was acknowledged, so a check can find
+            exactly those votes in the database.
         errors: Failures by kind, e.g. ``vote 500``, ``deadline``, ``ClientOSError``.
         wall: Seconds from the first arrival to the last phone's end.
         last_arrival: When the last phone arrived, in seconds from the start.
@@ -81,8 +85,11 @@ class LoadResult:
     vote_latency: list[float] = field(default_factory=list)
     phone_latency: list[float] = field(default_factory=list)
     poll_latency: list[float] = field(default_factory=list)
+    page_latency: list[float] = field(default_factory=list)
     acknowledged: int = 0
     first_ack: float | None = None
+    last_ack: float | None = None
+    acked_seats: list[str] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     wall: float = 0.0
     last_arrival: float = 0.0
@@ -126,9 +133,11 @@ class _Phones:
 
     async def _page(self, path: str, cookie: str | None) -> None:
         """Load a page as a browser would; a failure counts as an error but the phone goes on."""
-        response, _took = await self._request(path.split("?")[0], None, cookie)
+        response, took = await self._request(path.split("?")[0], None, cookie)
         if response.status != 200:
             self.result.errors[f"page {response.status}"] += 1
+        else:
+            self.result.page_latency.append(took)
 
     async def _poll(self, cookie: str, rng: random.Random) -> None:
         """Poll the status as a joined phone's page does, until cancelled; failures count as errors."""
@@ -180,8 +189,10 @@ class _Phones:
             self.result.vote_latency.append(took)
             self.result.phone_latency.append(time.perf_counter() - began)
             self.result.acknowledged += 1
+            self.result.acked_seats.append(cookie)
+            self.result.last_ack = time.perf_counter() - t0
             if self.result.first_ack is None:
-                self.result.first_ack = time.perf_counter() - t0
+                self.result.first_ack = self.result.last_ack
             if self.config.pages:
                 await self._page(location, cookie)
         except asyncio.CancelledError:  # the overall deadline passed before this phone finished

@@ -1,0 +1,153 @@
+"""The hosted app for :mod:`benchmarks.room`: ``workshop serve --workers N`` on PostgreSQL, a TUI following.
+
+A throwaway PostgreSQL cluster on loopback (``tests/helpers/postgres.py``: Debian's ``postgresql`` binaries,
+fsync on), a database migrated by the app and a workshop made in it as in the embedded run. Then
+``workshop --db URL serve --workers N --host 127.0.0.1 --port P`` in its own process group, and once it has
+said "Participant server listening", the facilitator's ``workshop --db URL run ID --no-server`` in a
+pseudo-terminal with the frame probe (:class:`benchmarks.room_app.RealApp`). The phones go to the serve
+process. CPU is measured apart for the serve tree (the server side), the TUI and the PostgreSQL server; both
+are stopped with SIGTERM, and the acknowledged votes are then looked for in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.burst import Setup, make_workshop
+from benchmarks.proctree import tree_peak_rss_mb
+from benchmarks.room_app import (
+    ROOT,
+    Pages,
+    RealApp,
+    fetch_bytes,
+    free_port,
+    pages_after,
+    pages_before,
+    stop_tree,
+)
+from benchmarks.room_side import Side, drive_phones, frame_lag, phone_config
+from tests.helpers.postgres import PostgresServer, postgres_cluster
+from workshop.db import open_database
+
+DATABASE = "room"
+LISTENING = "Participant server listening"
+
+
+class Serve:
+    """``python -m workshop --db URL serve --workers N --host 127.0.0.1 --port P``, its output in files."""
+
+    def __init__(self, url: str, workers: int, logs: Path) -> None:
+        self.port = free_port()
+        self.exit_code: int | None = None
+        # Files rather than pipes: a pipe nobody reads during the burst could fill and stall the server.
+        self.stdout_path, self.stderr_path = logs / "serve.out", logs / "serve.err"
+        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "workshop", "--db", url, "serve", "--workers", str(workers),
+                 "--host", "127.0.0.1", "--port", str(self.port)],
+                cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True,
+            )  # fmt: skip
+
+    @property
+    def pid(self) -> int:
+        """The serve process's id: the root of the server side's process tree."""
+        return self.process.pid
+
+    def tail(self) -> str:
+        """The end of what the server logged, for error messages."""
+        return self.stderr_path.read_text(errors="replace")[-1500:]
+
+    def wait_ready(self, code: str, seconds: float = 90.0) -> None:
+        """Wait until the server has said it listens and the join page answers 200.
+
+        Raises:
+            RuntimeError: If the server exits first, or is not ready within ``seconds``.
+        """
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"serve exited with code {self.process.returncode}: {self.tail()}")
+            if LISTENING in self.stdout_path.read_text(errors="replace"):
+                with contextlib.suppress(OSError):
+                    if fetch_bytes(self.port, f"/j/{code}")[0] == 200:
+                        return
+            time.sleep(0.1)
+        raise RuntimeError(f"serve did not serve /j/{code} within {seconds:g} s: {self.tail()}")
+
+    def stop(self, seconds: float = 30.0) -> list[int]:
+        """SIGTERM the server (it stops its workers in order), wait for all of them; return those killed."""
+        killed = stop_tree(self.process, seconds)
+        self.exit_code = self.process.returncode
+        return killed
+
+
+def postmaster(server: PostgresServer) -> int:
+    """The PostgreSQL server's main process: its backends are its children."""
+    return int((server.folder / "data" / "postmaster.pid").read_text().split()[0])
+
+
+def hosted_seats(server: PostgresServer, item_id: int) -> list[str]:
+    """The seat token of every response to the item, read through a new connection after both stopped."""
+    with server.connect(DATABASE) as conn:
+        rows = conn.execute(
+            "SELECT seat.token FROM response JOIN seat ON seat.id = response.seat_id "
+            "WHERE response.item_id = %s",
+            (item_id,),
+        ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def _run(server: PostgresServer, setup: Setup, args: argparse.Namespace, folder: Path) -> tuple[Side, Pages]:
+    side = Side("app", label=f"hosted (PG, {args.workers} workers)", hosted=True)
+    probe_file = folder / "frame-probe.json"
+    pages = Pages(b"", b"", b"", b"{}")
+    url = server.url(DATABASE)
+    serve = Serve(url, args.workers, folder)
+    tui: RealApp | None = None
+    window = (0.0, 0.0)
+    try:
+        serve.wait_ready(setup.code)
+        tui = RealApp(url, setup.workshop_id, probe_file, serve=False)
+        tui.wait_ready(setup.code)
+        join, form = pages_before(serve.port, setup.code)
+        pages = Pages(join, form, form, b"{}")
+        also = {"tui": tui.pid, "postgres": postmaster(server)}
+        window = drive_phones(side, phone_config(args, setup, serve.port), serve.pid, also)
+        side.peak_mb = tree_peak_rss_mb(serve.pid)
+        side.tui_peak_mb = tree_peak_rss_mb(tui.pid)[0]
+        if side.load is not None and side.load.acked_seats:
+            saved, status = pages_after(serve.port, setup.code, setup.item_id, side.load.acked_seats[0])
+            pages = Pages(join, form, saved, status)
+    except (RuntimeError, OSError) as exc:
+        side.error = str(exc)
+    finally:
+        side.killed = serve.stop()
+        side.exit_code = serve.exit_code
+        if tui is not None:
+            side.killed += tui.stop()
+            side.tui_exit_code = tui.exit_code
+    side.frame_ms, side.frame_note = frame_lag(probe_file, window)
+    side.saved = hosted_seats(server, setup.item_id)
+    return side, pages
+
+
+def run_hosted(args: argparse.Namespace, folder: Path) -> tuple[Side, Pages, Setup]:
+    """The hosted app under the phones, on a PostgreSQL cluster of its own that is gone when this returns.
+
+    Returns:
+        What the hosted side did, its pages' bytes for the floor, and the workshop the phones used.
+    """
+    with postgres_cluster() as server:
+        server.create_database(DATABASE)
+        db = open_database(server.url(DATABASE))  # migrated here, as an operator's first command does
+        try:
+            setup = make_workshop(db)
+        finally:
+            db.dispose()
+        side, pages = _run(server, setup, args, folder)
+    return side, pages, setup

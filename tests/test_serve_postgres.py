@@ -1,0 +1,157 @@
+"""``workshop serve`` hosted on PostgreSQL: workers sharing one database, SIGTERM, SIGKILL, a TUI following.
+
+The server is a real process on loopback with ``--db`` a fresh database on the run's own PostgreSQL cluster
+(``pg_db``); the phones are threads that keep what they were told. After the fault the database is read
+through a new session: it must hold every acknowledged vote whole, and nothing no phone sent.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from screens.app import WorkshopApp
+from tests.helpers.data import join_code, start_kind
+from tests.helpers.serve import (
+    Ballot,
+    Phone,
+    ServeProcess,
+    burst_until,
+    check_votes,
+    start_phones,
+    stored_votes,
+)
+from tests.helpers.tui import screen_text, wait_for
+from workshop import usecases
+from workshop.db import Database
+from workshop.live import read_revision
+from workshop.models import row_id
+from workshop.templates import get_template
+
+PHONES = 24
+STOPS_WITHIN = 15.0  # the workers' graceful shutdown is 3 s; the rest is slack for a loaded machine
+STOPPED = re.compile(r"\[(\d+)\]: participant server worker stopped after (\d+) writes")
+
+
+def _room(db: Database) -> tuple[int, Ballot]:
+    """A workshop from the shipped template on ``db``, its maturity item open; what a phone fills in."""
+    with db.writing() as session:
+        workshop_id = row_id(usecases.create_workshop(session, get_template("cyp-integration"), "Hosted"))
+    item = start_kind(db, workshop_id, "maturity")
+    return workshop_id, Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(item))
+
+
+@pytest.mark.slow
+def test_two_workers_on_postgres_keep_every_acknowledged_vote_through_sigterm(
+    tmp_path: Path, pg_db: Database
+) -> None:
+    _, ballot = _room(pg_db)
+    server = ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2")
+    stop = threading.Event()
+    try:
+        server.wait_ready()
+        assert "(2 worker processes)" in server.stdout
+        workers = server.workers()
+        assert len(workers) == 2, workers
+        phones, threads = start_phones(PHONES, server.url, ballot, stop)
+        burst_until(phones, 3 * PHONES, server)
+        server.signal(signal.SIGTERM)
+        code = server.wait(STOPS_WITHIN)
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        stop.set()
+        server.end()
+    assert code == 0, server.stderr[-2000:]
+    # Each worker logs its pid and the writes it committed as it stops: both took votes.
+    writes = {int(pid): int(n) for pid, n in STOPPED.findall(server.stderr)}
+    assert sorted(writes) == sorted(workers), server.stderr[-2000:]
+    assert all(n > 0 for n in writes.values()), writes
+    seen = check_votes(pg_db, ballot.item_id, phones, len(ballot.fields))
+    # Graceful: a request a worker took was answered; one it had not taken was never saved.
+    assert seen["saved_unacked"] == 0, seen
+    assert seen["seats_voted"] == PHONES, seen
+    assert not any(p.refused for p in phones), [p.refused for p in phones if p.refused]
+
+
+@pytest.mark.slow
+def test_killed_mid_burst_on_postgres_loses_no_acknowledged_vote_and_resumes(
+    tmp_path: Path, pg_db: Database
+) -> None:
+    workshop_id, ballot = _room(pg_db)
+    server = ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2")
+    stop = threading.Event()
+    try:
+        server.wait_ready()
+        phones, threads = start_phones(PHONES, server.url, ballot, stop)
+        burst_until(phones, 3 * PHONES, server)
+        server.kill_all()  # mid-burst, the server and both workers at once: phones are still posting
+        assert server.wait(10) == -signal.SIGKILL
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+        assert not any(p.refused for p in phones), [p.refused for p in phones if p.refused]
+    finally:
+        stop.set()
+        server.end()
+    # PostgreSQL rolled back the killed workers' open transactions: only committed (acknowledged) votes.
+    check_votes(pg_db, ballot.item_id, phones, len(ballot.fields))
+
+    again = ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2")
+    try:
+        again.wait_ready()
+        revision = read_revision(pg_db, workshop_id)
+        latecomer = Phone(PHONES)
+        latecomer.vote(again.url, ballot, threading.Event(), rounds=1)
+        assert latecomer.acked == 1, latecomer.refused
+        assert stored_votes(pg_db, ballot.item_id)[latecomer.token].total() == len(ballot.fields)
+        assert read_revision(pg_db, workshop_id) > revision  # what a following TUI polls has moved
+        again.signal(signal.SIGTERM)
+        assert again.wait(STOPS_WITHIN) == 0, again.stderr[-2000:]
+    finally:
+        again.end()
+
+
+def _shows(app: WorkshopApp, text: str) -> Callable[[], bool]:
+    return lambda: text in screen_text(app)
+
+
+async def _join_and_vote(client: httpx.AsyncClient, ballot: Ballot, level: int) -> None:
+    joined = await client.post(f"/j/{ballot.code}", data={})
+    assert joined.status_code == 303, joined.text
+    sent = await client.post(
+        f"/w/{ballot.code}/items/{ballot.item_id}", data=dict.fromkeys(ballot.fields, str(level))
+    )
+    assert sent.status_code == 303 and sent.headers["location"].endswith("/saved"), sent.text
+
+
+@pytest.mark.slow
+@pytest.mark.tui
+async def test_a_tui_without_a_server_follows_serve_on_postgres(tmp_path: Path, pg_db: Database) -> None:
+    """The facilitator's ``run --no-server``: its screen moves as phones vote through the serve process."""
+    workshop_id, ballot = _room(pg_db)
+    server = ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2")
+    try:
+        server.wait_ready()
+        app = WorkshopApp(pg_db, workshop_id, serve=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: "0 of 0 joined answered" in screen_text(app))
+            for n, level in enumerate(ballot.levels[:3], start=1):
+                # A new client each time: a new phone, and another connection the kernel may give either
+                # worker.
+                async with httpx.AsyncClient(base_url=server.url, timeout=20) as phone:
+                    await _join_and_vote(phone, ballot, level)
+                await wait_for(pilot, _shows(app, f"{n} of {n} joined answered"))
+            assert app.server_port is None  # it served nothing itself
+            await app.action_quit()
+        server.signal(signal.SIGTERM)
+        assert server.wait(STOPS_WITHIN) == 0, server.stderr[-2000:]
+    finally:
+        server.end()
