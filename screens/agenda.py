@@ -12,18 +12,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Footer
 
 from screens.add_item_dialog import AddItemScreen, NewItem
 from screens.agenda_keys import AGENDA_KEYS
 from screens.bindings import refresh_bindings
-from screens.dialogs import (
-    ConfirmScreen,
-    EditItemScreen,
-    RemoteScreen,
-    WifiDetails,
-    WifiScreen,
-)
+from screens.dialogs import ConfirmScreen, EditItemScreen, RemoteScreen, WifiScreen
 from screens.exporting import choose_and_export
 from screens.latest import Latest
 from screens.live_area import LiveArea
@@ -31,12 +25,12 @@ from screens.messages import WorkshopChanged
 from screens.projector import ProjectorScreen
 from screens.run_sheet import RunSheet
 from screens.views import LiveView
-from screens.widgets.join_panel import JoinPanel
+from screens.widgets.join_panel import JoinPanel, WifiDetails
+from screens.widgets.room_header import RoomHeader
 from workshop import store
 from workshop.activities import get_activity
 from workshop.live import Snapshot, load_snapshot
 from workshop.models import AgendaItem, ItemState, row_id
-from workshop.qr import wifi_payload
 from workshop.store.agenda import ItemEdit, edit_item, move_item
 from workshop.usecases.control import ItemAction, apply_item_action
 from workshop.usecases.items import add_item, addable_kinds, entry_sources
@@ -67,7 +61,7 @@ class AgendaScreen(Screen[None]):
         return cast("WorkshopApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield RoomHeader()
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield RunSheet(id="agenda")
@@ -379,8 +373,7 @@ class AgendaScreen(Screen[None]):
     def _apply_wifi(self) -> None:
         wifi = self.workshop_app.wifi
         join = self.query_one("#join", JoinPanel)
-        payload = wifi_payload(wifi.ssid, wifi.password or None, hidden=wifi.hidden) if wifi else None
-        join.set_wifi(payload, wifi.ssid if wifi else "")
+        join.set_wifi(wifi)
         if wifi:
             join.display = True
         if self.snapshot:

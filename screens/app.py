@@ -22,7 +22,6 @@ from textual.screen import Screen
 
 from screens.agenda import AgendaScreen
 from screens.changes import Changes
-from screens.dialogs import WifiDetails
 from screens.exporting import ExportFinished, report_export
 from screens.frame_probe import install_frame_probe
 from screens.help import HelpScreen
@@ -33,6 +32,7 @@ from screens.pacing import LIVE_PACE, NewsPacer
 from screens.server_notices import ServerNotices
 from screens.terminal import TerminalDriver
 from screens.themes import register_themes
+from screens.widgets.join_panel import WifiDetails
 from workshop import locations, netinfo, store
 from workshop.db import Database
 from workshop.live import read_revision

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -13,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from screens.widgets.join_panel import WifiDetails
 from screens.widgets.qr import QRCode
 from workshop.store.agenda import ItemEdit
 
@@ -70,15 +70,6 @@ class RemoteScreen(ModalScreen[None]):
                 # The database keeps only the token's hash: each run of the app issues a new one.
                 yield Static("\nA new one each time this app starts: pair remotes and scripts again.")
                 yield Static(Text("\nEscape closes this.", style="dim"))
-
-
-@dataclass(frozen=True)
-class WifiDetails:
-    """The venue network phones should join first; kept in memory only, never in the database."""
-
-    ssid: str
-    password: str
-    hidden: bool
 
 
 class WifiScreen(ModalScreen[WifiDetails | None]):

@@ -33,6 +33,7 @@ class LiveArea(Vertical):
         self._view_class: type[AnyView] | None = None  # the live view on screen
         self._swapping = asyncio.Lock()
         self.show_notes: bool | None = None  # None: shown when the terminal has room for them
+        self._notes_text = ""  # the notes on screen, so a redraw for a new count leaves them be
 
     def compose(self) -> ComposeResult:
         yield Static("", id="live-title")
@@ -80,7 +81,8 @@ class LiveArea(Vertical):
                 title.append(" · results shown on phones" if focus.revealed else " · results hidden")
             if activity.shares_entries:
                 title.append(" · proposals shown" if focus.entries_shown else " · proposals hidden")
-        self.query_one("#live-title", Static).update(title)
+        # One line high whatever it says (app.tcss): no need to lay the screen out again for a new count.
+        self.query_one("#live-title", Static).update(title, layout=False)
         self._draw_notes(focus)
 
     def toggle_notes(self, snapshot: Snapshot | None, now: datetime) -> None:
@@ -102,5 +104,7 @@ class LiveArea(Vertical):
         # The projector never shows notes at all: this is the facilitator's screen only.
         text = focus.notes if focus is not None and not self._view_shows_notes() else ""
         notes.display = bool(text) and self._notes_shown()
-        if notes.display:
+        if notes.display and text != self._notes_text:
+            # Only when they change: an update lays the whole screen out again (their height may change).
+            self._notes_text = text
             notes.update(Text.assemble(("✎ ", "bold"), " ".join(text.split()), style="italic"))

@@ -80,7 +80,7 @@ async def test_terminal_qr_decodes_to_the_join_url(
 async def test_long_public_url_and_wifi_codes_are_never_cropped(
     db: Database, workshop_id: int, tmp_path: Path
 ) -> None:
-    from screens.dialogs import WifiDetails
+    from screens.widgets.join_panel import WifiDetails
     from workshop.qr import wifi_payload
 
     public = "https://workshop.example.org/partnership"

@@ -97,7 +97,7 @@ async def test_wifi_code_joins_the_join_panel(db: Database, workshop_id: int) ->
 
 
 async def test_narrow_screen_takes_turns_between_codes(db: Database, workshop_id: int) -> None:
-    from screens.dialogs import WifiDetails
+    from screens.widgets.join_panel import WifiDetails
 
     app = WorkshopApp(db, workshop_id, serve=True, host="127.0.0.1", port=0)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -9,10 +11,19 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from screens.widgets.qr import QRCode
-from workshop.qr import qr_text_size
+from workshop.qr import qr_text_size, wifi_payload
 
 MIN_BOX = 29  # a short join address makes a 29-column code; captions are written to fit that
 FLIP_SECONDS = 8.0
+
+
+@dataclass(frozen=True)
+class WifiDetails:
+    """The venue network phones should join first; kept in memory only, never in the database."""
+
+    ssid: str
+    password: str
+    hidden: bool
 
 
 class JoinPanel(Vertical):
@@ -90,8 +101,10 @@ class JoinPanel(Vertical):
         self.query_one("#join-text", Static).update(self._caption())
         self._size_boxes()
 
-    def set_wifi(self, payload: str | None, ssid: str = "") -> None:
-        """Show (or with ``None`` remove) the venue Wi-Fi code."""
+    def set_wifi(self, wifi: WifiDetails | None) -> None:
+        """Show the venue Wi-Fi's code (or with ``None`` remove it)."""
+        payload = wifi_payload(wifi.ssid, wifi.password or None, hidden=wifi.hidden) if wifi else None
+        ssid = wifi.ssid if wifi else ""
         self._wifi = (payload, ssid) if payload else None
         self.query_one("#wifi-qr", QRCode).data = payload or ""
         caption = Text.assemble("1. Join the Wi-Fi\n", (ssid, "bold")) if payload else Text("")
