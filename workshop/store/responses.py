@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from workshop.models import AgendaItem, ItemState, Response, Seat, table_of, utcnow
-from workshop.store.agenda import get_item
+from workshop.store.agenda import AgendaError
 
 
 class ActivityClosed(Exception):
@@ -17,18 +17,38 @@ def open_for_answers(session: Session, item_id: int, seat_id: int) -> tuple[Agen
     """The item and the seat, once checked in this transaction that the seat may answer the item now.
 
     The check sits in the same transaction as the write so a vote racing the facilitator's "close" is
-    either saved before the close or refused, never half-applied.
+    either saved before the close or refused, never half-applied. Both are read in one statement and
+    returned as copies to read (as ``store.seat_by_token``'s): the session does not track them.
 
     Raises:
         ActivityClosed: The seat belongs to another workshop, or the item is not open.
+        AgendaError: There is no item ``item_id``.
     """
-    item = get_item(session, item_id)
-    seat = session.get(Seat, seat_id)
-    if seat is None or seat.workshop_id != item.workshop_id:
+    session.flush()  # as Session.execute would: changes made to objects go in first (cheap when none)
+    found = session.connection().execute(_ITEM_AND_SEAT, {"item_id": item_id, "seat_id": seat_id}).first()
+    if found is None:
+        raise AgendaError(f"no agenda item with id {item_id}")
+    values = found._mapping
+    item = AgendaItem.model_construct(**{name: values[f"item_{name}"] for name in AgendaItem.model_fields})
+    if values["seat_id"] is None or values["seat_workshop_id"] != item.workshop_id:
         raise ActivityClosed("this seat does not belong to the workshop")
     if item.state != ItemState.OPEN:
         raise ActivityClosed(f"“{item.title}” is not open for answers")
+    seat = Seat.model_construct(**{name: values[f"seat_{name}"] for name in Seat.model_fields})
     return item, seat
+
+
+_ITEMS = table_of(AgendaItem)
+_SEATS = table_of(Seat)
+# The item and the seat in one statement: the seat outer-joined, so a missing seat still finds the item.
+_ITEM_AND_SEAT = (
+    select(
+        *(_ITEMS.c[name].label(f"item_{name}") for name in AgendaItem.model_fields),
+        *(_SEATS.c[name].label(f"seat_{name}") for name in Seat.model_fields),
+    )
+    .select_from(_ITEMS.outerjoin(_SEATS, _SEATS.c.id == bindparam("seat_id")))
+    .where(_ITEMS.c.id == bindparam("item_id"))
+)
 
 
 # Built once: Core statements on the session's connection skip the ORM's per-statement work (identity map,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, insert
+from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
-from workshop.models import Organisation, RoleLevel, Seat
+from workshop.models import Organisation, RoleLevel, Seat, table_of, utcnow
 from workshop.store.codes import secret_token, short_code
 from workshop.store.workshops import bump_revision
 
@@ -13,10 +17,31 @@ class SeatError(ValueError):
     """A join request that names an organisation or role level the workshop does not have."""
 
 
-def join(
+class NewSeat(NamedTuple):
+    """A seat just made: what the phone is given (the cookie's token) and shown (the code)."""
+
+    id: int
+    token: str
+    code: str
+
+
+# Built once and run on the session's connection: a seat is made on every join and read on every page, and
+# the ORM's query, flush and identity map cost several times the statement itself (benchmarks/README.md).
+_SEATS = table_of(Seat)
+_COLUMNS = [_SEATS.c[name] for name in Seat.model_fields]
+_BY_TOKEN = core_select(*_COLUMNS).where(
+    _SEATS.c.token == bindparam("token"), _SEATS.c.workshop_id == bindparam("workshop_id")
+)
+_CODE_TAKEN = core_select(_SEATS.c.id).where(
+    _SEATS.c.workshop_id == bindparam("workshop_id"), _SEATS.c.code == bindparam("code")
+)
+_ADD = insert(_SEATS).returning(_SEATS.c.id)
+
+
+def add_seat(
     session: Session, workshop_id: int, organisation_id: int | None = None, role_level_id: int | None = None
-) -> Seat:
-    """Create a seat; organisation and role level are optional but must belong to the workshop."""
+) -> NewSeat:
+    """Create a seat without loading it as an object (the phones' join); checks as :func:`join`."""
     if organisation_id is not None:
         org = session.get(Organisation, organisation_id)
         if org is None or org.workshop_id != workshop_id:
@@ -25,19 +50,35 @@ def join(
         role = session.get(RoleLevel, role_level_id)
         if role is None or role.workshop_id != workshop_id:
             raise SeatError("Choose a role level from the list, or leave it blank")
+    session.flush()  # as Session.execute would: changes made to objects go in first (cheap when none)
+    connection = session.connection()
+    # Writes are serialised (BEGIN IMMEDIATE, or the advisory lock): a code free here is free at the insert.
     code = short_code()
-    while session.exec(select(Seat.id).where(Seat.workshop_id == workshop_id, Seat.code == code)).first():
+    while connection.execute(_CODE_TAKEN, {"workshop_id": workshop_id, "code": code}).first():
         code = short_code()
-    seat = Seat(
-        workshop_id=workshop_id,
-        token=secret_token(),
-        code=code,
-        organisation_id=organisation_id,
-        role_level_id=role_level_id,
-    )
-    session.add(seat)
-    session.flush()
+    token = secret_token()
+    row = {
+        "workshop_id": workshop_id,
+        "token": token,
+        "code": code,
+        "organisation_id": organisation_id,
+        "role_level_id": role_level_id,
+        "is_proxy": False,
+        "created_at": utcnow(),
+    }
+    seat_id = int(connection.execute(_ADD, row).scalar_one())
     bump_revision(session, workshop_id)
+    return NewSeat(seat_id, token, code)
+
+
+def join(
+    session: Session, workshop_id: int, organisation_id: int | None = None, role_level_id: int | None = None
+) -> Seat:
+    """Create a seat; organisation and role level are optional but must belong to the workshop."""
+    made = add_seat(session, workshop_id, organisation_id, role_level_id)
+    seat = session.get(Seat, made.id)
+    if seat is None:  # just inserted in this transaction: cannot happen
+        raise SeatError(f"seat {made.id} vanished")
     return seat
 
 
@@ -47,10 +88,15 @@ def seat_by_code(session: Session, workshop_id: int, code: str) -> Seat | None:
 
 
 def seat_by_token(session: Session, workshop_id: int, token: str | None) -> Seat | None:
-    """The seat this cookie token belongs to in this workshop, if any."""
+    """The seat this cookie token belongs to in this workshop, if any.
+
+    A copy to read, not a row the session tracks (every page reads the seat, and building it costs a tenth
+    of the ORM's query): changing it changes nothing; :func:`join` and ``session.get`` give tracked ones.
+    """
     if not token or len(token) > 64:
         return None
-    return session.exec(select(Seat).where(Seat.token == token, Seat.workshop_id == workshop_id)).first()
+    found = session.connection().execute(_BY_TOKEN, {"token": token, "workshop_id": workshop_id}).first()
+    return None if found is None else Seat.model_construct(**found._mapping)
 
 
 def add_proxy_seat(session: Session, workshop_id: int) -> Seat:

@@ -26,7 +26,7 @@ from workshop.web import (
     remote_maturity,
     remote_values,
 )
-from workshop.web.guards import LookupCache, SeatCodeGuard, StatusCache
+from workshop.web.guards import LookupCache, PageCache, SeatCodeGuard, StatusCache
 from workshop.web.middleware import GuardMiddleware
 from workshop.write_problems import for_phones, write_problem
 from workshop.writer import BatchWriter
@@ -75,6 +75,7 @@ def create_app(
     app.state.public_url = public_url
     app.state.status_cache = StatusCache()
     app.state.lookups = LookupCache()
+    app.state.page_cache = PageCache()
     app.mount("/static", StaticFiles(directory=str(locations.web_static_dir())), name="static")
     app.include_router(pages_join.router)
     app.include_router(pages.router)

@@ -1,11 +1,11 @@
-"""Small in-memory helpers that protect the server: a brake on seat-code guessing, a status cache."""
+"""Small in-memory helpers that protect the server: a brake on seat-code guessing, and caches."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable
 from typing import Any
 
 
@@ -180,3 +180,35 @@ class LookupCache:
         """Drop ``key``: a page found the workshop gone before the time was up."""
         with self._lock:
             self._entries.pop(key, None)
+
+
+class PageCache:
+    """Rendered pages by everything they were rendered from (a key the caller builds), most recent kept.
+
+    The key is built from what the request read fresh, so a hit is the page that reading would render: no
+    process can be served a page another one's change made stale.
+    """
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> Any | None:
+        """The page kept for ``key``, or None."""
+        with self._lock:
+            page = self._entries.get(key)
+            if page is not None:
+                self._entries.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable, page: Any) -> None:
+        """Keep ``page`` for ``key``, dropping the least recently used past ``size``."""
+        with self._lock:
+            self._entries[key] = page
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)

@@ -21,6 +21,7 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 ]
+_SECURITY_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
 TOO_LARGE = (
     b"<!doctype html><title>Too much data</title><h1>Too much data</h1>"
     b"<p>That form was larger than this server accepts.</p>"
@@ -67,9 +68,14 @@ class GuardMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name, value) for name, value in SECURITY_HEADERS if name not in names]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                headers = list(message.get("headers", ()))
+                # Almost no response sets any of these four: then all go on at once, with no set built.
+                if _SECURITY_NAMES.isdisjoint(name.lower() for name, _ in headers):
+                    headers += SECURITY_HEADERS
+                else:
+                    names = {name.lower() for name, _ in headers}
+                    headers += [(name, value) for name, value in SECURITY_HEADERS if name not in names]
+                message = {**message, "headers": headers}
             await send(message)
 
         try:

@@ -8,19 +8,25 @@ the seat) is read fresh by each page.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import enum
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import escape
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from workshop import store
 from workshop.db import Database
-from workshop.models import Organisation, RoleLevel, Workshop, row_id
+from workshop.models import Organisation, RoleLevel, Seat, Workshop, row_id
 from workshop.store.codes import normalise_code
-from workshop.web.guards import LookupCache
+from workshop.web.guards import LookupCache, PageCache
 from workshop.writer import BatchWriter
 
 SEAT_COOKIE_DAYS = 7
@@ -58,6 +64,73 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     """A template rendered as a page."""
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+# Where the seat code goes in a page rendered for any seat. "0" is not in a code's alphabet: no real code.
+SEAT_CODE_SLOT = "SEATCODE0SLOT"
+_SLOT = SEAT_CODE_SLOT.encode()
+_PLAIN = (str, int, float, bool, bytes, datetime.date, datetime.datetime, enum.Enum, type(None))
+_EXACT = frozenset({str, int, float, bool, type(None), datetime.datetime})
+
+
+class _Unshared(Exception):
+    """A context holds something :func:`fingerprint` cannot compare: render the page for this seat."""
+
+
+def fingerprint(value: Any) -> Hashable:
+    """Everything a template can read of ``value``, as a hashable value equal only for equal contents.
+
+    Rows and models by their fields, dataclasses by theirs, mappings and sequences in their order (a page
+    shows them in that order). Anything else raises ``_Unshared``. Run on every form page, so the common
+    types are tested first and by exact type.
+    """
+    kind = type(value)
+    if kind in _EXACT:
+        return value if kind is str else (kind.__name__, value)  # True == 1, but not on a page
+    if kind is dict:
+        return ("map", tuple((fingerprint(k), fingerprint(v)) for k, v in value.items()))
+    if kind is list or kind is tuple:
+        return ("seq", tuple(fingerprint(v) for v in value))
+    if isinstance(value, BaseModel):  # rows (SQLModel) too: their fields, read as a template would
+        return (kind.__name__, tuple(fingerprint(getattr(value, name)) for name in kind.model_fields))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (kind.__name__, tuple(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if isinstance(value, _PLAIN):
+        return (kind.__name__, value)
+    if isinstance(value, Mapping):
+        return ("map", tuple((fingerprint(k), fingerprint(v)) for k, v in value.items()))
+    raise _Unshared(kind.__name__)
+
+
+def render_for_seat(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:
+    """A page (status 200) whose only part that is the seat's own is its code, as :func:`render` would.
+
+    Most of a room gets the same form page (no answers yet, the same step), so it is rendered once per
+    distinct context and the seat's code put in. The context, read fresh by this request, is the key: a
+    change made by any process (the item, its settings, its structure, the seat's answers) makes another.
+    Templates read only ``seat.code`` of the seat (a test keeps it so).
+    """
+    seat: Seat = context["seat"]
+    cache: PageCache = request.app.state.page_cache
+    activity = type(context.get("activity")).__name__
+    try:
+        key = (
+            name,
+            activity,
+            fingerprint({k: v for k, v in context.items() if k not in ("seat", "activity")}),
+        )
+    except _Unshared:
+        return render(request, name, context)
+    parts: tuple[bytes, bytes] | None = cache.get(key)
+    if parts is None:
+        anyone = Seat.model_construct(**{**seat.model_dump(), "code": SEAT_CODE_SLOT})
+        body = bytes(render(request, name, {**context, "seat": anyone}).body)
+        if body.count(_SLOT) != 1:  # the slot's text in a participant's text: not safe to fill in
+            return render(request, name, context)
+        before, _, after = body.partition(_SLOT)
+        parts = (before, after)
+        cache.put(key, parts)
+    return HTMLResponse(parts[0] + str(escape(seat.code)).encode() + parts[1])
 
 
 def cookie_name(workshop: Workshop) -> str:

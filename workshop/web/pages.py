@@ -22,7 +22,16 @@ from workshop.models import AgendaItem, ItemState, Workshop, row_id
 from workshop.store.codes import normalise_code
 from workshop.web.guards import StatusCache
 from workshop.web.ids import RowId
-from workshop.web.page_tools import cookie_name, db_of, gone, joinable, render, to, writer_of
+from workshop.web.page_tools import (
+    cookie_name,
+    db_of,
+    gone,
+    joinable,
+    render,
+    render_for_seat,
+    to,
+    writer_of,
+)
 from workshop.write_problems import for_phones, write_problem
 
 router = APIRouter(include_in_schema=False)
@@ -124,7 +133,9 @@ def current_activity(
     if "step_error" in context:
         page = {**context, "errors": [context["step_error"]], "notice": None}
         return render(request, context["activity"].phone_template, page, 422)
-    return render(request, context["activity"].phone_template, {**context, "errors": [], "notice": shown})
+    return render_for_seat(
+        request, context["activity"].phone_template, {**context, "errors": [], "notice": shown}
+    )
 
 
 NOTICES = {

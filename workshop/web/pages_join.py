@@ -13,6 +13,7 @@ from workshop import store
 from workshop.db import Database
 from workshop.models import Seat
 from workshop.store.codes import normalise_code
+from workshop.store.seats import add_seat
 from workshop.web.guards import SeatCodeGuard
 from workshop.web.page_tools import (
     SEAT_COOKIE_DAYS,
@@ -119,9 +120,7 @@ async def join_submit(request: Request, code: str) -> Response:
             request, "join.html", {**_join_context(found), "errors": errors, "entered": entered}, 422
         )
     seat = await writer_of(request).submit(
-        partial(
-            store.join, workshop_id=found.id, organisation_id=organisation_id, role_level_id=role_level_id
-        )
+        partial(add_seat, workshop_id=found.id, organisation_id=organisation_id, role_level_id=role_level_id)
     )
     response = to(f"/w/{workshop.join_code}")
     response.set_cookie(

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from workshop.activities.base import Activity, FormError, ParsedForm
@@ -47,6 +48,21 @@ _CLEAR_RATINGS = delete(_RATINGS).where(_RATINGS.c.response_id == bindparam("res
 _CLEAR_COMMENTS = delete(_COMMENTS).where(_COMMENTS.c.response_id == bindparam("response_id"))
 _ADD_RATINGS = insert(_RATINGS)
 _ADD_COMMENTS = insert(_COMMENTS)
+# Read on every form page and status poll, built once and run on the connection: the ORM's query and
+# identity map cost more than the statements (a missing focus row is not remembered by ``session.get``).
+_RESPONSES = table_of(Response)
+_FOCUS = table_of(MaturityFocus)
+_RESPONSE_OF = sa_select(_RESPONSES.c.id).where(
+    _RESPONSES.c.item_id == bindparam("item_id"), _RESPONSES.c.seat_id == bindparam("seat_id")
+)
+_FOCUS_OF = sa_select(_FOCUS.c.horizon_id).where(_FOCUS.c.item_id == bindparam("item_id"))
+
+
+def _focus(session: Session, item: AgendaItem) -> int | None:
+    """The horizon id the item is on, if the facilitator has moved it (``MaturityFocus``)."""
+    session.flush()  # as Session.execute would: changes made to objects go in first (cheap when none)
+    found = session.connection().execute(_FOCUS_OF, {"item_id": row_id(item)}).scalar()
+    return None if found is None else int(found)
 
 
 def _and(words: list[str]) -> str:
@@ -73,14 +89,15 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
     ) -> dict[str, Any]:
         factor_keys = {f.id: f.key for f in structure.factors}
         horizon_keys = {h.id: h.key for h in structure.horizons}
-        response = session.exec(
-            select(Response).where(Response.item_id == item.id, Response.seat_id == seat.id)
-        ).first()
+        session.flush()  # as Session.execute would (cheap when nothing changed)
+        response = (
+            session.connection().execute(_RESPONSE_OF, {"item_id": item.id, "seat_id": seat.id}).scalar()
+        )
         values: dict[str, str] = {}
         if response is not None:
             rows = session.exec(
                 select(MaturityRating.factor_id, MaturityRating.horizon_id, MaturityRating.level).where(
-                    MaturityRating.response_id == response.id
+                    MaturityRating.response_id == response
                 )
             ).all()
             for f, h, level in rows:
@@ -90,20 +107,19 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
                     )
             comments = session.exec(
                 select(MaturityComment.factor_id, MaturityComment.text).where(
-                    MaturityComment.response_id == response.id
+                    MaturityComment.response_id == response
                 )
             ).all()
             values.update({f"c-{factor_keys[f]}": text for f, text in comments if f in factor_keys})
-        focus = session.get(MaturityFocus, row_id(item))
-        asked = asked_horizons(structure, self.settings(item), focus.horizon_id if focus else None)
+        asked = asked_horizons(structure, self.settings(item), _focus(session, item))
         return {"values": values, "asked": asked}
 
     def phase(self, session: Session, item: AgendaItem) -> str:
         # One horizon at a time: a phone on the old horizon must load the new one when the room moves on.
         if self.settings(item).horizons != ONE_AT_A_TIME:
             return ""
-        focus = session.get(MaturityFocus, row_id(item))
-        return f"horizon-{focus.horizon_id}" if focus else ""
+        focus = _focus(session, item)
+        return f"horizon-{focus}" if focus is not None else ""
 
     def phone_step(self, context: Mapping[str, Any], step: str | None) -> dict[str, Any]:
         return step_view(context, step)
