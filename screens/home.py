@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,6 +15,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from screens.bindings import refresh_bindings
 from screens.dialogs import ConfirmScreen
@@ -137,6 +139,11 @@ class HomeScreen(Screen[None]):
         table.clear()
         # Titles give way on a narrow screen (the detail below shows them whole); the other columns don't.
         title_width = max(12, self.size.width - TABLE_FIXED)
+        # The progress column is as wide as its widest cell, set here: left to itself, a table cleared and
+        # refilled kept "not started"'s width now and then, and cut "▶ running 0/9" short.
+        progress_column = table.columns[ColumnKey("progress")]
+        progress_column.auto_width = False
+        progress_column.width = max(cell_len(text) for text in ["Progress", *map(_progress, rows)])
         for row in rows:
             title = Text(row.title)
             if row.is_demo:
@@ -145,11 +152,7 @@ class HomeScreen(Screen[None]):
                 title.append(" ▣ archived", style="italic")
             if row.baseline_id is not None:
                 title.append(f" ↳ follows #{row.baseline_id}", style="italic")
-            progress = f"{row.items_done}/{row.items} done"
-            if row.running:
-                progress = f"▶ running {row.items_done}/{row.items}"
-            elif row.items_done == 0:
-                progress = "not started"
+            progress = _progress(row)
             title.truncate(title_width, overflow="ellipsis")
             table.add_row(
                 str(row.id), title, f"{row.created_at:%d %b %Y}", progress, str(row.seats), key=str(row.id)
@@ -304,3 +307,9 @@ class HomeScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self.run_worker(self.workshop_app.action_quit())
+
+
+def _progress(row: WorkshopRow) -> str:
+    if row.running:
+        return f"▶ running {row.items_done}/{row.items}"
+    return "not started" if row.items_done == 0 else f"{row.items_done}/{row.items} done"
