@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import update
+from sqlalchemy import RowMapping, bindparam, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from workshop.models import AgendaItem, Entry, ItemState, PurgedPack, Workshop, row_id, utcnow
+from workshop.models import AgendaItem, Entry, ItemState, PurgedPack, Workshop, row_id, table_of, utcnow
 from workshop.store.workshops import WorkshopNotFound, bump_revision, get_workshop
 
 
@@ -40,17 +41,42 @@ def item_by_key(session: Session, item: AgendaItem, key: str) -> AgendaItem | No
     return next((other for other in items if other.id != item.id and other.config.get("key") == key), None)
 
 
+# Built once and run on the session's connection: every phone page reads its item, and the ORM's query
+# building, identity map and loading cost several times the statement (benchmarks/README.md).
+_ITEMS = table_of(AgendaItem)
+_WORKSHOPS = table_of(Workshop)
+_ITEM_COLUMNS = [_ITEMS.c[name] for name in AgendaItem.model_fields]
+_ITEM_BY_ID = core_select(*_ITEM_COLUMNS).where(_ITEMS.c.id == bindparam("item_id"))
+# The workshop outer-joined to its current item: one statement tells "no workshop" from "no item yet".
+_CURRENT = (
+    core_select(_WORKSHOPS.c.id.label("workshop_row"), *_ITEM_COLUMNS)
+    .select_from(_WORKSHOPS.outerjoin(_ITEMS, _ITEMS.c.id == _WORKSHOPS.c.current_item_id))
+    .where(_WORKSHOPS.c.id == bindparam("workshop_id"))
+)
+
+
+def _copy(values: RowMapping) -> AgendaItem:
+    return AgendaItem.model_construct(**{name: values[name] for name in AgendaItem.model_fields})
+
+
 def current_item(session: Session, workshop_id: int) -> AgendaItem | None:
-    """The item the facilitator is running now, if any; :class:`WorkshopNotFound` if no such workshop."""
-    # One statement, not the workshop then its item: every phone page asks this.
-    row = session.exec(
-        select(Workshop.id, AgendaItem)
-        .outerjoin(AgendaItem, col(AgendaItem.id) == Workshop.current_item_id)
-        .where(Workshop.id == workshop_id)
-    ).first()
+    """The item the facilitator is running now, if any; :class:`WorkshopNotFound` if no such workshop.
+
+    A copy to read (as ``store.seat_by_token``'s), not a row the session tracks: changing it changes
+    nothing; :func:`get_item` gives a tracked one.
+    """
+    session.flush()  # as Session.execute would: changes made to objects go in first (cheap when none)
+    row = session.connection().execute(_CURRENT, {"workshop_id": workshop_id}).first()
     if row is None:
         raise WorkshopNotFound(f"no workshop with id {workshop_id}")
-    return row[1]
+    return None if row.id is None else _copy(row._mapping)
+
+
+def item_copy(session: Session, item_id: int) -> AgendaItem | None:
+    """The agenda item with this id as a copy to read (see :func:`current_item`), or None."""
+    session.flush()  # as Session.execute would: changes made to objects go in first (cheap when none)
+    row = session.connection().execute(_ITEM_BY_ID, {"item_id": item_id}).first()
+    return None if row is None else _copy(row._mapping)
 
 
 def _close(item: AgendaItem) -> None:

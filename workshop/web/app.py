@@ -77,8 +77,9 @@ def create_app(
     app.state.lookups = LookupCache()
     app.state.page_cache = PageCache()
     app.mount("/static", StaticFiles(directory=str(locations.web_static_dir())), name="static")
-    app.include_router(pages_join.router)
-    app.include_router(pages.router)
+    # The phones' pages are plain routes, matched first: past FastAPI's routers each request paid more
+    # than the page itself (benchmarks/README.md). None is in the API's schema.
+    app.router.routes[:0] = [*pages_join.routes, *pages.routes]
     app.include_router(api.router)
     # What shapes the outcomes, and the outcome pack: the same prefix and the same token as the agenda's API.
     for outcome_api in (api_values, api_agreed, api_actions, api_outcomes, api_items):

@@ -10,18 +10,19 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from workshop import store, usecases
 from workshop.activities import get_activity
-from workshop.activities.base import AnswerRefused, FormError, StepRefused
-from workshop.models import AgendaItem, ItemState, Workshop, row_id
+from workshop.activities.base import AnswerRefused, FormError, ParsedForm, StepRefused
+from workshop.models import ItemState, Workshop, row_id
 from workshop.store.codes import normalise_code
+from workshop.web import ids
 from workshop.web.guards import StatusCache
-from workshop.web.ids import RowId
 from workshop.web.page_tools import (
     cookie_name,
     db_of,
@@ -34,16 +35,15 @@ from workshop.web.page_tools import (
 )
 from workshop.write_problems import for_phones, write_problem
 
-router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
 
 
-@router.get("/w/{code}/status")
-async def status(request: Request, code: str) -> JSONResponse:
+async def status(request: Request) -> JSONResponse:
     """What a phone polls to follow the agenda: cheap, cached for a second, no seat needed.
 
     A fresh cached answer is served on the event loop; only a miss goes to the thread pool.
     """
+    code: str = request.path_params["code"]
     cache: StatusCache = request.app.state.status_cache
     key = normalise_code(code)
     hit = cache.fresh(key)
@@ -72,11 +72,18 @@ def _status(request: Request, code: str) -> dict[str, Any]:
 
 
 def _activity_context(
-    request: Request, code: str, item_id: int | None, step: str | None = None, *, form: bool = True
+    request: Request,
+    code: str,
+    item_id: int | None,
+    step: str | None = None,
+    *,
+    form: bool = True,
+    page: bool = True,
 ) -> dict[str, Any]:
     """Everything a participant page needs, read in one short transaction (for a form in steps, at
     ``step``; a step the form does not have shows where the seat carries on, with ``step_error``).
-    Without ``form`` (the saved page), only what the page around a form shows."""
+    Without ``form`` (the saved page), only what the page around a form shows. Without ``page`` (a vote
+    about to be saved), only the seat, the item, its kind and the form's structure: no page is drawn."""
     found = joinable(request, code)
     workshop = found.workshop
     with db_of(request).reading() as session:
@@ -90,14 +97,19 @@ def _activity_context(
             except store.WorkshopNotFound:
                 raise gone(request, code) from None
         else:
-            item = session.get(AgendaItem, item_id)
+            item = store.item_copy(session, item_id)
         if item is None or item.workshop_id != workshop.id:
             return context
         activity = get_activity(item.kind)
         # The last item, done: phones should say goodbye rather than wait for an activity that won't come.
         # Only a closed item can be that, so the agenda is read then, not on every vote.
         finished = item.state == ItemState.CLOSED and store.agenda(session, found.id)[-1].id == item.id
-        context.update(item=item, activity=activity, finished=finished, phase=activity.phase(session, item))
+        context.update(item=item, activity=activity, finished=finished)
+        if not page:
+            if activity.accepts_responses and form:
+                context["structure"] = activity.structure(session, item)
+            return context
+        context["phase"] = activity.phase(session, item)
         if activity.accepts_responses:
             if form:
                 structure = activity.structure(session, item)
@@ -113,12 +125,12 @@ def _activity_context(
         return context
 
 
-@router.get("/w/{code}", response_class=HTMLResponse)
-def current_activity(
-    request: Request, code: str, notice: str | None = None, step: str | None = None
-) -> Response:
-    """What the participant should do now: the current activity's form (at ``step`` for a form in
-    steps), or a waiting page."""
+def current_activity(request: Request) -> Response:
+    """What the participant should do now: the current activity's form (at ``?step=`` for a form in
+    steps), or a waiting page; ``?notice=`` names one of :data:`NOTICES`."""
+    code: str = request.path_params["code"]
+    notice = request.query_params.get("notice")
+    step = request.query_params.get("step")
     context = _activity_context(request, code, None, step)
     workshop: Workshop = context["workshop"]
     if context["seat"] is None:
@@ -145,12 +157,33 @@ NOTICES = {
 }
 
 
-@router.post("/w/{code}/items/{item_id:rowid}", response_class=HTMLResponse)
-async def submit_answers(request: Request, code: str, item_id: RowId) -> Response:
-    """Validate and save a participant's answers; the reply goes out only after the commit."""
+async def submit_answers(request: Request) -> Response:
+    """Validate and save a participant's answers; the reply goes out only after the commit.
+
+    A vote that will be saved needs the item and its form's structure, not the seat's saved answers or
+    anything else a page shows: those are read (in a second transaction) only when the form is drawn
+    again, for an error or a refusal.
+    """
+    code: str = request.path_params["code"]
+    item_id: ids.RowId = request.path_params["item_id"]
     form = await request.form()
     data = {key: value for key, value in form.items() if isinstance(value, str)}
+    quick = await run_in_threadpool(partial(_activity_context, request, code, item_id, page=False))
+    item = quick["item"]
+    if quick["seat"] is not None and item is not None and item.state == ItemState.OPEN:
+        activity = quick["activity"]
+        if activity.accepts_responses:
+            parsed = activity.parse_form(quick["structure"], data)
+            if not parsed.errors and not parsed.rerender:
+                return await _save(request, code, quick, parsed, data)
     context = await run_in_threadpool(_activity_context, request, code, item_id, data.get("step"))
+    return await _answer_page(request, code, context, data)
+
+
+async def _answer_page(
+    request: Request, code: str, context: dict[str, Any], data: dict[str, str]
+) -> Response:
+    """The reply to a posted form, with the full page context: drawn again, refused, or saved."""
     workshop: Workshop = context["workshop"]
     if context["seat"] is None:
         return to(f"/j/{workshop.join_code}")
@@ -169,6 +202,17 @@ async def submit_answers(request: Request, code: str, item_id: RowId) -> Respons
         values = {**context["values"], **parsed.entered}
         page = {**context, "errors": parsed.errors, "summary": parsed.summary, "values": values}
         return render(request, activity.phone_template, page, 422)
+    # Valid now, though the first read found it not (the item or its form changed in between).
+    return await _save(request, code, context, parsed, data)
+
+
+async def _save(
+    request: Request, code: str, context: dict[str, Any], parsed: ParsedForm[Any], data: dict[str, str]
+) -> Response:
+    """Save ``parsed`` for the context's seat and item, and answer once it is committed."""
+    workshop: Workshop = context["workshop"]
+    item = context["item"]
+    activity = context["activity"]
     try:
         await writer_of(request).submit(
             partial(
@@ -176,16 +220,19 @@ async def submit_answers(request: Request, code: str, item_id: RowId) -> Respons
             )
         )
     except store.ActivityClosed:
-        return render(request, "closed.html", {**context, "unsaved": True}, 409)
+        page = await _page_of(request, code, item.id, data)
+        return render(request, "closed.html", {**page, "unsaved": True}, 409)
     except AnswerRefused as exc:
         error = FormError("form", "main", str(exc))
-        page = {**context, "errors": [error], "values": {**context["values"], **parsed.entered}}
+        page = await _page_of(request, code, item.id, data)
+        page = {**page, "errors": [error], "values": {**page.get("values", {}), **parsed.entered}}
         return render(request, activity.phone_template, page, 409)
     except Exception as exc:  # the commit failed: say so, so the participant tries again, not trusting it
         log.exception("saving answers to item %s failed", item.id)
         # Why, when the machine is the cause (a full disk, a locked file): the same words as every other page.
         reason = write_problem(exc)
-        page = {**context, "errors": [], "values": parsed.entered, "not_saved": True}
+        page = await _page_of(request, code, item.id, data)
+        page = {**page, "errors": [], "values": parsed.entered, "not_saved": True}
         page["not_saved_reason"] = for_phones(reason) if reason else ""
         return render(request, activity.phone_template, page, 503)
     if parsed.step is not None:
@@ -195,10 +242,30 @@ async def submit_answers(request: Request, code: str, item_id: RowId) -> Respons
     return to(f"/w/{workshop.join_code}/items/{item.id}/saved")
 
 
-@router.get("/w/{code}/items/{item_id:rowid}/saved", response_class=HTMLResponse)
-def saved(request: Request, code: str, item_id: RowId) -> Response:
+async def _page_of(request: Request, code: str, item_id: int, data: dict[str, str]) -> dict[str, Any]:
+    """The full page context, to draw the form again after a write was refused or failed."""
+    page: dict[str, Any] = await run_in_threadpool(
+        _activity_context, request, code, item_id, data.get("step")
+    )
+    return page
+
+
+def saved(request: Request) -> Response:
     """The confirmation a participant sees after saving."""
+    code: str = request.path_params["code"]
+    item_id: ids.RowId = request.path_params["item_id"]
     context = _activity_context(request, code, item_id, form=False)
     if context["seat"] is None or context["item"] is None:
         return to(f"/j/{quote(code)}")
     return render(request, "saved.html", context)
+
+
+# Plain Starlette routes, which app.create_app puts before FastAPI's: FastAPI's dependency solving and its
+# way past every included router cost a phone more than the page's own work (benchmarks/README.md). The
+# paths' parameters are read from the request; ``{item_id:rowid}`` only matches a possible row id.
+routes: list[BaseRoute] = [
+    Route("/w/{code}/status", status, methods=["GET"]),
+    Route("/w/{code}", current_activity, methods=["GET"]),
+    Route("/w/{code}/items/{item_id:rowid}", submit_answers, methods=["POST"]),
+    Route("/w/{code}/items/{item_id:rowid}/saved", saved, methods=["GET"]),
+]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from workshop import store
 from workshop.db import Database
@@ -27,12 +28,10 @@ from workshop.web.page_tools import (
     writer_of,
 )
 
-router = APIRouter(include_in_schema=False)
 
-
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, code: str | None = None) -> Response:
-    """The start page: type the workshop code shown on the screen."""
+def home(request: Request) -> Response:
+    """The start page: type the workshop code shown on the screen (``?code=`` when it was typed)."""
+    code = request.query_params.get("code")
     error = None
     if code is not None:
         cleaned = normalise_code(code)
@@ -63,9 +62,9 @@ def _existing_seat(db: Database, workshop_id: int, token: str) -> bool:
         return store.seat_by_token(session, workshop_id, token) is not None
 
 
-@router.get("/j/{code}", response_class=HTMLResponse)
-def join_page(request: Request, code: str) -> Response:
+def join_page(request: Request) -> Response:
     """Join a workshop: pick an organisation and a role level, both optional."""
+    code: str = request.path_params["code"]
     found = joinable(request, code)
     token = request.cookies.get(cookie_name(found.workshop))
     if token and _existing_seat(db_of(request), found.id, token):
@@ -85,9 +84,9 @@ def _choice(raw: str, options: list[Any]) -> tuple[int | None, bool]:
     return (ids[raw], True) if raw in ids else (None, False)
 
 
-@router.post("/j/{code}", response_class=HTMLResponse)
-async def join_submit(request: Request, code: str) -> Response:
+async def join_submit(request: Request) -> Response:
     """Create the phone's seat and remember it in a cookie."""
+    code: str = request.path_params["code"]
     form = await request.form()
     db = db_of(request)
     found = await run_in_threadpool(joinable, request, code)
@@ -134,9 +133,11 @@ async def join_submit(request: Request, code: str) -> Response:
     return response
 
 
-@router.get("/j/{code}/seat", response_class=HTMLResponse)
-def seat_page(request: Request, code: str, seat: str = "") -> Response:
-    """Get back to a seat on a phone that lost its cookie, with the seat code shown on the old page."""
+def seat_page(request: Request) -> Response:
+    """Get back to a seat on a phone that lost its cookie, with the seat code shown on the old page
+    (``?seat=``)."""
+    code: str = request.path_params["code"]
+    seat = request.query_params.get("seat", "")
     workshop = joinable(request, code).workshop
     return render(request, "seat.html", {"workshop": workshop, "entered": seat[:16], "errors": []})
 
@@ -161,9 +162,9 @@ def _find_seat(
     return found, seat
 
 
-@router.post("/j/{code}/seat", response_class=HTMLResponse)
-async def seat_restore(request: Request, code: str) -> Response:
+async def seat_restore(request: Request) -> Response:
     """Set the seat cookie from a seat code; wrong codes are braked (SeatCodeGuard), a right one may wait."""
+    code: str = request.path_params["code"]
     form = await request.form()
     typed = str(form.get("seat_code") or "")
     cleaned = normalise_code(typed)
@@ -195,3 +196,13 @@ async def seat_restore(request: Request, code: str) -> Response:
         secure=request.url.scheme == "https",  # behind a TLS proxy, never sent in clear text again
     )
     return response
+
+
+# Plain Starlette routes, put before FastAPI's by app.create_app (see pages.routes for why).
+routes: list[BaseRoute] = [
+    Route("/", home, methods=["GET"]),
+    Route("/j/{code}", join_page, methods=["GET"]),
+    Route("/j/{code}", join_submit, methods=["POST"]),
+    Route("/j/{code}/seat", seat_page, methods=["GET"]),
+    Route("/j/{code}/seat", seat_restore, methods=["POST"]),
+]
