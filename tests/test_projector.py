@@ -60,7 +60,9 @@ async def test_code_shown_and_results_only_after_reveal(db: Database, workshop_i
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen) and "Agree" in screen_text(app))
         await app.push_screen(ProjectorScreen())
+        # The count and the hidden results' words are drawn in turn: wait for both.
         await wait_for(pilot, lambda: "3 of 3 joined have answered" in screen_text(app))
+        await wait_for(pilot, lambda: "reveals them" in screen_text(app))
         text = screen_text(app)
         assert "K7QX3M" in text
         assert item.title in text
