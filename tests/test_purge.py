@@ -3,22 +3,29 @@ the room agreed stays; refusals are clear, purging twice is harmless; the retent
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel, select
 
 from tests.helpers.actions import agree, lead
 from tests.helpers.actions import items as ranking_and_actions
-from tests.helpers.data import activity, first_of_each_kind, new_seat, save, start
+from tests.helpers.data import activity, first_of_each_kind, new_seat, save, start, start_kind
+from tests.helpers.export_text import export_text, numbers
 from tests.helpers.snapshots import fixed_home
+from tests.helpers.token_scan import columns_holding, file_holds
 from tests.helpers.tui import screen_text, wait_for_text
 from workshop import store, usecases
 from workshop.activities.actions import ActionsActivity, AddAction
+from workshop.activities.question import AddAnswer
 from workshop.cli import main
 from workshop.db import Database
 from workshop.exports.files import FORMATS, export_workshop
@@ -70,27 +77,63 @@ def _close_all(db: Database, workshop_id: int) -> None:
                 store.close_item(session, row_id(item))
 
 
-def _export(db: Database, workshop_id: int, folder: Path) -> dict[str, bytes]:
-    written = export_workshop(db, workshop_id, folder, formats=("md", "json"))
-    return {path.suffix: path.read_bytes() for path in written}
+def _export(
+    db: Database, workshop_id: int, folder: Path, formats: tuple[str, ...] = ("md", "json")
+) -> dict[str, str]:
+    """Each format's text by its file's suffix (".md", ".csv.zip")."""
+    written = export_workshop(db, workshop_id, folder, formats=formats)
+    return {path.name.split("-outcomes", 1)[1]: export_text(path) for path in written}
 
 
-@pytest.mark.pack  # it writes every format of the frozen pack
-def test_purge_keeps_the_pack_identical_and_deletes_the_answers(
+# Participants' words the room never agreed, in the scripted workshop (tests/helpers/outcome_run.py): a
+# word or phrase of each, in no template's text, that no format escapes. "Trust" is left out: the room
+# agreed the value of that name, and the agreed value stays.
+NOT_AGREED = (
+    *("Slow", "Siloed", "Trust growing", "nor a cell"),  # question answers
+    *("Openness", "unfinished", "Courage", "hard things"),  # values proposed, not agreed
+    *("keep our promises", "blame another agency", "share data by default"),  # behaviours
+    "unclear",  # the maturity matrix's comment
+    *("Parent champions", "One front door", "Family-friendly", "Peer support"),  # the triangle's ideas
+)
+# A word counted in the answers (the maturity matrix's descriptors say it too, so only the exports lack it).
+COUNTED = "growing"
+PURGED = "data was purged on"  # no apostrophe: HTML writes one as &#39;
+
+
+@pytest.mark.pack  # it writes every format, before and after
+def test_purge_keeps_the_numbers_drops_the_free_text_and_deletes_the_answers(
     db: Database, golden_workshop: int, tmp_path: Path
 ) -> None:
     _agree_and_act(db, golden_workshop)
     _close_all(db, golden_workshop)
-    before = _export(db, golden_workshop, tmp_path / "before")
+    before = _export(db, golden_workshop, tmp_path / "before", tuple(FORMATS))
+    for secret in (*NOT_AGREED, COUNTED):  # the checks below can fail: each is in the pack before
+        assert any(secret in text for text in before.values()), secret
     assert _rows(db, Seat) == 14 and _rows(db, MaturityRating) > 0 and _rows(db, Dot) > 0
     assert _rows(db, RankingChoice) > 0 and _rows(db, MaturityComment) == 1
     with db.writing() as session:
         report = purge_workshop(session, golden_workshop)
 
-    # The exports are written from the frozen pack: the same bytes (the export clock is stopped).
-    assert _export(db, golden_workshop, tmp_path / "after") == before
-    # Every format still renders from it, charts and tables included.
-    export_workshop(db, golden_workshop, tmp_path / "all", formats=tuple(FORMATS))
+    after = _export(db, golden_workshop, tmp_path / "after", tuple(FORMATS))  # charts and tables too
+    assert after.keys() == before.keys() == {f.suffix for f in FORMATS.values()}
+    for name, text in after.items():
+        assert not [secret for secret in (*NOT_AGREED, COUNTED) if secret in text], name
+        assert "Mr Smith" not in text  # the action never confirmed was never in the pack
+    for secret in (*NOT_AGREED, "Mr Smith"):  # nor in any row, the frozen pack included
+        assert columns_holding(db, secret) == [], secret
+    # What the room agreed keeps its words; the numbers are the room's, to the last count and median.
+    agreed = ("We trust each other's judgement", "Open two Family Hubs", "Plans exist but are not shared")
+    assert [words for words in agreed if words not in after[".md"]] == []
+    old, new = json.loads(before[".json"]), json.loads(after[".json"])
+    assert new.pop("purged")["note"].startswith("This workshop's answers were purged on")
+    counted = numbers(old)  # but for the words counted in the answers, which were theirs too
+    assert numbers(new) == {path: n for path, n in counted.items() if ".words." not in path} | {
+        path: 0 for path in counted if path.endswith(".words#")
+    }
+    for document in (".md", ".html", ".docx", ".xlsx"):  # and each item says what went, in words
+        assert PURGED in after[document], document
+    assert "14 answers: their text was deleted" in after[".md"] and "1 comment: its text" in after[".md"]
+    assert "14 answers from 13 people" in after[".md"] and "14 answers from 13 people" in before[".md"]
     for model in (Seat, Response, MaturityRating, MaturityComment, Dot, RankingChoice):
         assert _rows(db, model) == 0, model.__name__
     assert report.first_time and report.counts.deleted["seats"] == 14
@@ -236,3 +279,27 @@ async def test_home_detail_says_when_a_purge_is_due(db: Database, workshop_id: i
         assert "purge due" not in "\n".join(screen_text(app))  # the follow-up is not due until 2027
         await pilot.press("down")  # the baseline, made on 12 March 2026
         await wait_for_text(pilot, app, "Answers kept 90 days after the workshop: purge due on 10 June 2026")
+
+
+def test_purged_free_text_leaves_no_trace_in_the_file(db: Database, workshop_id: int) -> None:
+    item = start_kind(db, workshop_id, "question")
+    secret = "Ms Jones of 4 Elm St: son hurt"  # what must never outlive a purge
+    save(db, item, new_seat(db, workshop_id), AddAnswer(secret))
+    _checkpoint(db)  # into the main file, as SQLite does on its own from time to time
+    assert file_holds(db, secret)
+    _close_all(db, workshop_id)
+    with db.writing() as session:
+        purge_workshop(session, workshop_id)
+    _checkpoint(db)
+    # Deleted, and overwritten where it lay (SQLite's secure_delete), in the file and its log.
+    assert not file_holds(db, secret)
+
+
+def _checkpoint(db: Database) -> None:
+    """Move everything in the write-ahead log into the database file, and empty the log."""
+    db.dispose()  # no pooled connection holds a snapshot the checkpoint would have to keep
+    path = make_url(db.url).database
+    assert path
+    with closing(sqlite3.connect(path)) as connection:
+        busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    assert busy == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
@@ -13,6 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 from workshop.blocks import Block
 from workshop.errors import AnswerRefused
 from workshop.models import AgendaItem, Response, Seat, table_of, utcnow
+from workshop.wording import plural
 
 __all__ = [
     "Activity",
@@ -23,6 +25,7 @@ __all__ = [
     "ParsedForm",
     "StepRefused",
     "Tally",
+    "TextPurge",
     "VoteMerge",
     "ensure_response",
     "settings_of",
@@ -69,6 +72,30 @@ class Tally:
 
     unit: str
     by_entry: dict[int, int]
+
+
+@dataclass(frozen=True)
+class TextPurge:
+    """What a purge keeps of participants' words (see :meth:`Activity.without_free_text`).
+
+    ``kept`` holds the entries whose text the purge keeps: agreed ones, and those from the template or the
+    facilitator. Every other participant's text goes, and the frozen pack must not keep a copy.
+    """
+
+    kept: frozenset[int]
+    on: date
+
+    def stand_in(self, what: str, number: int) -> str:
+        """What the pack shows instead of a deleted text: "Proposal 3 (text deleted)"."""
+        return f"{what} {number} (text deleted)"
+
+    def note(self, count: int, what: str, whats: str | None = None) -> str:
+        """The sentence that says so: "12 answers: their text was deleted when … purged on 30 Nov 2026."."""
+        whose = "its" if count == 1 else "their"
+        return (
+            f"{plural(count, what, whats)}: {whose} text was deleted when the workshop's data was purged on "
+            f"{self.on.day} {self.on:%b %Y}."
+        )
 
 
 @dataclass(frozen=True)
@@ -224,6 +251,15 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
         ``workshop.exports.data.KindResults``; None for a kind with nothing to count.
         """
         return None
+
+    def without_free_text(self, summary: SummaryT, purge: TextPurge) -> tuple[SummaryT, str]:
+        """The summary as a purge leaves it, for the frozen outcome pack, and a sentence saying what went.
+
+        Participants' free text the purge deletes (entries not in ``purge.kept``, comments, the words
+        counted in them) is replaced by a stand-in or left out; every count stays as it was. The sentence
+        ("12 answers: their text was deleted …", from :meth:`TextPurge.note`) is "" when nothing went.
+        """
+        return summary, ""
 
     def answered(self, summary: SummaryT) -> int | None:
         """How many seats have answered the item, read from its summary.

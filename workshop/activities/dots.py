@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -17,6 +17,7 @@ from workshop.activities.base import (
     FormError,
     ParsedForm,
     Tally,
+    TextPurge,
     VoteMerge,
     ensure_response,
     settings_of,
@@ -351,6 +352,16 @@ class DotsActivity(Activity[DotsSettings, DotsStructure, DotsAnswers, DotsSummar
             select(Dot.entry_id, func.sum(Dot.dots)).where(Dot.item_id == item.id).group_by(col(Dot.entry_id))
         ).all()
         return Tally("dot", {entry_id: int(total) for entry_id, total in totals})
+
+    def without_free_text(self, summary: DotsSummary, purge: TextPurge) -> tuple[DotsSummary, str]:
+        """Options (another item's entries) the room did not agree become stand-ins; the dots stay."""
+        gone = [o.entry_id for o in summary.options if o.entry_id not in purge.kept]
+        stand_in = {entry_id: purge.stand_in("Option", n) for n, entry_id in enumerate(gone, start=1)}
+        options = tuple(
+            replace(o, text=stand_in[o.entry_id], detail="") if o.entry_id in stand_in else o
+            for o in summary.options
+        )
+        return replace(summary, options=options), purge.note(len(gone), "option", "options") if gone else ""
 
     def answered(self, summary: DotsSummary) -> int:
         """Seats that have placed their dots."""

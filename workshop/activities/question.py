@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -15,6 +15,7 @@ from workshop.activities.base import (
     AskedSetting,
     FormError,
     ParsedForm,
+    TextPurge,
     ensure_response,
     settings_of,
 )
@@ -145,6 +146,14 @@ class QuestionActivity(Activity[QuestionSettings, QuestionSettings, QuestionAnsw
     def answered(self, summary: QuestionSummary) -> int:
         """Seats with at least one answer of their own (removing the last one stops the seat counting)."""
         return summary.responses
+
+    def without_free_text(self, summary: QuestionSummary, purge: TextPurge) -> tuple[QuestionSummary, str]:
+        """Every answer is a participant's own words, never agreed: each becomes a stand-in (so the count
+        stays), and the words counted in them go too."""
+        if not summary.answers:
+            return summary, ""
+        stand_ins = tuple(purge.stand_in("Answer", n) for n in range(1, len(summary.answers) + 1))
+        return replace(summary, answers=stand_ins, words=()), purge.note(len(summary.answers), "answer")
 
     def report(self, session: Session, item: AgendaItem, summary: QuestionSummary) -> list[Block]:
         blocks: list[Block] = [

@@ -4,7 +4,7 @@ or as the item's settings require, by the Family Hubs principle they serve."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -17,6 +17,7 @@ from workshop.activities.base import (
     AskedSetting,
     FormError,
     ParsedForm,
+    TextPurge,
     ensure_response,
     settings_of,
 )
@@ -131,6 +132,7 @@ class Idea:
     text: str
     question: str
     principle: str = ""
+    entry_id: int = 0
 
     @property
     def principle_name(self) -> str:
@@ -309,6 +311,20 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
         """Seats with at least one idea of their own (removing the last one stops the seat counting)."""
         return summary.responses
 
+    def without_free_text(self, summary: TriangleSummary, purge: TextPurge) -> tuple[TriangleSummary, str]:
+        """Ideas not agreed nor the facilitator's become stand-ins; their questions and principles stay."""
+        gone = 0
+
+        def kept(idea: Idea) -> Idea:
+            nonlocal gone
+            if idea.entry_id in purge.kept:
+                return idea
+            gone += 1
+            return replace(idea, text=purge.stand_in("Idea", gone))
+
+        parts = tuple(replace(p, ideas=tuple(kept(i) for i in p.ideas)) for p in summary.segments)
+        return replace(summary, segments=parts), purge.note(gone, "idea") if gone else ""
+
     def report(self, session: Session, item: AgendaItem, summary: TriangleSummary) -> list[Block]:
         questions = {q.key: q.name for q in QUESTIONS}
         blocks: list[Block] = [
@@ -374,7 +390,7 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
         for segment in SEGMENTS:
             # A facilitator's idea may carry a segment but no question: it is shown, just not counted.
             ideas = tuple(
-                Idea(e.text, e.tag2 if e.tag2 in QUESTION_KEYS else "", e.principle)
+                Idea(e.text, e.tag2 if e.tag2 in QUESTION_KEYS else "", e.principle, row_id(e))
                 for e in shown
                 if e.tag == segment.key
             )

@@ -11,7 +11,7 @@ A new kind with results adds its model to :data:`KindResults`.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -83,6 +83,16 @@ class ItemOutcome(_Data):
     results: KindResults | None = None
 
 
+class Purged(_Data):
+    """The workshop's answers were purged (``workshop purge``): these are the numbers as frozen then."""
+
+    on: date
+    note: str = Field(
+        description="In words: participants' free text the room did not agree (answers, proposals, comments) "
+        "was deleted and shows as a stand-in such as 'Answer 3 (text deleted)'; every count stays."
+    )
+
+
 class Outcomes(_Data):
     """Everything a workshop produced, for other tools to read."""
 
@@ -93,6 +103,12 @@ class Outcomes(_Data):
     exported_at: datetime
     attendance: Attendance
     items: list[ItemOutcome]
+    # Left out until a purge, so an unpurged workshop's JSON is exactly what it always was.
+    purged: Purged | None = Field(
+        None,
+        description="Present only once the workshop's answers have been purged: when, and what went.",
+        exclude_if=lambda purged: purged is None,
+    )
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

@@ -18,9 +18,18 @@ from sqlmodel import Session, col, select
 
 from workshop import store
 from workshop.activities import get_activity
+from workshop.activities.base import TextPurge
 from workshop.activities.maturity.breakdown import NOT_SAID, min_group_of
 from workshop.blocks import Block, Bullets, Chart, Heading, Paragraph, Table, block_dict
-from workshop.exports.data import Attendance, Baseline, GroupCount, ItemOutcome, Outcomes, WorkshopInfo
+from workshop.exports.data import (
+    Attendance,
+    Baseline,
+    GroupCount,
+    ItemOutcome,
+    Outcomes,
+    Purged,
+    WorkshopInfo,
+)
 from workshop.models import AgendaItem, ItemState, Organisation, RoleLevel, Seat, Workshop, row_id, utcnow
 from workshop.store.purge import purged_pack
 from workshop.timing import elapsed
@@ -92,10 +101,20 @@ def _attendance(session: Session, workshop_id: int) -> Attendance:
     )
 
 
-def build_pack(session: Session, workshop_id: int, progress: Progress | None = None) -> OutcomePack:
+PURGED_NOTE = (
+    "This workshop's answers were purged on {day}: the numbers are as the room left them, but participants' "
+    "free text the room did not agree (answers, proposals, comments) was deleted and shows as a stand-in."
+)
+
+
+def build_pack(
+    session: Session, workshop_id: int, progress: Progress | None = None, *, purge: TextPurge | None = None
+) -> OutcomePack:
     """Gather the pack; ``progress(done, total, item title)`` is called as each item is read.
 
-    A purged workshop's pack is the copy frozen before its answers were deleted, exported now.
+    A purged workshop's pack is the copy frozen before its answers were deleted, exported now. ``purge``
+    builds that copy: each kind leaves out the free text the purge deletes (``Activity.without_free_text``)
+    and the item's blocks end with the sentence saying what went.
     """
     workshop = store.get_workshop(session, workshop_id)
     frozen = purged_pack(session, workshop_id)
@@ -114,7 +133,12 @@ def build_pack(session: Session, workshop_id: int, progress: Progress | None = N
         results = None
         if item.state != ItemState.PENDING:
             summary = activity.summarise(session, item)
+            note = ""
+            if purge is not None:
+                summary, note = activity.without_free_text(summary, purge)
             blocks = tuple(activity.report(session, item, summary))
+            if note:
+                blocks += (Paragraph(note),)
             results = activity.results(session, item, summary)
         minutes = _minutes(item)
         reports.append(
@@ -154,6 +178,7 @@ def build_pack(session: Session, workshop_id: int, progress: Progress | None = N
         exported_at=exported_at,
         attendance=attendance,
         items=outcomes,
+        purged=None if purge is None else Purged(on=purge.on, note=PURGED_NOTE.format(day=_day(purge))),
     )
     return OutcomePack(
         workshop_id=workshop_id,
@@ -166,6 +191,10 @@ def build_pack(session: Session, workshop_id: int, progress: Progress | None = N
         items=tuple(reports),
         data=data,
     )
+
+
+def _day(purge: TextPurge) -> str:
+    return f"{purge.on.day} {purge.on:%B %Y}"
 
 
 def freeze_pack(pack: OutcomePack) -> dict[str, object]:

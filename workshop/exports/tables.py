@@ -167,6 +167,8 @@ def workshop_table(data: Outcomes) -> DataTable:
         ("min_group", info.min_group),
         ("schema", data.schema_version),
     )
+    if data.purged:  # only then: an unpurged workshop's table is as it always was
+        rows += (("purged_on", data.purged.on.isoformat()), ("purged", data.purged.note))
     return DataTable("workshop", ("field", "value"), rows)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, CursorResult, Delete, and_, delete, func, or_, update
 from sqlmodel import Session, SQLModel, col, select
@@ -78,9 +79,22 @@ def check_purgeable(session: Session, workshop_id: int) -> Workshop:
     return workshop
 
 
-def keep_pack(session: Session, workshop_id: int, pack: dict[str, object]) -> PurgedPack:
+def kept_entries(session: Session, workshop_id: int, agreed_entries: Collection[int]) -> frozenset[int]:
+    """The workshop's entries whose text a purge keeps (:func:`delete_answers` deletes the others): agreed
+    (an ``agreed_position``, or listed in ``agreed_entries``), or not from a seat."""
+    items = select(AgendaItem.id).where(AgendaItem.workshop_id == workshop_id)
+    kept = or_(
+        col(Entry.seat_id).is_(None),
+        col(Entry.agreed_position).is_not(None),
+        col(Entry.id).in_(list(agreed_entries)),
+    )
+    rows = session.exec(select(Entry.id).where(col(Entry.item_id).in_(items), kept)).all()
+    return frozenset(entry_id for entry_id in rows if entry_id is not None)
+
+
+def keep_pack(session: Session, workshop_id: int, pack: dict[str, object], purged_at: datetime) -> PurgedPack:
     """Keep ``pack`` (the outcome pack as data) as the workshop's frozen pack, which marks it purged."""
-    frozen = PurgedPack(workshop_id=workshop_id, pack=pack)
+    frozen = PurgedPack(workshop_id=workshop_id, pack=pack, purged_at=purged_at)
     session.add(frozen)
     session.flush()
     return frozen

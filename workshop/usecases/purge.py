@@ -1,7 +1,8 @@
 """Purging a workshop's answers: the outcome pack is frozen first, then each kind's answer tables, the
 participants' entries not agreed, the responses and the seats go (``workshop purge``).
 
-What stays: the frozen pack (so every export still gives the same numbers), what the room agreed (values,
+What stays: the frozen pack (so every export still gives the same numbers, but none of the free text the
+purge deletes: each kind's ``without_free_text`` leaves it out), what the room agreed (values,
 behaviours, priorities and maturity levels with an agreed place, confirmed actions), the agenda with the
 facilitator's notes, and the workshop's copy of its template's content.
 """
@@ -14,9 +15,18 @@ from datetime import datetime
 from sqlmodel import Session, SQLModel
 
 from workshop.activities import KINDS, get_activity, kind_tables
+from workshop.activities.base import TextPurge
 from workshop.exports.pack import build_pack, freeze_pack
+from workshop.models import utcnow
 from workshop.store import agenda, bump_revision
-from workshop.store.purge import PurgeCounts, check_purgeable, delete_answers, keep_pack, purged_pack
+from workshop.store.purge import (
+    PurgeCounts,
+    check_purgeable,
+    delete_answers,
+    keep_pack,
+    kept_entries,
+    purged_pack,
+)
 
 
 @dataclass(frozen=True)
@@ -50,16 +60,20 @@ def purge_workshop(session: Session, workshop_id: int) -> PurgeReport:
     workshop = check_purgeable(session, workshop_id)
     frozen = purged_pack(session, workshop_id)
     first_time = frozen is None
-    if frozen is None:
-        # Read in the same transaction as the deletes, so the frozen numbers are exactly those of the
-        # answers deleted. Purging again keeps the first copy: what is left would count differently.
-        frozen = keep_pack(session, workshop_id, freeze_pack(build_pack(session, workshop_id)))
-    answers, agreed_tables = purge_tables()
     agreed = {
         entry
         for item in agenda(session, workshop_id)
         for entry in get_activity(item.kind).agreed_entries(session, item)
     }
+    if frozen is None:
+        # Read in the same transaction as the deletes, so the frozen numbers are exactly those of the
+        # answers deleted. Purging again keeps the first copy: what is left would count differently.
+        # The copy holds no text the deletes take: it would outlive them (docs/data-protection.md).
+        now = utcnow()
+        purge = TextPurge(kept_entries(session, workshop_id, agreed), now.date())
+        pack = freeze_pack(build_pack(session, workshop_id, purge=purge))
+        frozen = keep_pack(session, workshop_id, pack, now)
+    answers, agreed_tables = purge_tables()
     counts = delete_answers(session, workshop_id, answers, agreed_tables, agreed)
     bump_revision(session, workshop_id)
     return PurgeReport(workshop_id, workshop.title, frozen.purged_at, first_time, counts)

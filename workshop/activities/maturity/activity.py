@@ -7,13 +7,14 @@ taken whole (what the load benchmark and scripted clients send).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
-from workshop.activities.base import Activity, FormError, ParsedForm
+from workshop.activities.base import Activity, FormError, ParsedForm, TextPurge
 from workshop.activities.maturity.matrix import (
     MatrixAnswers,
     MatrixStructure,
@@ -252,6 +253,15 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
 
     def results(self, session: Session, item: AgendaItem, summary: MatrixSummary) -> MaturityResults:
         return maturity_results(session, item, summary)
+
+    def without_free_text(self, summary: MatrixSummary, purge: TextPurge) -> tuple[MatrixSummary, str]:
+        """Comments are participants' own words: each becomes a stand-in under its factor, so the count
+        stays. Ratings and agreed levels (with the facilitator's rationale) stay."""
+        count, comments = 0, {}
+        for key, texts in summary.comments.items():
+            comments[key] = [purge.stand_in("Comment", n) for n in range(count + 1, count + len(texts) + 1)]
+            count += len(texts)
+        return replace(summary, comments=comments), purge.note(count, "comment") if count else ""
 
     def summarise(self, session: Session, item: AgendaItem) -> MatrixSummary:
         return matrix_summary(session, item)

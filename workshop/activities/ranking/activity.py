@@ -18,6 +18,7 @@ from workshop.activities.base import (
     AskedSetting,
     FormError,
     ParsedForm,
+    TextPurge,
     ensure_response,
     settings_of,
 )
@@ -357,6 +358,9 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
 
     def report(self, session: Session, item: AgendaItem, summary: RankingSummary) -> list[Block]:
         return ranking_report(summary)
+
+    def without_free_text(self, summary: RankingSummary, purge: TextPurge) -> tuple[RankingSummary, str]:
+        return ranking_results.without_free_text(summary, purge)
 
     def results(self, session: Session, item: AgendaItem, summary: RankingSummary) -> RankingResults:
         return ranking_results.as_data(summary)

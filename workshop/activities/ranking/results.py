@@ -18,7 +18,7 @@ outrank an option they chose on their points; its line says so (:attr:`OptionRes
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from workshop import ranking
+from workshop.activities.base import TextPurge
 from workshop.models import AgendaItem, Entry, EntryStatus, RankingChoice, Response, Workshop, row_id
 from workshop.summary_cache import SummaryCache
 
@@ -238,6 +239,29 @@ def count(inputs: RankingInputs) -> RankingSummary:
         schulze_note=schulze_note(result.schulze, len(ids)),
         explained=explained,
     )
+
+
+def without_free_text(summary: RankingSummary, purge: TextPurge) -> tuple[RankingSummary, str]:
+    """The results as a purge leaves them: options nobody agreed (proposals, not the template's) become
+    stand-ins wherever they are named, so every place, score and head-to-head tier stays."""
+    names: dict[int, str] = {}
+    for option in (*summary.options, *summary.pending):
+        if option.entry_id not in purge.kept:
+            names[option.entry_id] = purge.stand_in("Option", len(names) + 1)
+    if not names:
+        return summary, ""
+    texts = {row.entry_id: names.get(row.entry_id, row.text) for row in summary.results}
+    renamed = replace(
+        summary,
+        headline=ranking.describe(summary.tally.borda.standing, texts.__getitem__)
+        if summary.responses
+        else summary.headline,
+        results=tuple(replace(row, text=texts[row.entry_id]) for row in summary.results),
+        schulze=tuple(tuple(texts[i] for i in tier) for tier in summary.tally.schulze.standing.tiers),
+        options=tuple(replace(o, text=names.get(o.entry_id, o.text)) for o in summary.options),
+        pending=tuple(replace(o, text=names.get(o.entry_id, o.text)) for o in summary.pending),
+    )
+    return renamed, purge.note(len(names), "option not agreed", "options not agreed")
 
 
 def schulze_note(result: ranking.SchulzeResult[int], options: int) -> str:

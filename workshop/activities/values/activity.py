@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -15,6 +15,7 @@ from workshop.activities.base import (
     AnswerRefused,
     FormError,
     ParsedForm,
+    TextPurge,
     ensure_response,
     settings_of,
 )
@@ -306,6 +307,27 @@ class ValuesActivity(Activity[ValuesSettings, ValuesSettings, ValuesAnswers, Val
             select(func.count()).select_from(Response).where(Response.item_id == item.id)
         ).one()
         return ValuesSummary(values=values, responses=responses, entries_shown=item.entries_shown)
+
+    def without_free_text(self, summary: ValuesSummary, purge: TextPurge) -> tuple[ValuesSummary, str]:
+        """Values and behaviours the room did not agree (nor the facilitator add) become stand-ins, so every
+        count, table row and merge stays; the agreed ones keep their words."""
+        gone = 0
+        values: list[ValueSummary] = []
+        for value in summary.values:
+            behaviours: list[BehaviourSummary] = []
+            for b in value.behaviours:
+                if b.id not in purge.kept:
+                    gone += 1
+                    b = replace(b, text=purge.stand_in("Behaviour", gone), original=None)
+                behaviours.append(b)
+            if value.id not in purge.kept:
+                gone += 1
+                value = replace(value, name=purge.stand_in("Value", gone), statement="", original=None)
+            values.append(replace(value, behaviours=tuple(behaviours)))
+        if not gone:
+            return summary, ""
+        note = purge.note(gone, "value or behaviour not agreed", "values and behaviours not agreed")
+        return replace(summary, values=tuple(values)), note
 
     def answered(self, summary: ValuesSummary) -> int:
         """Seats with a value or behaviour of their own (removing the last one stops the seat counting).
