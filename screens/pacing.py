@@ -51,6 +51,7 @@ class NewsPacer:
         now = self._clock()
         wait = self._told_at + self.pace - now
         if wait <= 0 or now < self._prompt_until:
+            self._drop_held()  # older than this news: telling it later would only redraw for nothing
             self._pass_on(news)
             return
         self._held = news
@@ -64,12 +65,16 @@ class NewsPacer:
             self._release()
 
     def _release(self) -> None:
+        held = self._held
+        self._drop_held()
+        if held is not None:
+            self._pass_on(held)
+
+    def _drop_held(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        held, self._held = self._held, None
-        if held is not None:
-            self._pass_on(held)
+        self._held = None
 
     def _pass_on(self, news: RevisionRead) -> None:
         self._told_at = self._clock()

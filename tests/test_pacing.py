@@ -99,3 +99,15 @@ def test_a_pace_of_zero_tells_everything(clock: Clock) -> None:
     for revision in range(5):
         pacer.offer(news(revision))
     assert [n.revision for n in told] == [0, 1, 2, 3, 4]
+
+
+def test_news_told_at_once_drops_older_held_news(clock: Clock) -> None:
+    told: list[int] = []
+    later = Later()
+    pacer = NewsPacer(lambda n: told.append(n.revision), later, pace=1.0, clock=clock)
+    pacer.offer(news(1))
+    clock.now += 0.5
+    pacer.offer(news(2))  # held
+    clock.now += 0.6  # the pace has passed before the timer fired: the next news goes at once
+    pacer.offer(news(3))
+    assert told == [1, 3] and later.stopped == 1  # the held revision 2 is dropped with its timer

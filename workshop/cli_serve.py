@@ -160,7 +160,7 @@ def _serve_until_signal(server: ParticipantServer, ready: Callable[[], None]) ->
     previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
     try:
         server.start()
-        if server.wait_ready():
+        if server.wait_ready(cancel=stop):
             ready()
         while not stop.wait(0.2) and server.failure is None:
             pass

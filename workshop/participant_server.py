@@ -27,6 +27,12 @@ from typing import IO, Any
 log = logging.getLogger(__name__)
 
 WORKER_MODULE = "workshop.web.worker"
+# How a worker starts: terminal signals ignored first, then the worker module (which loads FastAPI).
+BOOT = (
+    "import signal; "
+    "signal.signal(signal.SIGINT, signal.SIG_IGN); signal.signal(signal.SIGHUP, signal.SIG_IGN); "
+    f"from {WORKER_MODULE} import main; raise SystemExit(main())"
+)
 # A worker that dies this soon after starting, this many times in a row, is not started again: something
 # it needs at start (the database, a library) is missing, and restarting would only spin.
 QUICK_DEATH_SECONDS = 5.0
@@ -42,6 +48,7 @@ class _Worker:
         self.started = time.monotonic()
         self.ready = threading.Event()
         self.problem: str | None = None
+        self.stopped = False  # it said it stopped in order (on its lifeline or SIGTERM)
 
 
 class ParticipantServer:
@@ -99,36 +106,59 @@ class ParticipantServer:
         for _ in range(self.count):
             self._spawn()
 
-    def wait_ready(self, timeout: float = 30.0) -> bool:
-        """Wait until every worker has said it accepts connections; False on timeout or failure."""
+    def wait_ready(self, timeout: float = 30.0, cancel: threading.Event | None = None) -> bool:
+        """Wait until every worker has said it accepts connections; False on timeout, failure or ``cancel``.
+
+        ``cancel`` is the caller's stop signal: a server asked to stop while its workers still load (a
+        database that does not answer) stops at once rather than after the timeout.
+        """
+        cancel = cancel or threading.Event()
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.failure is None:
+        while time.monotonic() < deadline and self.failure is None and not cancel.is_set():
             with self._lock:
                 workers = list(self._workers)
             if len(workers) == self.count and all(w.ready.is_set() for w in workers):
                 return True
-            time.sleep(0.02)
+            cancel.wait(0.02)
         return False
 
     def _spawn(self) -> None:
-        process = subprocess.Popen(
-            [sys.executable, "-m", WORKER_MODULE],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            pass_fds=(self.sock.fileno(),),
-        )
+        with self._lock:
+            if self._stopping:  # stop() has begun and will not wait for a new worker
+                return
+        try:
+            process = subprocess.Popen(
+                # Terminal signals are ignored before anything loads: Ctrl+C in serve's terminal, or the
+                # terminal closing, reaches the whole process group, and the parent stops its workers in
+                # order. The worker's own main() keeps ignoring them.
+                [sys.executable, "-c", BOOT],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                pass_fds=(self.sock.fileno(),),
+            )
+        except OSError as exc:  # no memory or file descriptors left for a process
+            log.error("a participant server worker could not be started: %s", exc)
+            self._fail(f"a worker process could not be started ({exc})")
+            return
         worker = _Worker(process)
         assert process.stdin is not None
         with contextlib.suppress(OSError):  # it died at once: its listener below sees it exit
             process.stdin.write(json.dumps(self._settings).encode() + b"\n")
             process.stdin.flush()  # stdin then stays open: it is the worker's lifeline
         with self._lock:
-            if self._stopping:  # stop() began meanwhile and will not wait for this one: let it go
-                with contextlib.suppress(OSError):
-                    process.stdin.close()
-                return
-            self._workers.append(worker)
+            stopping = self._stopping
+            if not stopping:
+                self._workers.append(worker)
+        if stopping:  # stop() began meanwhile: this one stops on its lifeline, and is waited for here
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+            try:
+                process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            return
         threading.Thread(target=self._listen, args=(worker,), name="server-worker", daemon=True).start()
 
     def _listen(self, worker: _Worker) -> None:
@@ -141,19 +171,32 @@ class ParticipantServer:
                     worker.ready.set()
                 if "problem" in news:
                     worker.problem = news["problem"]
+                if "stopped" in news:
+                    worker.stopped = True
         code = worker.process.wait()
         with self._lock:
             self._workers.remove(worker)
             if self._stopping:
                 return
+        if worker.stopped and code == 0:
+            # It was told to stop (SIGTERM: a process manager stops every process of a service at once)
+            # and stopped in order: starting another would only race the manager's stop.
+            log.info("participant server worker %d stopped when asked", worker.process.pid)
+            return
         quick = time.monotonic() - worker.started < QUICK_DEATH_SECONDS
         self._quick_deaths = self._quick_deaths + 1 if quick else 0
         log.error("participant server worker %d exited with %s", worker.process.pid, code)
         if self._quick_deaths >= QUICK_DEATHS:
-            self.failure = f"its worker process exits as it starts (exit code {code}; see the log)"
+            self._fail(f"its worker process exits as it starts (exit code {code}; see the log)")
             return
         self.restarts += 1
         self._spawn()
+
+    def _fail(self, reason: str) -> None:
+        """Give up: say why, and close the address so phones are refused at once instead of waiting."""
+        self.failure = reason
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # the kernel stops queueing connections nobody will take
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """Close every worker's lifeline and wait: each finishes its requests and commits its writes.
