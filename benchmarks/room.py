@@ -27,19 +27,15 @@ from benchmarks.burst import Setup, make_workshop
 from benchmarks.floor import floor_main, saved_seats
 from benchmarks.loadgen import receive
 from benchmarks.proctree import tree_peak_rss_mb
-from benchmarks.room_app import Pages, RealApp, pages_after, pages_before
+from benchmarks.room_app import NO_PAGES, Pages, RealApp
 from benchmarks.room_report import numbers, report
-from benchmarks.room_side import Side, drive_phones, frame_lag, phone_config
+from benchmarks.room_side import RESPONSE_SEATS, Side, drive_phones, frame_lag, phone_config, phones_on_app
 
 
 def app_seats(path: Path, item_id: int) -> list[str]:
     """The seat token of every response to the item, read through a new connection after the app ended."""
     with sqlite3.connect(path) as conn:
-        rows = conn.execute(
-            "SELECT seat.token FROM response JOIN seat ON seat.id = response.seat_id "
-            "WHERE response.item_id = ?",
-            (item_id,),
-        ).fetchall()
+        rows = conn.execute(RESPONSE_SEATS.format("?"), (item_id,)).fetchall()
     return [str(row[0]) for row in rows]
 
 
@@ -47,19 +43,11 @@ def run_app(path: Path, setup: Setup, args: argparse.Namespace, folder: Path) ->
     """The real app under the phones; also returns its pages' bytes for the floor."""
     side = Side("app", label="the app")
     probe_file = folder / "frame-probe.json"
-    pages = Pages(b"", b"", b"", b"{}")
     app = RealApp(path, setup.workshop_id, probe_file)
-    window = (0.0, 0.0)
+    pages, window = NO_PAGES, (0.0, 0.0)
     try:
         app.wait_ready(setup.code)
-        port = app.server_port()
-        join, form = pages_before(port, setup.code)
-        pages = Pages(join, form, form, b"{}")
-        window = drive_phones(side, phone_config(args, setup, port), app.pid)
-        side.peak_mb = tree_peak_rss_mb(app.pid)
-        if side.load is not None and side.load.acked_seats:
-            saved, status = pages_after(port, setup.code, setup.item_id, side.load.acked_seats[0])
-            pages = Pages(join, form, saved, status)
+        pages, window = phones_on_app(side, args, setup, app.server_port(), app.pid)
     except (RuntimeError, OSError) as exc:
         side.error = str(exc)
     finally:

@@ -21,6 +21,7 @@ import sys
 import termios
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,36 @@ def fetch_bytes(port: int, path: str, cookie: str = "") -> tuple[int, bytes]:
     body = response.read()
     conn.close()
     return response.status, body
+
+
+def answers(port: int, path: str) -> bool:
+    """Whether ``GET path`` on loopback ``port`` answers 200 now."""
+    with contextlib.suppress(OSError, http.client.HTTPException):
+        return fetch_bytes(port, path)[0] == 200
+    return False
+
+
+def wait_until(
+    process: subprocess.Popen[bytes],
+    ready: Callable[[], bool],
+    seconds: float,
+    name: str,
+    tail: Callable[[], str],
+) -> None:
+    """Poll ``ready`` every 0.1 s until it is true.
+
+    Raises:
+        RuntimeError: If ``process`` (called ``name`` in the message, with its ``tail``) exits first, or
+            ``ready`` is not true within ``seconds``.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode}: {tail()}")
+        if ready():
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{name} was not ready within {seconds:g} s: {tail()}")
 
 
 @dataclass(frozen=True)
@@ -133,19 +164,11 @@ class RealApp:
         Raises:
             RuntimeError: If the app exits first, or is not ready within ``seconds``.
         """
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the app exited with code {self.process.returncode}: {self.tail()}")
-            if self.port is None:
-                if self.probe_file.exists():
-                    return
-            else:
-                with contextlib.suppress(OSError, http.client.HTTPException):
-                    if fetch_bytes(self.port, f"/j/{code}")[0] == 200:
-                        return
-            time.sleep(0.1)
-        raise RuntimeError(f"the app was not ready within {seconds:g} s: {self.tail()}")
+
+        def ready() -> bool:
+            return self.probe_file.exists() if self.port is None else answers(self.port, f"/j/{code}")
+
+        wait_until(self.process, ready, seconds, "the app", self.tail)
 
     def stop(self, seconds: float = 30.0) -> list[int]:
         """SIGTERM the TUI, wait for it and every process it started to end; kill what outlives ``seconds``.
@@ -165,6 +188,9 @@ class RealApp:
         text = bytes(self.output[-4000:]).decode("utf-8", "replace")
         printable = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
         return " ".join(printable.split())[-600:]
+
+
+NO_PAGES = Pages(b"", b"", b"", b"{}")  # before the app served any: the floor serves these empty
 
 
 def pages_before(port: int, code: str) -> tuple[bytes, bytes]:

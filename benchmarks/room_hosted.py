@@ -12,25 +12,13 @@ are stopped with SIGTERM, and the acknowledged votes are then looked for in Post
 from __future__ import annotations
 
 import argparse
-import contextlib
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from benchmarks.burst import Setup, make_workshop
-from benchmarks.proctree import tree_peak_rss_mb
-from benchmarks.room_app import (
-    ROOT,
-    Pages,
-    RealApp,
-    fetch_bytes,
-    free_port,
-    pages_after,
-    pages_before,
-    stop_tree,
-)
-from benchmarks.room_side import Side, drive_phones, frame_lag, phone_config
+from benchmarks.room_app import NO_PAGES, ROOT, Pages, RealApp, answers, free_port, stop_tree, wait_until
+from benchmarks.room_side import RESPONSE_SEATS, Side, frame_lag, phones_on_app
 from tests.helpers.postgres import PostgresServer, postgres_cluster
 from workshop.db import open_database
 
@@ -68,16 +56,12 @@ class Serve:
         Raises:
             RuntimeError: If the server exits first, or is not ready within ``seconds``.
         """
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"serve exited with code {self.process.returncode}: {self.tail()}")
-            if LISTENING in self.stdout_path.read_text(errors="replace"):
-                with contextlib.suppress(OSError):
-                    if fetch_bytes(self.port, f"/j/{code}")[0] == 200:
-                        return
-            time.sleep(0.1)
-        raise RuntimeError(f"serve did not serve /j/{code} within {seconds:g} s: {self.tail()}")
+
+        def ready() -> bool:
+            listening = LISTENING in self.stdout_path.read_text(errors="replace")
+            return listening and answers(self.port, f"/j/{code}")
+
+        wait_until(self.process, ready, seconds, "serve", self.tail)
 
     def stop(self, seconds: float = 30.0) -> list[int]:
         """SIGTERM the server (it stops its workers in order), wait for all of them; return those killed."""
@@ -94,35 +78,23 @@ def postmaster(server: PostgresServer) -> int:
 def hosted_seats(server: PostgresServer, item_id: int) -> list[str]:
     """The seat token of every response to the item, read through a new connection after both stopped."""
     with server.connect(DATABASE) as conn:
-        rows = conn.execute(
-            "SELECT seat.token FROM response JOIN seat ON seat.id = response.seat_id "
-            "WHERE response.item_id = %s",
-            (item_id,),
-        ).fetchall()
+        rows = conn.execute(RESPONSE_SEATS.format("%s"), (item_id,)).fetchall()
     return [str(row[0]) for row in rows]
 
 
 def _run(server: PostgresServer, setup: Setup, args: argparse.Namespace, folder: Path) -> tuple[Side, Pages]:
     side = Side("app", label=f"hosted (PG, {args.workers} workers)", hosted=True)
     probe_file = folder / "frame-probe.json"
-    pages = Pages(b"", b"", b"", b"{}")
     url = server.url(DATABASE)
     serve = Serve(url, args.workers, folder)
     tui: RealApp | None = None
-    window = (0.0, 0.0)
+    pages, window = NO_PAGES, (0.0, 0.0)
     try:
         serve.wait_ready(setup.code)
         tui = RealApp(url, setup.workshop_id, probe_file, serve=False)
         tui.wait_ready(setup.code)
-        join, form = pages_before(serve.port, setup.code)
-        pages = Pages(join, form, form, b"{}")
         also = {"tui": tui.pid, "postgres": postmaster(server)}
-        window = drive_phones(side, phone_config(args, setup, serve.port), serve.pid, also)
-        side.peak_mb = tree_peak_rss_mb(serve.pid)
-        side.tui_peak_mb = tree_peak_rss_mb(tui.pid)[0]
-        if side.load is not None and side.load.acked_seats:
-            saved, status = pages_after(serve.port, setup.code, setup.item_id, side.load.acked_seats[0])
-            pages = Pages(join, form, saved, status)
+        pages, window = phones_on_app(side, args, setup, serve.port, serve.pid, also, tui=tui.pid)
     except (RuntimeError, OSError) as exc:
         side.error = str(exc)
     finally:

@@ -16,9 +16,14 @@ from pathlib import Path
 from benchmarks.burst import Setup
 from benchmarks.loadgen import LoadConfig, LoadResult, child_main, receive
 from benchmarks.probes import machine_cpu
-from benchmarks.proctree import tree_cpu
+from benchmarks.proctree import tree_cpu, tree_peak_rss_mb
+from benchmarks.room_app import NO_PAGES, Pages, pages_after, pages_before
 
 HARD_LIMIT = 120.0  # seconds: the phones give up after this, whatever happens
+# The seat of every response to an item (``{}``: the driver's parameter marker), to compare with the acks.
+RESPONSE_SEATS = (
+    "SELECT seat.token FROM response JOIN seat ON seat.id = response.seat_id WHERE response.item_id = {}"
+)
 
 
 @dataclass
@@ -116,6 +121,40 @@ def phone_config(args: argparse.Namespace, setup: Setup, port: int) -> LoadConfi
         choices=setup.choices, phones=args.phones, seconds=args.seconds, concurrency=args.concurrency,
         deadline=HARD_LIMIT, pages=args.pages, poll=args.poll,
     )  # fmt: skip
+
+
+def phones_on_app(
+    side: Side,
+    args: argparse.Namespace,
+    setup: Setup,
+    port: int,
+    root: int,
+    also: dict[str, int] | None = None,
+    *,
+    tui: int | None = None,
+) -> tuple[Pages, tuple[float, float]]:
+    """The phones of the command line against the app on loopback ``port`` (:func:`drive_phones`, with
+    ``root`` and ``also``), and the app's pages for the floor. Sets ``side.peak_mb``, and with ``tui`` (the
+    hosted facilitator's TUI) ``side.tui_peak_mb``; what fails is ``side.error``.
+
+    Returns:
+        The pages as far as they were read: the join and form pages before the phones, and after them the
+        saved page of a phone that voted and the status; and the burst window ((0, 0) if it never began).
+    """
+    pages, window = NO_PAGES, (0.0, 0.0)
+    try:
+        join, form = pages_before(port, setup.code)
+        pages = Pages(join, form, form, b"{}")
+        window = drive_phones(side, phone_config(args, setup, port), root, also)
+        side.peak_mb = tree_peak_rss_mb(root)
+        if tui is not None:
+            side.tui_peak_mb = tree_peak_rss_mb(tui)[0]
+        if side.load is not None and side.load.acked_seats:
+            saved, status = pages_after(port, setup.code, setup.item_id, side.load.acked_seats[0])
+            pages = Pages(join, form, saved, status)
+    except (RuntimeError, OSError) as exc:
+        side.error = str(exc)
+    return pages, window
 
 
 def frame_lag(probe_file: Path, window: tuple[float, float]) -> tuple[list[float] | None, str]:

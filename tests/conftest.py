@@ -15,14 +15,15 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.helpers.data import start_kind
+from tests.helpers.data import join_code, start_kind
 from tests.helpers.outcome_run import golden_run
 from tests.helpers.postgres import Databases, PostgresMissing, PostgresServer, postgres_cluster
 from tests.helpers.postgres import binaries as postgres_binaries
+from tests.helpers.serve import Ballot
 from tests.helpers.web import ARGS, CHROMIUM, LiveServer, OpenPage, free_port
 from workshop import usecases
 from workshop.db import Database, open_database
-from workshop.models import AgendaItem
+from workshop.models import AgendaItem, row_id
 from workshop.templates import get_template
 from workshop.web import create_app
 from workshop.writer import BatchWriter
@@ -115,6 +116,12 @@ def workshop_id(db: Database) -> int:
 def maturity_item(db: Database, workshop_id: int) -> AgendaItem:
     """The maturity-matrix item, started."""
     return start_kind(db, workshop_id, "maturity")
+
+
+@pytest.fixture
+def ballot(db: Database, workshop_id: int, maturity_item: AgendaItem) -> Ballot:
+    """The started maturity item as a phone that joined with the workshop's code fills it in."""
+    return Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
 
 
 class _ThreadServer(uvicorn.Server):

@@ -13,16 +13,24 @@ import re
 import signal
 import socket
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.app_terminal import RunningApp, alive, burst_until
-from tests.helpers.data import join_code
-from tests.helpers.serve import Ballot, Phone, check_votes, eventually, integrity, start_phones, stored_votes
+from tests.helpers.app_terminal import RunningApp, alive
+from tests.helpers.serve import (
+    Ballot,
+    Phone,
+    check_votes,
+    eventually,
+    integrity,
+    mid_burst,
+    read_one,
+    refusals,
+    stored_votes,
+)
 from tests.helpers.web import free_port
 from workshop import store
 from workshop.db import Database
@@ -44,11 +52,7 @@ def _agenda(db: Database, workshop_id: int) -> list[tuple[int, str]]:
 
 
 def _seats(db_path: Path) -> int:
-    connection = sqlite3.connect(db_path, timeout=5)
-    try:
-        return int(connection.execute("SELECT count(*) FROM seat").fetchone()[0])
-    finally:
-        connection.close()
+    return int(read_one(db_path, "SELECT count(*) FROM seat"))
 
 
 def _row(app: RunningApp, title: str) -> str:
@@ -62,78 +66,56 @@ def test_killed_mid_burst_keeps_every_acknowledged_vote_and_resumes(
     db: Database,
     workshop_id: int,
     maturity_item: AgendaItem,
+    ballot: Ballot,
 ) -> None:
     db_path = tmp_path / "test.sqlite3"
-    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
     agenda_before = _agenda(db, workshop_id)
-    app = RunningApp(db_path, workshop_id)
-    stop = threading.Event()
-    try:
+    with RunningApp(db_path, workshop_id) as app:
         app.wait_ready()
         workers = app.workers()
         assert workers, "the app started no worker process"
-        phones, threads = start_phones(PHONES, app.url, ballot, stop)
-        burst_until(phones, 3 * PHONES, app)
-        app.kill_all()  # mid-burst, the TUI and its workers at once: a crash, or the power going
-        assert app.session.wait(10) == -signal.SIGKILL
-        assert eventually(lambda: not any(alive(pid) for pid in workers), 10), "a worker outlived SIGKILL"
-        stop.set()
-        for thread in threads:
-            thread.join(30)
-        assert not any(p.refused for p in phones), [p.refused for p in phones if p.refused]
-    finally:
-        stop.set()
-        app.end()
+        with mid_burst(app, ballot, PHONES, acked=3 * PHONES) as phones:
+            app.kill_all()  # the TUI and its workers at once: a crash, or the power going
+            assert app.session.wait(10) == -signal.SIGKILL
+            assert eventually(lambda: not any(alive(pid) for pid in workers), 10), "a worker outlived SIGKILL"
+        assert not refusals(phones), refusals(phones)
 
     assert integrity(db_path) == "ok"
-    seen = check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
+    seen = check_votes(db_path, ballot, phones)
     record_property("killed", seen)  # in --junitxml reports
     assert _agenda(db, workshop_id) == agenda_before
 
     # Started again on the same file: the agenda shows the same item open, and a new phone votes.
-    again = RunningApp(db_path, workshop_id)
-    try:
+    with RunningApp(db_path, workshop_id) as again:
         again.wait_ready()
         assert "▶ open" in _row(again, maturity_item.title), again.text()
         assert f"· {_seats(db_path)} joined" in again.text()
         latecomer = Phone(PHONES)
-        latecomer.vote(again.url, ballot, threading.Event(), rounds=1)
+        latecomer.vote(again.url, ballot, rounds=1)
         assert latecomer.acked == 1, latecomer.refused
         assert stored_votes(db_path, ballot.item_id)[latecomer.token].total() == len(ballot.fields)
         # The facilitator's screen follows: one more seat has joined.
         assert again.shows(f"· {_seats(db_path)} joined"), again.text()
         assert again.stop(STOPS_WITHIN) == 0, again.text()
-    finally:
-        again.end()
     assert integrity(db_path) == "ok"
 
 
 def test_workers_of_a_killed_app_commit_what_they_acknowledged_and_exit(
-    tmp_path: Path, db: Database, workshop_id: int, maturity_item: AgendaItem
+    tmp_path: Path, workshop_id: int, ballot: Ballot
 ) -> None:
     db_path = tmp_path / "test.sqlite3"
-    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
-    app = RunningApp(db_path, workshop_id)
-    stop = threading.Event()
-    try:
+    with RunningApp(db_path, workshop_id) as app:
         app.wait_ready()
         workers = app.workers()
         assert workers, "the app started no worker process"
-        phones, threads = start_phones(PHONES // 2, app.url, ballot, stop)
-        burst_until(phones, PHONES, app)
-        app.session.process.kill()  # the TUI alone: its workers lose their lifeline (their stdin)
-        assert app.session.wait(10) == -signal.SIGKILL
-        gone = eventually(lambda: not any(alive(pid) for pid in workers), WORKERS_GONE_WITHIN)
-        assert gone, f"workers {[p for p in workers if alive(p)]} still run after their app died"
-        stop.set()
-        for thread in threads:
-            thread.join(30)
-        assert not any(p.refused for p in phones), [p.refused for p in phones if p.refused]
-    finally:
-        stop.set()
-        app.end()
+        with mid_burst(app, ballot, PHONES // 2, acked=PHONES) as phones:
+            app.session.process.kill()  # the TUI alone: its workers lose their lifeline (their stdin)
+            assert app.session.wait(10) == -signal.SIGKILL
+            gone = eventually(lambda: not any(alive(pid) for pid in workers), WORKERS_GONE_WITHIN)
+            assert gone, f"workers {[p for p in workers if alive(p)]} still run after their app died"
+        assert not refusals(phones), refusals(phones)
     assert integrity(db_path) == "ok"
-    seen = check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
+    seen = check_votes(db_path, ballot, phones)
     assert seen["acked"] >= PHONES, seen
 
 
@@ -165,15 +147,11 @@ def _taken_ports(stack: ExitStack, count: int) -> int:
     raise AssertionError(f"found no {count} consecutive free ports on 127.0.0.1")
 
 
-def test_a_taken_port_moves_to_the_next_and_says_so(
-    tmp_path: Path, db: Database, workshop_id: int, maturity_item: AgendaItem
-) -> None:
+def test_a_taken_port_moves_to_the_next_and_says_so(tmp_path: Path, workshop_id: int, ballot: Ballot) -> None:
     db_path = tmp_path / "test.sqlite3"
-    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
     with ExitStack() as stack:
         port = _taken_ports(stack, 1)
-        app = RunningApp(db_path, workshop_id, port=port)
-        try:
+        with RunningApp(db_path, workshop_id, port=port) as app:
             assert app.shows_notice(f"Port {port} was busy, so the participant server uses port "), app.text()
             # The next free one: port + 1, unless something else on this machine holds that one too.
             found = re.search(r"uses port (\d+)\.", app.notices())
@@ -183,11 +161,9 @@ def test_a_taken_port_moves_to_the_next_and_says_so(
             app.wait_ready()
             assert f"127.0.0.1:{app.port}" in app.text()  # the address under the QR code
             phone = Phone(0)
-            phone.vote(app.url, ballot, threading.Event(), rounds=1)
+            phone.vote(app.url, ballot, rounds=1)
             assert phone.acked == 1, phone.refused
             assert app.stop(STOPS_WITHIN) == 0, app.text()
-        finally:
-            app.end()
     assert stored_votes(db_path, ballot.item_id)[phone.token].total() == len(ballot.fields)
 
 
@@ -196,8 +172,7 @@ def test_every_candidate_port_taken_is_a_notice_not_a_crash(
 ) -> None:
     with ExitStack() as stack:
         port = _taken_ports(stack, PORT_ATTEMPTS)
-        app = RunningApp(tmp_path / "test.sqlite3", workshop_id, port=port)
-        try:
+        with RunningApp(tmp_path / "test.sqlite3", workshop_id, port=port) as app:
             assert app.shows(" joined"), app.text()
             last = port + PORT_ATTEMPTS - 1
             refused = f"no free port from {port} to {last} on 127.0.0.1 (Address already in use)."
@@ -207,5 +182,3 @@ def test_every_candidate_port_taken_is_a_notice_not_a_crash(
             assert not app.workers(), "workers started without a socket"
             assert app.session.process.poll() is None, "the app ended"
             assert app.stop(STOPS_WITHIN) == 0, app.text()
-        finally:
-            app.end()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,10 +18,8 @@ import httpx
 import pytest
 
 from tests.helpers.app_terminal import RunningApp, fill, small_disk
-from tests.helpers.data import join_code
 from tests.helpers.serve import Ballot, Phone, integrity, stored_votes
-from workshop.db import BUSY_TIMEOUT_MS, Database
-from workshop.models import AgendaItem, row_id
+from workshop.db import BUSY_TIMEOUT_MS
 
 # Each test starts the real app (and its worker process) in a pseudo-terminal.
 pytestmark = pytest.mark.slow
@@ -36,7 +33,7 @@ NOTICE_WITHIN = 10.0
 def _voted(app: RunningApp, ballot: Ballot) -> Phone:
     """A phone that joined and voted once, acknowledged."""
     phone = Phone(0)
-    phone.vote(app.url, ballot, threading.Event(), rounds=1)
+    phone.vote(app.url, ballot, rounds=1)
     assert phone.acked == 1, phone.refused
     return phone
 
@@ -73,13 +70,9 @@ def _check_kept(db_path: Path, ballot: Ballot, early: Phone, late: httpx.Client,
     assert set(votes) == {early.token, late_token}
 
 
-def test_a_database_locked_by_another_program(
-    tmp_path: Path, db: Database, workshop_id: int, maturity_item: AgendaItem
-) -> None:
+def test_a_database_locked_by_another_program(tmp_path: Path, workshop_id: int, ballot: Ballot) -> None:
     db_path = tmp_path / "test.sqlite3"
-    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
-    app = RunningApp(db_path, workshop_id)
-    try:
+    with RunningApp(db_path, workshop_id) as app:
         app.wait_ready()
         early = _voted(app, ballot)
         with _joined(app, ballot) as late:
@@ -100,8 +93,6 @@ def test_a_database_locked_by_another_program(
             assert app.stops_showing(NOTICE, NOTICE_WITHIN), app.text()
             assert app.notices().count(NOTICE) == 0
         assert app.stop(STOPS_WITHIN) == 0, app.text()
-    finally:
-        app.end()
     _check_kept(db_path, ballot, early, late, 2)
 
 
@@ -120,8 +111,7 @@ def _checkpointed(db_path: Path) -> None:
     assert (db_path.parent / f"{db_path.name}-wal").stat().st_size == 0
 
 
-def test_a_full_disk(tmp_path: Path, db: Database, workshop_id: int, maturity_item: AgendaItem) -> None:
-    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
+def test_a_full_disk(tmp_path: Path, workshop_id: int, ballot: Ballot) -> None:
     with small_disk(tmp_path / "disk") as disk:
         db_path = disk / "test.sqlite3"
         # A consistent copy of the fixture's database (its log included) on the small disk.
@@ -130,8 +120,7 @@ def test_a_full_disk(tmp_path: Path, db: Database, workshop_id: int, maturity_it
         source.backup(target)
         source.close()
         target.close()
-        app = RunningApp(db_path, workshop_id)
-        try:
+        with RunningApp(db_path, workshop_id) as app:
             app.wait_ready()
             early = _voted(app, ballot)
             with _joined(app, ballot) as late:
@@ -147,6 +136,4 @@ def test_a_full_disk(tmp_path: Path, db: Database, workshop_id: int, maturity_it
                 assert saved.status_code == 303 and saved.headers["location"].endswith("/saved")
                 assert app.stops_showing(NOTICE, NOTICE_WITHIN), app.text()
             assert app.stop(STOPS_WITHIN) == 0, app.text()
-        finally:
-            app.end()
         _check_kept(db_path, ballot, early, late, 2)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers.data import join_code, token_for
+from tests.helpers.data import token_for
 from tests.helpers.serve import (
     ROOT,
     Ballot,
@@ -28,8 +27,10 @@ from tests.helpers.serve import (
     burst_until,
     check_votes,
     integrity,
-    start_phones,
+    mid_burst,
+    refusals,
     stored_votes,
+    voting,
     workshop_command,
 )
 from tests.helpers.web import free_port
@@ -55,81 +56,50 @@ def test_killed_mid_burst_keeps_every_acknowledged_vote_and_resumes(
     db: Database,
     workshop_id: int,
     maturity_item: AgendaItem,
+    ballot: Ballot,
 ) -> None:
     db_path = tmp_path / "test.sqlite3"
-    code = join_code(db, workshop_id)
-    ballot = Ballot.read(db, workshop_id, code, row_id(maturity_item))
     agenda_before = _agenda(db, workshop_id)
-    server = ServeProcess(db_path, tmp_path / "logs")
-    stop = threading.Event()
-    try:
-        server.wait_ready()
-        phones, threads = start_phones(PHONES, server.url, ballot, stop)
-        took = burst_until(phones, 3 * PHONES, server)
-        server.kill_all()  # mid-burst, the server and its workers at once: phones are still posting
-        assert server.wait(10) == -signal.SIGKILL
-        stop.set()
-        for thread in threads:
-            thread.join(30)
-        assert not any(p.refused for p in phones), [p.refused for p in phones if p.refused]
-    finally:
-        stop.set()
-        server.end()
+    with ServeProcess(db_path, tmp_path / "logs") as server:
+        with voting(server.url, ballot, PHONES) as phones:
+            took = burst_until(phones, 3 * PHONES, server)
+            server.kill_all()  # mid-burst, the server and its workers at once: phones are still posting
+            assert server.wait(10) == -signal.SIGKILL
+        assert not refusals(phones), refusals(phones)
 
     assert integrity(db_path) == "ok"
-    seen = check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
+    seen = check_votes(db_path, ballot, phones)
     record_property("killed", {**seen, "burst_seconds": round(took, 2)})  # in --junitxml reports
 
     # The agenda resumes where it was: the same item open, and a new phone can vote on it.
     assert _agenda(db, workshop_id) == agenda_before
     assert [i for i, state in agenda_before if state == ItemState.OPEN] == [row_id(maturity_item)]
-    again = ServeProcess(db_path, tmp_path / "logs")
-    try:
-        again.wait_ready()
+    with ServeProcess(db_path, tmp_path / "logs") as again:
         revision = read_revision(db, workshop_id)
         latecomer = Phone(PHONES)
-        latecomer.vote(again.url, ballot, threading.Event(), rounds=1)
+        latecomer.vote(again.url, ballot, rounds=1)
         assert latecomer.acked == 1, latecomer.refused
         assert stored_votes(db_path, ballot.item_id)[latecomer.token].total() == len(ballot.fields)
         # What a TUI following this server (`run --no-server`) polls has moved.
         assert read_revision(db, workshop_id) > revision
-        again.signal(signal.SIGTERM)
-        assert again.wait(STOPS_WITHIN) == 0, again.stderr[-2000:]
-    finally:
-        again.end()
+        assert again.stop(STOPS_WITHIN) == 0, again.tail()
 
 
 @pytest.mark.slow
 def test_sigterm_commits_what_was_acknowledged_and_exits_0(
-    record_property: Callable[[str, object], None],
-    tmp_path: Path,
-    db: Database,
-    workshop_id: int,
-    maturity_item: AgendaItem,
+    record_property: Callable[[str, object], None], tmp_path: Path, ballot: Ballot
 ) -> None:
     db_path = tmp_path / "test.sqlite3"
-    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
-    server = ServeProcess(db_path, tmp_path / "logs")
-    stop = threading.Event()
-    try:
-        server.wait_ready()
+    with ServeProcess(db_path, tmp_path / "logs") as server:
         assert f"code {ballot.code}" in server.stdout  # the workshop it serves, with its join address
-        phones, threads = start_phones(PHONES // 2, server.url, ballot, stop)
-        burst_until(phones, PHONES, server)
-        asked = time.monotonic()
-        server.signal(signal.SIGTERM)
-        code = server.wait(STOPS_WITHIN)
-        stopped_in = time.monotonic() - asked
-        stop.set()
-        for thread in threads:
-            thread.join(30)
-    finally:
-        stop.set()
-        server.end()
-    assert code == 0, server.stderr[-2000:]
+        with mid_burst(server, ballot, PHONES // 2, acked=PHONES) as phones:
+            asked = time.monotonic()
+            code = server.stop(STOPS_WITHIN)  # SIGTERM mid-burst, then wait
+            stopped_in = time.monotonic() - asked
+    assert code == 0, server.tail()
     assert "received SIGTERM" in server.stderr
     assert integrity(db_path) == "ok"
-    seen = check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
+    seen = check_votes(db_path, ballot, phones)
     # Graceful: a request the server took was answered; one it had not taken was never saved.
     assert seen["saved_unacked"] == 0, seen
     record_property("sigterm", {**seen, "stopped_in_seconds": round(stopped_in, 2)})
@@ -189,9 +159,7 @@ def test_run_without_a_server_follows_one_on_the_same_database(
 def test_one_serve_process_serves_every_workshop(tmp_path: Path, db: Database, workshop_id: int) -> None:
     """Phones join with any workshop's code and each remote takes its own token, even for a workshop made
     after the server started."""
-    server = ServeProcess(tmp_path / "test.sqlite3", tmp_path / "logs", port=free_port())
-    try:
-        server.wait_ready()
+    with ServeProcess(tmp_path / "test.sqlite3", tmp_path / "logs", port=free_port()) as server:
         made = subprocess.run(
             workshop_command(
                 tmp_path / "test.sqlite3", "new", "--template", "cyp-integration", "--title", "2nd"
@@ -210,7 +178,4 @@ def test_one_serve_process_serves_every_workshop(tmp_path: Path, db: Database, w
             with httpx.Client(base_url=server.url, timeout=10, follow_redirects=True) as remote:
                 page = remote.get(f"/f/{token_for(db, each)}")
             assert page.status_code == 200 and workshop.title in page.text
-        server.signal(signal.SIGTERM)
-        assert server.wait(STOPS_WITHIN) == 0
-    finally:
-        server.end()
+        assert server.stop(STOPS_WITHIN) == 0

@@ -9,24 +9,16 @@ from __future__ import annotations
 
 import re
 import signal
-import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import pytest
 
 from screens.app import WorkshopApp
 from tests.helpers.data import join_code, start_kind
-from tests.helpers.serve import (
-    Ballot,
-    Phone,
-    ServeProcess,
-    burst_until,
-    check_votes,
-    start_phones,
-    stored_votes,
-)
+from tests.helpers.serve import Ballot, Phone, ServeProcess, check_votes, mid_burst, refusals, stored_votes
 from tests.helpers.tui import screen_text, wait_for
 from workshop import usecases
 from workshop.db import Database
@@ -39,84 +31,64 @@ STOPS_WITHIN = 15.0  # the workers' graceful shutdown is 3 s; the rest is slack 
 STOPPED = re.compile(r"\[(\d+)\]: participant server worker stopped after (\d+) writes")
 
 
-def _room(db: Database) -> tuple[int, Ballot]:
-    """A workshop from the shipped template on ``db``, its maturity item open; what a phone fills in."""
-    with db.writing() as session:
+class Room(NamedTuple):
+    """A workshop from the shipped template, its maturity item open; what a phone fills in."""
+
+    workshop_id: int
+    ballot: Ballot
+
+
+@pytest.fixture
+def room(pg_db: Database) -> Room:
+    """The room on the test's PostgreSQL database."""
+    with pg_db.writing() as session:
         workshop_id = row_id(usecases.create_workshop(session, get_template("cyp-integration"), "Hosted"))
-    item = start_kind(db, workshop_id, "maturity")
-    return workshop_id, Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(item))
+    item = start_kind(pg_db, workshop_id, "maturity")
+    return Room(workshop_id, Ballot.read(pg_db, workshop_id, join_code(pg_db, workshop_id), row_id(item)))
 
 
 @pytest.mark.slow
 def test_two_workers_on_postgres_keep_every_acknowledged_vote_through_sigterm(
-    tmp_path: Path, pg_db: Database
+    tmp_path: Path, pg_db: Database, room: Room
 ) -> None:
-    _, ballot = _room(pg_db)
-    server = ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2")
-    stop = threading.Event()
-    try:
-        server.wait_ready()
-        assert "(2 worker processes)" in server.stdout
-        workers = server.workers()
-        assert len(workers) == 2, workers
-        phones, threads = start_phones(PHONES, server.url, ballot, stop)
-        burst_until(phones, 3 * PHONES, server)
-        server.signal(signal.SIGTERM)
-        code = server.wait(STOPS_WITHIN)
-        stop.set()
-        for thread in threads:
-            thread.join(30)
-    finally:
-        stop.set()
-        server.end()
-    assert code == 0, server.stderr[-2000:]
+    ballot = room.ballot
+    with ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2") as server:
+        workers = server.announced_workers(2)  # it said "(2 worker processes)", and has them
+        with mid_burst(server, ballot, PHONES, acked=3 * PHONES) as phones:
+            code = server.stop(STOPS_WITHIN)  # SIGTERM mid-burst, then wait
+    assert code == 0, server.tail()
     # Each worker logs its pid and the writes it committed as it stops: both took votes.
     writes = {int(pid): int(n) for pid, n in STOPPED.findall(server.stderr)}
-    assert sorted(writes) == sorted(workers), server.stderr[-2000:]
+    assert sorted(writes) == sorted(workers), server.tail()
     assert all(n > 0 for n in writes.values()), writes
-    seen = check_votes(pg_db, ballot.item_id, phones, len(ballot.fields))
+    seen = check_votes(pg_db, ballot, phones)
     # Graceful: a request a worker took was answered; one it had not taken was never saved.
     assert seen["saved_unacked"] == 0, seen
     assert seen["seats_voted"] == PHONES, seen
-    assert not any(p.refused for p in phones), [p.refused for p in phones if p.refused]
+    assert not refusals(phones), refusals(phones)
 
 
 @pytest.mark.slow
 def test_killed_mid_burst_on_postgres_loses_no_acknowledged_vote_and_resumes(
-    tmp_path: Path, pg_db: Database
+    tmp_path: Path, pg_db: Database, room: Room
 ) -> None:
-    workshop_id, ballot = _room(pg_db)
-    server = ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2")
-    stop = threading.Event()
-    try:
-        server.wait_ready()
-        phones, threads = start_phones(PHONES, server.url, ballot, stop)
-        burst_until(phones, 3 * PHONES, server)
-        server.kill_all()  # mid-burst, the server and both workers at once: phones are still posting
-        assert server.wait(10) == -signal.SIGKILL
-        stop.set()
-        for thread in threads:
-            thread.join(30)
-        assert not any(p.refused for p in phones), [p.refused for p in phones if p.refused]
-    finally:
-        stop.set()
-        server.end()
+    workshop_id, ballot = room
+    with ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2") as server:
+        with mid_burst(server, ballot, PHONES, acked=3 * PHONES) as phones:
+            server.kill_all()  # the server and both workers at once: phones are still posting
+            assert server.wait(10) == -signal.SIGKILL
+        assert not refusals(phones), refusals(phones)
     # PostgreSQL rolled back the killed workers' open transactions: only committed (acknowledged) votes.
-    check_votes(pg_db, ballot.item_id, phones, len(ballot.fields))
+    check_votes(pg_db, ballot, phones)
 
-    again = ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2")
-    try:
-        again.wait_ready()
+    with ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2") as again:
         revision = read_revision(pg_db, workshop_id)
         latecomer = Phone(PHONES)
-        latecomer.vote(again.url, ballot, threading.Event(), rounds=1)
+        latecomer.vote(again.url, ballot, rounds=1)
         assert latecomer.acked == 1, latecomer.refused
         assert stored_votes(pg_db, ballot.item_id)[latecomer.token].total() == len(ballot.fields)
         assert read_revision(pg_db, workshop_id) > revision  # what a following TUI polls has moved
-        again.signal(signal.SIGTERM)
-        assert again.wait(STOPS_WITHIN) == 0, again.stderr[-2000:]
-    finally:
-        again.end()
+        assert again.stop(STOPS_WITHIN) == 0, again.tail()
 
 
 def _shows(app: WorkshopApp, text: str) -> Callable[[], bool]:
@@ -134,12 +106,12 @@ async def _join_and_vote(client: httpx.AsyncClient, ballot: Ballot, level: int) 
 
 @pytest.mark.slow
 @pytest.mark.tui
-async def test_a_tui_without_a_server_follows_serve_on_postgres(tmp_path: Path, pg_db: Database) -> None:
+async def test_a_tui_without_a_server_follows_serve_on_postgres(
+    tmp_path: Path, pg_db: Database, room: Room
+) -> None:
     """The facilitator's ``run --no-server``: its screen moves as phones vote through the serve process."""
-    workshop_id, ballot = _room(pg_db)
-    server = ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2")
-    try:
-        server.wait_ready()
+    workshop_id, ballot = room
+    with ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2") as server:
         app = WorkshopApp(pg_db, workshop_id, serve=False)
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for(pilot, lambda: "0 of 0 joined answered" in screen_text(app))
@@ -151,7 +123,4 @@ async def test_a_tui_without_a_server_follows_serve_on_postgres(tmp_path: Path, 
                 await wait_for(pilot, _shows(app, f"{n} of {n} joined answered"))
             assert app.server_port is None  # it served nothing itself
             await app.action_quit()
-        server.signal(signal.SIGTERM)
-        assert server.wait(STOPS_WITHIN) == 0, server.stderr[-2000:]
-    finally:
-        server.end()
+        assert server.stop(STOPS_WITHIN) == 0, server.tail()

@@ -9,141 +9,83 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.helpers.app_terminal import alive
 from tests.helpers.data import join_code
 from tests.helpers.serve import (
     Ballot,
-    Phone,
     ServeProcess,
-    burst_until,
     check_votes,
     eventually,
     integrity,
-    start_phones,
+    mid_burst,
+    refusals,
+    voting,
 )
 from workshop.db import Database
-from workshop.models import AgendaItem, row_id
 from workshop.store.codes import ALPHABET
 
 PHONES = 24
 STOPS_WITHIN = 15.0  # the workers' graceful shutdown is 3 s; the rest is slack for a loaded machine
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A child that exited but was not reaped yet (its parent was killed) is a zombie: gone for our purpose.
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.slow
-def test_two_workers_share_the_address_and_stop_in_order(
-    tmp_path: Path, db: Database, workshop_id: int, maturity_item: AgendaItem
-) -> None:
+def test_two_workers_share_the_address_and_stop_in_order(tmp_path: Path, ballot: Ballot) -> None:
     db_path = tmp_path / "test.sqlite3"
-    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
-    server = ServeProcess(db_path, tmp_path / "logs", "--workers", "2")
-    stop = threading.Event()
-    try:
-        server.wait_ready()
-        assert "(2 worker processes)" in server.stdout
-        workers = server.workers()
-        assert len(workers) == 2, workers
-        phones, threads = start_phones(PHONES, server.url, ballot, stop)
-        burst_until(phones, 3 * PHONES, server)
-        server.signal(signal.SIGTERM)
-        code = server.wait(STOPS_WITHIN)
-        stop.set()
-        for thread in threads:
-            thread.join(30)
-    finally:
-        stop.set()
-        server.end()
-    assert code == 0, server.stderr[-2000:]
+    with ServeProcess(db_path, tmp_path / "logs", "--workers", "2") as server:
+        workers = server.announced_workers(2)  # it said "(2 worker processes)", and has them
+        with mid_burst(server, ballot, PHONES, acked=3 * PHONES) as phones:
+            code = server.stop(STOPS_WITHIN)  # SIGTERM mid-burst, then wait
+    assert code == 0, server.tail()
     # Both workers served: each logs its own pid as it stops, with the writes it committed.
     for pid in workers:
         assert f"[{pid}]: participant server worker stopped after" in server.stderr
-    assert not [pid for pid in workers if _alive(pid)]
+    assert not [pid for pid in workers if alive(pid)]
     assert integrity(db_path) == "ok"
-    seen = check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
+    seen = check_votes(db_path, ballot, phones)
     assert seen["saved_unacked"] == 0, seen
-    assert not any(p.refused for p in phones), [p.refused for p in phones if p.refused]
+    assert not refusals(phones), refusals(phones)
 
 
 @pytest.mark.slow
-def test_a_killed_worker_is_replaced_and_the_address_stays_open(
-    tmp_path: Path, db: Database, workshop_id: int, maturity_item: AgendaItem
-) -> None:
+def test_a_killed_worker_is_replaced_and_the_address_stays_open(tmp_path: Path, ballot: Ballot) -> None:
     db_path = tmp_path / "test.sqlite3"
-    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
-    server = ServeProcess(db_path, tmp_path / "logs")
-    stop = threading.Event()
-    try:
-        server.wait_ready()
+    with ServeProcess(db_path, tmp_path / "logs") as server:
         (first,) = server.workers()
-        phones, threads = start_phones(PHONES // 2, server.url, ballot, stop)
-        burst_until(phones, PHONES, server)
-        later: list[Phone] = []
-        os.kill(first, signal.SIGKILL)
-        assert eventually(lambda: len(server.workers()) == 1 and server.workers() != [first], 10)
-        # The socket never closed: the replacement answers on the same address, and new phones vote.
-        assert httpx.get(f"{server.url}/healthz", timeout=30).status_code == 200
-        stop.set()  # phones whose connection died with the worker have stopped; the rest stop now
-        for thread in threads:
-            thread.join(30)
-        later, later_threads = start_phones(PHONES // 2, server.url, ballot, threading.Event(), rounds=2)
-        for thread in later_threads:
-            thread.join(60)
-        assert [p.acked for p in later] == [2] * (PHONES // 2), [p.refused for p in later]
-        assert server.process.poll() is None
+        with mid_burst(server, ballot, PHONES // 2, acked=PHONES) as phones:
+            os.kill(first, signal.SIGKILL)
+            assert eventually(lambda: len(server.workers()) == 1 and server.workers() != [first], 10)
+            # The socket never closed: the replacement answers on the same address, and new phones vote.
+            assert httpx.get(f"{server.url}/healthz", timeout=30).status_code == 200
+        # Phones whose connection died with the worker had stopped; the rest were stopped leaving the block.
+        with voting(server.url, ballot, PHONES // 2, rounds=2) as later:
+            pass  # leaving the block waits for each new phone to join and vote twice
+        assert [p.acked for p in later] == [2] * (PHONES // 2), refusals(later)
+        assert server.running()
         assert f"worker {first} exited" in server.stderr
-        server.signal(signal.SIGTERM)
-        assert server.wait(STOPS_WITHIN) == 0, server.stderr[-2000:]
-    finally:
-        stop.set()
-        server.end()
+        assert server.stop(STOPS_WITHIN) == 0, server.tail()
     assert integrity(db_path) == "ok"
-    check_votes(db_path, ballot.item_id, [*phones, *later], len(ballot.fields))
+    check_votes(db_path, ballot, [*phones, *later])
 
 
 @pytest.mark.slow
-def test_workers_stop_by_themselves_when_their_server_is_killed(
-    tmp_path: Path, db: Database, workshop_id: int, maturity_item: AgendaItem
-) -> None:
+def test_workers_stop_by_themselves_when_their_server_is_killed(tmp_path: Path, ballot: Ballot) -> None:
     db_path = tmp_path / "test.sqlite3"
-    ballot = Ballot.read(db, workshop_id, join_code(db, workshop_id), row_id(maturity_item))
-    server = ServeProcess(db_path, tmp_path / "logs", "--workers", "2")
-    stop = threading.Event()
-    try:
-        server.wait_ready()
+    with ServeProcess(db_path, tmp_path / "logs", "--workers", "2") as server:
         workers = server.workers()
-        phones, threads = start_phones(PHONES // 2, server.url, ballot, stop)
-        burst_until(phones, PHONES, server)
-        server.signal(signal.SIGKILL)  # the parent only: nobody will tell the workers to stop
-        assert server.wait(10) == -signal.SIGKILL
-        # Their lifeline (stdin) ended with it: they finish what they took and exit.
-        gone = eventually(lambda: not any(_alive(pid) for pid in workers), STOPS_WITHIN)
-        assert gone, server.stderr[-2000:]
-        stop.set()
-        for thread in threads:
-            thread.join(30)
-    finally:
-        stop.set()
-        server.end()
+        with mid_burst(server, ballot, PHONES // 2, acked=PHONES) as phones:
+            server.signal(signal.SIGKILL)  # the parent only: nobody will tell the workers to stop
+            assert server.wait(10) == -signal.SIGKILL
+            # Their lifeline (stdin) ended with it: they finish what they took and exit.
+            gone = eventually(lambda: not any(alive(pid) for pid in workers), STOPS_WITHIN)
+            assert gone, server.tail()
     assert server.stderr.count("participant server worker stopped after") == 2
     assert integrity(db_path) == "ok"
-    check_votes(db_path, ballot.item_id, phones, len(ballot.fields))
+    check_votes(db_path, ballot, phones)
 
 
 def test_a_worker_that_cannot_start_is_not_restarted_forever(tmp_path: Path) -> None:
@@ -186,9 +128,7 @@ def test_a_guesser_gets_no_more_wrong_codes_from_two_workers_than_from_one(
     tmp_path: Path, db: Database, workshop_id: int
 ) -> None:
     code = join_code(db, workshop_id)
-    server = ServeProcess(tmp_path / "test.sqlite3", tmp_path / "logs", "--workers", "2")
-    try:
-        server.wait_ready()
+    with ServeProcess(tmp_path / "test.sqlite3", tmp_path / "logs", "--workers", "2") as server:
         checked = 0
         for n in range(40):
             # A new connection each time: the kernel hands each to either worker.
@@ -196,6 +136,4 @@ def test_a_guesser_gets_no_more_wrong_codes_from_two_workers_than_from_one(
             reply = httpx.post(f"{server.url}/j/{code}/seat", data={"seat_code": wrong}, timeout=20)
             assert reply.status_code == 422
             checked += "Too many wrong codes" not in reply.text
-    finally:
-        server.end()
     assert checked <= 10  # one guard's limit (SeatCodeGuard.PER_CLIENT), whichever worker answered

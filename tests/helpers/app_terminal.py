@@ -26,7 +26,7 @@ import httpx
 import pyte
 import pytest
 
-from tests.helpers.serve import READY_WITHIN, Phone, acked_votes, eventually
+from tests.helpers.serve import READY_WITHIN, EndsOnExit, eventually
 from tests.helpers.terminal import TerminalSession
 from tests.helpers.web import free_port
 
@@ -34,7 +34,7 @@ COLUMNS, ROWS = 120, 36
 TOAST_BAR = "▌"
 
 
-class RunningApp:
+class RunningApp(EndsOnExit):
     """``workshop --db PATH run ID --host 127.0.0.1 --port P`` in a pty of ``COLUMNS`` × ``ROWS``."""
 
     def __init__(self, db_path: Path, workshop_id: int, port: int | None = None) -> None:
@@ -123,6 +123,14 @@ class RunningApp:
                 children += [int(pid) for pid in (task / "children").read_text().split()]
         return children
 
+    def running(self) -> bool:
+        """Whether the TUI has not exited."""
+        return self.session.process.poll() is None
+
+    def tail(self) -> str:
+        """The screen as it is now, for a failed check's message."""
+        return self.text()
+
     def kill_all(self) -> None:
         """SIGKILL the TUI and its workers at once, as a crash of the machine would."""
         with contextlib.suppress(ProcessLookupError):
@@ -150,14 +158,6 @@ def alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state not in ("Z", "X")
-
-
-def burst_until(phones: list[Phone], acked: int, app: RunningApp) -> None:
-    """Wait until the phones hold ``acked`` acknowledgements, with the app still running."""
-    assert eventually(lambda: acked_votes(phones) >= acked or app.session.process.poll() is not None, 60), (
-        f"only {acked_votes(phones)} votes acknowledged:\n{app.text()}"
-    )
-    assert app.session.process.poll() is None, app.text()
 
 
 @contextlib.contextmanager

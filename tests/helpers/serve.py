@@ -15,10 +15,11 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Protocol, Self
 
 import httpx
 from sqlalchemy import text
@@ -36,9 +37,26 @@ def workshop_command(db_path: Path | str, *args: str) -> list[str]:
     return [sys.executable, "-m", "workshop", "--db", str(db_path), *args]
 
 
-class ServeProcess:
+class EndsOnExit:
+    """A process a test started: in a ``with`` block, it is ended (:meth:`end`) however the block leaves."""
+
+    def end(self) -> None:
+        """Make sure the process and everything it started are gone."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.end()
+
+
+class ServeProcess(EndsOnExit):
     """``workshop --db PATH serve --host 127.0.0.1 --port P ARGS`` with its output in files; ``db_path`` may
-    also be a database URL (``postgresql+psycopg://…``)."""
+    also be a database URL (``postgresql+psycopg://…``). A ``with`` block starts once it answers, and ends it
+    with its workers however the block leaves."""
 
     def __init__(self, db_path: Path | str, logs: Path, *args: str, port: int | None = None) -> None:
         self.port = port if port is not None else free_port()
@@ -83,9 +101,31 @@ class ServeProcess:
                 time.sleep(0.05)  # polling for the port to open, not waiting before a check
         raise AssertionError(f"serve did not answer within {seconds} s: {self.stderr[-2000:]}")
 
+    def __enter__(self) -> Self:
+        """The server once it answers (:meth:`wait_ready`); it is ended if it does not."""
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.end()
+            raise
+        return self
+
+    def running(self) -> bool:
+        """Whether the server process has not exited."""
+        return self.process.poll() is None
+
+    def tail(self) -> str:
+        """The end of what the server logged, for a failed check's message."""
+        return self.stderr[-2000:]
+
     def signal(self, sig: signal.Signals) -> None:
         """Send ``sig`` to the server."""
         self.process.send_signal(sig)
+
+    def stop(self, seconds: float) -> int | None:
+        """SIGTERM the server and wait: its exit code, or None if it still runs after ``seconds``."""
+        self.signal(signal.SIGTERM)
+        return self.wait(seconds)
 
     def wait(self, seconds: float) -> int | None:
         """The exit code, or None if the server is still running after ``seconds``."""
@@ -101,6 +141,13 @@ class ServeProcess:
             return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
         except OSError:
             return []
+
+    def announced_workers(self, count: int) -> list[int]:
+        """The workers' process ids, once checked that the server said it runs ``count`` and has them."""
+        assert f"({count} worker processes)" in self.stdout
+        workers = self.workers()
+        assert len(workers) == count, workers
+        return workers
 
     def kill_all(self) -> None:
         """SIGKILL the server and its workers at once."""
@@ -150,8 +197,12 @@ class Phone:
         candidates = self.posted[max(self.acked - 1, 0) : self.acked + 1]
         return set(candidates)
 
-    def vote(self, url: str, ballot: Ballot, stop: threading.Event, rounds: int | None = None) -> None:
-        """Join, then post full votes (each round another level) until ``stop`` or the server goes."""
+    def vote(
+        self, url: str, ballot: Ballot, stop: threading.Event | None = None, rounds: int | None = None
+    ) -> None:
+        """Join, then post full votes (each round another level) until ``stop``, ``rounds`` votes, or the
+        server goes."""
+        stop = stop if stop is not None else threading.Event()
         with httpx.Client(base_url=url, timeout=20) as client:
             try:
                 joined = client.post(f"/j/{ballot.code}", data={})
@@ -215,26 +266,61 @@ def eventually(condition: Callable[[], bool], seconds: float) -> bool:
     return True
 
 
-def integrity(db_path: Path) -> str:
-    """``PRAGMA integrity_check`` of the file ("ok" when sound)."""
+def read_one(db_path: Path, query: str) -> Any:
+    """The first value of the first row ``query`` gives, read from the file with plain sqlite3."""
     connection = sqlite3.connect(db_path, timeout=5)
     try:
-        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+        return connection.execute(query).fetchone()[0]
     finally:
         connection.close()
 
 
-def start_phones(
-    count: int, url: str, ballot: Ballot, stop: threading.Event, rounds: int | None = None
-) -> tuple[list[Phone], list[threading.Thread]]:
-    """``count`` phones voting at once, each in its own thread."""
+def integrity(db_path: Path) -> str:
+    """``PRAGMA integrity_check`` of the file ("ok" when sound)."""
+    return str(read_one(db_path, "PRAGMA integrity_check"))
+
+
+class Serving(Protocol):
+    """A server the phones vote on: ``workshop serve`` (:class:`ServeProcess`) or ``workshop run``."""
+
+    @property
+    def url(self) -> str:
+        """Where phones reach it."""
+        ...
+
+    def running(self) -> bool:
+        """Whether it has not exited."""
+        ...
+
+    def tail(self) -> str:
+        """What it last logged or showed, for a failed check's message."""
+        ...
+
+
+@contextlib.contextmanager
+def voting(url: str, ballot: Ballot, count: int, rounds: int | None = None) -> Iterator[list[Phone]]:
+    """``count`` phones voting at once, each in its own thread, for the ``with`` block.
+
+    Leaving the block, phones that vote until told are told to stop (so are all, if the block failed);
+    phones with a number of ``rounds`` finish them. Either way every thread is joined.
+    """
+    stop = threading.Event()
     phones = [Phone(number) for number in range(count)]
     threads = [
         threading.Thread(target=phone.vote, args=(url, ballot, stop, rounds), daemon=True) for phone in phones
     ]
     for thread in threads:
         thread.start()
-    return phones, threads
+    try:
+        yield phones
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        if rounds is None:
+            stop.set()
+        for thread in threads:
+            thread.join(30 if rounds is None else 60)
 
 
 def acked_votes(phones: list[Phone]) -> int:
@@ -242,20 +328,37 @@ def acked_votes(phones: list[Phone]) -> int:
     return sum(phone.acked for phone in phones)
 
 
-def burst_until(phones: list[Phone], acked: int, server: ServeProcess) -> float:
-    """Wait until the phones hold ``acked`` acknowledgements; return how long that took."""
+def refusals(phones: list[Phone]) -> list[list[int]]:
+    """The statuses that were neither a join nor a saved vote, for each phone that got any."""
+    return [phone.refused for phone in phones if phone.refused]
+
+
+def burst_until(phones: list[Phone], acked: int, server: Serving) -> float:
+    """Wait until the phones hold ``acked`` acknowledgements, with the server still running; return how
+    long that took."""
     started = time.monotonic()
-    assert eventually(lambda: acked_votes(phones) >= acked or server.process.poll() is not None, 60), (
-        f"only {acked_votes(phones)} votes acknowledged; {server.stderr[-2000:]}"
+    assert eventually(lambda: acked_votes(phones) >= acked or not server.running(), 60), (
+        f"only {acked_votes(phones)} votes acknowledged:\n{server.tail()}"
     )
-    assert server.process.poll() is None, server.stderr[-2000:]
+    assert server.running(), server.tail()
     return time.monotonic() - started
 
 
-def check_votes(source: Path | Database, item_id: int, phones: list[Phone], fields: int) -> dict[str, Any]:
-    """Every acknowledged vote is there whole, and nothing is there that no phone sent (``source``: as for
-    :func:`stored_votes`)."""
-    stored = stored_votes(source, item_id)
+@contextlib.contextmanager
+def mid_burst(server: Serving, ballot: Ballot, count: int, acked: int) -> Iterator[list[Phone]]:
+    """``count`` phones voting on ``server`` until they hold ``acked`` acknowledgements, then the ``with``
+    block (the fault) while they still post; leaving it, the phones stop and are joined (see
+    :func:`voting`)."""
+    with voting(server.url, ballot, count) as phones:
+        burst_until(phones, acked, server)
+        yield phones
+
+
+def check_votes(source: Path | Database, ballot: Ballot, phones: list[Phone]) -> dict[str, Any]:
+    """Every acknowledged vote on ``ballot`` is there whole, and nothing is there that no phone sent
+    (``source``: as for :func:`stored_votes`)."""
+    stored = stored_votes(source, ballot.item_id)
+    fields = len(ballot.fields)
     by_token = {phone.token: phone for phone in phones if phone.token}
     invented = set(stored) - set(by_token)
     assert not invented, f"{len(invented)} seats hold votes no phone sent"
