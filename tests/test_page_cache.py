@@ -130,9 +130,14 @@ def test_fingerprint_tells_contents_apart_and_refuses_what_it_cannot_read() -> N
 def test_templates_read_only_the_seat_code() -> None:
     """A page rendered for any seat carries only its code: a template reading more would show another's."""
     root = Path(locations.web_templates_dir())
-    used = {
-        match
+    allowed = re.compile(r"\bseat\s*\.\s*code\b|\bif\s+(?:not\s+)?seat\b(?!\s*[.\[|])")
+    other_uses = [
+        f"{path.name}: {block.strip()}"
         for path in root.rglob("*.html")
-        for match in re.findall(r"\bseat\.(\w+)", path.read_text(encoding="utf-8"))
-    }
-    assert used <= {"code"}
+        # Only what Jinja reads (expressions and statements), not the page's words ("your seat").
+        for block in re.findall(r"\{[{%](.*?)[%}]\}", path.read_text(encoding="utf-8"), re.DOTALL)
+        if re.search(r"\bseat\b", allowed.sub("", block))
+    ]
+    # seat.code and "is there a seat" only: an item, a filter, an alias or any other attribute would read
+    # something of one seat into a page that is served to others.
+    assert other_uses == []
