@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, update
@@ -206,10 +207,47 @@ _BUMP = (
 )
 
 
+# Where bump_revision marks workshops instead of bumping them, inside marking_revisions.
+_MARKS = "workshop.revisions_marked"
+
+
 def bump_revision(session: Session, workshop_id: int) -> None:
-    """Record that something in the workshop changed; call inside the transaction that changed it."""
+    """Record that something in the workshop changed; call inside the transaction that changed it.
+
+    Inside :func:`marking_revisions` the workshop is only marked: whoever opened it bumps it later in the
+    same transaction, with :func:`bump_revisions`.
+    """
+    marks: set[int] | None = session.info.get(_MARKS)
+    if marks is not None:
+        marks.add(workshop_id)
+        return
     session.flush()  # as Session.execute would: changes made to objects go in first (cheap when none)
     session.connection().execute(_BUMP, {"workshop_id": workshop_id})
+
+
+@contextmanager
+def marking_revisions(session: Session) -> Iterator[set[int]]:
+    """A block in which :func:`bump_revision` adds the workshop's id to the set yielded and runs nothing.
+
+    The writer runs each write of a batch in one and bumps each workshop marked by a write that was kept
+    once, before the batch commits: a burst of votes moves the revision once, not once a vote.
+    """
+    previous = session.info.get(_MARKS)
+    marks: set[int] = set()
+    session.info[_MARKS] = marks
+    try:
+        yield marks
+    finally:
+        if previous is None:
+            del session.info[_MARKS]
+        else:
+            session.info[_MARKS] = previous
+
+
+def bump_revisions(session: Session, workshop_ids: Iterable[int]) -> None:
+    """:func:`bump_revision` for each of ``workshop_ids``, once each."""
+    for workshop_id in sorted(set(workshop_ids)):
+        bump_revision(session, workshop_id)
 
 
 def revision(session: Session, workshop_id: int) -> int:

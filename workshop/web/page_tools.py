@@ -11,16 +11,19 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
-from collections.abc import Hashable, Mapping
+import functools
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import escape
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 from workshop import store
 from workshop.db import Database
@@ -30,6 +33,8 @@ from workshop.web.guards import LookupCache, PageCache
 from workshop.writer import BatchWriter
 
 SEAT_COOKIE_DAYS = 7
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass
@@ -58,6 +63,29 @@ def writer_of(request: Request) -> BatchWriter:
     """The app's single writer."""
     writer: BatchWriter = request.app.state.writer
     return writer
+
+
+async def run_read(request: Request, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """``fn(*args, **kwargs)``, a page's short reads: on the event loop on SQLite, in a thread otherwise.
+
+    A worker process serves only phones (the terminal runs elsewhere), and a SQLite read there takes about
+    0.1 ms, less than handing it to a thread and back (the in-process driver went from 5.4–5.6 to 4.9–5.0
+    ms of CPU a phone; benchmarks/README.md, fourth round). PostgreSQL's reads wait on the network, which
+    must not hold up every other phone on the loop, so they keep the thread pool.
+    """
+    if db_of(request).is_sqlite:
+        return fn(*args, **kwargs)
+    return await run_in_threadpool(fn, *args, **kwargs)
+
+
+def reads(endpoint: Callable[[Request], Response]) -> Callable[[Request], Awaitable[Response]]:
+    """A page written as a plain function, run as :func:`run_read` runs a read."""
+
+    @functools.wraps(endpoint)
+    async def page(request: Request) -> Response:
+        return await run_read(request, endpoint, request)
+
+    return page
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

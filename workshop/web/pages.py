@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import quote
 
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -28,8 +28,10 @@ from workshop.web.page_tools import (
     db_of,
     gone,
     joinable,
+    reads,
     render,
     render_for_seat,
+    run_read,
     to,
     writer_of,
 )
@@ -41,14 +43,14 @@ log = logging.getLogger(__name__)
 async def status(request: Request) -> JSONResponse:
     """What a phone polls to follow the agenda: cheap, cached for a second, no seat needed.
 
-    A fresh cached answer is served on the event loop; only a miss goes to the thread pool.
+    A fresh cached answer is served on the event loop; only a miss reads, as :func:`run_read` runs it.
     """
     code: str = request.path_params["code"]
     cache: StatusCache = request.app.state.status_cache
     key = normalise_code(code)
     hit = cache.fresh(key)
     if hit is None:
-        hit = await run_in_threadpool(cache.get, key, lambda: _status(request, code))
+        hit = await run_read(request, cache.get, key, lambda: _status(request, code))
     return JSONResponse(hit)
 
 
@@ -86,7 +88,8 @@ def _activity_context(
     about to be saved), only the seat, the item, its kind and the form's structure: no page is drawn."""
     found = joinable(request, code)
     workshop = found.workshop
-    with db_of(request).reading() as session:
+    # One Core transaction, on SQLite on the kept connection (no pool checkout); the kinds read by a session.
+    with db_of(request).read_connection() as connection, Session(connection) as session:
         seat = store.seat_by_token(session, found.id, request.cookies.get(cookie_name(workshop)))
         context: dict[str, Any] = {"workshop": workshop, "seat": seat, "item": None, "values": {}}
         if seat is None:
@@ -168,7 +171,7 @@ async def submit_answers(request: Request) -> Response:
     item_id: ids.RowId = request.path_params["item_id"]
     form = await request.form()
     data = {key: value for key, value in form.items() if isinstance(value, str)}
-    quick = await run_in_threadpool(partial(_activity_context, request, code, item_id, page=False))
+    quick = await run_read(request, partial(_activity_context, request, code, item_id, page=False))
     item = quick["item"]
     if quick["seat"] is not None and item is not None and item.state == ItemState.OPEN:
         activity = quick["activity"]
@@ -176,7 +179,7 @@ async def submit_answers(request: Request) -> Response:
             parsed = activity.parse_form(quick["structure"], data)
             if not parsed.errors and not parsed.rerender:
                 return await _save(request, code, quick, parsed, data)
-    context = await run_in_threadpool(_activity_context, request, code, item_id, data.get("step"))
+    context = await run_read(request, _activity_context, request, code, item_id, data.get("step"))
     return await _answer_page(request, code, context, data)
 
 
@@ -244,8 +247,8 @@ async def _save(
 
 async def _page_of(request: Request, code: str, item_id: int, data: dict[str, str]) -> dict[str, Any]:
     """The full page context, to draw the form again after a write was refused or failed."""
-    page: dict[str, Any] = await run_in_threadpool(
-        _activity_context, request, code, item_id, data.get("step")
+    page: dict[str, Any] = await run_read(
+        request, _activity_context, request, code, item_id, data.get("step")
     )
     return page
 
@@ -265,7 +268,7 @@ def saved(request: Request) -> Response:
 # paths' parameters are read from the request; ``{item_id:rowid}`` only matches a possible row id.
 routes: list[BaseRoute] = [
     Route("/w/{code}/status", status, methods=["GET"]),
-    Route("/w/{code}", current_activity, methods=["GET"]),
+    Route("/w/{code}", reads(current_activity), methods=["GET"]),
     Route("/w/{code}/items/{item_id:rowid}", submit_answers, methods=["POST"]),
-    Route("/w/{code}/items/{item_id:rowid}/saved", saved, methods=["GET"]),
+    Route("/w/{code}/items/{item_id:rowid}/saved", reads(saved), methods=["GET"]),
 ]

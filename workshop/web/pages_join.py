@@ -23,7 +23,9 @@ from workshop.web.page_tools import (
     db_of,
     joinable,
     lookup,
+    reads,
     render,
+    run_read,
     to,
     writer_of,
 )
@@ -89,11 +91,11 @@ async def join_submit(request: Request) -> Response:
     code: str = request.path_params["code"]
     form = await request.form()
     db = db_of(request)
-    found = await run_in_threadpool(joinable, request, code)
+    found = await run_read(request, joinable, request, code)
     workshop = found.workshop
     token = request.cookies.get(cookie_name(workshop))
     if token:
-        existing = await run_in_threadpool(_existing_seat, db, found.id, token)
+        existing = await run_read(request, _existing_seat, db, found.id, token)
         if existing:  # a second tap on "Join" must not make a second seat
             return to(f"/w/{workshop.join_code}")
     entered = {key: str(form.get(key) or "") for key in ("organisation", "role_level")}
@@ -147,7 +149,7 @@ def _find_seat(
 ) -> tuple[Joinable, Seat | None]:
     """The workshop, and the seat a typed code names when the guard lets it be looked up.
 
-    Runs in a worker thread: a busy database must not hold up the event loop the terminal shares.
+    Runs in a worker thread: a rare page, not worth moving onto the loop (see page_tools.run_read).
     """
     found = joinable(request, code)
     if not cleaned or not guard.reserve(found.id, client):
@@ -200,9 +202,9 @@ async def seat_restore(request: Request) -> Response:
 
 # Plain Starlette routes, put before FastAPI's by app.create_app (see pages.routes for why).
 routes: list[BaseRoute] = [
-    Route("/", home, methods=["GET"]),
-    Route("/j/{code}", join_page, methods=["GET"]),
+    Route("/", reads(home), methods=["GET"]),
+    Route("/j/{code}", reads(join_page), methods=["GET"]),
     Route("/j/{code}", join_submit, methods=["POST"]),
-    Route("/j/{code}/seat", seat_page, methods=["GET"]),
+    Route("/j/{code}/seat", reads(seat_page), methods=["GET"]),
     Route("/j/{code}/seat", seat_restore, methods=["POST"]),
 ]
