@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import signal
 import socket
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
