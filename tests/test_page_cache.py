@@ -141,3 +141,16 @@ def test_templates_read_only_the_seat_code() -> None:
     # seat.code and "is there a seat" only: an item, a filter, an alias or any other attribute would read
     # something of one seat into a page that is served to others.
     assert other_uses == []
+
+
+def test_templates_read_only_the_workshops_code_and_title() -> None:
+    """The form page cache keys the workshop by its id, join code and title alone (page_tools.py): a
+    template reading any other field would be served stale."""
+    root = Path(locations.web_templates_dir())
+    fields = {
+        field
+        for path in root.rglob("*.html")
+        for block in re.findall(r"\{[{%](.*?)[%}]\}", path.read_text(encoding="utf-8"), re.DOTALL)
+        for field in re.findall(r"\bworkshop\s*(?:\.\s*(\w+)|(\[|\|))", block)
+    }
+    assert fields <= {("join_code", ""), ("title", "")}, fields

@@ -13,7 +13,7 @@ from tests.helpers.data import add_item, join_code
 from tests.helpers.web import LiveServer
 from workshop import store, usecases
 from workshop.db import Database, open_database
-from workshop.models import row_id
+from workshop.models import Organisation, row_id
 from workshop.templates import get_template
 from workshop.web.guards import LookupCache
 
@@ -117,3 +117,21 @@ def test_the_cache_keeps_only_what_was_found_and_for_its_time() -> None:
     cache.forget("A")
     assert cache.get("A", lambda: load(None)) is None
     assert loads == ["None", "row", "newer", "None"]
+
+
+def test_joining_while_the_lookup_is_out_of_date_is_a_clear_answer(
+    phone: httpx.Client, clock: Clock, db: Database, other: Database, workshop_id: int
+) -> None:
+    code = join_code(db, workshop_id)
+    with db.reading() as session:
+        organisation = store.organisations(session, workshop_id)[0]
+    assert phone.get(f"/j/{code}").status_code == 200  # the lookup now holds the organisations
+    with other.writing() as session:  # the facilitator removes one meanwhile
+        session.delete(session.get(Organisation, row_id(organisation)))
+    chose_it = phone.post(f"/j/{code}", data={"organisation": str(organisation.id), "role_level": "none"})
+    assert chose_it.status_code == 422
+    assert "Choose an organisation from the list" in chose_it.text
+    with other.writing() as session:  # and then the workshop goes, while the lookup still has it
+        usecases.delete_workshop(session, workshop_id)
+    assert phone.post(f"/j/{code}", data={}).status_code == 404
+    assert phone.get(f"/j/{code}").status_code == 404  # forgotten at once, not after its second

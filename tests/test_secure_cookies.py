@@ -38,3 +38,17 @@ def test_the_facilitators_cookie_is_secure_only_over_https(
     cookie = signed_in.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert ("Secure" in cookie) is tls
+
+
+def test_cookies_are_secure_when_phones_are_given_an_https_address(
+    live_server: LiveServer, db: Database, workshop_id: int
+) -> None:
+    # A proxy in front that the server was not told to trust: the request looks like plain HTTP, but the
+    # address phones were given is https, so the cookies must never travel in clear text.
+    live_server.app.state.public_url = "https://workshop.example.org"
+    code = join_code(db, workshop_id)
+    token = issue_token(db, workshop_id)
+    with httpx.Client(base_url=live_server.url) as phone:
+        seat_cookie = phone.post(f"/j/{code}", data={}).headers["set-cookie"]
+        remote_cookie = phone.get(f"/f/{token}").headers["set-cookie"]
+    assert "Secure" in seat_cookie and "Secure" in remote_cookie

@@ -136,17 +136,20 @@ def render_for_seat(request: Request, name: str, context: dict[str, Any]) -> HTM
     Most of a room gets the same form page (no answers yet, the same step), so it is rendered once per
     distinct context and the seat's code put in. The context, read fresh by this request, is the key: a
     change made by any process (the item, its settings, its structure, the seat's answers) makes another.
-    Templates read only ``seat.code`` of the seat (a test keeps it so).
+    Templates read only ``seat.code`` of the seat, and only the join code and title of the workshop (tests
+    keep it so).
     """
     seat: Seat = context["seat"]
     cache: PageCache = request.app.state.page_cache
     activity = type(context.get("activity")).__name__
+    shown = {k: v for k, v in context.items() if k not in ("seat", "activity")}
+    workshop = shown.get("workshop")
+    if isinstance(workshop, Workshop):
+        # Only what templates read of it (a test keeps it so): its revision moves with every vote, and
+        # keying on it would render the room's form again every second of a burst.
+        shown["workshop"] = (workshop.id, workshop.join_code, workshop.title)
     try:
-        key = (
-            name,
-            activity,
-            fingerprint({k: v for k, v in context.items() if k not in ("seat", "activity")}),
-        )
+        key = (name, activity, fingerprint(shown))
     except _Unshared:
         return render(request, name, context)
     parts: tuple[bytes, bytes] | None = cache.get(key)
@@ -159,6 +162,13 @@ def render_for_seat(request: Request, name: str, context: dict[str, Any]) -> HTM
         parts = (before, after)
         cache.put(key, parts)
     return HTMLResponse(parts[0] + str(escape(seat.code)).encode() + parts[1])
+
+
+def over_tls(request: Request) -> bool:
+    """Whether cookies set now must be Secure: the page came over HTTPS (a trusted proxy says so with
+    X-Forwarded-Proto), or phones are given an https address (a proxy in front that is not trusted)."""
+    public: str = request.app.state.public_url or ""
+    return request.url.scheme == "https" or public.startswith("https://")
 
 
 def cookie_name(workshop: Workshop) -> str:

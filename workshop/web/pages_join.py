@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -21,8 +22,10 @@ from workshop.web.page_tools import (
     Joinable,
     cookie_name,
     db_of,
+    gone,
     joinable,
     lookup,
+    over_tls,
     reads,
     render,
     run_read,
@@ -120,9 +123,19 @@ async def join_submit(request: Request) -> Response:
         return render(
             request, "join.html", {**_join_context(found), "errors": errors, "entered": entered}, 422
         )
-    seat = await writer_of(request).submit(
-        partial(add_seat, workshop_id=found.id, organisation_id=organisation_id, role_level_id=role_level_id)
-    )
+    try:
+        seat = await writer_of(request).submit(
+            partial(
+                add_seat, workshop_id=found.id, organisation_id=organisation_id, role_level_id=role_level_id
+            )
+        )
+    except store.SeatError as exc:  # the lists changed since this page read them: the facilitator edited
+        errors = [{"anchor": "organisation-none", "message": str(exc)}]
+        return render(
+            request, "join.html", {**_join_context(found), "errors": errors, "entered": entered}, 422
+        )
+    except IntegrityError:  # the workshop was deleted meanwhile: its seat has nothing to belong to
+        raise gone(request, code) from None
     response = to(f"/w/{workshop.join_code}")
     response.set_cookie(
         cookie_name(workshop),
@@ -130,7 +143,7 @@ async def join_submit(request: Request) -> Response:
         max_age=SEAT_COOKIE_DAYS * 86400,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",  # behind a TLS proxy, never sent in clear text again
+        secure=over_tls(request),  # behind a TLS proxy, never sent in clear text again
     )
     return response
 
@@ -195,7 +208,7 @@ async def seat_restore(request: Request) -> Response:
         max_age=SEAT_COOKIE_DAYS * 86400,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",  # behind a TLS proxy, never sent in clear text again
+        secure=over_tls(request),  # behind a TLS proxy, never sent in clear text again
     )
     return response
 

@@ -19,6 +19,7 @@ from workshop.store.seats import add_proxy_seat
 from workshop.usecases.control import ItemAction
 from workshop.web.api import _entry_action, _item_action, workshop_for_token
 from workshop.web.ids import RowId
+from workshop.web.page_tools import over_tls
 from workshop.web.remote_base import COOKIE, horizon_choices
 from workshop.web.remote_base import denied as _denied
 from workshop.web.remote_base import poster as _poster
@@ -38,7 +39,7 @@ async def sign_in(request: Request, token: str) -> Response:
     response = RedirectResponse("/f/", status_code=303)
     # Secure behind HTTPS (a hosted server's proxy says so with X-Forwarded-Proto): the cookie is the
     # facilitator's token, and must never travel in clear text once the page came over TLS.
-    secure = request.url.scheme == "https"
+    secure = over_tls(request)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", max_age=12 * 3600, secure=secure)
     return response
 
@@ -230,6 +231,6 @@ async def proxy(request: Request) -> Response:
         httponly=True,
         samesite="lax",
         max_age=86400,
-        secure=request.url.scheme == "https",
+        secure=over_tls(request),
     )
     return response
