@@ -1,10 +1,11 @@
 """The bare floor for :mod:`benchmarks.room`: the least a server must do for the same phones.
 
-A plain Starlette app on uvicorn (h11, no access log, the app's six worker threads and ``gc.freeze``) in a
-process of its own. A join parses the form, inserts a seat and sets the cookie; a vote parses the form and
-makes one durable SQLite insert (WAL, ``synchronous=FULL``, one connection behind a lock, a commit per
-write) of the ballot as JSON, then redirects to the saved page. Pages and the status are the real app's
-bytes, served as they are. Whatever the real app spends beyond this is the cost of being the app.
+A plain Starlette app on uvicorn (h11, no access log, the app's six worker threads, ``gc.freeze`` and its
+garbage collector threshold) in a process of its own. A join parses the form, inserts a seat and sets the
+cookie; a vote parses the form and makes one durable SQLite insert (WAL, ``synchronous=FULL``, one
+connection behind a lock, a commit per write) of the ballot as JSON, then redirects to the saved page.
+Pages and the status are the real app's bytes, served as they are. Whatever the real app spends beyond
+this is the cost of being the app.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from starlette.routing import Route
 from benchmarks.room_app import Pages
 
 THREADS = 6  # as workshop.web.server
+GC_THRESHOLD = 70_000  # as workshop.web.worker (not imported: that would load the whole app in here)
 
 
 class Ballots:
@@ -144,6 +146,7 @@ def floor_main(db_path: Path, code: str, item_id: int, pages: Pages, channel: An
     async def serve() -> None:
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         gc.freeze()
+        gc.set_threshold(GC_THRESHOLD, 10, 10)  # as the app's workers do: the same runtime, the same rules
         await server.serve(sockets=[sock])  # uvicorn takes SIGTERM as its cue to finish gracefully
 
     channel.put(("port", int(sock.getsockname()[1])))
