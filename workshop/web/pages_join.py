@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from workshop import store
 from workshop.db import Database
-from workshop.models import Seat
+from workshop.models import Seat, Workshop
 from workshop.store.codes import normalise_code
 from workshop.store.seats import add_seat
 from workshop.web.guards import SeatCodeGuard
@@ -136,16 +136,7 @@ async def join_submit(request: Request) -> Response:
         )
     except IntegrityError:  # the workshop was deleted meanwhile: its seat has nothing to belong to
         raise gone(request, code) from None
-    response = to(f"/w/{workshop.join_code}")
-    response.set_cookie(
-        cookie_name(workshop),
-        seat.token,
-        max_age=SEAT_COOKIE_DAYS * 86400,
-        httponly=True,
-        samesite="lax",
-        secure=over_tls(request),  # behind a TLS proxy, never sent in clear text again
-    )
-    return response
+    return _seated(request, workshop, seat.token)
 
 
 def seat_page(request: Request) -> Response:
@@ -201,10 +192,15 @@ async def seat_restore(request: Request) -> Response:
         return render(
             request, "seat.html", {"workshop": workshop, "entered": typed[:16], "errors": errors}, 422
         )
+    return _seated(request, workshop, seat.token)
+
+
+def _seated(request: Request, workshop: Workshop, token: str) -> Response:
+    """To the workshop's page, the phone now holding its seat's cookie."""
     response = to(f"/w/{workshop.join_code}")
     response.set_cookie(
         cookie_name(workshop),
-        seat.token,
+        token,
         max_age=SEAT_COOKIE_DAYS * 86400,
         httponly=True,
         samesite="lax",
