@@ -146,34 +146,20 @@ class StatusCache:
         return value
 
 
-class LookupCache:
-    """What never changes about a workshop while it exists (its id, code, title, choices), by join code.
+class LookupCache(StatusCache):
+    """A workshop's lookup by join code (its row, organisations and role levels), kept for ``seconds``.
 
     A room of phones asks for the same workshop on every request; one worker process reads it once per
     ``seconds`` instead. Only what was found is kept, so a new workshop is found at once, and a deleted one
-    stops being served within ``seconds``. Anything that changes while a workshop runs (the current item,
-    its state, the revision) is never read from here.
+    stops being served within ``seconds``. Pages use only what cannot change while a workshop runs (its
+    id, code, title, choices); the current item, its state and the revision are always read afresh.
     """
-
-    def __init__(self, seconds: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds = seconds
-        self._clock = clock
-        self._entries: dict[str, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
 
     def get(self, key: str, load: Callable[[], Any | None]) -> Any | None:
         """The value kept for ``key`` if recent enough, else ``load()`` (kept unless it is None)."""
-        now = self._clock()
-        with self._lock:
-            hit = self._entries.get(key)
-        if hit is not None and now - hit[0] < self.seconds:
-            return hit[1]
-        value = load()
-        with self._lock:
-            if value is None:
-                self._entries.pop(key, None)
-            else:
-                self._entries[key] = (now, value)
+        value = super().get(key, load)
+        if value is None:
+            self.forget(key)
         return value
 
     def forget(self, key: str) -> None:
