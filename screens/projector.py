@@ -26,6 +26,7 @@ from workshop import store
 from workshop.activities import get_activity
 from workshop.live import Snapshot, load_snapshot
 from workshop.models import ItemState
+from workshop.wording import NOBODY_JOINED, of_joined
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -268,18 +269,19 @@ class ProjectorScreen(Screen[None]):
         self.query_one("#item-title", Static).update(title)
 
         answered = Text(no_wrap=True, overflow="ellipsis")
+        joined = f"{snapshot.seats} joined" if snapshot.seats else NOBODY_JOINED
         if activity is not None and takes_answers:
             count = activity.answered(snapshot.summary)
             if count is not None:
-                answered.append(f"{count} of {snapshot.seats} joined have answered")
+                answered.append(of_joined(count, snapshot.seats, "have answered"))
             else:
-                answered.append(f"{snapshot.seats} joined")
+                answered.append(joined)
             if item is not None and item.state == ItemState.OPEN:
                 answered.append(" · ✎ answer on your phone")
             elif item is not None and item.state == ItemState.CLOSED:
                 answered.append(" · ■ answers closed")
         else:
-            answered.append(f"{snapshot.seats} joined · nothing to answer on phones for this item")
+            answered.append(f"{joined} · nothing to answer on phones for this item")
         self.query_one("#answered", Static).update(answered)
 
         qr = self.query_one("#qr", QRCode)

@@ -304,7 +304,7 @@ async def test_live_view_and_moderation_by_key(db: Database, workshop_id: int, i
     app = WorkshopApp(db, workshop_id, serve=False, poll_seconds=0.05)
     async with app.run_test(size=(110, 40)) as pilot:
         await wait_for(pilot, lambda: bool(app.screen.query(RankingView)))
-        await wait_for(pilot, lambda: "0 of 0 joined have ranked" in screen_text())
+        await wait_for(pilot, lambda: "Nobody has joined yet" in screen_text())
         await asyncio.to_thread(the_room)
         # Everything the room wrote has committed: wait for one snapshot that shows all of it.
         wanted = ["2 of 4 joined have ranked", "Winner: Joint workforce plan", f"{WAITING} · Buy pizza"]

@@ -30,7 +30,7 @@ CASES: dict[str, tuple[Form, tuple[str, ...]]] = {
     ),
     "ranking": (
         lambda options: {"action": "submit", "order": ",".join(map(str, options[:3]))},
-        ("joined have ranked", "Winner: "),  # the count line wraps beside the join panel
+        ("joined has ranked", "Winner: "),  # the count line wraps beside the join panel
     ),
 }
 
@@ -77,6 +77,6 @@ async def test_dots_view_follows_phones_over_http(db: Database, workshop_id: int
             assert (await phone.post(f"/j/{app.join_code}", data={})).status_code == 303
             sent = await phone.post(f"/w/{app.join_code}/items/{item.id}", data={f"dots-{trust}": "1"})
             assert sent.status_code == 303, sent.text
-        await wait_for(pilot, lambda: "1 of 2 joined have voted" in screen_text(app))
+        await wait_for(pilot, lambda: "1 of 2 joined has voted" in screen_text(app))
         assert "Trust" in screen_text(app)
         await app.action_quit()

@@ -103,10 +103,10 @@ async def test_escape_and_p_return_to_the_agenda(db: Database, workshop_id: int,
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
         await app.push_screen(ProjectorScreen())
-        await wait_for(pilot, lambda: "joined have answered" in screen_text(app))
+        await wait_for(pilot, lambda: "Nobody has joined yet" in screen_text(app))
         # A vote the agenda misses while the projector is up: it catches up on return.
         vote(db, workshop_id, row_id(item), 3)
-        await wait_for(pilot, lambda: "1 of 1 joined have answered" in screen_text(app))
+        await wait_for(pilot, lambda: "1 of 1 joined has answered" in screen_text(app))
         for other in ("n", "v", "r", "q"):
             await pilot.press(other)  # the facilitator drives from the agenda, not here
         assert isinstance(app.screen, ProjectorScreen)
@@ -126,7 +126,7 @@ async def test_projector_theme(db: Database, workshop_id: int) -> None:
         register_themes(app)
         app.theme = "projector-contrast"
         await app.push_screen(ProjectorScreen())
-        await wait_for(pilot, lambda: "joined have answered" in screen_text(app))
+        await wait_for(pilot, lambda: "Nobody has joined yet" in screen_text(app))
         assert app.theme == "projector-contrast"
         assert app.screen.styles.background.hex.lower() == "#000000"
 

@@ -114,7 +114,7 @@ async def test_a_tui_without_a_server_follows_serve_on_postgres(
     with ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2") as server:
         app = WorkshopApp(pg_db, workshop_id, serve=False)
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: "0 of 0 joined answered" in screen_text(app))
+            await wait_for(pilot, lambda: "Nobody has joined yet" in screen_text(app))
             for n, level in enumerate(ballot.levels[:3], start=1):
                 # A new client each time: a new phone, and another connection the kernel may give either
                 # worker.

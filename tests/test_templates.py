@@ -71,8 +71,8 @@ def _shipped_with(old: str, new: str) -> str:
         ("minutes = 15", "minutes = -5", "agenda[0].minutes: Input should be greater than or equal to 0"),
         ('kind = "info"', 'kind = "poll"', "agenda[0]: unknown activity kind 'poll'"),
         (
-            '    "Each organisation chases its own targets; there is no shared purpose statement for CYP.",'
-            "\n",
+            '    "Each organisation chases its own targets; there is no shared purpose statement for '
+            'children and young people (CYP).",\n',
             "",
             "factors[0] (Goals and values): has 4 descriptors, needs 5 (one per level)",
         ),

@@ -19,6 +19,23 @@ def people(n: int) -> str:
     return plural(n, "person", "people")
 
 
+NOBODY_JOINED = "Nobody has joined yet"
+
+
+def of_joined(done: int, seats: int, did: str = "", *, first: bool = True) -> str:
+    """How many of the room did something: ``3 of 12 joined have voted``, ``1 of 12 joined has voted``.
+
+    ``did`` follows the count; its "have" agrees with ``done`` ("1 of 4 joined has voted"). With nobody
+    joined it is :data:`NOBODY_JOINED` ("0 of 0 joined" says nothing), lower case unless ``first``, as it
+    would read inside a line.
+    """
+    if seats == 0:
+        return NOBODY_JOINED if first else NOBODY_JOINED.lower()
+    if done == 1 and did.startswith("have "):
+        did = "has " + did.removeprefix("have ")
+    return f"{done} of {seats} joined" + (f" {did}" if did else "")
+
+
 # Thousands and millions; beyond them (never reached by a room) a power of ten, as in 2e9.
 _SCALES = ((10**3, "k"), (10**6, "M"))
 

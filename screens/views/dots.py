@@ -9,6 +9,7 @@ from rich.text import Text
 from screens.views.base import LiveView
 from workshop.activities.dots import DotsSummary
 from workshop.live import Snapshot
+from workshop.wording import of_joined
 
 BAR_WIDTH = 20
 FULL, EMPTY = "●", "○"
@@ -42,7 +43,7 @@ class DotsView(LiveView[DotsSummary]):
             )
             return
         heading = Text()
-        heading.append(f"{summary.voters} of {snapshot.seats} joined have voted", style="bold")
+        heading.append(of_joined(summary.voters, snapshot.seats, "have voted"), style="bold")
         heading.append(
             f" · {summary.total_dots} dots placed · {summary.dots_per_seat} each"
             f"{f', up to {summary.max_per_entry} on one' if summary.max_per_entry > 1 else ''}"

@@ -32,7 +32,7 @@ from workshop.db import Database
 from workshop.live import Snapshot
 from workshop.models import AgendaItem, row_id
 from workshop.store.workshops import set_min_group
-from workshop.wording import compact_count
+from workshop.wording import compact_count, of_joined
 
 # The terminal height from which the highlighted factor's comments show without the view having the focus.
 COMMENTS_HEIGHT = 30
@@ -234,7 +234,7 @@ class MaturityView(LiveView[MatrixSummary]):
             self._show_breakdown(snapshot, mode, horizon.key)
             return
         # Complete answers are the count; people part-way through the steps are counted beside them.
-        answered = f"{summary.complete} of {snapshot.seats} joined answered"
+        answered = of_joined(summary.complete, snapshot.seats, "answered")
         if summary.partial:
             answered += f" · {summary.partial} part-way"
         self.factor_index %= max(1, len(summary.factors))
@@ -326,7 +326,7 @@ class MaturityView(LiveView[MatrixSummary]):
         table = titled_table(
             # The size that decided which groups are missing, beside the groups it let through.
             f"{BREAKDOWN_WORDS[breakdown.by]} · {horizon.label} · groups of {breakdown.min_group} or more",
-            f"{breakdown.responses} of {snapshot.seats} joined answered",
+            of_joined(breakdown.responses, snapshot.seats, "answered"),
             "h: next horizon  b: next breakdown",
         )
         wide = self.size.width >= 70

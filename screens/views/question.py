@@ -10,7 +10,7 @@ from screens.views.base import LiveView
 from workshop.activities.question import QuestionSummary
 from workshop.live import Snapshot
 from workshop.untrusted import one_line
-from workshop.wording import plural
+from workshop.wording import NOBODY_JOINED, of_joined, plural
 
 # However small the pane, the newest answer shows (the pane scrolls for it if need be).
 FEWEST = 1
@@ -31,9 +31,10 @@ class QuestionView(LiveView[QuestionSummary]):
     def draw(self, snapshot: Snapshot, summary: QuestionSummary) -> None:
         heading = Text()
         heading.append(one_line(summary.prompt), style="bold")
-        heading.append(
-            f"\n{plural(len(summary.answers), 'answer')} from {summary.responses} of {snapshot.seats} joined"
+        answers = (
+            f"{plural(len(summary.answers), 'answer')} from {of_joined(summary.responses, snapshot.seats)}"
         )
+        heading.append(f"\n{answers if snapshot.seats else NOBODY_JOINED}")
         top = Group(heading, Text(), self._cloud(summary), Text(), Text("Latest answers", style="bold"))
         self.update(Group(top, self._latest(summary, self._room(top))))
 

@@ -21,7 +21,7 @@ from workshop.live import Snapshot
 from workshop.models import EntryStatus, row_id
 from workshop.store import entries as store_entries
 from workshop.store.moderation import set_agreed_order
-from workshop.wording import ordinal
+from workshop.wording import of_joined, ordinal
 
 if TYPE_CHECKING:
     pass
@@ -95,7 +95,7 @@ class RankingView(LiveView[RankingSummary]):
             return  # not composed yet (drawn from on_mount), or already taken off the screen
         results = self.query_one("#ranking-results", Static)
         table = Table(
-            title=Text(f"{summary.responses} of {snapshot.seats} joined have ranked", style="bold"),
+            title=Text(of_joined(summary.responses, snapshot.seats, "have ranked"), style="bold"),
             title_justify="left",
             expand=True,
             box=None,

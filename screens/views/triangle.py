@@ -15,7 +15,7 @@ from screens.views.question import height
 from workshop.activities.triangle import QUESTIONS, Idea, SegmentSummary, TriangleSummary
 from workshop.live import Snapshot
 from workshop.untrusted import one_line
-from workshop.wording import plural
+from workshop.wording import NOBODY_JOINED, of_joined, plural
 
 # Side by side needs room for three readable columns; below this the segments stack.
 WIDE = 90
@@ -43,8 +43,9 @@ class TriangleView(LiveView[TriangleSummary]):
         heading = Text()
         heading.append("Priority: ", style="bold")
         heading.append(one_line(summary.priority))
+        ideas = f"{plural(summary.total, 'idea')} from {of_joined(summary.responses, snapshot.seats)}"
         heading.append(
-            f"\n{plural(summary.total, 'idea')} from {summary.responses} of {snapshot.seats} joined · "
+            f"\n{ideas if snapshot.seats else NOBODY_JOINED} · "
             + "  ".join(f"({q.key}) {summary.by_question[q.key]}" for q in QUESTIONS)
         )
         top = Group(heading, self._balance(summary))

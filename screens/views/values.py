@@ -37,7 +37,7 @@ from workshop.live import Snapshot
 from workshop.store import moderation
 from workshop.store.entries import VISIBLE
 from workshop.usecases import merging
-from workshop.wording import plural
+from workshop.wording import of_joined, plural
 
 if TYPE_CHECKING:
     pass
@@ -153,9 +153,10 @@ class ValuesView(LiveView[ValuesSummary]):
             shown = "◉ shown to phones" if summary.entries_shown else "◌ hidden from phones"
             text.append(shown, style="bold")
             agreed = sum(1 for v in values if v.agreed is not None and v.status in VISIBLE)
+            contributed = of_joined(summary.responses, snapshot.seats, "contributed", first=False)
             text.append(
                 f" · {plural(summary.value_count, 'value')} · {plural(summary.behaviour_count, 'behaviour')}"
-                f" · {agreed} agreed · {summary.responses} of {snapshot.seats} joined contributed"
+                f" · {agreed} agreed · {contributed}"
             )
         if not values:
             text.append("\nNo values proposed yet.")

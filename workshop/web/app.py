@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from workshop import __version__, locations, untrusted
+from workshop import __version__, locations, untrusted, wording
 from workshop.db import Database
 from workshop.web import (
     api,
@@ -67,6 +67,8 @@ def create_app(
     templates.env.finalize = untrusted.finalize
     # The templates ship with the package: checking each one's file time on every render bought nothing.
     templates.env.auto_reload = False
+    # The remote counts the room in the same words as the terminal: "nobody has joined yet", not "0 of 0".
+    templates.env.globals["of_joined"] = wording.of_joined
     app.state.templates = templates
     app.state.seat_guard = SeatCodeGuard.shared_by(workers)
     # Keys the remote's form tokens (workshop/web/csrf.py); a new one each run, so a restart makes pages
@@ -119,6 +121,15 @@ def create_app(
         context = {"title": "Not saved", "message": message, "back_url": _retry_page(request.url.path)}
         return templates.TemplateResponse(
             request, "problem.html", {**context, "back_label": "Try again"}, status_code=503, headers=headers
+        )
+
+    favicon = (locations.web_static_dir() / "favicon.ico").read_bytes()
+
+    @app.api_route("/favicon.ico", methods=["GET", "HEAD"], include_in_schema=False)
+    async def favicon_ico() -> Response:
+        # Every phone's browser asks for it on its first page: an icon kept for a day, not a 404 in the log.
+        return Response(
+            favicon, media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"}
         )
 
     @app.get("/healthz", include_in_schema=False)
