@@ -74,6 +74,12 @@ def describe(report: PurgeReport) -> list[str]:
         if report.first_time
         else f"Workshop {report.workshop_id} was purged on {when}; its outcome pack is the one frozen then."
     ]
+    if report.rescrubbed is not None:  # a pack frozen by an older version of these rules
+        gone = report.rescrubbed
+        said = f"{plural(gone, 'text')} nobody agreed replaced by stand-ins" if gone else "nothing to replace"
+        lines.append(
+            f"Its outcome pack, frozen by an earlier version, was scrubbed again by today's rules: {said}."
+        )
     deleted = [f"  {what}: {count}" for what, count in report.counts.deleted.items() if count]
     lines += ["Deleted:", *deleted] if deleted else ["Nothing was left to delete."]
     lines.append("Kept:")

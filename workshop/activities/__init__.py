@@ -30,7 +30,7 @@ from workshop.models import AgendaItem
 AnyActivity: TypeAlias = Activity[Any, Any, Any, Any]
 
 
-def _leader(session: Session, item: AgendaItem) -> str | None:
+def _leader(session: Session, item: AgendaItem) -> tuple[int, str] | None:
     # Defined before the kinds are made: the triangle asks it for the leader of the item it follows.
     return get_activity(item.kind).leader(session, item)
 

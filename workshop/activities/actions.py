@@ -9,10 +9,8 @@ form (a day or a month), ``parent_id`` the agreed priority in another item (foun
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -23,9 +21,15 @@ from workshop.activities.base import (
     AnswerRefused,
     FormError,
     ParsedForm,
+    TextPurge,
     ensure_response,
     settings_of,
 )
+
+# The by-when's check and words are named here too, where callers look for them.
+from workshop.activities.by_when import BY_WHEN_FORMAT as BY_WHEN_FORMAT
+from workshop.activities.by_when import by_when_problem as by_when_problem
+from workshop.activities.by_when import by_when_words as by_when_words
 from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
 from workshop.blocks import Block, Paragraph, Table
 from workshop.models import AgendaItem, Entry, EntryStatus, Organisation, Seat, row_id
@@ -38,26 +42,7 @@ from workshop.wording import people, plural
 WHAT_LIMIT = 200
 # Asks another item for the priorities its room agreed, in order: (entry id, text).
 AgreedOf = Callable[[Session, AgendaItem], tuple[tuple[int, str], ...]]
-# Stored in ``Entry.tag2`` (20 characters): a day (2027-03-31) or a month (2027-03), nothing else.
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: \d matches ２ too
-_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
-BY_WHEN_FORMAT = "By when must be a date like 2027-03-31, or a month like 2027-03"
 NOT_AGREED = "That priority is no longer agreed"
-# Written out, not the locale's: the pack reads the same wherever it is made.
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class ActionsSettings(BaseModel):
@@ -71,36 +56,6 @@ class ActionsSettings(BaseModel):
         "earlier item with agreed priorities.",
     )
     max_actions_per_seat: int = Field(default=5, ge=1, le=20)
-
-
-def by_when_problem(text: str) -> str | None:
-    """Why ``text`` is not a day (2027-03-31) or a month (2027-03), in words; None when it is one."""
-    text = text.strip()
-    if not text:
-        return "Enter by when it will be done, as a date like 2027-03-31 or a month like 2027-03"
-    if _DAY.fullmatch(text):
-        try:
-            date.fromisoformat(text)
-        except ValueError:
-            return f"{text} is not a real date. {BY_WHEN_FORMAT}"
-        return None
-    if _MONTH.fullmatch(text):
-        try:  # the checks a day gets, so 0000-05 is refused as 0000-05-01 is (there is no year 0)
-            date(int(text[:4]), int(text[5:]), 1)
-        except ValueError:
-            return f"{text} is not a real month. {BY_WHEN_FORMAT}"
-        return None
-    return BY_WHEN_FORMAT
-
-
-def by_when_words(iso: str) -> str:
-    """A stored day or month in words (31 March 2027, March 2027); anything else as it is."""
-    if _DAY.fullmatch(iso) and not by_when_problem(iso):
-        day = date.fromisoformat(iso)
-        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-    if _MONTH.fullmatch(iso) and not by_when_problem(iso):
-        return f"{_MONTHS[int(iso[5:]) - 1]} {iso[:4]}"
-    return iso
 
 
 @dataclass(frozen=True)
@@ -149,6 +104,7 @@ class Action:
     by_when: str
     by_when_iso: str
     priority: str | None
+    priority_id: int | None = None  # the entry it serves, in the item that agreed it
 
 
 @dataclass(frozen=True)
@@ -224,6 +180,7 @@ class ActionsActivity(Activity[ActionsSettings, ActionsStructure, ActionsAnswers
     """Record who does what by when for the agreed priorities; the facilitator confirms each action."""
 
     kind = "actions"
+    frozen_text = (("actions[].what", "Action"), ("actions[].priority", "Priority"))
     label = "Actions"
     phone_template = "activities/actions.html"
     results_template = "activities/actions_results.html"
@@ -363,6 +320,27 @@ class ActionsActivity(Activity[ActionsSettings, ActionsStructure, ActionsAnswers
             ],
         )
 
+    def without_free_text(self, summary: ActionsSummary, purge: TextPurge) -> tuple[ActionsSummary, str]:
+        """Confirmed actions are agreed and keep their words. The priority an action serves keeps its words
+        while the room agrees it; one agreed no longer (a participant's proposal, unagreed after the action
+        was made) becomes a stand-in, the same for every action serving it. Proposed actions, never in the
+        pack, become stand-ins too."""
+        gone: dict[int, str] = {}
+
+        def kept(action: Action) -> Action:
+            if action.priority_id is None or action.priority_id in purge.kept:
+                return action
+            stand_in = gone.setdefault(action.priority_id, purge.stand_in("Priority", len(gone) + 1))
+            return replace(action, priority=stand_in)
+
+        confirmed = tuple(kept(a) for a in summary.confirmed)
+        pending = tuple(
+            replace(kept(a), text=purge.stand_in("Proposed action", n)) if a.id not in purge.kept else kept(a)
+            for n, a in enumerate(summary.pending, start=1)
+        )
+        note = purge.note(len(gone), "priority not agreed", "priorities not agreed") if gone else ""
+        return replace(summary, confirmed=confirmed, pending=pending), note
+
     def agreed_entries(self, session: Session, item: AgendaItem) -> tuple[int, ...]:
         return tuple(row_id(e) for e in entries(session, row_id(item)) if e.status == EntryStatus.APPROVED)
 
@@ -386,7 +364,15 @@ class ActionsActivity(Activity[ActionsSettings, ActionsStructure, ActionsAnswers
                 priority = parent.text if parent else None
             lead = leads.get(entry.tag, "(organisation removed)")
             actions.append(
-                Action(row_id(entry), entry.text, lead, by_when_words(entry.tag2), entry.tag2, priority)
+                Action(
+                    row_id(entry),
+                    entry.text,
+                    lead,
+                    by_when_words(entry.tag2),
+                    entry.tag2,
+                    priority,
+                    entry.parent_id,
+                )
             )
         return actions
 

@@ -85,9 +85,10 @@ class TextPurge:
     kept: frozenset[int]
     on: date
 
-    def stand_in(self, what: str, number: int) -> str:
-        """What the pack shows instead of a deleted text: "Proposal 3 (text deleted)"."""
-        return f"{what} {number} (text deleted)"
+    def stand_in(self, what: str, number: int | None = None) -> str:
+        """What the pack shows instead of a deleted text: "Proposal 3 (text deleted)", or without a number
+        for the only one of its kind ("Priority (text deleted)")."""
+        return f"{what} (text deleted)" if number is None else f"{what} {number} (text deleted)"
 
     def note(self, count: int, what: str, whats: str | None = None) -> str:
         """The sentence that says so: "12 answers: their text was deleted when … purged on 30 Nov 2026."."""
@@ -195,6 +196,11 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
     # Those of ``tables`` that hold what the room agreed (the maturity levels agreed after discussion):
     # purging a workshop's answers (``workshop purge``) keeps them and ``kept_on_reset``, empties the rest.
     kept_on_purge: ClassVar[tuple[type[SQLModel], ...]] = ()
+    # Where the kind's results (as frozen JSON) may hold participants' words, with a stand-in's noun: keys
+    # by dots, ``[]`` for each element of a list ("segments[].ideas[].text"). A purge run again on a pack
+    # frozen by older rules replaces those the room did not agree (``usecases.rescrub``), wherever the
+    # pack repeats them. "=" first: single words counted in the answers, replaced only where whole.
+    frozen_text: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @property
     def accepts_responses(self) -> bool:
@@ -293,11 +299,12 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
             session.execute(delete(table).where(table_of(table).c.item_id == item.id))
         session.execute(delete(Response).where(col(Response.item_id) == item.id))
 
-    def leader(self, session: Session, item: AgendaItem) -> str | None:
+    def leader(self, session: Session, item: AgendaItem) -> tuple[int, str] | None:
         """The single option the room put first, for items that follow this one (a triangle's priority).
 
         Returns:
-            The leading option's text; None when the kind ranks nothing or nothing leads alone yet.
+            The leading option's (entry id, text), the id so a purge can tell whether the room agreed it;
+            None when the kind ranks nothing or nothing leads alone yet.
         """
         return None
 

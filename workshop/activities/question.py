@@ -93,6 +93,7 @@ class QuestionActivity(Activity[QuestionSettings, QuestionSettings, QuestionAnsw
     """Ask one open question; each seat sends a few short answers and can remove its own."""
 
     kind = "question"
+    frozen_text = (("answers[]", "Answer"), ("=words[].word", "Word"))
     label = "Open question"
     phone_template = "activities/question.html"
     results_template = "activities/question_results.html"

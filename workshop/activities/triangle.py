@@ -24,8 +24,17 @@ from workshop.activities.base import (
 from workshop.activities.entry_forms import Remove, check_text, removal_or_refusal, responses
 from workshop.activities.principles import PRINCIPLES, PrincipleChoice
 
-# TriangleResults is named here too, where the exports look for a kind's results.
-from workshop.activities.triangle_results import TriangleChoice, TriangleIdea, TriangleSegment
+# TriangleResults and the tags are named here too, where the exports and the live view look for them.
+from workshop.activities.triangle_results import (
+    QUESTION_KEYS,
+    SEGMENT_KEYS,
+    TriangleChoice,
+    TriangleIdea,
+    TriangleSegment,
+)
+from workshop.activities.triangle_results import QUESTIONS as QUESTIONS
+from workshop.activities.triangle_results import SEGMENTS as SEGMENTS
+from workshop.activities.triangle_results import Choice as Choice
 from workshop.activities.triangle_results import TriangleResults as TriangleResults
 from workshop.blocks import Block, Bullets, Heading, Paragraph, Table
 from workshop.models import AgendaItem, Seat, row_id
@@ -41,44 +50,8 @@ from workshop.store.entries import (
 from workshop.wording import people, plural
 
 IDEA_LIMIT = 200
-# Asks another item for the option its room put first (see Activity.leader).
-Leader = Callable[[Session, AgendaItem], str | None]
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One option of a tag: its stored key, its name and a plain-language hint."""
-
-    key: str
-    name: str
-    hint: str
-
-
-# Plain-language summaries of the three groups of place-based interventions (see DOMAIN.md §3).
-SEGMENTS = (
-    Choice(
-        "civic",
-        "Civic",
-        "What the place does through policy, planning, licensing, spending and as an employer",
-    ),
-    Choice(
-        "service",
-        "Service",
-        "What services do: support that works, fair access, reaching enough people, joined-up pathways",
-    ),
-    Choice(
-        "community",
-        "Community",
-        "What is done with and by communities: local strengths, volunteers, peer roles, community groups",
-    ),
-)
-QUESTIONS = (
-    Choice("a", "(a)", "What children, young people and families can do for themselves"),
-    Choice("b", "(b)", "What they need a little help with"),
-    Choice("c", "(c)", "What agencies must do because families cannot"),
-)
-SEGMENT_KEYS = tuple(choice.key for choice in SEGMENTS)
-QUESTION_KEYS = tuple(choice.key for choice in QUESTIONS)
+# Asks another item for the option its room put first, (entry id, text) (see Activity.leader).
+Leader = Callable[[Session, AgendaItem], tuple[int, str] | None]
 
 
 class TriangleSettings(BaseModel):
@@ -156,6 +129,8 @@ class TriangleSummary:
     priority: str
     responses: int  # seats that have added at least one idea
     segments: tuple[SegmentSummary, ...]
+    # The entry (another item's option) the priority is, when it follows a ranking; None: the set text.
+    priority_entry: int | None = None
 
     @property
     def total(self) -> int:
@@ -196,6 +171,7 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
     """For one priority, add ideas tagged civic / service / community and one of the three questions."""
 
     kind = "triangle"
+    frozen_text = (("segments[].ideas[].text", "Idea"), ("priority", "Priority"))
     label = "Population intervention triangle"
     phone_template = "activities/triangle.html"
     results_template = "activities/triangle_results.html"
@@ -217,17 +193,18 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
         """
         self._leader_of = leader_of
 
-    def priority(self, session: Session, item: AgendaItem) -> str:
-        """The priority ideas are for: the linked item's single leader when it has one, else the set text."""
+    def priority(self, session: Session, item: AgendaItem) -> tuple[str, int | None]:
+        """The priority ideas are for and the entry it is: the linked item's single leader when it has one,
+        else the set text (no entry)."""
         settings = self.settings(item)
         source = item_by_key(session, item, settings.priority_from) if settings.priority_from else None
         leader = self._leader_of(session, source) if source is not None and self._leader_of else None
-        return settings.priority if leader is None else leader
+        return (settings.priority, None) if leader is None else (leader[1], leader[0])
 
     def structure(self, session: Session, item: AgendaItem) -> TriangleStructure:
         settings = self.settings(item)
         return TriangleStructure(
-            self.priority(session, item),
+            self.priority(session, item)[0],
             settings.max_ideas_per_seat,
             principle_required=settings.principle_required,
         )
@@ -312,8 +289,13 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
         return summary.responses
 
     def without_free_text(self, summary: TriangleSummary, purge: TextPurge) -> tuple[TriangleSummary, str]:
-        """Ideas not agreed nor the facilitator's become stand-ins; their questions and principles stay."""
-        gone = 0
+        """Ideas not agreed nor the facilitator's become stand-ins; their questions and principles stay. So
+        does a priority that leads a ranking but the room never agreed (a participant's proposal)."""
+        priority, gone = summary.priority, 0
+        notes: list[str] = []
+        if summary.priority_entry is not None and summary.priority_entry not in purge.kept:
+            priority = purge.stand_in("Priority")
+            notes.append(purge.note(1, "priority from a ranking option not agreed"))
 
         def kept(idea: Idea) -> Idea:
             nonlocal gone
@@ -323,7 +305,8 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
             return replace(idea, text=purge.stand_in("Idea", gone))
 
         parts = tuple(replace(p, ideas=tuple(kept(i) for i in p.ideas)) for p in summary.segments)
-        return replace(summary, segments=parts), purge.note(gone, "idea") if gone else ""
+        notes += [purge.note(gone, "idea")] if gone else []
+        return replace(summary, priority=priority, segments=parts), " ".join(notes)
 
     def report(self, session: Session, item: AgendaItem, summary: TriangleSummary) -> list[Block]:
         questions = {q.key: q.name for q in QUESTIONS}
@@ -396,4 +379,5 @@ class TriangleActivity(Activity[TriangleSettings, TriangleStructure, TriangleAns
             )
             counts = {q: sum(1 for idea in ideas if idea.question == q) for q in QUESTION_KEYS}
             segments.append(SegmentSummary(segment, ideas, counts))
-        return TriangleSummary(self.priority(session, item), responses(session, item), tuple(segments))
+        priority, entry = self.priority(session, item)
+        return TriangleSummary(priority, responses(session, item), tuple(segments), entry)

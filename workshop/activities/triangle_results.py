@@ -1,27 +1,54 @@
-"""The triangle's results as data, for the outcome pack's JSON and spreadsheets: the priority, each segment's
-ideas with the question and Family Hubs principle they name, and the balance across questions and principles.
+"""The triangle's tags (its segments and questions) and its results as data, for the outcome pack's JSON and
+spreadsheets: the priority, each segment's ideas with the question and Family Hubs principle they name, and
+the balance across questions and principles.
 
 Kept apart from the kind (:mod:`workshop.activities.triangle`), which builds them, so each file stays small.
 """
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from workshop.activities.principles import PrincipleCount
 
 
-class _Named(Protocol):
-    @property
-    def key(self) -> str: ...
+@dataclass(frozen=True)
+class Choice:
+    """One option of a tag: its stored key, its name and a plain-language hint."""
 
-    @property
-    def name(self) -> str: ...
+    key: str
+    name: str
+    hint: str
 
-    @property
-    def hint(self) -> str: ...
+
+# Plain-language summaries of the three groups of place-based interventions (see DOMAIN.md §3).
+SEGMENTS = (
+    Choice(
+        "civic",
+        "Civic",
+        "What the place does through policy, planning, licensing, spending and as an employer",
+    ),
+    Choice(
+        "service",
+        "Service",
+        "What services do: support that works, fair access, reaching enough people, joined-up pathways",
+    ),
+    Choice(
+        "community",
+        "Community",
+        "What is done with and by communities: local strengths, volunteers, peer roles, community groups",
+    ),
+)
+QUESTIONS = (
+    Choice("a", "(a)", "What children, young people and families can do for themselves"),
+    Choice("b", "(b)", "What they need a little help with"),
+    Choice("c", "(c)", "What agencies must do because families cannot"),
+)
+SEGMENT_KEYS = tuple(choice.key for choice in SEGMENTS)
+QUESTION_KEYS = tuple(choice.key for choice in QUESTIONS)
 
 
 class _Data(BaseModel):
@@ -34,7 +61,7 @@ class TriangleChoice(_Data):
     hint: str
 
     @classmethod
-    def of(cls, choice: _Named) -> TriangleChoice:
+    def of(cls, choice: Choice) -> TriangleChoice:
         """The data of one segment or question."""
         return cls(key=choice.key, name=choice.name, hint=choice.hint)
 

@@ -100,6 +100,36 @@ def keep_pack(session: Session, workshop_id: int, pack: dict[str, object], purge
     return frozen
 
 
+def replace_pack(session: Session, frozen: PurgedPack, pack: dict[str, object]) -> None:
+    """Keep ``pack`` in place of the frozen pack's data; when it was purged stays as it was."""
+    frozen.pack = pack
+    session.add(frozen)
+    session.flush()
+
+
+def kept_texts(session: Session, workshop_id: int) -> frozenset[str]:
+    """Every text the workshop still keeps that is not the room's answers: its entries' words (after a
+    purge only those kept) and every string in its items' settings (a triangle's set priority)."""
+    items = session.exec(select(AgendaItem).where(AgendaItem.workshop_id == workshop_id)).all()
+    rows = session.exec(
+        select(Entry.text, Entry.detail).where(col(Entry.item_id).in_([item.id for item in items]))
+    ).all()
+    texts = {text for row in rows for text in row if text}
+    for item in items:
+        texts.update(_strings(item.config))
+    return frozenset(texts)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, dict):
+        return [text for inner in value.values() for text in _strings(inner)]
+    if isinstance(value, list):
+        return [text for inner in value for text in _strings(inner)]
+    return []
+
+
 def _deleted(session: Session, statement: Delete) -> int:
     result = session.execute(statement)
     # A DELETE's result is a cursor's, which knows how many rows went (the typing says only "a result").

@@ -5,6 +5,9 @@ What stays: the frozen pack (so every export still gives the same numbers, but n
 purge deletes: each kind's ``without_free_text`` leaves it out), what the room agreed (values,
 behaviours, priorities and maturity levels with an agreed place, confirmed actions), the agenda with the
 facilitator's notes, and the workshop's copy of its template's content.
+
+Purging again deletes anything added since and scrubs a pack frozen by older rules again by today's
+(:mod:`workshop.usecases.rescrub`); a pack frozen by today's rules stays exactly as it is.
 """
 
 from __future__ import annotations
@@ -25,8 +28,11 @@ from workshop.store.purge import (
     delete_answers,
     keep_pack,
     kept_entries,
+    kept_texts,
     purged_pack,
+    replace_pack,
 )
+from workshop.usecases.rescrub import RULES, rescrub
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,9 @@ class PurgeReport:
     purged_at: datetime
     first_time: bool
     counts: PurgeCounts
+    # Purging again a pack frozen by older rules: the texts nobody agreed it still held, now stand-ins.
+    # None when the pack was frozen by today's rules (this purge froze it, or one since they last changed).
+    rescrubbed: int | None = None
 
 
 def purge_tables() -> tuple[list[type[SQLModel]], list[type[SQLModel]]]:
@@ -52,6 +61,8 @@ def purge_workshop(session: Session, workshop_id: int) -> PurgeReport:
     """Freeze the workshop's outcome pack (the first time) and delete its seats, ballots and free text.
 
     Purging again is harmless: the first frozen pack stays, and anything deleted already is simply not there.
+    A pack frozen by older rules is scrubbed again by today's (the numbers stay; a pack that held no free
+    text nobody agreed only gets the mark of today's rules).
 
     Raises:
         WorkshopNotFound: no such workshop.
@@ -72,8 +83,13 @@ def purge_workshop(session: Session, workshop_id: int) -> PurgeReport:
         now = utcnow()
         purge = TextPurge(kept_entries(session, workshop_id, agreed), now.date())
         pack = freeze_pack(build_pack(session, workshop_id, purge=purge))
-        frozen = keep_pack(session, workshop_id, pack, now)
+        frozen = keep_pack(session, workshop_id, {**pack, "rules": RULES}, now)
     answers, agreed_tables = purge_tables()
     counts = delete_answers(session, workshop_id, answers, agreed_tables, agreed)
+    rescrubbed = None
+    if frozen.pack.get("rules") != RULES:
+        # After the deletes, so what the workshop still keeps is exactly what a purge keeps.
+        pack, rescrubbed = rescrub(frozen.pack, kept_texts(session, workshop_id), frozen.purged_at.date())
+        replace_pack(session, frozen, pack)
     bump_revision(session, workshop_id)
-    return PurgeReport(workshop_id, workshop.title, frozen.purged_at, first_time, counts)
+    return PurgeReport(workshop_id, workshop.title, frozen.purged_at, first_time, counts, rescrubbed)

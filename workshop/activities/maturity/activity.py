@@ -74,6 +74,7 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
     """Rate each factor now, in one year and in two years; each rating may be "don't know"."""
 
     kind = "maturity"
+    frozen_text = (("comments[].texts[]", "Comment"),)
     label = "Maturity matrix"
     settings_model = MaturitySettings
     phone_template = "activities/maturity.html"

@@ -179,6 +179,8 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
     """Rank the top N priorities; participants may propose more, which count once the facilitator approves."""
 
     kind = "ranking"
+    # Every option counted: the triangle's priority and the actions' are among them.
+    frozen_text = (("borda.options[].option", "Option"),)
     approves_entries = True
     label = "Priority ranking"
     phone_template = "activities/ranking.html"
@@ -369,11 +371,11 @@ class RankingActivity(Activity[RankingSettings, RankingStructure, RankingAnswers
         # Counted once per change and shared: the triangle asks for the leader on every phone page.
         return ranking_results.summarise(session, item, self.settings(item).top_n)
 
-    def leader(self, session: Session, item: AgendaItem) -> str | None:
+    def leader(self, session: Session, item: AgendaItem) -> tuple[int, str] | None:
         results = self.summarise(session, item).results
         leaders = [row for row in results if row.place == 1]
         if len(leaders) == 1 and results[0].score > 0:  # a tie is the room's to settle, not ours
-            return leaders[0].text
+            return leaders[0].entry_id, leaders[0].text
         return None
 
     def agreed_priorities(self, session: Session, item: AgendaItem) -> tuple[tuple[int, str], ...]:

@@ -158,6 +158,13 @@ class ValuesActivity(Activity[ValuesSettings, ValuesSettings, ValuesAnswers, Val
     """Propose values and behaviours; others see them once the facilitator shows them."""
 
     kind = "values"
+    frozen_text = (
+        ("values[].name", "Value"),
+        ("values[].statement", "Statement"),
+        ("values[].behaviours[].text", "Behaviour"),
+        ("values[].merged[].name", "Value"),
+        ("values[].merged[].statement", "Statement"),
+    )
     shares_entries = True
     label = "Values and behaviours"
     phone_template = "activities/values.html"
