@@ -80,8 +80,8 @@ def test_a_workshop_deleted_elsewhere_is_gone_once_the_lookup_is_due(
     assert phone.get(f"/w/{code}").status_code == 200
     with other.writing() as session:
         usecases.delete_workshop(session, workshop_id)
-    # The seat went with it: the form page sends the phone to join, whatever the lookup kept.
-    assert phone.get(f"/w/{code}").status_code == 303
+    # The page reads the workshop's row with the seat: it is gone at once, whatever the lookup kept.
+    assert phone.get(f"/w/{code}").status_code == 404
     clock.now += 1.0
     assert phone.get(f"/j/{code}").status_code == 404
     assert phone.get(f"/w/{code}").status_code == 404

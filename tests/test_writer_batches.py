@@ -1,11 +1,15 @@
-"""How the writer builds a batch: each workshop's revision moved once, for the writes it keeps; a refused
-first write undone with its transaction, without a savepoint, and nothing else with it."""
+"""How the writer builds a batch: each workshop's revision moved once, for the writes it keeps; no
+savepoints unless a write is refused, and then the batch again with one per write; a refused first write
+undone with its transaction, and nothing else with it."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
+from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session, func, select
 
 from workshop import store, usecases
@@ -140,3 +144,57 @@ async def test_a_first_write_whose_objects_cannot_be_saved_is_refused_alone(
         writer.stop()
     assert isinstance(results[0], Exception) and isinstance(results[1], Seat)
     assert _seats(db) == 1
+
+
+def _statements(db: Database) -> tuple[list[str], Callable[[], None]]:
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement.split()[0].upper())
+
+    event.listen(db.write_engine, "before_cursor_execute", record)
+    return seen, lambda: event.remove(db.write_engine, "before_cursor_execute", record)
+
+
+async def test_a_batch_nobody_refuses_runs_without_savepoints_and_one_refusal_reruns_it(
+    db: Database, workshop_id: int
+) -> None:
+    writer = BatchWriter(db)
+    runs: list[bool] = []
+
+    def held(session: Session) -> None:  # the batch's first write, done once the rest have queued up
+        deadline = time.monotonic() + 10
+        while not runs and writer._queue.qsize() < 3 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        runs.append(True)  # run again with its batch, it has nothing to wait for
+
+    def refuse(session: Session) -> None:
+        store.join(session, workshop_id)
+        raise ValueError("refused")
+
+    def join(session: Session) -> Seat:
+        return store.join(session, workshop_id)
+
+    seen, stop_seeing = _statements(db)
+    writer.start()
+    try:
+        for jobs in ([join, join, join], [join, refuse, join]):
+            batches = writer.batches
+            runs.clear()
+            results = await asyncio.gather(
+                writer.submit(held), *(writer.submit(job) for job in jobs), return_exceptions=True
+            )
+            if refuse in jobs:
+                assert isinstance(results[2], ValueError)
+                assert isinstance(results[1], Seat) and isinstance(results[3], Seat)
+                # The batch ended at the refusal and ran again, each write in its own savepoint (the held
+                # one, which runs no SQL, needs none); the write still queued went in the next batch.
+                assert writer.batches == batches + 2 and seen.count("SAVEPOINT") == 2
+            else:
+                assert all(isinstance(result, Seat) for result in results[1:])
+                assert writer.batches == batches + 1 and seen.count("SAVEPOINT") == 0
+            seen.clear()
+    finally:
+        stop_seeing()
+        writer.stop()
+    assert _seats(db) == 5

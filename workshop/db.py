@@ -6,7 +6,7 @@ lets run beside a writer. PostgreSQL gets two pooled engines too: each write tra
 transaction-scoped advisory lock, so writers queue there as SQLite's do on ``BEGIN IMMEDIATE``. The code
 that checks and then writes (a seat's entry limit, the next position, an item still open) was written for
 one writer at a time, and several server processes on one PostgreSQL database keep it so; readers never
-take the lock and see what was committed when each statement began (READ COMMITTED).
+take the lock and see one snapshot for their whole transaction (REPEATABLE READ).
 
 Neither backend stores U+0000: PostgreSQL's text cannot hold it, so it is dropped on both, the same text
 read back from either (see :func:`_without_nul`).
@@ -14,7 +14,10 @@ read back from either (see :func:`_without_nul`).
 
 from __future__ import annotations
 
+import datetime
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlmodel import Session
 
 from workshop.errors import DatabaseError
@@ -33,15 +37,35 @@ BUSY_TIMEOUT_MS = 10_000
 # Any fixed number: the writers' lock on PostgreSQL, one per database (advisory locks are per database).
 WRITER_LOCK = 0x776F726B73686F70  # "workshop" in ASCII
 NUL = "\x00"
+# Parameter types that never hold text: skipped by _has_nul without a call.
+_PLAIN = frozenset({int, float, bool, type(None), bytes, datetime.datetime, datetime.date})
+# A pooled PostgreSQL connection idle longer than this is checked before use (_ping_when_idle).
+IDLE_PING_SECONDS = 5.0
 
 
 def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
+    # Run on every statement's parameters: the common shapes (a dict, a list of dicts, plain values) are
+    # tested by exact type and walked in loops, without a generator per container.
+    kind = type(value)
+    if kind is str:
         return NUL in value
-    if isinstance(value, dict):
-        return any(_has_nul(item) for item in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
+    if kind is dict:
+        items: Any = value.values()
+    elif kind is list or kind is tuple:
+        items = value
+    elif isinstance(value, str):
+        return NUL in value
+    elif isinstance(value, dict):
+        items = value.values()
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        return False
+    for item in items:
+        if type(item) in _PLAIN:
+            continue
+        if _has_nul(item):
+            return True
     return False
 
 
@@ -95,16 +119,23 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # On the driver's connection: every page and write begins so, and SQLAlchemy's statement machinery
+        # cost 15-20 µs more for a statement with no parameters and no rows (benchmarks/README.md, fifth
+        # round). A failure is raised as SQLAlchemy's would be (a locked file is an OperationalError).
+        try:
+            conn.connection.dbapi_connection.execute(begin)
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(begin, None, exc, sqlite3.Error) from exc
 
     event.listen(engine, "before_cursor_execute", _before_execute, retval=True)
     return engine
 
 
 def _postgres_engine(url: str, *, writer: bool, pool_size: int) -> Engine:
-    # pre_ping: a server restarted (or a connection dropped by a proxy) costs one retry, not a failed vote.
     # Readers see one snapshot for their whole transaction, as SQLite's WAL readers do: a page, a summary
     # or an export made of several statements never mixes two commits (read-only, so it never fails).
     isolation = "READ COMMITTED" if writer else "REPEATABLE READ"
@@ -113,19 +144,45 @@ def _postgres_engine(url: str, *, writer: bool, pool_size: int) -> Engine:
         pool_size=pool_size,
         max_overflow=0,
         pool_timeout=30,
-        pool_pre_ping=True,
         isolation_level=isolation,
     )
+    _ping_when_idle(engine)
     if writer:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            # As long as SQLite's busy timeout: a writer stuck behind another fails in words, not forever.
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+            # One round trip, not two (a statement each costs a vote as much as the vote's own insert).
+            # The timeout is as long as SQLite's busy timeout: a writer stuck behind another fails in
+            # words, not forever; LOCAL, so it holds for this transaction on any pooler.
+            conn.exec_driver_sql(
+                f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}; SELECT pg_advisory_xact_lock({WRITER_LOCK})"
+            )
 
     event.listen(engine, "before_cursor_execute", _before_execute, retval=True)
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection that sat idle before handing it out again; a dead one is replaced.
+
+    A server restarted, or a proxy that drops idle connections, then costs a reconnect, not a failed
+    vote. ``pool_pre_ping`` would check on every checkout: a round trip on every page and write, a
+    sixth of a phone's round trips in a burst, when connections are seconds old at most.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return  # new, or busy a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # any failure: the pool drops this connection and connects afresh
+            raise DisconnectionError(f"an idle connection was found dead: {exc}") from exc
 
 
 class Database:

@@ -69,12 +69,18 @@ def response_id(session: Session, item_id: int, seat_id: int) -> int:
     The same row as ``activities.base.ensure_response``, without loading it as an object: for a kind's
     ``save`` that only needs the id to key its answer rows.
     """
+    return response_row(session, item_id, seat_id)[0]
+
+
+def response_row(session: Session, item_id: int, seat_id: int) -> tuple[int, bool]:
+    """As :func:`response_id`, and whether the row was made just now: a new response has no answer rows
+    yet, so a kind's ``save`` need not clear any (a room's first votes are nearly all new)."""
     session.flush()  # as Session.execute would: changes made to objects go in first (cheap when none)
     connection = session.connection()
     now = utcnow()
     found = connection.execute(_FIND, {"item_id": item_id, "seat_id": seat_id}).scalar()
     if found is not None:
         connection.execute(_TOUCH, {"response_id": found, "at": now})
-        return int(found)
+        return int(found), False
     row = {"item_id": item_id, "seat_id": seat_id, "created_at": now, "updated_at": now}
-    return int(connection.execute(_ADD, row).scalar_one())
+    return int(connection.execute(_ADD, row).scalar_one()), True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam, exists, insert
 from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
@@ -32,10 +32,20 @@ _COLUMNS = [_SEATS.c[name] for name in Seat.model_fields]
 _BY_TOKEN = core_select(*_COLUMNS).where(
     _SEATS.c.token == bindparam("token"), _SEATS.c.workshop_id == bindparam("workshop_id")
 )
+_NEW_SEAT = ("workshop_id", "token", "code", "organisation_id", "role_level_id", "is_proxy", "created_at")
 _CODE_TAKEN = core_select(_SEATS.c.id).where(
     _SEATS.c.workshop_id == bindparam("workshop_id"), _SEATS.c.code == bindparam("code")
 )
-_ADD = insert(_SEATS).returning(_SEATS.c.id)
+_ADD_IF_FREE = (
+    insert(_SEATS)
+    .from_select(
+        list(_NEW_SEAT),
+        core_select(*(bindparam(name, type_=_SEATS.c[name].type) for name in _NEW_SEAT)).where(
+            ~exists(_CODE_TAKEN)
+        ),
+    )
+    .returning(_SEATS.c.id)
+)
 
 
 def add_seat(
@@ -52,23 +62,24 @@ def add_seat(
             raise SeatError("Choose a role level from the list, or leave it blank")
     session.flush()  # as Session.execute would: changes made to objects go in first (cheap when none)
     connection = session.connection()
-    # Writes are serialised (BEGIN IMMEDIATE, or the advisory lock): a code free here is free at the insert.
-    code = short_code()
-    while connection.execute(_CODE_TAKEN, {"workshop_id": workshop_id, "code": code}).first():
-        code = short_code()
     token = secret_token()
     row = {
         "workshop_id": workshop_id,
         "token": token,
-        "code": code,
         "organisation_id": organisation_id,
         "role_level_id": role_level_id,
         "is_proxy": False,
         "created_at": utcnow(),
     }
-    seat_id = int(connection.execute(_ADD, row).scalar_one())
+    # One statement: the seat goes in only if its code is free in the workshop (no row comes back if
+    # not, and another code is drawn). Writes are serialised (BEGIN IMMEDIATE, or the advisory lock).
+    while True:
+        code = short_code()
+        seat_id = connection.execute(_ADD_IF_FREE, {**row, "code": code}).scalar()
+        if seat_id is not None:
+            break
     bump_revision(session, workshop_id)
-    return NewSeat(seat_id, token, code)
+    return NewSeat(int(seat_id), token, code)
 
 
 def join(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -28,6 +28,7 @@ from workshop.web import (
 )
 from workshop.web.guards import LookupCache, PageCache, SeatCodeGuard, StatusCache
 from workshop.web.middleware import GuardMiddleware
+from workshop.web.participant_app import ParticipantApp
 from workshop.write_problems import for_phones, write_problem
 from workshop.writer import BatchWriter
 
@@ -50,7 +51,7 @@ def create_app(
     public_url: str | None = None,
     form_secret: bytes | None = None,
     workers: int = 1,
-) -> FastAPI:
+) -> ParticipantApp:
     """The participant app; the caller owns (starts and stops) the writer.
 
     ``public_url`` is the address phones are given, when it is not this server's own (a reverse proxy):
@@ -59,7 +60,9 @@ def create_app(
     the one that served it (a new random one when not given). ``workers`` is how many processes serve the
     same address: the seat-code brake's limits are shared out among them.
     """
-    app = FastAPI(title="workshop participant server", version=__version__, docs_url=None, redoc_url=None)
+    app = ParticipantApp(
+        title="workshop participant server", version=__version__, docs_url=None, redoc_url=None
+    )
     app.state.db = db
     app.state.writer = writer
     # Every value a page prints is made readable first (workshop/untrusted.py): no control characters.
@@ -79,9 +82,9 @@ def create_app(
     app.state.lookups = LookupCache()
     app.state.page_cache = PageCache()
     app.mount("/static", StaticFiles(directory=str(locations.web_static_dir())), name="static")
-    # The phones' pages are plain routes, matched first: past FastAPI's routers each request paid more
-    # than the page itself (benchmarks/README.md). None is in the API's schema.
-    app.router.routes[:0] = [*pages_join.routes, *pages.routes]
+    # The phones' pages are plain routes, matched first and past FastAPI's middleware: its routers and
+    # layers cost each request more than the page itself (benchmarks/README.md). None is in the schema.
+    app.serve_phones([*pages_join.routes, *pages.routes])
     app.include_router(api.router)
     # What shapes the outcomes, and the outcome pack: the same prefix and the same token as the agenda's API.
     for outcome_api in (api_values, api_agreed, api_actions, api_outcomes, api_items):

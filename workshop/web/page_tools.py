@@ -12,6 +12,8 @@ import dataclasses
 import datetime
 import enum
 import functools
+import itertools
+import threading
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
@@ -122,12 +124,52 @@ def fingerprint(value: Any) -> Hashable:
     if isinstance(value, BaseModel):  # rows (SQLModel) too: their fields, read as a template would
         return (kind.__name__, tuple(fingerprint(getattr(value, name)) for name in kind.model_fields))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if getattr(kind, "fixed_content", False):
+            return _fixed_fingerprint(value)
         return (kind.__name__, tuple(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)))
     if isinstance(value, _PLAIN):
         return (kind.__name__, value)
     if isinstance(value, Mapping):
         return ("map", tuple((fingerprint(k), fingerprint(v)) for k, v in value.items()))
     raise _Unshared(kind.__name__)
+
+
+# Objects whose type says their content never changes (``fixed_content``), by identity: each with a number
+# standing for its content (equal contents, one number; numbers never reused). An entry holds its object,
+# so no other object can take its id while the entry lasts.
+_FIXED: dict[int, tuple[Any, int]] = {}
+_CONTENTS: dict[Hashable, int] = {}
+_NUMBERS = itertools.count()
+_FIXED_KEPT = 256
+_FIXED_LOCK = threading.Lock()
+
+
+def _fixed_fingerprint(value: Any) -> Hashable:
+    """:func:`fingerprint` of a dataclass that is never changed once made, worked out once per object (a
+    matrix's structure: most of a form page's fingerprint, and the same object on every page). A small
+    value, so the page cache does not hash the whole content on every page either."""
+    kept = _FIXED.get(id(value))
+    if kept is not None and kept[0] is value:
+        return ("fixed", kept[1])
+    with _FIXED_LOCK:  # pages read in threads on PostgreSQL
+        return ("fixed", _remember_fixed(value))
+
+
+def _remember_fixed(value: Any) -> int:
+    content = (
+        type(value).__name__,
+        tuple(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)),
+    )
+    number = _CONTENTS.get(content)
+    if number is None:
+        number = next(_NUMBERS)
+        if len(_CONTENTS) >= _FIXED_KEPT:
+            _CONTENTS.pop(next(iter(_CONTENTS)))
+        _CONTENTS[content] = number
+    if len(_FIXED) >= _FIXED_KEPT:
+        _FIXED.pop(next(iter(_FIXED)))
+    _FIXED[id(value)] = (value, number)
+    return number
 
 
 def render_for_seat(request: Request, name: str, context: dict[str, Any]) -> HTMLResponse:

@@ -19,8 +19,9 @@ from starlette.routing import BaseRoute, Route
 from workshop import store, usecases
 from workshop.activities import get_activity
 from workshop.activities.base import AnswerRefused, FormError, ParsedForm, StepRefused
-from workshop.models import ItemState, Workshop, row_id
+from workshop.models import AgendaItem, ItemState, Workshop, row_id
 from workshop.store.codes import normalise_code
+from workshop.store.phone_reads import seat_and_item
 from workshop.web import ids
 from workshop.web.guards import StatusCache
 from workshop.web.page_tools import (
@@ -88,25 +89,36 @@ def _activity_context(
     about to be saved), only the seat, the item, its kind and the form's structure: no page is drawn."""
     found = joinable(request, code)
     workshop = found.workshop
-    # One Core transaction, on SQLite on the kept connection (no pool checkout); the kinds read by a session.
-    with db_of(request).read_connection() as connection, Session(connection) as session:
-        seat = store.seat_by_token(session, found.id, request.cookies.get(cookie_name(workshop)))
+    # One Core transaction, on SQLite on the kept connection (no pool checkout): the seat and the item in
+    # one statement, then a session only for what the item's kind reads.
+    with db_of(request).read_connection() as connection:
+        token = request.cookies.get(cookie_name(workshop))
+        try:
+            seat, item = seat_and_item(connection, found.id, token, item_id)
+        except store.WorkshopNotFound:
+            raise gone(request, code) from None
         context: dict[str, Any] = {"workshop": workshop, "seat": seat, "item": None, "values": {}}
-        if seat is None:
+        if seat is None or item is None or item.workshop_id != workshop.id:
             return context
-        if item_id is None:
-            try:
-                item = store.current_item(session, found.id)
-            except store.WorkshopNotFound:
-                raise gone(request, code) from None
-        else:
-            item = store.item_copy(session, item_id)
-        if item is None or item.workshop_id != workshop.id:
-            return context
-        activity = get_activity(item.kind)
-        # The last item, done: phones should say goodbye rather than wait for an activity that won't come.
-        # Only a closed item can be that, so the agenda is read then, not on every vote.
-        finished = item.state == ItemState.CLOSED and store.agenda(session, found.id)[-1].id == item.id
+        return _kind_context(context, Session(connection), found.id, item, step, form=form, page=page)
+
+
+def _kind_context(
+    context: dict[str, Any],
+    session: Session,
+    workshop_id: int,
+    item: AgendaItem,
+    step: str | None,
+    *,
+    form: bool,
+    page: bool,
+) -> dict[str, Any]:
+    """The rest of :func:`_activity_context`, read through ``session``: what the item's kind shows."""
+    activity = get_activity(item.kind)
+    # The last item, done: phones should say goodbye rather than wait for an activity that won't come.
+    # Only a closed item can be that, so the agenda is read then, not on every vote.
+    with session:
+        finished = item.state == ItemState.CLOSED and store.agenda(session, workshop_id)[-1].id == item.id
         context.update(item=item, activity=activity, finished=finished)
         if not page:
             if activity.accepts_responses and form:
@@ -117,7 +129,7 @@ def _activity_context(
             if form:
                 structure = activity.structure(session, item)
                 context["structure"] = structure
-                context.update(activity.phone_context(session, item, seat, structure))
+                context.update(activity.phone_context(session, item, context["seat"], structure))
                 try:
                     context.update(activity.phone_step(context, step))
                 except StepRefused as exc:
@@ -260,7 +272,8 @@ def saved(request: Request) -> Response:
     context = _activity_context(request, code, item_id, form=False)
     if context["seat"] is None or context["item"] is None:
         return to(f"/j/{quote(code)}")
-    return render(request, "saved.html", context)
+    # The same for a whole room that has just voted, but for the seat's code: rendered once per content.
+    return render_for_seat(request, "saved.html", context)
 
 
 # Plain Starlette routes, which app.create_app puts before FastAPI's: FastAPI's dependency solving and its

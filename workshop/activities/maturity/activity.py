@@ -39,7 +39,7 @@ from workshop.models import (
     row_id,
     table_of,
 )
-from workshop.store.responses import response_id
+from workshop.store.responses import response_id, response_row
 
 __all__ = ["COMMENT_LIMIT", "DONT_KNOW", "MaturityActivity"]
 
@@ -187,12 +187,13 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
         if answers.factor is not None:
             self._save_step(session, item, seat, answers, answers.factor)
             return
-        response = response_id(session, row_id(item), row_id(seat))
+        response, new = response_row(session, row_id(item), row_id(seat))
         # Core statements built once, on the session's connection: the ORM's bulk insert and its
         # synchronised deletes cost several times the write itself on every vote.
         connection = session.connection()
-        connection.execute(_CLEAR_RATINGS, {"response_id": response})
-        connection.execute(_CLEAR_COMMENTS, {"response_id": response})
+        if not new:
+            connection.execute(_CLEAR_RATINGS, {"response_id": response})
+            connection.execute(_CLEAR_COMMENTS, {"response_id": response})
         connection.execute(
             _ADD_RATINGS,
             [

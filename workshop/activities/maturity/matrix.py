@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
+from sqlalchemy.engine import URL
 from sqlmodel import Session, col, select
 
 from workshop.analysis import Distribution
 from workshop.models import AgendaItem, Horizon, MaturityFactor, MaturityLevel
 
-_STRUCTURES: dict[tuple[str, int], MatrixStructure] = {}
+# By the database's URL (kept as it is: rendering it as text on every vote cost more than the lookup).
+_STRUCTURES: dict[tuple[URL, int], MatrixStructure] = {}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,10 @@ class MatrixAnswers:
 @dataclass(frozen=True)
 class MatrixStructure:
     """The factors, horizons and levels of one workshop's matrix."""
+
+    # Never changed once made, and kept per workshop (matrix_structure): the same object is the same
+    # content, so a page keyed on it fingerprints it once (workshop/web/page_tools.py).
+    fixed_content: ClassVar[bool] = True
 
     factors: tuple[MaturityFactor, ...]
     horizons: tuple[Horizon, ...]
@@ -92,7 +99,7 @@ def load_structure(session: Session, workshop_id: int) -> MatrixStructure:
 def matrix_structure(session: Session, item: AgendaItem) -> MatrixStructure:
     """The item's workshop's matrix, read once per database and workshop and then kept."""
     # A workshop's matrix never changes once made, and reading it was three queries on every vote.
-    key = (str(session.get_bind().engine.url), item.workshop_id)
+    key = (session.get_bind().engine.url, item.workshop_id)
     cached = _STRUCTURES.get(key)
     if cached is None:
         cached = load_structure(session, item.workshop_id)
