@@ -6,12 +6,14 @@ practice workshop, no seat, no answer, also when it is interrupted with Ctrl+C.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.helpers.serve import ROOT, ServeProcess, eventually, workshop_command
@@ -39,12 +41,20 @@ def _titles(db_path: Path) -> list[str]:
         connection.close()
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, ServeProcess]]:
-    """A database with one real workshop in it, and ``workshop serve`` running on it."""
+def _join_codes(db_path: Path) -> list[str]:
+    connection = sqlite3.connect(db_path, timeout=5)
+    try:
+        return [str(row[0]) for row in connection.execute("SELECT join_code FROM workshop")]
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def _serving(tmp_path: Path, *args: str) -> Iterator[tuple[Path, ServeProcess]]:
+    """A database with one real workshop in it, and ``workshop serve ARGS`` running on it."""
     db_path = tmp_path / "room.sqlite3"
     assert cli.main(["--db", str(db_path), "new", "--template", "cyp-integration", "--title", "Real"]) == 0
-    server = ServeProcess(db_path, tmp_path / "logs")
+    server = ServeProcess(db_path, tmp_path / "logs", *args)
     try:
         server.wait_ready()
         yield db_path, server
@@ -52,6 +62,13 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, ServeProcess]]:
         server.signal(signal.SIGTERM)
         if server.wait(15) is None:
             server.end()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, ServeProcess]]:
+    """A database with one real workshop in it, and ``workshop serve`` running on it."""
+    with _serving(tmp_path) as both:
+        yield both
 
 
 @pytest.mark.slow
@@ -70,6 +87,26 @@ def test_a_small_room_is_fine_and_leaves_nothing_behind(
     assert "deleted, with its seats and answers" in out
     assert _counts(db_path) == before  # … removed: the real workshop alone is left, untouched
     assert _titles(db_path) == ["Real"]
+    assert "Problems" not in out
+
+
+@pytest.mark.slow
+def test_the_servers_own_http_address_is_fine_when_its_seat_cookies_are_https_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A hosted server with an https public address sets Secure seat cookies, which an HTTP client's cookie
+    # jar never sends over plain http: the phones must still join and answer on the server's local address.
+    with _serving(tmp_path, "--public-url", "https://workshop.example.test") as (db_path, server):
+        (join_code,) = _join_codes(db_path)
+        joined = httpx.post(f"{server.url}/j/{join_code}", data={}, timeout=10)
+        assert joined.status_code == 303
+        assert "secure" in joined.headers["set-cookie"].lower()  # the case this test is about
+        monkeypatch.setenv("WORKSHOP_PORT", str(server.port))  # selftest's default http://127.0.0.1:PORT
+        code = cli.main(["--db", str(db_path), "selftest", "--phones", "10", "--arrive-over", "1"])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "Answers saved: 10 of 10 acknowledged, 10 in the database" in out
+    assert "Fine for 10 phones: every answer was saved" in out
     assert "Problems" not in out
 
 

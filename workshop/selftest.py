@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookies import CookieError, SimpleCookie
 
 import httpx
 from sqlalchemy import func
@@ -119,20 +121,44 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
+def _no_cookie_jar() -> CookieJar:
+    """A cookie jar that keeps nothing: a phone carries its cookies itself (see :class:`_Phone`)."""
+    return CookieJar(DefaultCookiePolicy(allowed_domains=[]))
+
+
 class _Phone:
-    """One simulated phone: its own client (cookie, connections), timing each request into ``measures``."""
+    """One simulated phone: its own client (connections) and cookies, timing each request into ``measures``.
+
+    The phone keeps the cookies the server sets and sends them back in a Cookie header itself. A cookie jar
+    would not: behind an https ``--public-url`` the seat cookie is Secure, and a jar never sends that over
+    plain http, so a check on the server's own address (``http://127.0.0.1:8000``) would find every phone
+    seatless. A real phone comes over https through the proxy and does send it.
+    """
 
     def __init__(self, client: httpx.AsyncClient, measures: Measures) -> None:
         self.client = client
         self.measures = measures
+        self.cookies: dict[str, str] = {}
+
+    def keep_cookies(self, reply: httpx.Response) -> None:
+        """Remember the cookies ``reply`` sets, as they were set (each value still coded)."""
+        for header in reply.headers.get_list("set-cookie"):
+            try:
+                parsed = SimpleCookie(header)
+            except CookieError:
+                continue  # a browser ignores a cookie it cannot read, too
+            for name, morsel in parsed.items():
+                self.cookies[name] = morsel.coded_value
 
     async def ask(
         self, step: str, method: str, path: str, expect: int, data: dict[str, str] | None = None
     ) -> httpx.Response | None:
         """The reply, if it had the status ``expect``; otherwise the problem is counted under ``step``."""
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        headers = {"Cookie": cookie} if cookie else None
         started = time.perf_counter()
         try:
-            reply = await self.client.request(method, path, data=data)
+            reply = await self.client.request(method, path, data=data, headers=headers)
         except httpx.TimeoutException:
             self.measures.problems[f"{step}: no answer within {REQUEST_TIMEOUT:.0f} s"] += 1
             return None
@@ -140,6 +166,7 @@ class _Phone:
             self.measures.problems[f"{step}: {type(exc).__name__}"] += 1
             return None
         self.measures.requests.append(time.perf_counter() - started)
+        self.keep_cookies(reply)
         if reply.status_code != expect:
             self.measures.problems[f"{step}: status {reply.status_code}"] += 1
             return None
@@ -150,7 +177,7 @@ async def _one_phone(url: str, practice: Practice, number: int, delay: float, me
     await asyncio.sleep(delay)
     code = practice.code
     level = practice.levels[number % len(practice.levels)]
-    async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT, cookies=_no_cookie_jar()) as client:
         phone = _Phone(client, measures)
         started = time.perf_counter()
         if await phone.ask("join page", "GET", f"/j/{code}", 200) is None:
