@@ -47,6 +47,12 @@ def room(pg_db: Database) -> Room:
     return Room(workshop_id, Ballot.read(pg_db, workshop_id, join_code(pg_db, workshop_id), row_id(item)))
 
 
+def _connected(db: Database) -> set[str]:
+    with db.reading() as session:
+        query = "SELECT application_name FROM pg_stat_activity WHERE datname = current_database()"
+        return {str(name) for name in session.connection().exec_driver_sql(query).scalars()}
+
+
 @pytest.mark.slow
 def test_two_workers_on_postgres_keep_every_acknowledged_vote_through_sigterm(
     tmp_path: Path, pg_db: Database, room: Room
@@ -54,6 +60,8 @@ def test_two_workers_on_postgres_keep_every_acknowledged_vote_through_sigterm(
     ballot = room.ballot
     with ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2") as server:
         workers = server.announced_workers(2)  # it said "(2 worker processes)", and has them
+        # The workers' connections are named apart from others' (a TUI's, this test's) in pg_stat_activity.
+        assert {"workshop participant server", "workshop"} <= _connected(pg_db)
         with mid_burst(server, ballot, PHONES, acked=3 * PHONES) as phones:
             code = server.stop(STOPS_WITHIN)  # SIGTERM mid-burst, then wait
     assert code == 0, server.tail()

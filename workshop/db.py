@@ -135,7 +135,7 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
     return engine
 
 
-def _postgres_engine(url: str, *, writer: bool, pool_size: int) -> Engine:
+def _postgres_engine(url: str, *, writer: bool, pool_size: int, application: str) -> Engine:
     # Readers see one snapshot for their whole transaction, as SQLite's WAL readers do: a page, a summary
     # or an export made of several statements never mixes two commits (read-only, so it never fails).
     isolation = "READ COMMITTED" if writer else "REPEATABLE READ"
@@ -145,6 +145,8 @@ def _postgres_engine(url: str, *, writer: bool, pool_size: int) -> Engine:
         max_overflow=0,
         pool_timeout=30,
         isolation_level=isolation,
+        # Who each connection is, in pg_stat_activity (a hosted server's workers and the TUIs following it).
+        connect_args={"application_name": application},
     )
     _ping_when_idle(engine)
     if writer:
@@ -188,7 +190,7 @@ def _ping_when_idle(engine: Engine) -> None:
 class Database:
     """The app's handle on its database; build one per app with :func:`open_database`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, application: str = "workshop") -> None:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -201,8 +203,8 @@ class Database:
         else:
             # Writers take turns on the lock, so a few connections do; readers are sized to the thread pool
             # so bursts reuse connections instead of churning them.
-            self.write_engine = _postgres_engine(url, writer=True, pool_size=4)
-            self.read_engine = _postgres_engine(url, writer=False, pool_size=16)
+            self.write_engine = _postgres_engine(url, writer=True, pool_size=4, application=application)
+            self.read_engine = _postgres_engine(url, writer=False, pool_size=16, application=application)
         # One read connection kept checked out on SQLite for read_connection, and whether it is in use.
         self._kept: Connection | None = None
         self._kept_lock = threading.Lock()
@@ -262,10 +264,11 @@ class Database:
             self.read_engine.dispose()
 
 
-def open_database(url: str, *, upgrade: bool = True) -> Database:
-    """Open (and create or upgrade, unless told not to) the database at ``url``."""
+def open_database(url: str, *, upgrade: bool = True, application: str = "workshop") -> Database:
+    """Open (and create or upgrade, unless told not to) the database at ``url``; on PostgreSQL its
+    connections are named ``application`` (``pg_stat_activity.application_name``)."""
     try:
-        db = Database(url)
+        db = Database(url, application)
     except Exception as exc:  # a bad URL or a missing driver
         raise DatabaseError(f"cannot open database {url!r}: {exc}") from exc
     if upgrade:

@@ -43,6 +43,7 @@ from workshop.writer import BatchWriter
 log = logging.getLogger("workshop.worker")
 
 PROBLEM_CHECK_SECONDS = 0.25
+APPLICATION = "workshop participant server"
 GC_THRESHOLD = 70_000  # the youngest generation's, 100 times Python's default of 700
 
 
@@ -69,7 +70,8 @@ def _watch_lifeline(stop: Any) -> None:
 
 async def serve(settings: dict[str, Any], sock: socket.socket) -> int:
     """Serve on ``sock`` until the lifeline ends or SIGTERM; return the number of writes committed."""
-    db = open_database(settings["database"], upgrade=False)  # the parent has brought it up to date
+    # The parent has brought it up to date. Named apart from a TUI's connections on a shared PostgreSQL.
+    db = open_database(settings["database"], upgrade=False, application=APPLICATION)
     # Reach the database now: a worker that cannot should fail as it starts, not at the first phone.
     with db.reading() as session:
         session.connection().exec_driver_sql("SELECT 1")
