@@ -2,10 +2,11 @@
 
 A plain Starlette app on uvicorn (h11, no access log, the app's six worker threads, ``gc.freeze`` and its
 garbage collector threshold) in a process of its own. A join parses the form, inserts a seat and sets the
-cookie; a vote parses the form and makes one durable SQLite insert (WAL, ``synchronous=FULL``, one
-connection behind a lock, a commit per write) of the ballot as JSON, then redirects to the saved page.
-Pages and the status are the real app's bytes, served as they are. Whatever the real app spends beyond
-this is the cost of being the app.
+cookie; a vote parses the form and makes one durable insert of the ballot as JSON (one connection behind a
+lock, a commit per write), then redirects to the saved page. The database is the app's: SQLite (WAL,
+``synchronous=FULL``) beside the embedded app, PostgreSQL (the same cluster, its own database) beside the
+hosted one. Pages and the status are the real app's bytes, served as they are. Whatever the real app
+spends beyond this is the cost of being the app.
 """
 
 from __future__ import annotations
@@ -34,43 +35,64 @@ THREADS = 6  # as workshop.web.server
 GC_THRESHOLD = 70_000  # as workshop.web.worker (not imported: that would load the whole app in here)
 
 
-class Ballots:
-    """The floor's database: seats and ballots, each write committed before the reply."""
+_SEAT_TABLE = "CREATE TABLE IF NOT EXISTS seat (token TEXT PRIMARY KEY)"
+_BALLOT_TABLE = (
+    "CREATE TABLE IF NOT EXISTS ballot (id {key}, item_id INTEGER NOT NULL, "
+    "seat TEXT NOT NULL REFERENCES seat(token), answers TEXT NOT NULL, UNIQUE (item_id, seat))"
+)
 
-    def __init__(self, path: Path) -> None:
+
+class Ballots:
+    """The floor's database: seats and ballots, each write committed before the reply.
+
+    ``database`` is a SQLite file, or a PostgreSQL URL (``postgresql://…``; psycopg is imported only then).
+    """
+
+    def __init__(self, database: Path | str) -> None:
         self.lock = threading.Lock()
-        self.conn = sqlite3.connect(path, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self.conn.execute("CREATE TABLE IF NOT EXISTS seat (token TEXT PRIMARY KEY)")
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS ballot (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL, "
-            "seat TEXT NOT NULL REFERENCES seat(token), answers TEXT NOT NULL, UNIQUE (item_id, seat))"
-        )
+        self.conn: Any
+        if isinstance(database, Path):
+            self.mark, upsert = "?", "INSERT OR REPLACE INTO ballot (item_id, seat, answers) VALUES (?, ?, ?)"
+            self.conn = sqlite3.connect(database, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            key = "INTEGER PRIMARY KEY"
+        else:
+            import psycopg
+
+            self.mark = "%s"
+            upsert = (
+                "INSERT INTO ballot (item_id, seat, answers) VALUES (%s, %s, %s) "
+                "ON CONFLICT (item_id, seat) DO UPDATE SET answers = excluded.answers"
+            )
+            self.conn = psycopg.connect(database)  # a commit waits for the log to be flushed, as the app's
+            key = "SERIAL PRIMARY KEY"
+        self.upsert = upsert
+        self.conn.execute(_SEAT_TABLE)
+        self.conn.execute(_BALLOT_TABLE.format(key=key))
         self.conn.commit()
 
     def add_seat(self, token: str) -> None:
         """Insert a seat and commit."""
         with self.lock:
-            self.conn.execute("INSERT INTO seat (token) VALUES (?)", (token,))
+            self.conn.execute(f"INSERT INTO seat (token) VALUES ({self.mark})", (token,))
             self.conn.commit()
 
     def add_ballot(self, item_id: int, token: str, answers: str) -> bool:
         """Insert a ballot of a known seat and commit; False (nothing written) for an unknown seat."""
         with self.lock:
-            if self.conn.execute("SELECT 1 FROM seat WHERE token = ?", (token,)).fetchone() is None:
+            known = self.conn.execute(f"SELECT 1 FROM seat WHERE token = {self.mark}", (token,)).fetchone()
+            if known is None:
+                self.conn.rollback()
                 return False
-            self.conn.execute(
-                "INSERT OR REPLACE INTO ballot (item_id, seat, answers) VALUES (?, ?, ?)",
-                (item_id, token, answers),
-            )
+            self.conn.execute(self.upsert, (item_id, token, answers))
             self.conn.commit()
             return True
 
 
-def floor_app(db_path: Path, code: str, item_id: int, pages: Pages) -> Starlette:
+def floor_app(database: Path | str, code: str, item_id: int, pages: Pages) -> Starlette:
     """The bare app: the routes the phones use, doing the least each needs."""
-    ballots = Ballots(db_path)
+    ballots = Ballots(database)
     cookie = f"seat_{code}"
 
     def html(body: bytes) -> Response:
@@ -116,17 +138,17 @@ def floor_app(db_path: Path, code: str, item_id: int, pages: Pages) -> Starlette
     )
 
 
-def floor_main(db_path: Path, code: str, item_id: int, pages: Pages, channel: Any) -> None:
+def floor_main(database: Path | str, code: str, item_id: int, pages: Pages, channel: Any) -> None:
     """Entry point of the floor's process: bind a loopback port, report it, serve until SIGTERM.
 
     Args:
-        db_path: The floor's SQLite file (made here).
+        database: The floor's SQLite file (made here), or its PostgreSQL database's URL (tables made here).
         code: The join code the routes answer to.
         item_id: The item the votes are for.
         pages: The real app's pages, served as they are.
         channel: A multiprocessing queue; gets ``("port", N)`` once listening is possible.
     """
-    app = floor_app(db_path, code, item_id, pages)
+    app = floor_app(database, code, item_id, pages)
     # The protocol named, not left 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP, and
     # without it every keep-alive reply after the first waits ~40 ms for a delayed acknowledgement.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -153,8 +175,17 @@ def floor_main(db_path: Path, code: str, item_id: int, pages: Pages, channel: An
     asyncio.run(serve())
 
 
-def saved_seats(db_path: Path, item_id: int) -> list[str]:
+def saved_seats(database: Path | str, item_id: int) -> list[str]:
     """The seat of every ballot the floor saved for the item, read through a new connection."""
-    with sqlite3.connect(db_path) as conn:
-        rows = conn.execute("SELECT seat FROM ballot WHERE item_id = ?", (item_id,)).fetchall()
+    query = "SELECT seat FROM ballot WHERE item_id = {}"
+    if isinstance(database, Path):
+        if not database.exists():
+            return []
+        with sqlite3.connect(database) as conn:
+            rows = conn.execute(query.format("?"), (item_id,)).fetchall()
+    else:
+        import psycopg
+
+        with psycopg.connect(database) as pg:
+            rows = pg.execute(query.format("%s"), (item_id,)).fetchall()
     return [str(row[0]) for row in rows]

@@ -63,6 +63,12 @@ def tree_cpu(root: int) -> TreeCpu:
     return TreeCpu(total, alone)
 
 
+def process_cpu(pid: int) -> float:
+    """User plus system CPU seconds of ``pid`` alone so far; 0.0 if it has ended."""
+    fields = _stat(pid)
+    return 0.0 if fields is None else (int(fields[11]) + int(fields[12])) / HZ
+
+
 def peak_rss_mb(pid: int) -> float:
     """The most resident memory ``pid`` has held (``VmHWM``), in MB; 0.0 if it cannot be read."""
     try:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import sqlite3
 import sys
@@ -24,12 +23,10 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.burst import Setup, make_workshop
-from benchmarks.floor import floor_main, saved_seats
-from benchmarks.loadgen import receive
-from benchmarks.proctree import tree_peak_rss_mb
 from benchmarks.room_app import NO_PAGES, Pages, RealApp
+from benchmarks.room_floor import run_floor
 from benchmarks.room_report import numbers, report
-from benchmarks.room_side import RESPONSE_SEATS, Side, drive_phones, frame_lag, phone_config, phones_on_app
+from benchmarks.room_side import RESPONSE_SEATS, Side, frame_lag, phones_on_app
 
 
 def app_seats(path: Path, item_id: int) -> list[str]:
@@ -41,7 +38,7 @@ def app_seats(path: Path, item_id: int) -> list[str]:
 
 def run_app(path: Path, setup: Setup, args: argparse.Namespace, folder: Path) -> tuple[Side, Pages]:
     """The real app under the phones; also returns its pages' bytes for the floor."""
-    side = Side("app", label="the app")
+    side = Side("app", label="the app", root_is_tui=True)
     probe_file = folder / "frame-probe.json"
     app = RealApp(path, setup.workshop_id, probe_file)
     pages, window = NO_PAGES, (0.0, 0.0)
@@ -56,33 +53,6 @@ def run_app(path: Path, setup: Setup, args: argparse.Namespace, folder: Path) ->
     side.frame_ms, side.frame_note = frame_lag(probe_file, window)
     side.saved = app_seats(path, setup.item_id)
     return side, pages
-
-
-def run_floor(folder: Path, setup: Setup, pages: Pages, args: argparse.Namespace) -> Side:
-    """The bare floor under the same phones, in a process of its own, stopped with SIGTERM."""
-    side = Side("floor", label="bare floor")
-    db_path = folder / "floor.sqlite3"
-    context = multiprocessing.get_context("spawn")
-    channel = context.Queue()
-    process = context.Process(
-        target=floor_main, args=(db_path, setup.code, setup.item_id, pages, channel), name="room-floor"
-    )
-    process.start()
-    kind, port = receive(channel, process, 60.0)
-    if kind != "port" or process.pid is None:
-        side.error = f"the floor did not start: {port}"
-    else:
-        drive_phones(side, phone_config(args, setup, int(port)), process.pid)
-        side.peak_mb = tree_peak_rss_mb(process.pid)
-    process.terminate()
-    process.join(30)
-    if process.is_alive():
-        side.killed = [process.pid or 0]
-        process.kill()
-        process.join(5)
-    side.exit_code = process.exitcode
-    side.saved = saved_seats(db_path, setup.item_id) if db_path.exists() else []
-    return side
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             # module again, and must not carry the app, SQLAlchemy and psycopg in their memory and CPU.
             from benchmarks.room_hosted import run_hosted
 
-            app, pages, setup = run_hosted(args, folder)
+            app, floor, setup = run_hosted(args, folder)
         else:
             path = folder / "room.sqlite3"
             from workshop.db import open_database
@@ -137,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 db.dispose()
             app, pages = run_app(path, setup, args, folder)
-        floor = run_floor(folder, setup, pages, args)
+            floor = run_floor(folder / "floor.sqlite3", setup, pages, args)
     sys.stdout.write(report(args, app, floor))
     if args.json is not None:
         args.json.write_text(json.dumps(numbers(args, app, floor), indent=2) + "\n")

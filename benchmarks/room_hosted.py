@@ -6,7 +6,9 @@ fsync on), a database migrated by the app and a workshop made in it as in the em
 said "Participant server listening", the facilitator's ``workshop --db URL run ID --no-server`` in a
 pseudo-terminal with the frame probe (:class:`benchmarks.room_app.RealApp`). The phones go to the serve
 process. CPU is measured apart for the serve tree (the server side), the TUI and the PostgreSQL server; both
-are stopped with SIGTERM, and the acknowledged votes are then looked for in PostgreSQL.
+are stopped with SIGTERM, and the acknowledged votes are then looked for in PostgreSQL. The bare floor then
+runs on a database of its own in the same cluster, the PostgreSQL server's CPU counted with it as with the
+app.
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ import sys
 from pathlib import Path
 
 from benchmarks.burst import Setup, make_workshop
+from benchmarks.proctree import process_cpu
 from benchmarks.room_app import NO_PAGES, ROOT, Pages, RealApp, answers, free_port, stop_tree, wait_until
+from benchmarks.room_floor import run_floor
 from benchmarks.room_side import RESPONSE_SEATS, Side, frame_lag, phones_on_app
 from tests.helpers.postgres import PostgresServer, postgres_cluster
 from workshop.db import open_database
 
 DATABASE = "room"
+FLOOR_DATABASE = "floor"
+TUI_APPLICATION = "workshop"  # open_database's default name: the TUI's connections
 LISTENING = "Participant server listening"
 
 
@@ -75,6 +81,18 @@ def postmaster(server: PostgresServer) -> int:
     return int((server.folder / "data" / "postmaster.pid").read_text().split()[0])
 
 
+def tui_backends(server: PostgresServer) -> dict[str, float]:
+    """CPU so far of the PostgreSQL backends serving the facilitator's TUI: its work, not the phones'.
+
+    The TUI's connections keep the app's default name, the serve workers' are named apart
+    (``workshop.web.worker.APPLICATION``), so ``pg_stat_activity`` tells them apart.
+    """
+    query = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = %s"
+    with server.connect(DATABASE) as conn:
+        pids = [int(str(row[0])) for row in conn.execute(query, (DATABASE, TUI_APPLICATION)).fetchall()]
+    return {"postgres_tui": sum(process_cpu(pid) for pid in pids)}
+
+
 def hosted_seats(server: PostgresServer, item_id: int) -> list[str]:
     """The seat token of every response to the item, read through a new connection after both stopped."""
     with server.connect(DATABASE) as conn:
@@ -94,7 +112,9 @@ def _run(server: PostgresServer, setup: Setup, args: argparse.Namespace, folder:
         tui = RealApp(url, setup.workshop_id, probe_file, serve=False)
         tui.wait_ready(setup.code)
         also = {"tui": tui.pid, "postgres": postmaster(server)}
-        pages, window = phones_on_app(side, args, setup, serve.port, serve.pid, also, tui=tui.pid)
+        pages, window = phones_on_app(
+            side, args, setup, serve.port, serve.pid, also, tui=tui.pid, counters=lambda: tui_backends(server)
+        )
     except (RuntimeError, OSError) as exc:
         side.error = str(exc)
     finally:
@@ -108,18 +128,22 @@ def _run(server: PostgresServer, setup: Setup, args: argparse.Namespace, folder:
     return side, pages
 
 
-def run_hosted(args: argparse.Namespace, folder: Path) -> tuple[Side, Pages, Setup]:
-    """The hosted app under the phones, on a PostgreSQL cluster of its own that is gone when this returns.
+def run_hosted(args: argparse.Namespace, folder: Path) -> tuple[Side, Side, Setup]:
+    """The hosted app under the phones, then the bare floor on its own database of the same PostgreSQL
+    cluster (the server's CPU counted with each), on a cluster of its own that is gone when this returns.
 
     Returns:
-        What the hosted side did, its pages' bytes for the floor, and the workshop the phones used.
+        What the hosted side did, what the floor did, and the workshop the phones used.
     """
     with postgres_cluster() as server:
         server.create_database(DATABASE)
+        server.create_database(FLOOR_DATABASE)
         db = open_database(server.url(DATABASE))  # migrated here, as an operator's first command does
         try:
             setup = make_workshop(db)
         finally:
             db.dispose()
         side, pages = _run(server, setup, args, folder)
-    return side, pages, setup
+        floor_url = server.url(FLOOR_DATABASE).replace("postgresql+psycopg://", "postgresql://", 1)
+        floor = run_floor(floor_url, setup, pages, args, {"postgres": postmaster(server)})
+    return side, floor, setup

@@ -10,6 +10,7 @@ import argparse
 import json
 import multiprocessing
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class Side:
         name: ``app`` or ``floor``.
         label: The report's column heading.
         hosted: The app as a hosted server runs it (``serve`` on PostgreSQL, a TUI following it).
+        root_is_tui: The first process is the facilitator's TUI (the embedded app), which shows the room
+            rather than serving it: its CPU is reported apart from the server's.
         load: What the phones saw, or None if they never ran or their process failed.
         error: What went wrong, if anything did.
         cpu: CPU seconds during the burst: ``tree`` (the server's process and all under it), ``root`` (the
@@ -52,6 +55,7 @@ class Side:
     name: str
     label: str = ""
     hosted: bool = False
+    root_is_tui: bool = False
     load: LoadResult | None = None
     error: str | None = None
     cpu: dict[str, float] = field(default_factory=dict)
@@ -71,7 +75,11 @@ class Side:
 
 
 def drive_phones(
-    side: Side, config: LoadConfig, root: int, also: dict[str, int] | None = None
+    side: Side,
+    config: LoadConfig,
+    root: int,
+    also: dict[str, int] | None = None,
+    counters: Callable[[], dict[str, float]] | None = None,
 ) -> tuple[float, float]:
     """Run the phones in a spawned process against ``config.base_url``, measuring ``root``'s tree.
 
@@ -80,6 +88,8 @@ def drive_phones(
         config: The phones.
         root: The server's first process; its whole tree is measured.
         also: Other processes measured apart, each with its tree: ``{name: pid}`` gives ``side.cpu[name]``.
+        counters: CPU seconds so far by name, read as the burst begins and ends: each difference goes in
+            ``side.cpu`` (the PostgreSQL backends of the facilitator's TUI).
 
     Returns:
         The burst window in ``time.monotonic`` seconds: from the phones being ready to their report.
@@ -94,15 +104,17 @@ def drive_phones(
     if kind == "ready":
         start, cpu0, machine0 = time.monotonic(), tree_cpu(root), machine_cpu()
         before = {name: tree_cpu(pid).tree for name, pid in others.items()}
+        before |= counters() if counters else {}
         kind, payload = receive(channel, process, HARD_LIMIT + 30)
         window, cpu1, machine1 = (start, time.monotonic()), tree_cpu(root), machine_cpu()
         after = {name: tree_cpu(pid).tree for name, pid in others.items()}
+        after |= counters() if counters else {}
         side.cpu = {
             "tree": cpu1.tree - cpu0.tree,
             "root": cpu1.root - cpu0.root,
             "machine": machine1[0] - machine0[0],
             "iowait": machine1[1] - machine0[1],
-            **{name: after[name] - before[name] for name in others},
+            **{name: after[name] - before.get(name, 0.0) for name in after},
         }
     if kind == "result":
         side.load = payload
@@ -132,10 +144,11 @@ def phones_on_app(
     also: dict[str, int] | None = None,
     *,
     tui: int | None = None,
+    counters: Callable[[], dict[str, float]] | None = None,
 ) -> tuple[Pages, tuple[float, float]]:
     """The phones of the command line against the app on loopback ``port`` (:func:`drive_phones`, with
-    ``root`` and ``also``), and the app's pages for the floor. Sets ``side.peak_mb``, and with ``tui`` (the
-    hosted facilitator's TUI) ``side.tui_peak_mb``; what fails is ``side.error``.
+    ``root``, ``also`` and ``counters``), and the app's pages for the floor. Sets ``side.peak_mb``, and
+    with ``tui`` (the hosted facilitator's TUI) ``side.tui_peak_mb``; what fails is ``side.error``.
 
     Returns:
         The pages as far as they were read: the join and form pages before the phones, and after them the
@@ -145,7 +158,7 @@ def phones_on_app(
     try:
         join, form = pages_before(port, setup.code)
         pages = Pages(join, form, form, b"{}")
-        window = drive_phones(side, phone_config(args, setup, port), root, also)
+        window = drive_phones(side, phone_config(args, setup, port), root, also, counters)
         side.peak_mb = tree_peak_rss_mb(root)
         if tui is not None:
             side.tui_peak_mb = tree_peak_rss_mb(tui)[0]

@@ -39,6 +39,12 @@ def test_room_benchmark_reports_both_sides(tmp_path: Path) -> None:
         ):
             assert isinstance(figures[name], float) and figures[name] > 0, (side, name, figures[name])
         assert figures["peak_mb_tree"] > 0 and figures["killed_on_stop"] == 0
+    # The TUI shows the room and serves no phone: the target compares what serving costs, without it.
+    app = numbers["app"]
+    assert app["tui_cpu_ms_per_phone"] > 0 and app["serving_cpu_ms_per_phone"] > 0
+    assert app["serving_cpu_ms_per_phone"] == pytest.approx(app["cpu_ms_per_phone_children"])
+    assert numbers["floor"]["serving_cpu_ms_per_phone"] == pytest.approx(numbers["floor"]["cpu_ms_per_phone"])
+    assert numbers["floor"]["postgres_cpu_ms_per_phone"] is None
     assert numbers["app"]["frame_ticks"] > 0 and numbers["app"]["frame_p99_ms"] >= 0
     assert numbers["app"]["exit_code"] == 0
     assert set(numbers["targets"]) == {

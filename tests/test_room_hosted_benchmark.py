@@ -39,4 +39,14 @@ def test_hosted_room_benchmark_reports_both_sides(tmp_path: Path) -> None:
     assert hosted["postgres_cpu_ms_per_phone"] >= 0
     assert hosted["peak_mb_tree"] > 0 and hosted["tui_peak_mb"] > 0
     assert hosted["frame_ticks"] > 0 and hosted["frame_p99_ms"] >= 0
-    assert numbers["floor"]["durability"] == "PASS" and numbers["floor"]["acknowledged"] == 20
+    # The floor beside it runs on PostgreSQL too, and each side's serving CPU includes the server's.
+    floor = numbers["floor"]
+    assert floor["durability"] == "PASS" and floor["acknowledged"] == 20
+    assert "bare floor (PG)" in done.stdout.splitlines()[1], done.stdout
+    assert floor["postgres_cpu_ms_per_phone"] > 0 and hosted["postgres_cpu_ms_per_phone"] > 0
+    for side in (hosted, floor):
+        assert side["serving_cpu_ms_per_phone"] == pytest.approx(
+            side["cpu_ms_per_phone"] + side["postgres_cpu_ms_per_phone"]
+        )
+    # The backends answering the TUI's reads count as the TUI's work (its connections are named apart).
+    assert hosted["postgres_tui_cpu_ms_per_phone"] >= 0 and floor["postgres_tui_cpu_ms_per_phone"] is None
