@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.burst import Setup, make_workshop
-from benchmarks.proctree import process_cpu
+from benchmarks.proctree import alive, process_cpu
 from benchmarks.room_app import NO_PAGES, ROOT, Pages, RealApp, answers, free_port, stop_tree, wait_until
 from benchmarks.room_floor import run_floor
 from benchmarks.room_side import RESPONSE_SEATS, Side, frame_lag, phones_on_app
@@ -81,16 +81,24 @@ def postmaster(server: PostgresServer) -> int:
     return int((server.folder / "data" / "postmaster.pid").read_text().split()[0])
 
 
-def tui_backends(server: PostgresServer) -> dict[str, float]:
-    """CPU so far of the PostgreSQL backends serving the facilitator's TUI: its work, not the phones'.
+def tui_backends(server: PostgresServer) -> list[int]:
+    """The PostgreSQL backends serving the facilitator's TUI: their work is the TUI's, not the phones'.
 
     The TUI's connections keep the app's default name, the serve workers' are named apart
     (``workshop.web.worker.APPLICATION``), so ``pg_stat_activity`` tells them apart.
     """
     query = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = %s"
     with server.connect(DATABASE) as conn:
-        pids = [int(str(row[0])) for row in conn.execute(query, (DATABASE, TUI_APPLICATION)).fetchall()]
-    return {"postgres_tui": sum(process_cpu(pid) for pid in pids)}
+        return [int(str(row[0])) for row in conn.execute(query, (DATABASE, TUI_APPLICATION)).fetchall()]
+
+
+def backends_cpu(pids: list[int], seen: dict[int, float]) -> dict[str, float]:
+    """CPU so far of the TUI's backends, for :func:`benchmarks.room_side.drive_phones`'s counters; one
+    that has ended counts what it was last seen to have used (``seen``, kept between calls)."""
+    for pid in pids:
+        if alive(pid):
+            seen[pid] = process_cpu(pid)
+    return {"postgres_tui": sum(seen.get(pid, 0.0) for pid in pids)}
 
 
 def hosted_seats(server: PostgresServer, item_id: int) -> list[str]:
@@ -112,9 +120,12 @@ def _run(server: PostgresServer, setup: Setup, args: argparse.Namespace, folder:
         tui = RealApp(url, setup.workshop_id, probe_file, serve=False)
         tui.wait_ready(setup.code)
         also = {"tui": tui.pid, "postgres": postmaster(server)}
+        # The TUI's backends as the burst begins: one that ended before its end still counts what it did.
+        backends, seen = tui_backends(server), dict[int, float]()
         pages, window = phones_on_app(
-            side, args, setup, serve.port, serve.pid, also, tui=tui.pid, counters=lambda: tui_backends(server)
-        )
+            side, args, setup, serve.port, serve.pid, also, tui=tui.pid,
+            counters=lambda: backends_cpu(backends, seen),
+        )  # fmt: skip
     except (RuntimeError, OSError) as exc:
         side.error = str(exc)
     finally:

@@ -125,7 +125,7 @@ def test_a_phone_page_that_crashes_gets_the_guards_page(
 def test_every_route_under_the_phone_prefixes_is_a_phone_route(app: ParticipantApp) -> None:
     # Requests under the prefixes never reach FastAPI's router: a route of its own there would be dead.
     phone_routes = {id(route) for route in [*pages_join.routes, *pages.routes]}
-    walk = getattr(fastapi.routing, "iter_route_contexts", iter)  # into included routers too
+    walk = fastapi.routing.iter_route_contexts  # into included routers too (FastAPI keeps each as one)
     found = [(getattr(each, "path", ""), getattr(each, "original_route", each)) for each in walk(app.routes)]
     paths = [(path or "", id(route)) for path, route in found]
     assert len(paths) > len(phone_routes)
@@ -187,7 +187,17 @@ def test_a_second_whole_vote_replaces_the_first(db: Database, maturity_item: Age
     assert comments == []
 
 
-def test_a_fixed_structure_is_fingerprinted_by_content_once(db: Database, maturity_item: AgendaItem) -> None:
+def test_a_fixed_structure_is_fingerprinted_by_content_once(
+    db: Database, maturity_item: AgendaItem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walked: list[object] = []
+    remember = page_tools._remember_fixed
+
+    def counted(value: object) -> int:
+        walked.append(value)
+        return remember(value)
+
+    monkeypatch.setattr(page_tools, "_remember_fixed", counted)
     with db.reading() as session:
         structure = load_structure(session, maturity_item.workshop_id)
         again = load_structure(session, maturity_item.workshop_id)  # another object, the same content
@@ -195,6 +205,8 @@ def test_a_fixed_structure_is_fingerprinted_by_content_once(db: Database, maturi
     first = page_tools.fingerprint({"structure": structure})
     assert page_tools.fingerprint({"structure": structure}) == first
     assert page_tools.fingerprint({"structure": again}) == first  # equal content, equal key
+    assert page_tools.fingerprint({"structure": structure}) == first
+    assert [id(value) for value in walked] == [id(structure), id(again)]  # each object walked once
     assert len(repr(first)) < 100  # a number for the content, not the whole of it on every page
     fewer = replace(structure, levels=structure.levels[:-1])
     assert page_tools.fingerprint({"structure": fewer}) != first

@@ -4,6 +4,7 @@ action serves), and purging again a workshop whose pack an earlier version froze
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from workshop.models import EntryStatus, Organisation, PurgedPack, row_id, utcno
 from workshop.store.moderation import set_agreed_order
 from workshop.store.purge import delete_answers, keep_pack
 from workshop.usecases.purge import purge_tables, purge_workshop
+from workshop.usecases.rescrub import rescrub
 
 PROPOSAL = "Ask Mrs Patel at number 9 to run it"  # a participant's words that lead the ranking
 
@@ -171,3 +173,28 @@ def test_purging_again_scrubs_a_pack_an_earlier_version_froze(
     with db.reading() as session:
         again = session.get(PurgedPack, golden_workshop)
         assert again is not None and again.pack == once
+
+
+def test_a_re_scrub_leaves_the_packs_own_words_and_replaces_quoted_answers() -> None:
+    """Short answers go only where a string is that answer whole; a longer one also where a sentence
+    quotes it; a kept title that contains an answer stays whole."""
+    long_answer = "Ask the school nurse first"
+    results = {"answers": ["more", "Housing", long_answer, "Kept words"], "words": []}
+    blocks = [
+        {"type": "heading", "text": "Housing and more"},  # the item's title
+        {"type": "paragraph", "text": "12 answers, more than last time."},
+        {"type": "paragraph", "text": f"One said: {long_answer}."},
+        {"type": "bullets", "items": ["more", "Housing", long_answer, "Kept words"]},
+    ]
+    pack = {"data": {"items": [{"kind": "question", "results": results}]}, "items": [{"blocks": blocks}]}
+    scrubbed, gone = rescrub(pack, {"Housing and more", "Kept words"}, date(2026, 11, 30))
+    texts = scrubbed["items"][0]["blocks"]
+    assert gone == 3
+    assert texts[0]["text"] == "Housing and more"
+    assert texts[1]["text"] == "12 answers, more than last time."
+    assert long_answer not in json.dumps(scrubbed)
+    assert texts[2]["text"] == "One said: Answer 3 (text deleted)."
+    assert texts[3]["items"] == [
+        "Answer 1 (text deleted)", "Answer 2 (text deleted)", "Answer 3 (text deleted)", "Kept words"
+    ]  # fmt: skip
+    assert scrubbed["data"]["items"][0]["results"]["answers"] == texts[3]["items"]

@@ -168,8 +168,10 @@ def _ping_when_idle(engine: Engine) -> None:
     """Check a pooled connection that sat idle before handing it out again; a dead one is replaced.
 
     A server restarted, or a proxy that drops idle connections, then costs a reconnect, not a failed
-    vote. ``pool_pre_ping`` would check on every checkout: a round trip on every page and write, a
-    sixth of a phone's round trips in a burst, when connections are seconds old at most.
+    vote, for a connection idle over ``IDLE_PING_SECONDS``. One used more recently than that fails its
+    page or write once, and SQLAlchemy then replaces every pooled connection. ``pool_pre_ping`` would
+    check on every checkout: a round trip on every page and write, a sixth of a phone's round trips in a
+    burst, when connections are seconds old at most.
     """
 
     @event.listens_for(engine, "checkin")

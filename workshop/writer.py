@@ -93,7 +93,11 @@ class BatchWriter:
             self._thread = None
 
     async def submit(self, fn: Callable[[Session], T]) -> T:
-        """Run ``fn(session)`` in the next batch and return its result once the batch is committed."""
+        """Run ``fn(session)`` in the next batch and return its result once the batch is committed.
+
+        ``fn`` may run more than once: a batch in which a write is refused is rolled back and run again.
+        So it must change nothing outside the database, and its result comes from the run committed.
+        """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
 

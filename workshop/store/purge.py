@@ -109,12 +109,16 @@ def replace_pack(session: Session, frozen: PurgedPack, pack: dict[str, object]) 
 
 def kept_texts(session: Session, workshop_id: int) -> frozenset[str]:
     """Every text the workshop still keeps that is not the room's answers: its entries' words (after a
-    purge only those kept) and every string in its items' settings (a triangle's set priority)."""
+    purge only those kept), every string in its items' settings (a triangle's set priority), and the
+    workshop's and its items' titles and notes (which the pack's headings and sentences quote)."""
     items = session.exec(select(AgendaItem).where(AgendaItem.workshop_id == workshop_id)).all()
+    workshop = session.get(Workshop, workshop_id)
+    named = [workshop.title] if workshop is not None else []
+    named += [text for item in items for text in (item.title, item.notes) if text]
     rows = session.exec(
         select(Entry.text, Entry.detail).where(col(Entry.item_id).in_([item.id for item in items]))
     ).all()
-    texts = {text for row in rows for text in row if text}
+    texts = {text for row in rows for text in row if text} | set(named)
     for item in items:
         texts.update(_strings(item.config))
     return frozenset(texts)

@@ -28,6 +28,9 @@ RULES = 2
 # participant's words, and changing one would make the pack unreadable.
 _NAMES = frozenset({"type", "kind", "key", "question", "principle", "stance", "status", "rule", "state"})
 _DELETED = " (text deleted)"
+# A doomed text is looked for inside the pack's other strings (a sentence that quotes it) only when it has
+# at least two words and this many characters; a shorter one goes only where a string is that text whole.
+DISTINCTIVE_CHARS = 12
 
 
 def _at(value: Any, path: list[str]) -> Iterator[str]:
@@ -66,20 +69,28 @@ def _mapped(value: Any, change: Callable[[str], str], key: str = "") -> Any:
     return value
 
 
+def _distinctive(text: str) -> bool:
+    """Whether ``text`` is long enough to be found inside another string as itself: a short answer ("more",
+    "Housing") is also an ordinary word of the pack's own headings and sentences."""
+    return len(text) >= DISTINCTIVE_CHARS and len(text.split()) >= 2
+
+
 def _replacer(texts: dict[str, str], words: dict[str, str], kept: Collection[str]) -> Callable[[str], str]:
-    """Replace each of ``texts`` inside any string (as a whole word or phrase) and each of ``words`` where
-    a string is that word; a kept text that contains a doomed one stays whole."""
-    guarded = [text for text in kept if any(doomed in text for doomed in texts)]
-    phrases = sorted({*texts, *guarded}, key=len, reverse=True)
+    """Replace each distinctive one of ``texts`` inside any string (as a whole phrase), and any of ``texts``
+    or ``words`` where a string is that text whole; a kept text that contains a doomed one stays whole."""
+    whole = {**texts, **words}
+    inside = {text: stand_in for text, stand_in in texts.items() if _distinctive(text)}
+    guarded = [text for text in kept if any(doomed in text for doomed in inside)]
+    phrases = sorted({*inside, *guarded}, key=len, reverse=True)
     # Alternatives longest first, so a kept text wins over a doomed one inside it.
     pattern = re.compile("|".join(rf"(?<!\w){re.escape(p)}(?!\w)" for p in phrases)) if phrases else None
 
     def change(text: str) -> str:
-        if text in words:
-            return words[text]
+        if text in whole:
+            return whole[text]
         if pattern is None:
             return text
-        return pattern.sub(lambda found: texts.get(found.group(0), found.group(0)), text)
+        return pattern.sub(lambda found: inside.get(found.group(0), found.group(0)), text)
 
     return change
 

@@ -25,7 +25,8 @@ PHONE_PREFIXES = ("/j/", "/w/")
 class ParticipantApp(FastAPI):
     """FastAPI, except that requests under :data:`PHONE_PREFIXES` go straight to the phone routes.
 
-    The phone routes stay in FastAPI's router as well, so ``routes`` lists every route the app answers.
+    The phone routes stay in FastAPI's router as well, so ``routes`` lists every route the app answers,
+    and answer there when the app has a ``root_path`` (behind a proxy's prefix: the slow path, still right).
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -43,6 +44,7 @@ class ParticipantApp(FastAPI):
             if self._phones is None:
                 self._phones = self._phone_stack()
             scope["app"] = self  # request.app is this app: its state, templates and handlers
+            scope["router"] = self.router  # and url_for knows every route, not only the phones'
             await self._phones(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
