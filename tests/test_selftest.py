@@ -19,6 +19,7 @@ import pytest
 from tests.helpers.serve import ROOT, ServeProcess, eventually, workshop_command
 from tests.helpers.web import free_port
 from workshop import cli
+from workshop.selftest import Measures, _Phone
 
 
 def _counts(db_path: Path) -> dict[str, int]:
@@ -175,3 +176,16 @@ def test_ctrl_c_deletes_the_practice_workshop(served: tuple[Path, ServeProcess],
     assert b"the practice workshop was deleted" in err
     assert _titles(db_path) == ["Real"]
     assert _counts(db_path) == before
+
+
+async def test_a_phone_keeps_the_cookies_set_as_set_and_forgets_one_cleared() -> None:
+    async with httpx.AsyncClient() as client:
+        phone = _Phone(client, Measures(phones=1))
+
+        def reply(*cookies: str) -> httpx.Response:
+            return httpx.Response(200, headers=[("set-cookie", cookie) for cookie in cookies])
+
+        phone.keep_cookies(reply('seat_AB12CD="a b"; Path=/; Secure; HttpOnly', "other=1; Max-Age=60"))
+        assert phone.cookies == {"seat_AB12CD": '"a b"', "other": "1"}  # coded as set, Secure or not
+        phone.keep_cookies(reply("seat_AB12CD=; Max-Age=0; Path=/", "not a cookie at all ;;="))
+        assert phone.cookies == {"other": "1"}

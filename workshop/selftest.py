@@ -141,14 +141,18 @@ class _Phone:
         self.cookies: dict[str, str] = {}
 
     def keep_cookies(self, reply: httpx.Response) -> None:
-        """Remember the cookies ``reply`` sets, as they were set (each value still coded)."""
+        """Remember the cookies ``reply`` sets, as they were set (each value still coded); one the server
+        clears (``Max-Age=0``) is forgotten, as a browser forgets it."""
         for header in reply.headers.get_list("set-cookie"):
             try:
                 parsed = SimpleCookie(header)
             except CookieError:
                 continue  # a browser ignores a cookie it cannot read, too
             for name, morsel in parsed.items():
-                self.cookies[name] = morsel.coded_value
+                if morsel["max-age"].strip() in ("0", "-1"):
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.coded_value
 
     async def ask(
         self, step: str, method: str, path: str, expect: int, data: dict[str, str] | None = None
