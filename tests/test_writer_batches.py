@@ -24,6 +24,14 @@ def _new_workshop(db: Database) -> int:
         return row_id(usecases.create_workshop(session, get_template("cyp-integration"), "Other"))
 
 
+def _wait_for_queued(writer: BatchWriter, count: int) -> None:
+    """Hold a batch's first write (in the writer's thread) until ``count`` writes queue behind it, so they
+    share its batch; gives up after 10 s, and the test's own assertions then say what happened."""
+    deadline = time.monotonic() + 10
+    while writer._queue.qsize() < count and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
 def _revisions(db: Database, *workshop_ids: int) -> list[int]:
     with db.reading() as session:
         return [store.revision(session, workshop_id) for workshop_id in workshop_ids]
@@ -39,9 +47,7 @@ async def test_a_batch_bumps_each_changed_workshop_once_and_a_refused_write_not_
 
     def hold(session: Session) -> None:
         # The batch's first write waits until the others are queued behind it, so all share one batch.
-        deadline = time.monotonic() + 10
-        while writer._queue.qsize() < queued and time.monotonic() < deadline:
-            time.sleep(0.001)
+        _wait_for_queued(writer, queued)
         store.join(session, workshop_id)
 
     def refused(session: Session) -> None:
@@ -98,9 +104,7 @@ async def test_a_refused_first_write_is_undone_and_the_writes_behind_it_are_kept
     queued = 2
 
     def refused_first(session: Session) -> None:
-        deadline = time.monotonic() + 10
-        while writer._queue.qsize() < queued and time.monotonic() < deadline:
-            time.sleep(0.001)
+        _wait_for_queued(writer, queued)
         store.join(session, workshop_id)  # written, bumped, then undone with the whole transaction
         raise ValueError("refused")
 
@@ -127,9 +131,7 @@ async def test_a_first_write_whose_objects_cannot_be_saved_is_refused_alone(
     writer = BatchWriter(db)
 
     def bad_object(session: Session) -> None:
-        deadline = time.monotonic() + 10
-        while writer._queue.qsize() < 1 and time.monotonic() < deadline:
-            time.sleep(0.001)
+        _wait_for_queued(writer, 1)
         # Refused only when written (the workshop does not exist): the error is this write's, not the next's.
         session.add(Seat(workshop_id=workshop_id + 1000, token="t" * 32, code="ABCDEF"))
 
@@ -163,9 +165,8 @@ async def test_a_batch_nobody_refuses_runs_without_savepoints_and_one_refusal_re
     runs: list[bool] = []
 
     def held(session: Session) -> None:  # the batch's first write, done once the rest have queued up
-        deadline = time.monotonic() + 10
-        while not runs and writer._queue.qsize() < 3 and time.monotonic() < deadline:
-            time.sleep(0.001)
+        if not runs:
+            _wait_for_queued(writer, 3)
         runs.append(True)  # run again with its batch, it has nothing to wait for
 
     def refuse(session: Session) -> None:
