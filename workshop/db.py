@@ -207,6 +207,8 @@ class Database:
             # so bursts reuse connections instead of churning them.
             self.write_engine = _postgres_engine(url, writer=True, pool_size=4, application=application)
             self.read_engine = _postgres_engine(url, writer=False, pool_size=16, application=application)
+        # The read pool's connections, switched to autocommit while a page has one (read_connection).
+        self._page_engine = self.read_engine.execution_options(isolation_level="AUTOCOMMIT")
         # One read connection kept checked out on SQLite for read_connection, and whether it is in use.
         self._kept: Connection | None = None
         self._kept_lock = threading.Lock()
@@ -219,13 +221,19 @@ class Database:
 
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:
-        """A Core connection in a read transaction, rolled back when the block ends.
+        """A Core connection for a phone page's few reads, each seeing every commit made before it.
 
-        On SQLite one connection is kept checked out between blocks, for whichever block gets it first
-        (others check one out as usual): a phone's page saves about 30 µs, a quarter of its transaction's
-        cost, without the pool's checkout, return and reset (benchmarks/README.md, fourth round). Between
-        blocks it is in no transaction, so it holds no snapshot and the next block sees every commit made
-        before it began.
+        On SQLite, a read transaction rolled back when the block ends, on one connection kept checked out
+        between blocks for whichever block gets it first (others check one out as usual): a phone's page
+        saves about 30 µs, a quarter of its transaction's cost, without the pool's checkout, return and
+        reset (benchmarks/README.md, fourth round). Between blocks it is in no transaction, so it holds no
+        snapshot.
+
+        On PostgreSQL, in autocommit: each statement is its own snapshot, and the block costs no BEGIN and
+        no ROLLBACK, two of a page's three or four round trips (sixth round). A page's statements may then
+        straddle a commit, which shows at worst what the next page would: every write checks again, in its
+        own transaction, what it relies on. Reads that must agree with each other (a summary, an export)
+        use :meth:`reading`.
         """
         if self.is_sqlite and self._kept_lock.acquire(blocking=False):
             try:
@@ -235,6 +243,10 @@ class Database:
                     yield connection
             finally:
                 self._kept_lock.release()
+            return
+        if not self.is_sqlite:
+            with self._page_engine.connect() as connection:
+                yield connection
             return
         with self.read_engine.connect() as fresh, self._rolled_back(fresh) as connection:
             yield connection

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert
+from sqlalchemy import bindparam, delete
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
@@ -39,6 +39,7 @@ from workshop.models import (
     row_id,
     table_of,
 )
+from workshop.store.many_rows import add_rows
 from workshop.store.responses import response_id, response_row
 
 __all__ = ["COMMENT_LIMIT", "DONT_KNOW", "MaturityActivity"]
@@ -47,8 +48,6 @@ _RATINGS = table_of(MaturityRating)
 _COMMENTS = table_of(MaturityComment)
 _CLEAR_RATINGS = delete(_RATINGS).where(_RATINGS.c.response_id == bindparam("response_id"))
 _CLEAR_COMMENTS = delete(_COMMENTS).where(_COMMENTS.c.response_id == bindparam("response_id"))
-_ADD_RATINGS = insert(_RATINGS)
-_ADD_COMMENTS = insert(_COMMENTS)
 # Read on every form page and status poll, built once and run on the connection: the ORM's query and
 # identity map cost more than the statements (a missing focus row is not remembered by ``session.get``).
 _RESPONSES = table_of(Response)
@@ -194,21 +193,22 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
         if not new:
             connection.execute(_CLEAR_RATINGS, {"response_id": response})
             connection.execute(_CLEAR_COMMENTS, {"response_id": response})
-        connection.execute(
-            _ADD_RATINGS,
+        add_rows(
+            connection,
+            _RATINGS,
             [
                 {"response_id": response, "item_id": item.id, "factor_id": f, "horizon_id": h, "level": level}
                 for (f, h), level in answers.ratings.items()
             ],
         )
-        if answers.comments:
-            connection.execute(
-                _ADD_COMMENTS,
-                [
-                    {"response_id": response, "item_id": item.id, "factor_id": f, "text": text}
-                    for f, text in answers.comments.items()
-                ],
-            )
+        add_rows(
+            connection,
+            _COMMENTS,
+            [
+                {"response_id": response, "item_id": item.id, "factor_id": f, "text": text}
+                for f, text in answers.comments.items()
+            ],
+        )
 
     def _save_step(
         self, session: Session, item: AgendaItem, seat: Seat, answers: MatrixAnswers, factor_id: int
@@ -235,7 +235,7 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
                 {"response_id": response, "item_id": item.id, "factor_id": f, "horizon_id": h, "level": v}
                 for (f, h), v in answers.ratings.items()
             ]
-            connection.execute(_ADD_RATINGS, rows)
+            add_rows(connection, _RATINGS, rows)
         if factor_id in answers.comments:
             connection.execute(
                 delete(_COMMENTS).where(
@@ -244,7 +244,7 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
             )
             if text.strip():
                 row = {"response_id": response, "item_id": item.id, "factor_id": factor_id, "text": text}
-                connection.execute(_ADD_COMMENTS, [row])
+                add_rows(connection, _COMMENTS, [row])
 
     def answered(self, summary: MatrixSummary) -> int:
         """Seats that have rated everything their phones ask; ``summary.partial`` counts the rest."""
