@@ -20,6 +20,7 @@ from screens.app import WorkshopApp
 from tests.helpers.data import join_code, start_kind
 from tests.helpers.serve import Ballot, Phone, ServeProcess, check_votes, mid_burst, refusals, stored_votes
 from tests.helpers.tui import screen_text, wait_for
+from tests.helpers.waiting import until
 from workshop import usecases
 from workshop.db import Database
 from workshop.live import read_revision
@@ -47,10 +48,10 @@ def room(pg_db: Database) -> Room:
     return Room(workshop_id, Ballot.read(pg_db, workshop_id, join_code(pg_db, workshop_id), row_id(item)))
 
 
-def _connected(db: Database) -> set[str]:
+def _connected(db: Database) -> list[str]:
     with db.reading() as session:
         query = "SELECT application_name FROM pg_stat_activity WHERE datname = current_database()"
-        return {str(name) for name in session.connection().exec_driver_sql(query).scalars()}
+        return [str(name) for name in session.connection().exec_driver_sql(query).scalars()]
 
 
 @pytest.mark.slow
@@ -61,7 +62,10 @@ def test_two_workers_on_postgres_keep_every_acknowledged_vote_through_sigterm(
     with ServeProcess(pg_db.url, tmp_path / "logs", "--workers", "2") as server:
         workers = server.announced_workers(2)  # it said "(2 worker processes)", and has them
         # The workers' connections are named apart from others' (a TUI's, this test's) in pg_stat_activity.
-        assert {"workshop participant server", "workshop"} <= _connected(pg_db)
+        assert {"workshop participant server", "workshop"} <= set(_connected(pg_db))
+        # Each worker listens for the changes that empty its phone cache (workshop/web/phone_cache.py).
+        listening = "workshop participant server (changes)"
+        assert until(lambda: _connected(pg_db).count(listening) == 2, 10), _connected(pg_db)
         with mid_burst(server, ballot, PHONES, acked=3 * PHONES) as phones:
             code = server.stop(STOPS_WITHIN)  # SIGTERM mid-burst, then wait
     assert code == 0, server.tail()

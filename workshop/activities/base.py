@@ -281,6 +281,12 @@ class Activity(Generic[SettingsT, StructureT, AnswersT, SummaryT]):
         load the page again (the horizon a maturity item rates one at a time). "" for most kinds."""
         return ""
 
+    def phase_unread(self, item: AgendaItem) -> str | None:
+        """:meth:`phase` when the item alone tells it, or None when it must be read (a page kept in memory
+        is then drawn from the database instead). A kind that does not override :meth:`phase` needs no
+        read; one that does says here when it can do without."""
+        return "" if type(self).phase is Activity.phase else None
+
     def waiting(self, summary: SummaryT) -> int:
         """How many participants' entries wait for the facilitator's approval before they count.
 

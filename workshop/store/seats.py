@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, exists, insert
 from sqlalchemy import select as core_select
@@ -23,6 +23,8 @@ class NewSeat(NamedTuple):
     id: int
     token: str
     code: str
+    # The row as stored, to keep (workshop/web/phone_cache.py) without reading it back.
+    row: Seat
 
 
 # Built once and run on the session's connection: a seat is made on every join and read on every page, and
@@ -63,7 +65,7 @@ def add_seat(
     session.flush()  # as Session.execute would: changes made to objects go in first (cheap when none)
     connection = session.connection()
     token = secret_token()
-    row = {
+    row: dict[str, Any] = {
         "workshop_id": workshop_id,
         "token": token,
         "organisation_id": organisation_id,
@@ -79,7 +81,7 @@ def add_seat(
         if seat_id is not None:
             break
     bump_revision(session, workshop_id)
-    return NewSeat(int(seat_id), token, code)
+    return NewSeat(int(seat_id), token, code, Seat.model_construct(**row, id=int(seat_id), code=code))
 
 
 def join(

@@ -29,6 +29,7 @@ from workshop.web import (
 from workshop.web.guards import LookupCache, PageCache, SeatCodeGuard, StatusCache
 from workshop.web.middleware import GuardMiddleware
 from workshop.web.participant_app import ParticipantApp
+from workshop.web.phone_cache import PhoneCache
 from workshop.write_problems import for_phones, write_problem
 from workshop.writer import BatchWriter
 
@@ -81,6 +82,8 @@ def create_app(
     app.state.status_cache = StatusCache()
     app.state.lookups = LookupCache()
     app.state.page_cache = PageCache()
+    # Off until a ChangeListener runs beside it (a serve worker on PostgreSQL: workshop/web/worker.py).
+    app.state.phone_cache = PhoneCache()
     app.mount("/static", StaticFiles(directory=str(locations.web_static_dir())), name="static")
     # The phones' pages are plain routes, matched first and past FastAPI's middleware: its routers and
     # layers cost each request more than the page itself (benchmarks/README.md). None is in the schema.

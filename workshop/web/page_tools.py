@@ -32,6 +32,7 @@ from workshop.db import Database
 from workshop.models import Organisation, RoleLevel, Seat, Workshop, row_id
 from workshop.store.codes import normalise_code
 from workshop.web.guards import LookupCache, PageCache
+from workshop.web.phone_cache import PhoneCache
 from workshop.writer import BatchWriter
 
 SEAT_COOKIE_DAYS = 7
@@ -241,6 +242,20 @@ def lookup(request: Request, code: str) -> Joinable | None:
     cache: LookupCache = request.app.state.lookups
     found: Joinable | None = cache.get(key, lambda: _load(db_of(request), key))
     return found
+
+
+def fresh_lookup(request: Request, code: str) -> Joinable | None:
+    """The workshop :func:`lookup` would give if it keeps it now, else None: never reads, so it may run on
+    the event loop."""
+    cache: LookupCache = request.app.state.lookups
+    found: Joinable | None = cache.fresh(normalise_code(code))
+    return found
+
+
+def phone_cache_of(request: Request) -> PhoneCache:
+    """The seats and open items this worker keeps (in use only on PostgreSQL, with a listener)."""
+    cache: PhoneCache = request.app.state.phone_cache
+    return cache
 
 
 def joinable(request: Request, code: str) -> Joinable:

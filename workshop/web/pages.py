@@ -27,8 +27,10 @@ from workshop.web.guards import StatusCache
 from workshop.web.page_tools import (
     cookie_name,
     db_of,
+    fresh_lookup,
     gone,
     joinable,
+    phone_cache_of,
     reads,
     render,
     render_for_seat,
@@ -89,18 +91,62 @@ def _activity_context(
     about to be saved), only the seat, the item, its kind and the form's structure: no page is drawn."""
     found = joinable(request, code)
     workshop = found.workshop
+    token = request.cookies.get(cookie_name(workshop))
+    # The seat and an open item as this worker keeps them, on PostgreSQL (workshop/web/phone_cache.py).
+    cache = phone_cache_of(request)
+    generation = cache.generation
+    seat = cache.seat(found.id, token)
+    kept = cache.open_item(found.id, item_id) if seat is not None else None
     # One Core transaction, on SQLite on the kept connection (no pool checkout): the seat and the item in
     # one statement, then a session only for what the item's kind reads.
     with db_of(request).read_connection() as connection:
-        token = request.cookies.get(cookie_name(workshop))
-        try:
-            seat, item = seat_and_item(connection, found.id, token, item_id)
-        except store.WorkshopNotFound:
-            raise gone(request, code) from None
+        if kept is not None:
+            item: AgendaItem | None = kept.item
+        else:
+            try:
+                seat, item = seat_and_item(connection, found.id, token, item_id)
+            except store.WorkshopNotFound:
+                raise gone(request, code) from None
         context: dict[str, Any] = {"workshop": workshop, "seat": seat, "item": None, "values": {}}
         if seat is None or item is None or item.workshop_id != workshop.id:
             return context
-        return _kind_context(context, Session(connection), found.id, item, step, form=form, page=page)
+        context = _kind_context(context, Session(connection), found.id, item, step, form=form, page=page)
+    cache.keep(generation, found.id, token, seat, item_id, item, context.get("structure"))
+    return context
+
+
+def _kept_context(request: Request, code: str, item_id: int, *, page: bool = False) -> dict[str, Any] | None:
+    """What a vote needs (as :func:`_activity_context` without ``page``), when this worker keeps all of
+    it: the workshop, the seat, the open item and its never-changing structure. None if not: then read.
+    With ``page``, what the saved page shows instead (as with ``form=False``): the kind's phase in place
+    of the structure, when the item alone tells it, and no results to show.
+
+    Nothing is read, so the vote goes to the writer without a thread or a round trip; the writer checks
+    the item and the seat again in its own transaction, as it does for every vote.
+    """
+    found = fresh_lookup(request, code)
+    if found is None:
+        return None
+    token = request.cookies.get(cookie_name(found.workshop))
+    cache = phone_cache_of(request)
+    seat = cache.seat(found.id, token)
+    kept = cache.open_item(found.id, item_id) if seat is not None else None
+    if kept is None:
+        return None
+    activity = get_activity(kept.item.kind)
+    context: dict[str, Any] = {
+        "workshop": found.workshop,
+        "seat": seat,
+        "item": kept.item,
+        "values": {},
+        "activity": activity,
+        "finished": False,  # open, so not the agenda's last item done
+    }
+    if page:
+        phase = activity.phase_unread(kept.item)
+        shows_results = kept.item.revealed and activity.results_template
+        return None if phase is None or shows_results else {**context, "phase": phase}
+    return None if kept.structure is None else {**context, "structure": kept.structure}
 
 
 def _kind_context(
@@ -183,7 +229,9 @@ async def submit_answers(request: Request) -> Response:
     item_id: ids.RowId = request.path_params["item_id"]
     form = await request.form()
     data = {key: value for key, value in form.items() if isinstance(value, str)}
-    quick = await run_read(request, partial(_activity_context, request, code, item_id, page=False))
+    quick = _kept_context(request, code, item_id)
+    if quick is None:
+        quick = await run_read(request, partial(_activity_context, request, code, item_id, page=False))
     item = quick["item"]
     if quick["seat"] is not None and item is not None and item.state == ItemState.OPEN:
         activity = quick["activity"]
@@ -265,6 +313,14 @@ async def _page_of(request: Request, code: str, item_id: int, data: dict[str, st
     return page
 
 
+async def saved_page(request: Request) -> Response:
+    """:func:`saved`; from the event loop, reading nothing, when this worker keeps all the page shows."""
+    context = _kept_context(request, request.path_params["code"], request.path_params["item_id"], page=True)
+    if context is not None:
+        return render_for_seat(request, "saved.html", context)
+    return await run_read(request, saved, request)
+
+
 def saved(request: Request) -> Response:
     """The confirmation a participant sees after saving."""
     code: str = request.path_params["code"]
@@ -283,5 +339,5 @@ routes: list[BaseRoute] = [
     Route("/w/{code}/status", status, methods=["GET"]),
     Route("/w/{code}", reads(current_activity), methods=["GET"]),
     Route("/w/{code}/items/{item_id:rowid}", submit_answers, methods=["POST"]),
-    Route("/w/{code}/items/{item_id:rowid}/saved", reads(saved), methods=["GET"]),
+    Route("/w/{code}/items/{item_id:rowid}/saved", saved_page, methods=["GET"]),
 ]

@@ -22,10 +22,12 @@ from workshop.web.page_tools import (
     Joinable,
     cookie_name,
     db_of,
+    fresh_lookup,
     gone,
     joinable,
     lookup,
     over_tls,
+    phone_cache_of,
     reads,
     render,
     run_read,
@@ -81,6 +83,19 @@ def join_page(request: Request) -> Response:
     return HTMLResponse(found.join_page)
 
 
+async def first_page(request: Request) -> Response:
+    """:func:`join_page`; the page this worker already rendered, for a phone with no seat cookie, is sent
+    from the event loop (every phone in a room asks for the same page within seconds)."""
+    found = fresh_lookup(request, request.path_params["code"])
+    if (
+        found is not None
+        and found.join_page is not None
+        and not request.cookies.get(cookie_name(found.workshop))
+    ):
+        return HTMLResponse(found.join_page)
+    return await run_read(request, join_page, request)
+
+
 def _choice(raw: str, options: list[Any]) -> tuple[int | None, bool]:
     """An optional choice from a list of rows by id: (the id or None, whether the input was valid)."""
     if raw in ("", "none"):
@@ -94,7 +109,10 @@ async def join_submit(request: Request) -> Response:
     code: str = request.path_params["code"]
     form = await request.form()
     db = db_of(request)
-    found = await run_read(request, joinable, request, code)
+    # A room joins within seconds: the workshop this worker has just looked up is used without a thread.
+    found = fresh_lookup(request, code)
+    if found is None:
+        found = await run_read(request, joinable, request, code)
     workshop = found.workshop
     token = request.cookies.get(cookie_name(workshop))
     if token:
@@ -123,6 +141,8 @@ async def join_submit(request: Request) -> Response:
         return render(
             request, "join.html", {**_join_context(found), "errors": errors, "entered": entered}, 422
         )
+    cache = phone_cache_of(request)
+    generation = cache.generation
     try:
         seat = await writer_of(request).submit(
             partial(
@@ -136,6 +156,8 @@ async def join_submit(request: Request) -> Response:
         )
     except IntegrityError:  # the workshop was deleted meanwhile: its seat has nothing to belong to
         raise gone(request, code) from None
+    # The phone's next page most likely comes to this worker: it need not read the seat back.
+    cache.keep(generation, found.id, seat.token, seat.row, None, None)
     return _seated(request, workshop, seat.token)
 
 
@@ -212,7 +234,7 @@ def _seated(request: Request, workshop: Workshop, token: str) -> Response:
 # Plain Starlette routes, put before FastAPI's by app.create_app (see pages.routes for why).
 routes: list[BaseRoute] = [
     Route("/", reads(home), methods=["GET"]),
-    Route("/j/{code}", reads(join_page), methods=["GET"]),
+    Route("/j/{code}", first_page, methods=["GET"]),
     Route("/j/{code}", join_submit, methods=["POST"]),
     Route("/j/{code}/seat", reads(seat_page), methods=["GET"]),
     Route("/j/{code}/seat", seat_restore, methods=["POST"]),

@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError
 
 from workshop.db import open_database
 from workshop.web.app import create_app
+from workshop.web.phone_cache import ChangeListener
 from workshop.web.server import EmbeddedServer
 from workshop.writer import BatchWriter
 
@@ -84,6 +85,10 @@ async def serve(settings: dict[str, Any], sock: socket.socket) -> int:
         form_secret=bytes.fromhex(settings["form_secret"]),
         workers=int(settings.get("workers", 1)),
     )
+    # On PostgreSQL the worker keeps seats and open items, told by the database when to forget them.
+    listener = None if db.is_sqlite else ChangeListener(settings["database"], app.state.phone_cache)
+    if listener is not None:
+        listener.start()
     server = EmbeddedServer(app, sock, trusted_proxies=settings.get("trusted_proxies") or ())
     loop = asyncio.get_running_loop()
 
@@ -106,6 +111,8 @@ async def serve(settings: dict[str, Any], sock: socket.socket) -> int:
         await task
     finally:
         reporter.cancel()
+        if listener is not None:
+            await asyncio.to_thread(listener.stop)
         # Off the loop: the writer's thread may still be committing the last batch.
         await asyncio.to_thread(writer.stop)
         db.dispose()

@@ -112,7 +112,10 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
                 )
             ).all()
             values.update({f"c-{factor_keys[f]}": text for f, text in comments if f in factor_keys})
-        asked = asked_horizons(structure, self.settings(item), _focus(session, item))
+        settings = self.settings(item)
+        # Only a matrix asked one horizon at a time has a focus to read (a round trip on every form page).
+        focus = _focus(session, item) if settings.horizons == ONE_AT_A_TIME else None
+        asked = asked_horizons(structure, settings, focus)
         return {"values": values, "asked": asked}
 
     def phase(self, session: Session, item: AgendaItem) -> str:
@@ -121,6 +124,9 @@ class MaturityActivity(Activity[MaturitySettings, MatrixStructure, MatrixAnswers
             return ""
         focus = _focus(session, item)
         return f"horizon-{focus}" if focus is not None else ""
+
+    def phase_unread(self, item: AgendaItem) -> str | None:
+        return "" if self.settings(item).horizons != ONE_AT_A_TIME else None
 
     def phone_step(self, context: Mapping[str, Any], step: str | None) -> dict[str, Any]:
         return step_view(context, step)
