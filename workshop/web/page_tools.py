@@ -211,7 +211,8 @@ def over_tls(request: Request) -> bool:
     """Whether cookies set now must be Secure: the page came over HTTPS (a trusted proxy says so with
     X-Forwarded-Proto), or phones are given an https address (a proxy in front that is not trusted)."""
     public: str = request.app.state.public_url or ""
-    return request.url.scheme == "https" or public.startswith("https://")
+    # The scope's scheme, as request.url's would be, without building the whole address on every join.
+    return request.scope.get("scheme") == "https" or public.startswith("https://")
 
 
 def cookie_name(workshop: Workshop) -> str:
