@@ -1,7 +1,7 @@
 """The real app against a bare floor: the same room of phones, each side's cost and the phones' wait.
 
 Run ``python -m benchmarks.room [--phones 1000] [--seconds 10] [--concurrency 200] [--poll 3]`` from the
-project folder; add ``--hosted [--workers 2]`` for the hosted app (:mod:`benchmarks.room_hosted`).
+project folder; add ``--hosted [--workers 1]`` for the hosted app (:mod:`benchmarks.room_hosted`).
 
 First the app exactly as a facilitator starts it: ``workshop run`` in a pseudo-terminal, on a fresh
 database with a workshop from the shipped template and its maturity item started. The phones
@@ -82,7 +82,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the app hosted: 'workshop serve' on a PostgreSQL cluster of its own, a TUI following it",
     )
-    parser.add_argument("--workers", type=int, default=2, help="hosted: serve's worker processes (2)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="hosted: serve's worker processes (1, serve's default: on 2 cores PostgreSQL needs the other)",
+    )
     args = parser.parse_args(argv)
     if args.phones < 1 or args.seconds < 0 or args.concurrency < 1 or args.poll < 0 or args.workers < 1:
         parser.error(
