@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.docs import parse_error, section, workshop_commands
-from workshop.cli import build_parser
+from workshop.cli_parser import build_parser
 from workshop.cli_serve import STOP_SIGNALS
 from workshop.settings import Settings
 from workshop.web.app import MAX_BODY_BYTES

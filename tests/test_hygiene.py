@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORE_MODULES = [
     "workshop.cli",
+    "workshop.cli_parser",
     "workshop.web",
     "workshop.web.app",
     "workshop.web.pages",

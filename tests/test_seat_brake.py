@@ -19,7 +19,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from tests.helpers.data import join_code
 from workshop import store
 from workshop.cli import _settings as settings_from
-from workshop.cli import build_parser, main
+from workshop.cli import main
+from workshop.cli_parser import build_parser
 from workshop.db import Database
 from workshop.models import Seat
 from workshop.web import EmbeddedServer, bind_socket, create_app

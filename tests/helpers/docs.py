@@ -7,7 +7,7 @@ import io
 import re
 import shlex
 
-from workshop.cli import build_parser
+from workshop.cli_parser import build_parser
 
 FENCE = re.compile(r"^```[a-z]*\n(.*?)^```", re.S | re.M)
 INLINE = re.compile(r"`(workshop [^`]+)`")
