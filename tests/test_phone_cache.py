@@ -4,8 +4,10 @@ what it kept save a vote the database would refuse."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, NamedTuple
 
 import psycopg
 import pytest
@@ -109,114 +111,140 @@ def test_postgresql_says_when_a_facilitator_changes_an_item_and_not_for_votes(
     assert seat.workshop_id == workshop_id
 
 
-@pytest.fixture
-def pg_app(pg_db: Database) -> Iterator[ParticipantApp]:
+class Served(NamedTuple):
     """The participant app on PostgreSQL with its change listener, as a serve worker runs it."""
+
+    app: ParticipantApp
+    listener: ChangeListener
+    cache: PhoneCache
+    db: Database
+
+
+@pytest.fixture
+def served(pg_db: Database) -> Iterator[Served]:
     writer = BatchWriter(pg_db)
     writer.start()
     app = create_app(pg_db, writer)
     listener = ChangeListener(pg_db.url, app.state.phone_cache, retry_seconds=0.1)
     listener.start()
-    assert until(lambda: app.state.phone_cache.live), "the listener never connected"
-    yield app
+    assert until(lambda: app.state.phone_cache.live), "the listener never heard its probe"
+    yield Served(app, listener, app.state.phone_cache, pg_db)
     listener.stop()
     writer.stop()
 
 
+def _settle(served: Served) -> None:
+    """Wait until the listener has handled every notice committed so far: they arrive in commit order,
+    so once a marker sent now is heard, so is everything before it (the test's own set-up)."""
+    marker = f"settle {time.monotonic_ns()}"
+    with served.db.reading() as session:
+        session.connection().exec_driver_sql("SELECT pg_notify(%(c)s, %(m)s)", {"c": CHANNEL, "m": marker})
+        session.commit()
+    assert until(lambda: served.listener.last_notice == marker), "the marker was never heard"
+
+
+@contextmanager
 def _reads(db: Database) -> Iterator[list[str]]:
+    """The statements the read pool sends in the block."""
     seen: list[str] = []
 
     def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(statement)
 
     event.listen(db.read_engine, "before_cursor_execute", note)
-    yield seen
-    event.remove(db.read_engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(db.read_engine, "before_cursor_execute", note)
 
 
-def test_a_kept_seat_and_item_serve_a_vote_without_a_read_and_a_change_is_heard(
-    pg_app: ParticipantApp, pg_db: Database
-) -> None:
-    workshop_id = _workshop(pg_db)
-    item = start_kind(pg_db, workshop_id, "maturity")
-    ballot = Ballot.read(pg_db, workshop_id, join_code(pg_db, workshop_id), row_id(item))
-    cache: PhoneCache = pg_app.state.phone_cache
+def _open_matrix(served: Served) -> tuple[int, Ballot]:
+    workshop_id = _workshop(served.db)
+    item = start_kind(served.db, workshop_id, "maturity")
+    ballot = Ballot.read(served.db, workshop_id, join_code(served.db, workshop_id), row_id(item))
+    _settle(served)  # the set-up's own notices are behind us: what is kept now stays kept
+    return workshop_id, ballot
+
+
+def test_a_kept_seat_and_item_serve_a_vote_without_a_read_and_a_change_is_heard(served: Served) -> None:
+    workshop_id, ballot = _open_matrix(served)
     vote = {name: "3" for name in ballot.fields}
-    with TestClient(pg_app, follow_redirects=False) as phone:
+    with TestClient(served.app, follow_redirects=False) as phone:
         assert phone.post(f"/j/{ballot.code}", data={}).status_code == 303
         assert phone.get(f"/w/{ballot.code}").status_code == 200  # the seat and the open item kept
-        reads = _reads(pg_db)
-        seen = next(reads)
-        sent = phone.post(f"/w/{ballot.code}/items/{ballot.item_id}", data=vote)
-        next(reads, None)
+        with _reads(served.db) as seen:
+            sent = phone.post(f"/w/{ballot.code}/items/{ballot.item_id}", data=vote)
         assert sent.status_code == 303 and sent.headers["location"].endswith("/saved")
         assert seen == []  # nothing read: the writer checks the item and the seat in its transaction
         # The facilitator closes the activity (from another process, say): the notice empties the cache,
         # and the next vote is read afresh and refused in words.
-        before = cache.generation
-        with pg_db.writing() as session:
-            store.close_item(session, row_id(item))
-        assert until(lambda: cache.generation != before)
-        assert cache.open_item(workshop_id, ballot.item_id) is None
+        before = served.cache.generation
+        with served.db.writing() as session:
+            store.close_item(session, ballot.item_id)
+        assert until(lambda: served.cache.generation != before)
+        assert served.cache.open_item(workshop_id, ballot.item_id) is None
         refused = phone.post(f"/w/{ballot.code}/items/{ballot.item_id}", data=vote)
         assert refused.status_code == 409 and "closed" in refused.text.lower()
 
 
-def test_an_item_kept_open_after_it_closed_still_saves_nothing(
-    pg_app: ParticipantApp, pg_db: Database
-) -> None:
-    workshop_id = _workshop(pg_db)
-    item = start_kind(pg_db, workshop_id, "maturity")
-    ballot = Ballot.read(pg_db, workshop_id, join_code(pg_db, workshop_id), row_id(item))
-    cache: PhoneCache = pg_app.state.phone_cache
-    with TestClient(pg_app, follow_redirects=False) as phone:
+def test_an_item_kept_open_after_it_closed_still_saves_nothing(served: Served) -> None:
+    workshop_id, ballot = _open_matrix(served)
+    with TestClient(served.app, follow_redirects=False) as phone:
         assert phone.post(f"/j/{ballot.code}", data={}).status_code == 303
         assert phone.get(f"/w/{ballot.code}/items/{ballot.item_id}/saved").status_code == 200
-        kept = cache.open_item(workshop_id, ballot.item_id)
+        kept = served.cache.open_item(workshop_id, ballot.item_id)
         assert kept is not None
-        # As if the notice were still on its way: closed in the database, open in the cache.
-        with pg_db.writing() as session:
-            store.close_item(session, row_id(item))
-        cache.keep(cache.generation, workshop_id, None, None, ballot.item_id, kept.item, kept.structure)
-        assert cache.open_item(workshop_id, ballot.item_id) is not None
+        before = served.cache.generation
+        with served.db.writing() as session:
+            store.close_item(session, ballot.item_id)
+        assert until(lambda: served.cache.generation != before)
+        # As if that notice had never come: closed in the database, open in the cache.
+        served.cache.keep(
+            served.cache.generation, workshop_id, None, None, ballot.item_id, kept.item, kept.structure
+        )
+        assert served.cache.open_item(workshop_id, ballot.item_id) is not None
         refused = phone.post(f"/w/{ballot.code}/items/{ballot.item_id}", data={n: "2" for n in ballot.fields})
         assert refused.status_code == 409
-    with pg_db.reading() as session:
-        assert session.exec(select(Response.id).where(Response.item_id == row_id(item))).all() == []
+    with served.db.reading() as session:
+        assert session.exec(select(Response.id).where(Response.item_id == ballot.item_id)).all() == []
 
 
 def test_the_cache_is_off_while_the_listener_has_lost_postgresql(
-    pg_app: ParticipantApp, postgres_server: PostgresServer
+    served: Served, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cache: PhoneCache = pg_app.state.phone_cache
+    switched: list[bool] = []
+    set_live = served.cache.set_live
+
+    def recorded(live: bool) -> None:
+        switched.append(live)
+        set_live(live)
+
+    monkeypatch.setattr(served.cache, "set_live", recorded)
+    database = served.db.url.rsplit("/", 1)[1]
     with postgres_server.connect() as admin:
         ended = admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
-            ("workshop participant server (changes)",),
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s"
+            " AND datname = %s",
+            ("workshop participant server (changes)", database),
         ).fetchall()
     assert ended == [(True,)]
-    assert until(lambda: not cache.live, 5)  # it noticed, and serves nothing kept meanwhile
-    assert until(lambda: cache.live, 10)  # and listens again
+    # It noticed (off, serving nothing kept meanwhile), then listens again once its probe comes back.
+    assert until(lambda: switched[:2] == [False, True], 15), switched
+    assert served.cache.live
 
 
-def test_the_saved_page_kept_in_memory_is_the_page_read_from_the_database(
-    pg_app: ParticipantApp, pg_db: Database
-) -> None:
-    workshop_id = _workshop(pg_db)
-    item = start_kind(pg_db, workshop_id, "maturity")
-    code = join_code(pg_db, workshop_id)
-    with TestClient(pg_app, follow_redirects=False) as phone:
-        assert phone.post(f"/j/{code}", data={}).status_code == 303
-        reads = _reads(pg_db)
-        seen = next(reads)
-        pg_app.state.phone_cache.forget_all()  # as after a notice: the item is read again
-        first = phone.get(f"/w/{code}/items/{row_id(item)}/saved")
-        read_first = len(seen)
-        again = phone.get(f"/w/{code}/items/{row_id(item)}/saved")
-        next(reads, None)
+def test_the_saved_page_kept_in_memory_is_the_page_read_from_the_database(served: Served) -> None:
+    _workshop_id, ballot = _open_matrix(served)
+    with TestClient(served.app, follow_redirects=False) as phone:
+        assert phone.post(f"/j/{ballot.code}", data={}).status_code == 303
+        served.cache.forget_all()  # as after a notice: the item is read again
+        with _reads(served.db) as seen:
+            first = phone.get(f"/w/{ballot.code}/items/{ballot.item_id}/saved")
+            read_first = len(seen)
+            again = phone.get(f"/w/{ballot.code}/items/{ballot.item_id}/saved")
     assert first.status_code == again.status_code == 200
     assert read_first > 0 and len(seen) == read_first  # the second read nothing
-    assert again.text == first.text and f'data-item="{row_id(item)}"' in again.text
+    assert again.text == first.text and f'data-item="{ballot.item_id}"' in again.text
 
 
 def test_a_phase_told_without_reading_is_the_phase_read(db: Database, workshop_id: int) -> None:
@@ -234,3 +262,23 @@ def test_a_phase_told_without_reading_is_the_phase_read(db: Database, workshop_i
     config = {**matrix.config, "settings": settings.model_dump()}
     one_at_a_time = matrix.model_copy(update={"config": config})
     assert get_activity("maturity").phase_unread(one_at_a_time) is None
+
+
+def test_a_listener_that_never_hears_its_probe_keeps_the_cache_off(
+    pg_db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # As through a pooler in transaction mode: LISTEN succeeds, and no notice ever reaches it.
+    monkeypatch.setattr(ChangeListener, "PROBE_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(ChangeListener, "_send", lambda self, probe: None)
+    cache = PhoneCache()
+    listener = ChangeListener(pg_db.url, cache, retry_seconds=0.1)
+    with caplog.at_level("WARNING", logger="workshop.web.phone_cache"):
+        listener.start()
+        try:
+            assert until(lambda: "did not send back the listener's probe" in caplog.text)
+            assert not cache.live
+            cache.keep(cache.generation, 1, "t" * 32, _seat(1), None, _item(1))
+            assert cache.seat(1, "t" * 32) is None  # nothing kept, nothing served
+        finally:
+            listener.stop()
+    assert caplog.text.count("phone cache off") == 1  # one line an outage, however many retries

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import DataError
 from sqlmodel import Session, select
 
 from tests.helpers.data import start_kind
@@ -63,6 +64,7 @@ def _workshop_with_seat(db: Database) -> tuple[int, int, int]:
 def test_a_page_reads_in_autocommit_on_postgresql(pg_db: Database) -> None:
     workshop_id, _item, _seat = _workshop_with_seat(pg_db)
     with pg_db.read_connection() as connection:
+        backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
         before = connection.execute(REVISION, {"id": workshop_id}).scalar_one()
         driver = connection.connection.dbapi_connection
         assert driver is not None
@@ -74,6 +76,8 @@ def test_a_page_reads_in_autocommit_on_postgresql(pg_db: Database) -> None:
         assert connection.execute(REVISION, {"id": workshop_id}).scalar_one() == before + 1
     # The pooled connection goes back as the other reads expect it: one snapshot for a whole transaction.
     with pg_db.reading() as session:
+        # The same pooled connection, checked in and out again (the pool hands back the last one returned).
+        assert session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one() == backend
         shown = session.connection().exec_driver_sql("SHOW transaction_isolation").scalar_one()
         first = session.connection().execute(REVISION, {"id": workshop_id}).scalar_one()
         with pg_db.writing() as other:
@@ -119,13 +123,17 @@ def test_many_rows_go_in_one_statement_on_postgresql_and_read_back_the_same(any_
 
 
 def test_a_response_row_is_made_then_touched_in_one_statement_on_postgresql(any_db: Database) -> None:
-    _workshop, item_id, seat_id = _workshop_with_seat(any_db)
+    workshop_id, item_id, seat_id = _workshop_with_seat(any_db)
     counts = []
     for _ in range(2):
         with any_db.writing() as session, _statements(any_db.write_engine) as sent:
             made = response_row(session, item_id, seat_id)
             # The transaction's own first statement (its timeout and lock) aside.
             counts.append((made, len([s for s, _many in sent if "response" in s])))
+    with any_db.writing() as session:  # twice in one transaction: the second finds the row just made
+        other_seat = row_id(store.join(session, workshop_id))
+        made = response_row(session, item_id, other_seat)
+        assert made[1] is True and response_row(session, item_id, other_seat) == (made[0], False)
     (first, first_sent), (again, again_sent) = counts
     assert first[1] is True and again == (first[0], False)
     with any_db.reading() as session:
@@ -148,3 +156,14 @@ def test_a_vote_changed_on_postgresql_replaces_every_rating(pg_db: Database) -> 
         levels = session.exec(select(MaturityRating.level)).all()
         notes = session.exec(select(MaturityComment.text)).all()
     assert levels == [4] * len(keys) and notes == ["level 4"]
+
+
+def test_a_text_too_long_for_its_column_is_refused_not_cut_short(pg_db: Database) -> None:
+    workshop_id, item_id, seat_id = _workshop_with_seat(pg_db)
+    with pg_db.reading() as session:
+        factors = [row_id(f) for f in load_structure(session, workshop_id).factors]
+    long = "x" * 501  # the column holds 500
+    rows = [{"response_id": 0, "item_id": item_id, "factor_id": f, "text": long} for f in factors[:2]]
+    with pytest.raises(DataError, match="too long"), pg_db.writing() as session:
+        rows = [{**row, "response_id": response_row(session, item_id, seat_id)[0]} for row in rows]
+        add_rows(session.connection(), table_of(MaturityComment), rows)

@@ -82,6 +82,7 @@ class BatchWriter:
         self._max_batch = max_batch
         self._max_batch_seconds = max_batch_seconds
         self._gather_seconds = gather_seconds
+        self._sleep: Callable[[float], None] = time.sleep  # what the gather waits with (a test records it)
         self._last_batch: float | None = None  # when the last batch ended (time.monotonic), if one has
         self.problem: str | None = None  # why saving fails, while it does (see workshop/write_problems.py)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
@@ -203,7 +204,7 @@ class BatchWriter:
         if time.monotonic() - self._last_batch >= BUSY_SECONDS:
             return
         if self._queue.qsize() < GATHERED_ENOUGH:
-            time.sleep(self._gather_seconds)
+            self._sleep(self._gather_seconds)
 
     def _run_plainly(self, session: Session, taken: list[_Job]) -> tuple[list[_Outcome], set[int], bool]:
         """Run the jobs in the transaction itself, taking more from the queue as they finish.

@@ -11,6 +11,7 @@ number of rows, with the same text every time so the statement cache keeps it.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,6 +30,9 @@ def add_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, A
     connection.execute(statement, {f"c{i}": [row[name] for row in rows] for i, name in enumerate(names)})
 
 
+_LENGTH = re.compile(r"\(\d+\)")
+
+
 @functools.lru_cache(maxsize=64)
 def _inserting(table: Table) -> Insert:
     return insert(table)
@@ -39,7 +43,8 @@ def _unnested(dialect: Dialect, table: Table, names: tuple[str, ...]) -> TextCla
     # Built once per table and columns: the same object every time, so SQLAlchemy compiles it once.
     preparer = dialect.identifier_preparer
     columns = ", ".join(preparer.quote(name) for name in names)
-    arrays = ", ".join(
-        f"CAST(:c{i} AS {table.c[name].type.compile(dialect=dialect)}[])" for i, name in enumerate(names)
-    )
+    # Each array is cast to its column's type without a length: a cast to VARCHAR(500) would cut a longer
+    # text short in silence, where the insert itself refuses it, as a row-by-row insert does.
+    kinds = [_LENGTH.sub("", table.c[name].type.compile(dialect=dialect)) for name in names]
+    arrays = ", ".join(f"CAST(:c{i} AS {kind}[])" for i, kind in enumerate(kinds))
     return text(f"INSERT INTO {preparer.format_table(table)} ({columns}) SELECT * FROM unnest({arrays})")

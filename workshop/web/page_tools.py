@@ -3,7 +3,8 @@
 The lookup keeps, per worker process, what cannot change while a workshop exists (its id, join code,
 title, organisations and role levels) for a second (:class:`~workshop.web.guards.LookupCache`), so a room
 of phones does not read the same rows on every request. What does change (the current item, its state,
-the seat) is read fresh by each page.
+the seat) is read by each page, or on PostgreSQL taken from what the worker keeps until the database says
+it changed (:mod:`workshop.web.phone_cache`).
 """
 
 from __future__ import annotations

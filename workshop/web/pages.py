@@ -92,14 +92,16 @@ def _activity_context(
     found = joinable(request, code)
     workshop = found.workshop
     token = request.cookies.get(cookie_name(workshop))
-    # The seat and an open item as this worker keeps them, on PostgreSQL (workshop/web/phone_cache.py).
+    # The seat and an open item as this worker keeps them, on PostgreSQL (workshop/web/phone_cache.py):
+    # a page that finds both reads only what the item's kind shows.
     cache = phone_cache_of(request)
     generation = cache.generation
     seat = cache.seat(found.id, token)
     kept = cache.open_item(found.id, item_id) if seat is not None else None
+    db = db_of(request)
     # One Core transaction, on SQLite on the kept connection (no pool checkout): the seat and the item in
     # one statement, then a session only for what the item's kind reads.
-    with db_of(request).read_connection() as connection:
+    with db.read_connection() as connection:
         if kept is not None:
             item: AgendaItem | None = kept.item
         else:
@@ -110,7 +112,14 @@ def _activity_context(
         context: dict[str, Any] = {"workshop": workshop, "seat": seat, "item": None, "values": {}}
         if seat is None or item is None or item.workshop_id != workshop.id:
             return context
-        context = _kind_context(context, Session(connection), found.id, item, step, form=form, page=page)
+        # Results shown on the page are a summary of many statements, which must agree: on PostgreSQL,
+        # whose page reads are each their own snapshot, they are read in one transaction, after this one.
+        whole = page and item.revealed and not db.is_sqlite
+        if not whole:
+            context = _kind_context(context, Session(connection), found.id, item, step, form=form, page=page)
+    if whole:
+        with db.reading() as session:
+            context = _kind_context(context, session, found.id, item, step, form=form, page=page)
     cache.keep(generation, found.id, token, seat, item_id, item, context.get("structure"))
     return context
 

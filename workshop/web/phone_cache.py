@@ -9,8 +9,9 @@ notice on :data:`CHANNEL` at commit, and :class:`ChangeListener` empties the cac
 
 The rules that keep it safe:
 
-- The cache is used only while the listener is connected (a notice missed is a change missed); the
-  moment it is not, the cache is emptied and every page reads again.
+- The cache is used only while the listener is known to hear: its own probe notice came back (through
+  a pooler in transaction mode it never does), and comes back again every half minute, which empties the
+  cache too. The moment it does not, or the connection drops, the cache is emptied and every page reads.
 - Only an *open* item is served from it. A page that finds the activity closed, not started or another,
   reads afresh; so can a notice in flight show at most a page whose vote the writer then refuses (it
   checks the item and seat again in its own transaction) and the page read afresh after that.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +106,7 @@ class PhoneCache:
         with self._lock:
             if not self._live or generation != self._generation:
                 return
-            if seat is not None and token:
+            if seat is not None and token and seat.workshop_id == workshop_id:
                 if len(self._seats) >= SEATS_KEPT:
                     self._seats.clear()
                 self._seats[(workshop_id, token)] = seat
@@ -135,16 +137,28 @@ class PhoneCache:
 class ChangeListener:
     """A thread that LISTENs on :data:`CHANNEL` and empties ``cache`` on each notice.
 
-    The cache is live only while the connection is: connected and listening, it is switched on (empty);
-    on any failure it is switched off, and the listener connects again after ``retry_seconds``. TCP
-    keepalives find a connection that went silent (a dropped network) within about ten seconds.
+    The cache is live only while the listener is known to hear: once connected and listening, it sends a
+    probe notice from another connection and switches the cache on (empty) when the probe arrives. It
+    probes again every ``probe_seconds``; each probe empties the cache too, so nothing is kept longer than
+    that even if a change went unheard. A probe not back within ``PROBE_WAIT_SECONDS``, or any failure,
+    switches the cache off, and the listener connects again after ``retry_seconds``. A connection through
+    a pooler in transaction mode gets exactly that (its LISTEN and the NOTIFY land on different sessions):
+    no cache, never a stale one. TCP keepalives find a connection gone silent within about ten seconds.
     """
 
-    def __init__(self, url: str, cache: PhoneCache, retry_seconds: float = 1.0) -> None:
+    PROBE_WAIT_SECONDS = 5.0
+
+    def __init__(
+        self, url: str, cache: PhoneCache, retry_seconds: float = 1.0, probe_seconds: float = 30.0
+    ) -> None:
         parsed = make_url(url).set(drivername="postgresql")
         self._conninfo = parsed.render_as_string(hide_password=False)
         self._cache = cache
         self._retry = retry_seconds
+        self._probe_every = probe_seconds
+        self._probes = 0
+        self._said_lost = False
+        self.last_notice: str | None = None  # the payload of the last notice heard (tests wait on it)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="phone cache listener", daemon=True)
 
@@ -167,18 +181,60 @@ class ChangeListener:
                     self._conninfo,
                     autocommit=True,
                     application_name="workshop participant server (changes)",
+                    connect_timeout=5,
                     keepalives=1,
                     keepalives_idle=5,
                     keepalives_interval=2,
                     keepalives_count=2,
                 ) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
-                    self._cache.set_live(True)
-                    while not self._stop.is_set():
-                        for _notice in connection.notifies(timeout=1.0):
-                            self._cache.forget_all()
+                    self._listen(connection)
+                if not self._stop.is_set():
+                    self._lost("PostgreSQL did not send back the listener's probe")
             except Exception as exc:  # any failure: pages read afresh until connected again
-                log.warning("phone cache off: the change listener lost PostgreSQL (%s)", exc)
+                self._lost(f"the change listener lost PostgreSQL ({exc})")
             finally:
                 self._cache.set_live(False)
             self._stop.wait(self._retry)
+
+    def _send(self, probe: str) -> None:
+        """Send ``probe`` from a connection of its own, as a facilitator's commit would: the listening one
+        runs nothing but LISTEN, so no notice can arrive while it is busy with something else."""
+        import psycopg
+
+        with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as sender:
+            sender.execute("SELECT pg_notify(%s, %s)", (CHANNEL, probe))
+
+    def _heard(self, payload: str) -> None:
+        self._cache.forget_all()
+        self.last_notice = payload
+
+    def _lost(self, why: str) -> None:
+        # One line an outage, not one a retry.
+        if not self._said_lost:
+            log.warning("phone cache off: %s", why)
+            self._said_lost = True
+
+    def _listen(self, connection: Any) -> None:
+        """Probe, and empty the cache on every notice, until stopped or a probe goes unanswered."""
+        while not self._stop.is_set():
+            self._probes += 1
+            probe = f"probe {self._probes}"
+            self._send(probe)
+            heard = False
+            deadline = time.monotonic() + self.PROBE_WAIT_SECONDS
+            while not heard and time.monotonic() < deadline and not self._stop.is_set():
+                for notice in connection.notifies(timeout=0.5):
+                    self._heard(notice.payload)
+                    heard = heard or notice.payload == probe
+            if not heard:
+                return
+            if not self._cache.live:
+                self._cache.set_live(True)
+                if self._said_lost:
+                    log.info("phone cache on again: listening for changes")
+                self._said_lost = False
+            next_probe = time.monotonic() + self._probe_every
+            while not self._stop.is_set() and time.monotonic() < next_probe:
+                for notice in connection.notifies(timeout=1.0):
+                    self._heard(notice.payload)

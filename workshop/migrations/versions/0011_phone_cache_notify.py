@@ -17,13 +17,15 @@ depends_on: str | Sequence[str] | None = None
 # Each serve worker keeps agenda items and seats in memory and LISTENs on this channel
 # (workshop/web/phone_cache.py). One notice per statement, sent at commit, whatever changed: these change
 # only when a facilitator acts (a vote or a join changes none of them), so a room's burst sends none.
+# (A proxy seat is made and updated in one transaction: one notice, when a facilitator adds one.)
 # SQLite has no such thing, and its servers keep no such cache.
 CHANNEL = "workshop_phones"
 _TRIGGERS = {
     "agendaitem_phones_changed": "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON agendaitem",
     # Only the column that says which item is current: a vote's revision bump must not empty the caches.
     "workshop_phones_changed": "AFTER UPDATE OF current_item_id OR DELETE OR TRUNCATE ON workshop",
-    "seat_phones_changed": "AFTER DELETE OR TRUNCATE ON seat",
+    # Seats are only ever made or deleted; an update too would change what a worker keeps.
+    "seat_phones_changed": "AFTER UPDATE OR DELETE OR TRUNCATE ON seat",
 }
 
 
