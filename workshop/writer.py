@@ -150,7 +150,11 @@ class BatchWriter:
     def _run(self) -> None:
         while True:
             job = self._queue.get()
-            if job is None or self._batch(job):
+            if job is None:
+                return
+            stop = self._batch(job)
+            self._last_batch = time.monotonic()  # committed or failed: the writer was busy until now
+            if stop:
                 return
 
     def _batch(self, first: _Job) -> bool:
@@ -180,9 +184,7 @@ class BatchWriter:
             self.problem = write_problem(exc) or "the database reported an error"
             for job in taken:
                 job.deliver(False, exc)
-            self._last_batch = time.monotonic()
             return stop
-        self._last_batch = time.monotonic()
         self.batches += 1
         self.writes += len(outcomes)
         # Saving works again only once something was saved; a write refused for what it said (a closed

@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 from workshop import store, usecases
 from workshop.activities import get_activity
 from workshop.activities.base import AnswerRefused, FormError, ParsedForm, StepRefused
-from workshop.models import AgendaItem, ItemState, Workshop, row_id
+from workshop.models import AgendaItem, ItemState, Seat, Workshop, row_id
 from workshop.store.codes import normalise_code
 from workshop.store.phone_reads import seat_and_item
 from workshop.web import ids
@@ -38,6 +38,7 @@ from workshop.web.page_tools import (
     to,
     writer_of,
 )
+from workshop.web.phone_cache import KeptItem, PhoneCache
 from workshop.write_problems import for_phones, write_problem
 
 log = logging.getLogger(__name__)
@@ -92,12 +93,10 @@ def _activity_context(
     found = joinable(request, code)
     workshop = found.workshop
     token = request.cookies.get(cookie_name(workshop))
-    # The seat and an open item as this worker keeps them, on PostgreSQL (workshop/web/phone_cache.py):
-    # a page that finds both reads only what the item's kind shows.
+    # A page that finds both kept (on PostgreSQL) reads only what the item's kind shows.
     cache = phone_cache_of(request)
     generation = cache.generation
-    seat = cache.seat(found.id, token)
-    kept = cache.open_item(found.id, item_id) if seat is not None else None
+    seat, kept = _kept(cache, found.id, token, item_id)
     db = db_of(request)
     # One Core transaction, on SQLite on the kept connection (no pool checkout): the seat and the item in
     # one statement, then a session only for what the item's kind reads.
@@ -124,6 +123,15 @@ def _activity_context(
     return context
 
 
+def _kept(
+    cache: PhoneCache, workshop_id: int, token: str | None, item_id: int | None
+) -> tuple[Seat | None, KeptItem | None]:
+    """The seat and the open item as this worker keeps them (workshop/web/phone_cache.py); the item only
+    with the seat, since a page without one shows no item."""
+    seat = cache.seat(workshop_id, token)
+    return seat, cache.open_item(workshop_id, item_id) if seat is not None else None
+
+
 def _kept_context(request: Request, code: str, item_id: int, *, page: bool = False) -> dict[str, Any] | None:
     """What a vote needs (as :func:`_activity_context` without ``page``), when this worker keeps all of
     it: the workshop, the seat, the open item and its never-changing structure. None if not: then read.
@@ -136,10 +144,9 @@ def _kept_context(request: Request, code: str, item_id: int, *, page: bool = Fal
     found = fresh_lookup(request, code)
     if found is None:
         return None
-    token = request.cookies.get(cookie_name(found.workshop))
-    cache = phone_cache_of(request)
-    seat = cache.seat(found.id, token)
-    kept = cache.open_item(found.id, item_id) if seat is not None else None
+    seat, kept = _kept(
+        phone_cache_of(request), found.id, request.cookies.get(cookie_name(found.workshop)), item_id
+    )
     if kept is None:
         return None
     activity = get_activity(kept.item.kind)

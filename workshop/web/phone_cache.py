@@ -120,15 +120,17 @@ class PhoneCache:
 
     def forget_all(self) -> None:
         """Forget everything: something changed (or might have, unheard)."""
-        with self._lock:
-            self._generation += 1
-            self._seats.clear()
-            self._items.clear()
+        self._reset(None)
 
     def set_live(self, live: bool) -> None:
         """Start or stop using the cache; it starts empty either way."""
+        self._reset(live)
+
+    def _reset(self, live: bool | None) -> None:
+        # None keeps the cache as live as it is, read under the lock a listener's switch takes too.
         with self._lock:
-            self._live = live
+            if live is not None:
+                self._live = live
             self._generation += 1
             self._seats.clear()
             self._items.clear()
