@@ -52,6 +52,24 @@ def test_two_workers_share_the_address_and_stop_in_order(tmp_path: Path, ballot:
 
 
 @pytest.mark.slow
+def test_a_stop_sent_to_every_process_at_once_is_as_orderly(tmp_path: Path, ballot: Ballot) -> None:
+    # A process manager may signal the whole group (systemd's KillMode=control-group, `kill -- -PGID`):
+    # each worker hears SIGTERM and then, from its parent, its lifeline ending. That is one stop, not two.
+    db_path = tmp_path / "test.sqlite3"
+    with ServeProcess(db_path, tmp_path / "logs", "--workers", "2") as server:
+        workers = server.announced_workers(2)
+        with mid_burst(server, ballot, PHONES, acked=3 * PHONES) as phones:
+            os.killpg(server.process.pid, signal.SIGTERM)  # it leads its own process group
+            code = server.wait(STOPS_WITHIN)
+    assert code == 0, server.tail()
+    assert not [pid for pid in workers if alive(pid)]
+    assert integrity(db_path) == "ok"
+    seen = check_votes(db_path, ballot, phones)
+    assert seen["saved_unacked"] == 0, seen
+    assert not refusals(phones), refusals(phones)
+
+
+@pytest.mark.slow
 def test_a_killed_worker_is_replaced_and_the_address_stays_open(tmp_path: Path, ballot: Ballot) -> None:
     db_path = tmp_path / "test.sqlite3"
     with ServeProcess(db_path, tmp_path / "logs") as server:

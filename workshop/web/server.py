@@ -7,15 +7,20 @@ import contextlib
 import gc
 import socket
 from collections.abc import Callable, Generator, Sequence
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 import uvicorn
 
 from workshop.sockets import PortUnavailable, bind_socket
 
+if TYPE_CHECKING:
+    from uvicorn.server import Protocols
+
 __all__ = ["EmbeddedServer", "PortUnavailable", "bind_socket"]
 
 THREADS = 6
+LATE_CONNECTION_CHECK_SECONDS = 0.02
 
 
 class EmbeddedServer(uvicorn.Server):
@@ -66,6 +71,30 @@ class EmbeddedServer(uvicorn.Server):
             self.serve(sockets=[self.sock]), name="participant-server"
         )
         return self.task
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """uvicorn's graceful shutdown, with every connection asked to close, however late it came.
+
+        uvicorn asks the connections it holds to close once, as it stops listening. A connection the
+        event loop had already accepted but not yet set up joins a moment later and was never asked: it
+        kept serving a phone keep-alive until the graceful timeout cancelled its request mid-write (saved,
+        never acknowledged). Phones that lose a connection reconnect at once, so in a busy room some
+        always land in that moment.
+        """
+        asked = set(self.server_state.connections)  # uvicorn asks these itself, before its first await
+        closer = asyncio.get_running_loop().create_task(self._close_late_connections(asked))
+        try:
+            await super().shutdown(sockets)
+        finally:
+            closer.cancel()
+
+    async def _close_late_connections(self, asked: set[Protocols]) -> None:
+        while True:
+            for connection in list(self.server_state.connections):
+                if connection not in asked:
+                    asked.add(connection)
+                    connection.shutdown()  # an idle one closes now; a busy one after its reply
+            await asyncio.sleep(LATE_CONNECTION_CHECK_SECONDS)
 
     async def stop(self) -> None:
         """Ask the server to finish and wait for it."""

@@ -92,12 +92,21 @@ async def serve(settings: dict[str, Any], sock: socket.socket) -> int:
     server = EmbeddedServer(app, sock, trusted_proxies=settings.get("trusted_proxies") or ())
     loop = asyncio.get_running_loop()
 
+    terms = 0
+
     def stop() -> None:
-        if server.should_exit:  # asked twice: cut the wait for requests short, never the writes
-            server.force_exit = True
         server.should_exit = True
 
-    loop.add_signal_handler(signal.SIGTERM, stop)
+    def terminate() -> None:
+        # SIGTERM twice cuts the wait for requests short, never the writes. The lifeline ending does not
+        # count: a signal to the whole process group ends it too, and that is still one stop.
+        nonlocal terms
+        terms += 1
+        if terms > 1:
+            server.force_exit = True
+        stop()
+
+    loop.add_signal_handler(signal.SIGTERM, terminate)
     threading.Thread(
         target=_watch_lifeline, args=(lambda: loop.call_soon_threadsafe(stop),), daemon=True
     ).start()
