@@ -19,7 +19,7 @@ import pytest
 from tests.helpers.serve import ROOT, ServeProcess, eventually, workshop_command
 from tests.helpers.web import free_port
 from workshop import cli
-from workshop.selftest import Measures, _Phone
+from workshop.selftest import Measures, _Phone, verdict
 
 
 def _counts(db_path: Path) -> dict[str, int]:
@@ -189,3 +189,19 @@ async def test_a_phone_keeps_the_cookies_set_as_set_and_forgets_one_cleared() ->
         assert phone.cookies == {"seat_AB12CD": '"a b"', "other": "1"}  # coded as set, Secure or not
         phone.keep_cookies(reply("seat_AB12CD=; Max-Age=0; Path=/", "not a cookie at all ;;="))
         assert phone.cookies == {"other": "1"}
+
+
+def test_phones_that_cannot_connect_send_the_facilitator_to_the_server_not_the_laptop() -> None:
+    gone = Measures(10, waits=[0.1] * 4, acked=4, stored=4)
+    gone.problems["join page: ConnectError"] += 5
+    gone.problems["status: ConnectError"] += 1
+    fine, said = verdict(gone)
+    assert not fine
+    assert "6 requests could not connect to the server" in said
+    assert "still running" in said and "Close other programs" not in said
+    # A room that was only slow keeps the advice about the laptop's load.
+    slow = Measures(10, waits=[0.1] * 4, acked=4, stored=4)
+    slow.problems["answers: no answer within 30 s"] += 6
+    fine, said = verdict(slow)
+    assert not fine
+    assert "Close other programs" in said and "could not connect" not in said

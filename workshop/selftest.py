@@ -38,6 +38,12 @@ ADVICE = (
     "Close other programs, plug the laptop in, or use a wired connection or a hosted server "
     "(see README, Hosted mode)."
 )
+# A phone that cannot connect at all met no slow laptop but a server that stopped (or never listened):
+# advice about the laptop's load would send the facilitator the wrong way.
+NOT_REACHED = "ConnectError"
+SERVER_GONE_ADVICE = (
+    "Check that 'workshop run' or 'workshop serve' is still running, read what it printed, then check again."
+)
 
 
 class NoServer(Exception):
@@ -224,6 +230,9 @@ def verdict(measures: Measures) -> tuple[bool, str]:
     if measures.acked == n and measures.stored == n and not slow and not measures.problems:
         return True, f"Fine for {n} phones: every answer was saved, the slowest phone waited {slowest:.1f} s."
     reasons = []
+    refused = sum(count for problem, count in measures.problems.items() if problem.endswith(NOT_REACHED))
+    if refused:
+        reasons.append(f"{refused} requests could not connect to the server: it stopped taking them")
     if measures.acked < n:
         reasons.append(f"only {measures.acked} of {n} phones were told their answers were saved")
     if measures.stored < measures.acked:
@@ -232,7 +241,7 @@ def verdict(measures: Measures) -> tuple[bool, str]:
         reasons.append(f"{slow} of {n} phones waited over {SLOW_PHONE:.0f} s")
     if not reasons:
         reasons.append(f"{sum(measures.problems.values())} requests went wrong")
-    return False, f"Not fine: {'; '.join(reasons)}. {ADVICE}"
+    return False, f"Not fine: {'; '.join(reasons)}. {SERVER_GONE_ADVICE if refused else ADVICE}"
 
 
 def report_lines(measures: Measures) -> list[str]:
