@@ -7,8 +7,10 @@ through a new session: it must hold every acknowledged vote whole, and nothing n
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -17,6 +19,7 @@ import httpx
 import pytest
 
 from screens.app import WorkshopApp
+from tests.helpers.app_terminal import alive
 from tests.helpers.data import join_code, start_kind
 from tests.helpers.serve import Ballot, Phone, ServeProcess, check_votes, mid_burst, refusals, stored_votes
 from tests.helpers.tui import screen_text, wait_for
@@ -101,6 +104,48 @@ def test_killed_mid_burst_on_postgres_loses_no_acknowledged_vote_and_resumes(
         assert stored_votes(pg_db, ballot.item_id)[latecomer.token].total() == len(ballot.fields)
         assert read_revision(pg_db, workshop_id) > revision  # what a following TUI polls has moved
         assert again.stop(STOPS_WITHIN) == 0, again.tail()
+
+
+def _waiting_on_a_lock(db: Database) -> int:
+    """How many of the workers' queries wait for a lock."""
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND application_name = 'workshop participant server' AND wait_event_type = 'Lock'"
+    )
+    with db.reading() as session:
+        return int(session.connection().exec_driver_sql(query).scalar_one())
+
+
+@pytest.mark.slow
+def test_a_worker_whose_read_waits_on_a_lock_still_exits_when_its_server_is_killed(
+    tmp_path: Path, pg_db: Database, room: Room
+) -> None:
+    # Another program holds a table the form page reads (LOCK TABLE, a migration), so a phone's read waits
+    # in one of the worker's threads. The server is then killed outright: its worker must stop in order
+    # as its lifeline ends, not live on, keeping the port, for as long as the lock.
+    ballot = room.ballot
+    with ServeProcess(pg_db.url, tmp_path / "logs") as server:
+        (worker,) = server.workers()
+        with httpx.Client(base_url=server.url, timeout=60) as phone:
+            assert phone.post(f"/j/{ballot.code}", data={}).status_code == 303
+            with pg_db.write_engine.connect() as other_program, other_program.begin():
+                other_program.exec_driver_sql("LOCK TABLE response IN ACCESS EXCLUSIVE MODE")
+                reading = threading.Thread(target=_ask, args=(phone, f"/w/{ballot.code}"), daemon=True)
+                reading.start()
+                assert until(lambda: _waiting_on_a_lock(pg_db) == 1, 10)
+                server.process.kill()
+                server.process.wait()
+                # The lock is still held, and the worker is gone with its port.
+                assert until(lambda: not alive(worker), STOPS_WITHIN), server.tail()
+                with pytest.raises(httpx.ConnectError):
+                    httpx.get(f"{server.url}/healthz", timeout=5)
+                assert "participant server worker stopped after" in server.stderr
+            reading.join(30)
+
+
+def _ask(phone: httpx.Client, path: str) -> None:
+    with contextlib.suppress(httpx.HTTPError):  # whatever the phone was told: this test is about the worker
+        phone.get(path)
 
 
 def _shows(app: WorkshopApp, text: str) -> Callable[[], bool]:

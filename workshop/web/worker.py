@@ -158,7 +158,12 @@ def main() -> int:
         return 1
     _say(stopped=writes)
     log.info("participant server worker stopped after %d writes", writes)
-    return 0
+    # Stopped in order: every queued write is committed, every reply it could give is given. A request the
+    # stop cancelled may still have a thread reading for it, and such threads are not daemons: Python's
+    # exit would wait for them, so a read blocked behind another program's lock (PostgreSQL's LOCK TABLE,
+    # a migration) kept this process, and the port, for as long as the lock. Nothing is left to wait for.
+    logging.shutdown()
+    os._exit(0)
 
 
 if __name__ == "__main__":
