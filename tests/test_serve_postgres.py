@@ -132,7 +132,7 @@ def test_a_worker_whose_read_waits_on_a_lock_still_exits_when_its_server_is_kill
                 other_program.exec_driver_sql("LOCK TABLE response IN ACCESS EXCLUSIVE MODE")
                 reading = threading.Thread(target=_ask, args=(phone, f"/w/{ballot.code}"), daemon=True)
                 reading.start()
-                assert until(lambda: _waiting_on_a_lock(pg_db) == 1, 10)
+                assert until(lambda: _waiting_on_a_lock(pg_db) == 1, 10), server.tail()
                 server.process.kill()
                 server.process.wait()
                 # The lock is still held, and the worker is gone with its port.

@@ -128,3 +128,24 @@ async def test_the_writer_knows_while_saving_fails(db: Database, workshop_id: in
         assert writer.problem is None
     finally:
         writer.stop()
+
+
+def test_a_stop_that_times_out_says_what_was_not_saved(
+    db: Database, workshop_id: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    held = threading.Event()
+    release = threading.Event()
+
+    def waits(session: Session) -> None:  # a write stuck behind another program's lock
+        store.join(session, workshop_id)
+        held.set()
+        release.wait(30)
+
+    writer = BatchWriter(db)
+    writer.start()
+    threading.Thread(target=lambda: writer.submit_sync(waits), daemon=True).start()
+    assert held.wait(10)
+    with caplog.at_level("WARNING", logger="workshop.writer"):
+        writer.stop(timeout=0.1)
+    release.set()
+    assert "did not finish within 0.1 s" in caplog.text and "none of them was acknowledged" in caplog.text

@@ -104,6 +104,14 @@ class BatchWriter:
             self._stopping = True
             self._queue.put(None)
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                # A batch still waits (on a lock another program holds, say). Its callers hear back only
+                # after a commit, so nothing it holds was acknowledged; the exit that follows abandons it.
+                log.warning(
+                    "the writer did not finish within %g s: the writes it still holds are not saved, "
+                    "and none of them was acknowledged",
+                    timeout,
+                )
             self._thread = None
 
     async def submit(self, fn: Callable[[Session], T]) -> T:

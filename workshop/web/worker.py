@@ -151,19 +151,24 @@ def main() -> int:
         format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s",
     )
     sock = socket.socket(fileno=int(settings["fd"]))
+    code = 1
     try:
         writes = asyncio.run(serve(settings, sock))
+        _say(stopped=writes)
+        log.info("participant server worker stopped after %d writes", writes)
+        code = 0
     except DBAPIError as exc:  # the database cannot be reached: one line for the log, not a trace
         log.error("participant server worker cannot start: %s", exc.orig if exc.orig is not None else exc)
-        return 1
-    _say(stopped=writes)
-    log.info("participant server worker stopped after %d writes", writes)
-    # Stopped in order: every queued write is committed, every reply it could give is given. A request the
-    # stop cancelled may still have a thread reading for it, and such threads are not daemons: Python's
-    # exit would wait for them, so a read blocked behind another program's lock (PostgreSQL's LOCK TABLE,
-    # a migration) kept this process, and the port, for as long as the lock. Nothing is left to wait for.
-    logging.shutdown()
-    os._exit(0)
+    except Exception:
+        log.exception("participant server worker failed")
+    finally:
+        # Whatever the ending, nothing is left to wait for: every write is committed or, never having
+        # been acknowledged, abandoned. A request the stop cancelled may still have a thread reading for
+        # it, and those threads are not daemons: Python's exit would wait for them, so a read blocked
+        # behind another program's lock (PostgreSQL's LOCK TABLE, a migration) kept this process, and
+        # the port, for as long as the lock.
+        logging.shutdown()
+        os._exit(code)
 
 
 if __name__ == "__main__":
