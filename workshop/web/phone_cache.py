@@ -120,20 +120,20 @@ class PhoneCache:
 
     def forget_all(self) -> None:
         """Forget everything: something changed (or might have, unheard)."""
-        self._reset(None)
+        with self._lock:
+            self._forget()
 
     def set_live(self, live: bool) -> None:
         """Start or stop using the cache; it starts empty either way."""
-        self._reset(live)
-
-    def _reset(self, live: bool | None) -> None:
-        # None keeps the cache as live as it is, read under the lock a listener's switch takes too.
         with self._lock:
-            if live is not None:
-                self._live = live
-            self._generation += 1
-            self._seats.clear()
-            self._items.clear()
+            self._live = live
+            self._forget()
+
+    def _forget(self) -> None:
+        # Under the lock: a page that read before this keeps nothing (its generation is now old).
+        self._generation += 1
+        self._seats.clear()
+        self._items.clear()
 
 
 class ChangeListener:
