@@ -35,7 +35,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
-from workshop.db import open_database
+from workshop.db import Database, open_database
 from workshop.web.app import create_app
 from workshop.web.phone_cache import ChangeListener
 from workshop.web.server import EmbeddedServer
@@ -69,13 +69,17 @@ def _watch_lifeline(stop: Any) -> None:
     stop()
 
 
-async def serve(settings: dict[str, Any], sock: socket.socket) -> int:
-    """Serve on ``sock`` until the lifeline ends or SIGTERM; return the number of writes committed."""
+def _reach_database(settings: dict[str, Any]) -> Database:
+    """The database, reached now: a worker that cannot should fail as it starts, not at the first phone."""
     # The parent has brought it up to date. Named apart from a TUI's connections on a shared PostgreSQL.
     db = open_database(settings["database"], upgrade=False, application=APPLICATION)
-    # Reach the database now: a worker that cannot should fail as it starts, not at the first phone.
     with db.reading() as session:
         session.connection().exec_driver_sql("SELECT 1")
+    return db
+
+
+async def serve(settings: dict[str, Any], sock: socket.socket, db: Database) -> int:
+    """Serve on ``sock`` until the lifeline ends or SIGTERM; return the number of writes committed."""
     writer = BatchWriter(db)
     writer.start()
     app = create_app(
@@ -151,14 +155,17 @@ def main() -> int:
         format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s",
     )
     sock = socket.socket(fileno=int(settings["fd"]))
+    try:
+        db = _reach_database(settings)
+    except DBAPIError as exc:  # one line for the log, not a trace
+        log.error("participant server worker cannot start: %s", exc.orig if exc.orig is not None else exc)
+        return 1
     code = 1
     try:
-        writes = asyncio.run(serve(settings, sock))
+        writes = asyncio.run(serve(settings, sock, db))
         _say(stopped=writes)
         log.info("participant server worker stopped after %d writes", writes)
         code = 0
-    except DBAPIError as exc:  # the database cannot be reached: one line for the log, not a trace
-        log.error("participant server worker cannot start: %s", exc.orig if exc.orig is not None else exc)
     except Exception:
         log.exception("participant server worker failed")
     finally:
