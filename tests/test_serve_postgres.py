@@ -29,6 +29,7 @@ from workshop.db import Database
 from workshop.live import read_revision
 from workshop.models import row_id
 from workshop.templates import get_template
+from workshop.web.worker import APPLICATION
 
 PHONES = 24
 STOPS_WITHIN = 15.0  # the workers' graceful shutdown is 3 s; the rest is slack for a loaded machine
@@ -110,10 +111,10 @@ def _waiting_on_a_lock(db: Database) -> int:
     """How many of the workers' queries wait for a lock."""
     query = (
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND application_name = 'workshop participant server' AND wait_event_type = 'Lock'"
+        "AND application_name = %(name)s AND wait_event_type = 'Lock'"
     )
     with db.reading() as session:
-        return int(session.connection().exec_driver_sql(query).scalar_one())
+        return int(session.connection().exec_driver_sql(query, {"name": APPLICATION}).scalar_one())
 
 
 @pytest.mark.slow

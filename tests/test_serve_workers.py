@@ -34,34 +34,26 @@ STOPS_WITHIN = 15.0  # the workers' graceful shutdown is 3 s; the rest is slack 
 
 
 @pytest.mark.slow
-def test_two_workers_share_the_address_and_stop_in_order(tmp_path: Path, ballot: Ballot) -> None:
+@pytest.mark.parametrize("whole_group", [False, True], ids=["the-server", "every-process"])
+def test_two_workers_share_the_address_and_stop_in_order(
+    tmp_path: Path, ballot: Ballot, whole_group: bool
+) -> None:
+    # SIGTERM to the server, or to every process at once as a process manager may (systemd's
+    # KillMode=control-group, `kill -- -PGID`): then each worker hears it and, from its parent, its
+    # lifeline ending. That is one stop, not two.
     db_path = tmp_path / "test.sqlite3"
     with ServeProcess(db_path, tmp_path / "logs", "--workers", "2") as server:
         workers = server.announced_workers(2)  # it said "(2 worker processes)", and has them
         with mid_burst(server, ballot, PHONES, acked=3 * PHONES) as phones:
-            code = server.stop(STOPS_WITHIN)  # SIGTERM mid-burst, then wait
+            if whole_group:
+                os.killpg(server.process.pid, signal.SIGTERM)  # it leads its own process group
+            else:
+                server.signal(signal.SIGTERM)
+            code = server.wait(STOPS_WITHIN)
     assert code == 0, server.tail()
     # Both workers served: each logs its own pid as it stops, with the writes it committed.
     for pid in workers:
         assert f"[{pid}]: participant server worker stopped after" in server.stderr
-    assert not [pid for pid in workers if alive(pid)]
-    assert integrity(db_path) == "ok"
-    seen = check_votes(db_path, ballot, phones)
-    assert seen["saved_unacked"] == 0, seen
-    assert not refusals(phones), refusals(phones)
-
-
-@pytest.mark.slow
-def test_a_stop_sent_to_every_process_at_once_is_as_orderly(tmp_path: Path, ballot: Ballot) -> None:
-    # A process manager may signal the whole group (systemd's KillMode=control-group, `kill -- -PGID`):
-    # each worker hears SIGTERM and then, from its parent, its lifeline ending. That is one stop, not two.
-    db_path = tmp_path / "test.sqlite3"
-    with ServeProcess(db_path, tmp_path / "logs", "--workers", "2") as server:
-        workers = server.announced_workers(2)
-        with mid_burst(server, ballot, PHONES, acked=3 * PHONES) as phones:
-            os.killpg(server.process.pid, signal.SIGTERM)  # it leads its own process group
-            code = server.wait(STOPS_WITHIN)
-    assert code == 0, server.tail()
     assert not [pid for pid in workers if alive(pid)]
     assert integrity(db_path) == "ok"
     seen = check_votes(db_path, ballot, phones)
