@@ -40,7 +40,7 @@ ADVICE = (
 )
 # A phone that cannot connect at all met no slow laptop but a server that stopped (or never listened):
 # advice about the laptop's load would send the facilitator the wrong way.
-NOT_REACHED = "ConnectError"
+NOT_REACHED = httpx.ConnectError.__name__  # as a problem is named: "join page: ConnectError"
 SERVER_GONE_ADVICE = (
     "Check that 'workshop run' or 'workshop serve' is still running, read what it printed, then check again."
 )

@@ -108,7 +108,7 @@ class BatchWriter:
                 # A batch still waits (on a lock another program holds, say). Its callers hear back only
                 # after a commit, so nothing it holds was acknowledged; the exit that follows abandons it.
                 log.warning(
-                    "the writer did not finish within %g s: the writes it still holds are not saved, "
+                    "the writer did not finish within %g s: the writes it still holds are not saved yet, "
                     "and none of them was acknowledged",
                     timeout,
                 )

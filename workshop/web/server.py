@@ -1,4 +1,4 @@
-"""Runs uvicorn inside another program's event loop: its own socket, no signal capture, no logging."""
+"""Runs uvicorn inside another program's event loop: its own socket, no signal capture, no log set-up."""
 
 from __future__ import annotations
 
